@@ -1,0 +1,47 @@
+/**
+ * Benchmarks (never timed tests): simulated decode iterations per second on one core, and the wall time of the
+ * Fig. 8 grid. Run with `npm run bench`; pass `--quick` for a shorter run.
+ */
+import { performance } from "node:perf_hooks";
+import { runOnce } from "../src/serving/run.ts";
+import { loadTrace } from "../src/serving/trace.ts";
+
+const quick = process.argv.includes("--quick");
+
+function iterationsPerSec(system: string, batch: number, spec: number): { itersPerSec: number; iterations: number } {
+  const requests = loadTrace("dolly-creative").requests;
+  const cfg = { system, model: "llama-65b", trace: "dolly-creative", batch, spec };
+  runOnce(cfg, { requests }); // warm the memo tables and the JIT
+  let iterations = 0;
+  const t0 = performance.now();
+  const reps = quick ? 2 : 5;
+  for (let i = 0; i < reps; i++) iterations += runOnce(cfg, { requests }).iterations;
+  const sec = (performance.now() - t0) / 1e3;
+  return { itersPerSec: iterations / sec, iterations: iterations / reps };
+}
+
+function fig8GridSec(): { sec: number; runs: number } {
+  const requests = loadTrace("dolly-creative").requests;
+  const t0 = performance.now();
+  let runs = 0;
+  for (const model of ["llama-65b", "gpt3-66b", "gpt3-175b"]) {
+    for (const system of ["a100-attacc", "a100-hbmpim", "attacc-only", "papi"]) {
+      for (const batch of [4, 16, 64]) {
+        for (const spec of [1, 2, 4]) {
+          runOnce({ system, model, trace: "dolly-creative", batch, spec }, { requests });
+          runs++;
+        }
+      }
+    }
+  }
+  return { sec: (performance.now() - t0) / 1e3, runs };
+}
+
+const rows: [string, string][] = [];
+for (const [system, batch, spec] of [["papi", 16, 4], ["papi", 64, 1], ["papi", 4, 1], ["a100-attacc", 16, 4]] as const) {
+  const r = iterationsPerSec(system, batch, spec);
+  rows.push([`decode iterations/s, llama-65b on ${system}, batch ${batch}, spec ${spec} (${r.iterations} iters/run)`, r.itersPerSec.toFixed(0)]);
+}
+const g = fig8GridSec();
+rows.push([`Fig. 8 grid wall time, ${g.runs} runs x 709 requests (cold memo)`, `${g.sec.toFixed(2)} s`]);
+for (const [k, v] of rows) console.log(`${k.padEnd(90)} ${v}`);

@@ -1,0 +1,147 @@
+import { UserError } from "../../core/errors.ts";
+import { GpuSpec } from "./schema.ts";
+
+/**
+ * GPU presets. Sources:
+ *  [A100-WP]  NVIDIA A100 Tensor Core GPU Architecture whitepaper (2020), Table 1 / Table 3 (108 SMs,
+ *             312 TFLOPS dense FP16 tensor, 156 TFLOPS TF32, 600 GB/s NVLink total).
+ *  [A100-DS]  NVIDIA A100 datasheet (80GB SXM: 2,039 GB/s HBM2e, 400 W TDP).
+ *  [H100-DS]  NVIDIA H100 Tensor Core GPU datasheet, SXM column (FP16 tensor 1,979 TFLOPS with sparsity,
+ *             dense = half; TF32 989 sparse; 3.35 TB/s; 80 GB; NVLink 900 GB/s; up to 700 W).
+ *  [H100-WP]  NVIDIA H100 Tensor Core GPU Architecture whitepaper: H100 SXM5 has 132 SMs.
+ *  [H200-PB]  NVIDIA H200 Tensor Core GPU product brief / datasheet, SXM column (141 GB HBM3e, 4.8 TB/s,
+ *             FP16 tensor 1,979 TFLOPS with sparsity, NVLink 900 GB/s, up to 700 W).
+ *  [ATTACC]   AttAcc (ASPLOS'24) public simulator, as digested in PAPI.md §7: "A100a" = A100 with 5 HBM3
+ *             stacks (3,352 GB/s), caps 0.8 compute / 0.85 bandwidth, NVLink 600 GB/s, ~6 us all-reduce
+ *             step floor, 0.32 pJ per FP16 MAC, links 1.3 pJ/bit, GPU HBM access 28.7 pJ/B (FGDRAM, MICRO'17).
+ *  [H200-MEAS] data/measurements/h200 (meta.json and the fc/attn/layer CSVs), fitted by
+ *             scripts/calibrate-h200.ts; see docs/gpu-validation.md.
+ */
+
+// [ATTACC]: FGDRAM per-bit energies summed over the GPU access path (0.11+0.44+1.01+1.23+0.5+0.3 pJ/bit
+// ≈ 3.59 pJ/bit ≈ 28.7 pJ/B).
+const HBM_ENERGY_PER_BYTE_J = 28.7e-12;
+// [ATTACC]: 1.3 pJ/bit for GPU-GPU links.
+const NVLINK_ENERGY_PER_BYTE_J = 1.3e-12 * 8;
+// [ATTACC]: 0.32 pJ per FP16 MAC = 2 FLOPs.
+const ATTACC_ENERGY_PER_FLOP_J = 0.16e-12;
+// ASSUMPTION: static (idle, context-resident) power = 15 % of TDP, a common rule of thumb consistent with
+// third-party nvidia-smi idle readings of ~60-100 W for 400-700 W parts. Override staticPowerWatts.
+const STATIC_FRACTION_OF_TDP = 0.15;
+/**
+ * ASSUMPTION for Hopper (no published per-FLOP energy): the part of TDP left after static power and HBM at
+ * full bandwidth, spread over the dense FP16 peak. An upper bound (it includes on-chip data movement).
+ */
+function tdpDerivedEnergyPerFlop(tdpWatts: number, peakFlops: number, hbmBytesPerSec: number): number {
+  return (tdpWatts * (1 - STATIC_FRACTION_OF_TDP) - hbmBytesPerSec * HBM_ENERGY_PER_BYTE_J) / peakFlops;
+}
+
+/**
+ * [H200-MEAS] Efficiency and overhead values fitted on the H200 measurements by scripts/calibrate-h200.ts
+ * (coordinate search minimizing the worst per-file max error). Hopper presets share them.
+ */
+const HOPPER_FIT = {
+  computeEfficiency: 0.76,
+  memoryEfficiency: 0.88,
+  gemmTileM: 64,
+  rooflineSharpness: 4,
+  kernelLaunchOverheadSec: 22e-6,
+  graphKernelOverheadSec: 3e-6,
+  attentionComputeEfficiency: 0.5,
+  attentionMemoryEfficiency: 0.92,
+  attentionLaunchOverheadSec: 35e-6,
+} as const;
+
+const h200Peak = 989.5e12; // [H200-PB] 1,979 TFLOPS FP16 with sparsity / 2
+const h200Bw = 4.8e12; // [H200-PB]
+const h100Bw = 3.35e12; // [H100-DS]
+
+const raw: Record<string, Record<string, unknown>> = {
+  "a100-80gb": {
+    peakFp16FlopsPerSec: 312e12, // [A100-WP] Table 1
+    fp32ThroughputRatio: 0.5, // [A100-WP] TF32 156 / FP16 312
+    hbmBandwidthBytesPerSec: 2.039e12, // [A100-DS] 80GB SXM
+    memoryCapacityBytes: 80e9, // [A100-DS]
+    numSms: 108, // [A100-WP]
+    computeEfficiency: 0.8, // [ATTACC] cap
+    memoryEfficiency: 0.85, // [ATTACC] cap
+    gemmTileM: 64, // ASSUMPTION: as fitted on Hopper (same CUTLASS-style 64-row tiles)
+    rooflineSharpness: HOPPER_FIT.rooflineSharpness, // ASSUMPTION: as fitted on H200
+    kernelLaunchOverheadSec: HOPPER_FIT.kernelLaunchOverheadSec, // ASSUMPTION: as measured on H200 (host-bound)
+    graphKernelOverheadSec: HOPPER_FIT.graphKernelOverheadSec, // ASSUMPTION: as fitted on H200
+    attentionComputeEfficiency: 0.5, // ASSUMPTION: as fitted on H200
+    attentionMemoryEfficiency: 0.85, // [ATTACC] cap
+    attentionLaunchOverheadSec: HOPPER_FIT.attentionLaunchOverheadSec, // ASSUMPTION: as measured on H200
+    nvlinkBandwidthBytesPerSec: 300e9, // [A100-WP] 600 GB/s total = 300 GB/s per direction
+    allReduceStepLatencySec: 6e-6, // [ATTACC]
+    nvlinkEnergyPerByteJoules: NVLINK_ENERGY_PER_BYTE_J,
+    energyPerFlopJoules: ATTACC_ENERGY_PER_FLOP_J,
+    hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
+    staticPowerWatts: 400 * STATIC_FRACTION_OF_TDP,
+    tdpWatts: 400, // [A100-DS]
+  },
+  "a100-hbm3": {
+    // [ATTACC] "A100a": the PAPI/AttAcc baseline GPU, an A100 fed by 5 HBM3 stacks
+    peakFp16FlopsPerSec: 312e12,
+    fp32ThroughputRatio: 0.5, // [A100-WP]
+    hbmBandwidthBytesPerSec: 3.352e12, // [ATTACC] 5 x 670.4 GB/s
+    memoryCapacityBytes: 80e9, // [ATTACC]
+    numSms: 108,
+    computeEfficiency: 0.8, // [ATTACC]
+    memoryEfficiency: 0.85, // [ATTACC]
+    gemmTileM: 64, // ASSUMPTION: as fitted on Hopper
+    rooflineSharpness: 1000, // [ATTACC] uses a hard max(compute, memory)
+    kernelLaunchOverheadSec: HOPPER_FIT.kernelLaunchOverheadSec, // ASSUMPTION: as measured on H200
+    graphKernelOverheadSec: HOPPER_FIT.graphKernelOverheadSec, // ASSUMPTION: as fitted on H200
+    attentionComputeEfficiency: 0.8, // [ATTACC] cap
+    attentionMemoryEfficiency: 0.85, // [ATTACC] cap
+    attentionLaunchOverheadSec: HOPPER_FIT.attentionLaunchOverheadSec, // ASSUMPTION
+    nvlinkBandwidthBytesPerSec: 600e9, // [ATTACC] NVLink3 600 GB/s as used by AttAcc
+    allReduceStepLatencySec: 6e-6, // [ATTACC]
+    nvlinkEnergyPerByteJoules: NVLINK_ENERGY_PER_BYTE_J,
+    energyPerFlopJoules: ATTACC_ENERGY_PER_FLOP_J,
+    hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
+    staticPowerWatts: 400 * STATIC_FRACTION_OF_TDP, // AttAcc models none: override with 0 to match it
+    tdpWatts: 400, // [A100-DS]
+  },
+  "h100-sxm": {
+    peakFp16FlopsPerSec: 989.5e12, // [H100-DS] 1,979 with sparsity / 2
+    fp32ThroughputRatio: 0.5, // [H100-DS] TF32 989 / FP16 1,979 (both with sparsity)
+    hbmBandwidthBytesPerSec: h100Bw,
+    memoryCapacityBytes: 80e9, // [H100-DS]
+    numSms: 132, // [H100-WP]
+    ...HOPPER_FIT, // ASSUMPTION: same Hopper SM and memory system as the measured H200
+    nvlinkBandwidthBytesPerSec: 450e9, // [H100-DS] 900 GB/s total = 450 per direction
+    allReduceStepLatencySec: 6e-6, // ASSUMPTION: AttAcc's A100 floor
+    nvlinkEnergyPerByteJoules: NVLINK_ENERGY_PER_BYTE_J,
+    energyPerFlopJoules: tdpDerivedEnergyPerFlop(700, 989.5e12, h100Bw),
+    hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
+    staticPowerWatts: 700 * STATIC_FRACTION_OF_TDP,
+    tdpWatts: 700, // [H100-DS]
+  },
+  "h200-sxm": {
+    peakFp16FlopsPerSec: h200Peak,
+    fp32ThroughputRatio: 0.5, // [H200-PB] TF32 989 / FP16 1,979 (both with sparsity)
+    hbmBandwidthBytesPerSec: h200Bw,
+    memoryCapacityBytes: 141e9, // [H200-PB]
+    numSms: 132, // [H200-MEAS] meta.json sm_count
+    ...HOPPER_FIT, // [H200-MEAS] fitted
+    nvlinkBandwidthBytesPerSec: 450e9, // [H200-PB] 900 GB/s total = 450 per direction
+    allReduceStepLatencySec: 6e-6, // ASSUMPTION: AttAcc's A100 floor
+    nvlinkEnergyPerByteJoules: NVLINK_ENERGY_PER_BYTE_J,
+    energyPerFlopJoules: tdpDerivedEnergyPerFlop(700, h200Peak, h200Bw),
+    hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
+    staticPowerWatts: 700 * STATIC_FRACTION_OF_TDP,
+    tdpWatts: 700, // [H200-PB]
+  },
+};
+
+export const GPU_PRESETS: Readonly<Record<string, GpuSpec>> = Object.freeze(
+  Object.fromEntries(Object.entries(raw).map(([name, g]) => [name, Object.freeze(GpuSpec.parse({ name, ...g }))])),
+);
+
+export function resolveGpu(name: string): GpuSpec {
+  const g = Object.prototype.hasOwnProperty.call(GPU_PRESETS, name) ? GPU_PRESETS[name] : undefined;
+  if (g === undefined) throw new UserError(`unknown GPU "${name}"; known: ${Object.keys(GPU_PRESETS).join(", ")}`);
+  return g;
+}

@@ -1,0 +1,128 @@
+import { UserError, formatZodIssues } from "../core/errors.ts";
+import { resolveModel } from "../models/registry.ts";
+import { makePolicy, defaultScheduler } from "../scheduling/registry.ts";
+import { buildSystem, type SystemContext } from "../systems/build.ts";
+import { RunConfig, type RunConfigInput } from "./config.ts";
+import { percentiles, type Percentiles } from "./metrics.ts";
+import { serve } from "./simulator.ts";
+import type { SpeculationPolicy } from "./speculative.ts";
+import { Timeline } from "./timeline.ts";
+import { loadTrace, type RequestSpec } from "./trace.ts";
+
+export interface Breakdown { fc: number; attention: number; communication: number; other: number }
+
+/** What one run reports (`papi run --json`). Times in seconds, energy in joules. */
+export interface RunResult {
+  system: string;
+  model: string;
+  trace: string;
+  scheduler: string;
+  alpha: number | null;
+  batching: string;
+  batch: number;
+  spec: number | number[];
+  numRequests: number;
+  latencySec: number;
+  energyJoules: number;
+  generatedTokens: number;
+  tokensPerSec: number;
+  tokensPerJoule: number;
+  breakdownSec: Breakdown;
+  breakdownJoules: Breakdown;
+  perTokenSec: Breakdown;
+  prefillSec: number;
+  prefillJoules: number;
+  idleSec: number;
+  decodeSec: number;
+  iterations: number;
+  fcOnGpuIterations: number;
+  fcOnPimIterations: number;
+  fcSwitches: number;
+  decodeStepSecMean: number;
+  kvLimitedAdmissions: number;
+  ttftSec: Percentiles;
+  tpotSec: Percentiles;
+}
+
+export function parseRunConfig(input: unknown, label = "config"): RunConfig {
+  const r = RunConfig.safeParse(input);
+  if (!r.success) throw new UserError(formatZodIssues(r.error.issues, `${label}: `));
+  return r.data;
+}
+
+const contexts = new Map<string, SystemContext>();
+
+/**
+ * Resolves the system of a run config against its model (with the config's device counts and overrides).
+ * Contexts are cached per process by their inputs, so a sweep shares the memoized kernel costs.
+ */
+export function systemOf(cfg: RunConfig): SystemContext {
+  const key = JSON.stringify([cfg.system, cfg.model, cfg.gpus, cfg.fcStacks, cfg.attnStacks, cfg.hardware]);
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = buildSystem(cfg.system, resolveModel(cfg.model), {
+      numGpus: cfg.gpus,
+      numFcStacks: cfg.fcStacks,
+      numAttnStacks: cfg.attnStacks,
+      ...cfg.hardware,
+    });
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
+/** Runs one configuration end to end. `requests` and `ctx` may be passed in to share work across a sweep. */
+export function runOnce(
+  input: RunConfigInput | RunConfig,
+  opts: { timeline?: Timeline; requests?: readonly RequestSpec[]; ctx?: SystemContext } = {},
+): RunResult {
+  const cfg = parseRunConfig(input);
+  const ctx = opts.ctx ?? systemOf(cfg);
+  const schedulerName = cfg.scheduler ?? defaultScheduler(ctx);
+  const policy = makePolicy(schedulerName, ctx, cfg.alpha);
+  const requests = opts.requests ?? loadTrace(cfg.trace, { numRequests: cfg.requests, seed: cfg.seed, ratePerSec: cfg.ratePerSec }).requests;
+  const speculation: SpeculationPolicy = Array.isArray(cfg.spec) ? { kind: "cycle", tlps: cfg.spec } : { kind: "fixed", tlp: cfg.spec };
+  const m = serve(ctx, policy, requests, {
+    batching: cfg.batching,
+    batchSize: cfg.batch,
+    speculation,
+    acceptance: cfg.acceptanceRate === undefined ? { kind: "ideal" } : { kind: "rate", rate: cfg.acceptanceRate },
+    draft: cfg.draft,
+    seed: cfg.seed,
+  }, opts.timeline);
+  const latencySec = m.endSec - m.startSec;
+  const breakdownSec = { fc: m.fcSec, attention: m.attentionSec, communication: m.communicationSec, other: m.otherSec };
+  const decodeSec = m.fcSec + m.attentionSec + m.communicationSec + m.otherSec;
+  const per = (x: number) => (m.generatedTokens > 0 ? x / m.generatedTokens : 0);
+  return {
+    system: ctx.spec.name,
+    model: ctx.model.name,
+    trace: cfg.trace,
+    scheduler: policy.name,
+    alpha: Number.isNaN(policy.alpha) ? null : policy.alpha,
+    batching: cfg.batching,
+    batch: cfg.batch,
+    spec: cfg.spec,
+    numRequests: requests.length,
+    latencySec,
+    energyJoules: m.energyJoules,
+    generatedTokens: m.generatedTokens,
+    tokensPerSec: latencySec > 0 ? m.generatedTokens / latencySec : 0,
+    tokensPerJoule: m.energyJoules > 0 ? m.generatedTokens / m.energyJoules : 0,
+    breakdownSec,
+    breakdownJoules: { fc: m.fcJoules, attention: m.attentionJoules, communication: m.communicationJoules, other: m.otherJoules },
+    perTokenSec: { fc: per(m.fcSec), attention: per(m.attentionSec), communication: per(m.communicationSec), other: per(m.otherSec) },
+    prefillSec: m.prefillSec,
+    prefillJoules: m.prefillJoules,
+    idleSec: m.idleSec,
+    decodeSec,
+    iterations: m.iterations,
+    fcOnGpuIterations: m.fcOnGpuIterations,
+    fcOnPimIterations: m.fcOnPimIterations,
+    fcSwitches: m.fcSwitches,
+    decodeStepSecMean: m.iterations > 0 ? decodeSec / m.iterations : 0,
+    kvLimitedAdmissions: m.kvLimitedAdmissions,
+    ttftSec: percentiles(m.ttftSec),
+    tpotSec: percentiles(m.tpotSec),
+  };
+}

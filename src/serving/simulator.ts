@@ -1,0 +1,170 @@
+import { UserError } from "../core/errors.ts";
+import { makeRng } from "../core/rng.ts";
+import type { FcPolicy } from "../scheduling/policy.ts";
+import type { SystemContext } from "../systems/build.ts";
+import { prefillCost } from "../systems/prefill-cost.ts";
+import { decodeStepCost, phaseEnergyJoules, phaseTimeSec, staticEnergyJoules, type DecodeBatch } from "../systems/step-cost.ts";
+import { MetricsStore } from "./metrics.ts";
+import { maxTlp, tlpAt, tokensProduced, type Acceptance, type DraftCost, type SpeculationPolicy } from "./speculative.ts";
+import type { Timeline } from "./timeline.ts";
+import type { RequestSpec } from "./trace.ts";
+
+export type Batching = "static" | "continuous";
+
+export interface ServeConfig {
+  /** static: a batch starts together and RLP only falls as requests finish (the paper's). continuous: requests join every iteration. */
+  batching: Batching;
+  /** Batch size (static) or the most requests in flight (continuous). */
+  batchSize: number;
+  speculation: SpeculationPolicy;
+  acceptance: Acceptance;
+  draft: DraftCost;
+  seed: number;
+}
+
+/**
+ * The serving loop of one system (one replica). It is event-driven with two kinds of events: a request arrives,
+ * and the current step (a prefill or a decode iteration) ends. With one replica the next event is always the
+ * earlier of the step's end and the next arrival, so the loop walks the arrival list and the clock together
+ * instead of keeping a heap. Every step's cost comes from the pure functions in systems/; the scheduler is asked
+ * before every decode iteration. Each request produces its first token in prefill and the rest in decoding.
+ */
+export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline): MetricsStore & { endSec: number; startSec: number; idleSec: number; energyJoules: number } {
+  const metrics = new MetricsStore();
+  const rng = makeRng(cfg.seed);
+  const order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
+  const tlpMax = maxTlp(cfg.speculation);
+  const kvNeed = (r: RequestSpec) => (r.inputTokens + r.outputTokens + tlpMax) * ctx.kvBytesPerToken;
+  for (const r of order) {
+    if (kvNeed(r) > ctx.kvCapacityBytes) {
+      throw new UserError(`request ${r.id} (${r.inputTokens} in + ${r.outputTokens} out tokens) needs more KV cache than system ${ctx.spec.name} has (${(ctx.kvCapacityBytes / 1e9).toFixed(1)} GB)`);
+    }
+  }
+
+  // Active requests, struct-of-arrays so an iteration allocates nothing per request.
+  const act: { r: RequestSpec; remaining: number; kvLen: number; firstTokenAtSec: number }[] = [];
+  const ctxLens: number[] = [];
+  let kvReserved = 0;
+  let timeSec = order.length > 0 ? order[0].arrivalSec : 0;
+  const startSec = timeSec;
+  let idleSec = 0;
+  let energyJoules = 0;
+  let iteration = 0;
+  let lastUnit = "";
+  let next = 0; // next request of `order` not yet admitted
+
+  const waitUntil = (t: number) => {
+    if (t > timeSec) {
+      idleSec += t - timeSec;
+      energyJoules += staticEnergyJoules(ctx, t - timeSec);
+      timeSec = t;
+    }
+  };
+
+  const finish = (i: number) => {
+    const a = act[i];
+    metrics.onRequestDone(a.r.arrivalSec, a.firstTokenAtSec, timeSec, a.r.outputTokens);
+    kvReserved -= kvNeed(a.r);
+    const last = act.length - 1;
+    act[i] = act[last];
+    act.pop();
+  };
+
+  const runPrefill = (group: RequestSpec[]) => {
+    const p = prefillCost(ctx, group.map((r) => r.inputTokens));
+    const t = phaseTimeSec(p);
+    const e = phaseEnergyJoules(p);
+    timeline?.span("prefill", `prefill x${group.length}`, timeSec, t, { requests: group.length });
+    timeSec += t;
+    energyJoules += e;
+    metrics.onPrefill(t, e);
+    for (const r of group) {
+      metrics.generatedTokens += 1;
+      act.push({ r, remaining: r.outputTokens - 1, kvLen: r.inputTokens + 1, firstTokenAtSec: timeSec });
+      if (r.outputTokens === 1) finish(act.length - 1);
+    }
+  };
+
+  const batch: DecodeBatch = { numRequests: 0, tokensPerRequest: 1, contextLens: ctxLens, totalContextTokens: 0 };
+  const runDecode = () => {
+    const tlp = tlpAt(cfg.speculation, iteration);
+    const unit = policy.decide({ numRequests: act.length, tokensPerRequest: tlp });
+    if (unit !== lastUnit) {
+      if (lastUnit !== "") metrics.fcSwitches++;
+      timeline?.instant("scheduler", `FC -> ${unit}`, timeSec, { rlp: act.length, tlp, alpha: policy.alpha });
+      lastUnit = unit;
+    }
+    ctxLens.length = act.length;
+    let total = 0;
+    for (let i = 0; i < act.length; i++) {
+      ctxLens[i] = act[i].kvLen + tlp;
+      total += ctxLens[i];
+    }
+    batch.numRequests = act.length;
+    batch.tokensPerRequest = tlp;
+    batch.totalContextTokens = total;
+    const p = decodeStepCost(ctx, unit, batch);
+    const draftSec = tlp > 1 ? (tlp - 1) * cfg.draft.timePerTokenSec : 0;
+    p.otherSec += draftSec;
+    p.otherJoules += tlp > 1 ? (tlp - 1) * cfg.draft.energyPerTokenJoules : 0;
+    const stepSec = phaseTimeSec(p);
+    if (timeline) {
+      let t = timeSec;
+      timeline.span("iteration", `iter ${iteration}`, t, stepSec, { rlp: act.length, tlp, fcOn: unit });
+      timeline.span(unit === "gpu" ? "fc-gpu" : "fc-pim", "FC", t, p.fcSec);
+      t += p.fcSec;
+      timeline.span("attention", "attention", t, p.attentionSec);
+      t += p.attentionSec;
+      timeline.span("communication", "communication", t, p.communicationSec);
+      t += p.communicationSec;
+      timeline.span("other", "norms/activations/draft", t, p.otherSec);
+    }
+    timeSec += stepSec;
+    energyJoules += phaseEnergyJoules(p);
+    metrics.onDecode(p, unit === "gpu");
+    metrics.draftSec += draftSec;
+    iteration++;
+    for (let i = act.length - 1; i >= 0; i--) {
+      const a = act[i];
+      const made = Math.min(tokensProduced(cfg.acceptance, tlp, rng), a.remaining);
+      a.remaining -= made;
+      a.kvLen += made;
+      metrics.generatedTokens += made;
+      if (a.remaining === 0) finish(i);
+    }
+  };
+
+  /** Takes requests in arrival order while they fit the batch and the KV cache. */
+  const admit = (limit: number, arrivedBySec: number): RequestSpec[] => {
+    const group: RequestSpec[] = [];
+    while (next < order.length && act.length + group.length < limit && order[next].arrivalSec <= arrivedBySec) {
+      const need = kvNeed(order[next]);
+      if (kvReserved + need > ctx.kvCapacityBytes) {
+        metrics.kvLimitedAdmissions++;
+        break;
+      }
+      kvReserved += need;
+      group.push(order[next++]);
+    }
+    return group;
+  };
+
+  if (cfg.batching === "static") {
+    while (next < order.length) {
+      // The batch starts once its last member has arrived (all at once for the Dolly traces).
+      const lastIdx = Math.min(order.length, next + cfg.batchSize) - 1;
+      waitUntil(order[lastIdx].arrivalSec);
+      const group = admit(cfg.batchSize, timeSec);
+      runPrefill(group);
+      while (act.length > 0) runDecode();
+    }
+  } else {
+    while (next < order.length || act.length > 0) {
+      const group = admit(cfg.batchSize, timeSec);
+      if (group.length > 0) runPrefill(group);
+      if (act.length > 0) runDecode();
+      else if (next < order.length) waitUntil(order[next].arrivalSec);
+    }
+  }
+  return Object.assign(metrics, { endSec: timeSec, startSec, idleSec, energyJoules });
+}

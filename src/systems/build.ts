@@ -1,0 +1,97 @@
+import type { z } from "zod";
+import { UserError, formatZodIssues } from "../core/errors.ts";
+import { GB } from "../core/units.ts";
+import { GpuSpec } from "../hardware/gpu/schema.ts";
+import { resolveGpu } from "../hardware/gpu/presets.ts";
+import { PimDesign } from "../hardware/pim/schema.ts";
+import { resolvePimDesign } from "../hardware/pim/presets.ts";
+import { pimStackCapacityBytes } from "../hardware/pim/capacity.ts";
+import { LinkSpec } from "../hardware/links/schema.ts";
+import { resolveLink } from "../hardware/links/presets.ts";
+import type { ModelConfig } from "../models/schema.ts";
+import { kvCacheBytesPerToken, modelWeightBytes } from "../models/registry.ts";
+import { SystemSpec } from "./schema.ts";
+import { SYSTEM_PRESETS } from "./presets.ts";
+
+/** Partial overrides of a system preset and of the hardware specs it names (from CLI flags or a run config). */
+export interface SystemOverrides {
+  numGpus?: number;
+  numFcStacks?: number;
+  numAttnStacks?: number;
+  gpu?: Record<string, unknown>;
+  fcPim?: Record<string, unknown>;
+  attnPim?: Record<string, unknown>;
+  links?: { gpuGpu?: Record<string, unknown>; attention?: Record<string, unknown>; pimPim?: Record<string, unknown> };
+}
+
+/** A system resolved against a model: every spec parsed, capacities checked. Read-only input of the cost functions. */
+export interface SystemContext {
+  spec: SystemSpec;
+  model: ModelConfig;
+  gpu: GpuSpec | null;
+  fcPim: PimDesign | null;
+  attnPim: PimDesign | null;
+  links: { gpuGpu: LinkSpec; attention: LinkSpec; pimPim: LinkSpec };
+  weightBytes: number;
+  /** Bytes available for the KV cache (attention stacks, or GPU memory left after the weights). */
+  kvCapacityBytes: number;
+  kvBytesPerToken: number;
+}
+
+export function resolveSystemSpec(name: string): SystemSpec {
+  const hit = Object.prototype.hasOwnProperty.call(SYSTEM_PRESETS, name) ? SYSTEM_PRESETS[name] : undefined;
+  if (!hit) throw new UserError(`unknown system "${name}"; known: ${Object.keys(SYSTEM_PRESETS).join(", ")}`);
+  return hit;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+/** Applies a partial override to a parsed spec and re-validates it; errors name the field. */
+export function overrideSpec<S extends z.ZodType>(schema: S, base: z.infer<S>, patch: unknown, label: string): z.infer<S> {
+  if (patch === undefined) return base;
+  const r = schema.safeParse(deepMerge(base, patch));
+  if (!r.success) throw new UserError(formatZodIssues(r.error.issues, `${label}.`));
+  return r.data;
+}
+
+export function buildSystem(specOrName: SystemSpec | string, model: ModelConfig, o: SystemOverrides = {}): SystemContext {
+  let spec = typeof specOrName === "string" ? resolveSystemSpec(specOrName) : specOrName;
+  spec = overrideSpec(SystemSpec, spec, {
+    gpu: o.numGpus === undefined ? undefined : { numGpus: o.numGpus },
+    fcStacks: o.numFcStacks === undefined ? undefined : { numStacks: o.numFcStacks },
+    attnStacks: o.numAttnStacks === undefined ? undefined : { numStacks: o.numAttnStacks },
+  }, "system");
+  const gpu = spec.gpu.numGpus > 0 ? overrideSpec(GpuSpec, resolveGpu(spec.gpu.preset), o.gpu, "gpu") : null;
+  const fcPim = spec.fcStacks.design === null ? null
+    : overrideSpec(PimDesign, resolvePimDesign(spec.fcStacks.design), o.fcPim, "fcPim");
+  const attnPim = spec.attnStacks.numStacks === 0 || spec.attnStacks.design === null ? null
+    : overrideSpec(PimDesign, resolvePimDesign(spec.attnStacks.design), o.attnPim, "attnPim");
+  const links = {
+    gpuGpu: overrideSpec(LinkSpec, resolveLink(spec.links.gpuGpu), o.links?.gpuGpu, "links.gpuGpu"),
+    attention: overrideSpec(LinkSpec, resolveLink(spec.links.attention), o.links?.attention, "links.attention"),
+    pimPim: overrideSpec(LinkSpec, resolveLink(spec.links.pimPim), o.links?.pimPim, "links.pimPim"),
+  };
+
+  const weightBytes = modelWeightBytes(model);
+  const fcStackBytes = fcPim ? pimStackCapacityBytes(fcPim) : spec.fcStacks.plainCapacityBytesPerStack;
+  const fcCapacityBytes = fcStackBytes * spec.fcStacks.numStacks;
+  const gb = (b: number) => (b / GB).toFixed(1);
+  if (weightBytes > fcCapacityBytes) {
+    throw new UserError(
+      `${model.name} needs ${gb(weightBytes)} GB of weights but system ${spec.name}'s ${spec.fcStacks.numStacks} FC stacks ` +
+        `hold ${gb(fcCapacityBytes)} GB; raise --fc-stacks or pick a smaller model`,
+    );
+  }
+  const kvCapacityBytes = attnPim
+    ? pimStackCapacityBytes(attnPim) * spec.attnStacks.numStacks
+    : fcCapacityBytes - weightBytes;
+  return { spec, model, gpu, fcPim, attnPim, links, weightBytes, kvCapacityBytes, kvBytesPerToken: kvCacheBytesPerToken(model) };
+}

@@ -1,0 +1,73 @@
+import { gpuAttentionCost } from "../hardware/gpu/cost.ts";
+import { pimAttentionCost } from "../hardware/pim/cost.ts";
+import { linkTransferCost } from "../hardware/links/cost.ts";
+import { dtypeBytes } from "../models/registry.ts";
+import type { SystemContext } from "./build.ts";
+import { fcIterationCost, phaseTimeSec, staticEnergyJoules, type PhaseCost } from "./step-cost.ts";
+
+/**
+ * Prefill of a group of requests that start together: one pass over all their prompt tokens on the host unit
+ * (GPU, or the PIM stacks in a PIM-only system), attention over each prompt, and, where attention lives on
+ * separate stacks, shipping the new KV cache to them. The prefill produces each request's first output token.
+ * Causal attention is costed as full attention over the prompt (an upper bound, about 2x the causal FLOPs).
+ */
+export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): PhaseCost {
+  const m = ctx.model;
+  const layers = m.num_hidden_layers;
+  const bytes = dtypeBytes(m);
+  let totalTokens = 0;
+  for (const l of inputLens) totalTokens += l;
+  const unit = ctx.spec.hostUnit;
+  const f = fcIterationCost(ctx, unit, totalTokens);
+
+  let attentionSec = 0;
+  let attentionJoules = 0;
+  for (const l of inputLens) {
+    if (unit === "gpu") {
+      const g = ctx.spec.gpu.numGpus;
+      const c = gpuAttentionCost(ctx.gpu!, {
+        numRequests: 1,
+        numHeads: Math.ceil(m.num_attention_heads / g),
+        numKvHeads: Math.ceil(m.num_key_value_heads / g),
+        headDim: m.head_dim,
+        tlp: l,
+        totalContextTokens: l,
+        dtypeBytes: bytes,
+      });
+      attentionSec += c.timeSec * layers;
+      attentionJoules += c.energyJoules * g * layers;
+    } else {
+      const c = pimAttentionCost(ctx.attnPim!, {
+        numHeads: m.num_attention_heads,
+        numKvHeads: m.num_key_value_heads,
+        headDim: m.head_dim,
+        contextLens: [l],
+        tlp: l,
+        numStacks: ctx.spec.attnStacks.numStacks,
+        dtypeBytes: bytes,
+      });
+      attentionSec += c.timeSec * layers;
+      attentionJoules += c.energyJoules * layers;
+    }
+  }
+  let communicationSec = f.comm.timeSec;
+  let communicationJoules = f.comm.energyJoules;
+  if (unit === "gpu" && ctx.attnPim !== null) {
+    const links = ctx.spec.links.numAttentionLinks;
+    const t = linkTransferCost(ctx.links.attention, (totalTokens * ctx.kvBytesPerToken) / links, layers);
+    communicationSec += t.timeSec;
+    communicationJoules += t.energyJoules * links;
+  }
+  const p: PhaseCost = {
+    fcSec: f.fc.timeSec,
+    attentionSec,
+    communicationSec,
+    otherSec: f.other.timeSec,
+    fcJoules: f.fc.energyJoules,
+    attentionJoules,
+    communicationJoules,
+    otherJoules: f.other.energyJoules,
+  };
+  p.otherJoules += staticEnergyJoules(ctx, phaseTimeSec(p));
+  return p;
+}
