@@ -205,7 +205,10 @@ export function scatterChart(o: ScatterOptions): VegaLiteSpec {
   const lo = o.logX || o.logY ? Math.min(...positive) : Math.min(...vals);
   const hi = Math.max(...vals);
   const layer: object[] = [];
-  if (o.identityLine !== false && vals.length > 0) {
+  const identity = o.identityLine !== false && vals.length > 0;
+  // With the y = x line both axes share one domain, so distance from the line reads the same on both.
+  const scale = (log: boolean | undefined): object => ({ ...(log ? LOG_SCALE : { zero: false }), ...(identity ? { domain: [lo, hi] } : {}) });
+  if (identity) {
     layer.push({
       data: { values: [{ __x: lo, __y: lo }, { __x: hi, __y: hi }] },
       mark: { type: "line", color: "#888888", strokeDash: [5, 4], strokeWidth: 1.5 },
@@ -218,8 +221,8 @@ export function scatterChart(o: ScatterOptions): VegaLiteSpec {
     data: { values: o.rows },
     mark: { type: "point", filled: true, size: 45, opacity: 0.85 },
     encoding: {
-      x: { field: esc(o.x), type: "quantitative", title: o.xTitle, scale: o.logX ? LOG_SCALE : { zero: false } },
-      y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: o.logY ? LOG_SCALE : { zero: false } },
+      x: { field: esc(o.x), type: "quantitative", title: o.xTitle, scale: scale(o.logX) },
+      y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: scale(o.logY) },
       ...legend("color"),
       ...legend("shape"),
     },

@@ -24,7 +24,7 @@ export const BASE_CONFIG: Config = {
   view: { continuousWidth: 500, continuousHeight: 300, stroke: "#bbbbbb" },
   range: { category: { scheme: "tableau10" } },
   title: { fontSize: 15, fontWeight: "bold", anchor: "start", offset: 10 },
-  axis: { labelFontSize: 12, titleFontSize: 13, titleFontWeight: "normal", gridColor: "#e6e6e6", tickColor: "#888888", domainColor: "#888888" },
+  axis: { labelFontSize: 12, labelOverlap: true, labelSeparation: 6, titleFontSize: 13, titleFontWeight: "normal", gridColor: "#e6e6e6", tickColor: "#888888", domainColor: "#888888" },
   legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "bold", labelLimit: 260 },
   header: { labelFontSize: 13, titleFontSize: 13, labelFontWeight: "bold" },
   text: { fontSize: 11 },

@@ -1,0 +1,71 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FONT_FILES, readFontMetrics, renderChart, specToSvg, svgToPng, type VegaLiteSpec } from "../../src/report/plot.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "papi-plot-"));
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function barSpec(title: string): VegaLiteSpec {
+  return {
+    title,
+    data: { values: [{ system: "GPU", timeSec: 1.5 }, { system: "PAPI", timeSec: 0.5 }] },
+    mark: "bar",
+    encoding: { x: { field: "system", type: "nominal" }, y: { field: "timeSec", type: "quantitative", title: "Time (s)" } },
+  };
+}
+
+test("renderChart writes an SVG with the title and a PNG, byte-identical on a second render", async () => {
+  const base = join(dir, "sub", "bars");
+  const { svgPath, pngPath } = await renderChart(barSpec("Decode time per system"), base);
+  assert.equal(svgPath, `${base}.svg`);
+  assert.equal(pngPath, `${base}.png`);
+  const svg = readFileSync(svgPath, "utf8");
+  const png = readFileSync(pngPath);
+  assert.match(svg, /^<svg /);
+  assert.ok(svg.includes("Decode time per system"));
+  assert.ok(svg.includes('font-family="DejaVu Sans"'));
+  assert.deepEqual([...png.subarray(0, 8)], PNG_SIGNATURE);
+  assert.ok(png.length > 1000);
+  await renderChart(barSpec("Decode time per system"), base);
+  assert.equal(readFileSync(svgPath, "utf8"), svg);
+  assert.ok(readFileSync(pngPath).equals(png));
+});
+
+test("PNG text is drawn with the shipped font (a different title changes the pixels)", async () => {
+  // With no usable font resvg drops text silently, so both PNGs would be equal.
+  const a = svgToPng(await specToSvg(barSpec("AAAA")));
+  const b = svgToPng(await specToSvg(barSpec("WWWW")));
+  assert.ok(!Buffer.from(a).equals(Buffer.from(b)));
+});
+
+test("PNG is twice the SVG size", async () => {
+  const svg = await specToSvg(barSpec("size"));
+  const [, w, h] = /width="(\d+)" height="(\d+)"/.exec(svg)!.map(Number);
+  const png = Buffer.from(svgToPng(svg));
+  assert.equal(png.readUInt32BE(16), 2 * w); // IHDR width
+  assert.equal(png.readUInt32BE(20), 2 * h);
+});
+
+test("font metrics come from the TTF: DejaVu Sans has 2048 units per em, 'A' 1401, space 651", () => {
+  const regular = readFontMetrics(FONT_FILES[0]);
+  const bold = readFontMetrics(FONT_FILES[1]);
+  assert.equal(regular.unitsPerEm, 2048);
+  assert.equal(regular.advance("A".codePointAt(0)!), 1401);
+  assert.equal(regular.advance(" ".codePointAt(0)!), 651);
+  assert.ok(bold.advance("m".codePointAt(0)!) > regular.advance("m".codePointAt(0)!));
+  // Characters outside the font fall back to glyph 0 (.notdef), which still has a width.
+  assert.ok(regular.advance(0x10ffff) > 0);
+});
+
+test("legend labels are measured with real glyph widths (narrow glyphs take less room)", async () => {
+  const spec = (label: string): VegaLiteSpec => ({
+    data: { values: [{ k: label, v: 1 }] },
+    mark: "point",
+    encoding: { x: { field: "v", type: "quantitative" }, y: { field: "v", type: "quantitative" }, color: { field: "k", type: "nominal" } },
+  });
+  const width = async (label: string): Promise<number> => Number(/width="(\d+)"/.exec(await specToSvg(spec(label)))![1]);
+  assert.ok((await width("iiiiiiiiii")) < (await width("WWWWWWWWWW")), "narrow glyphs take less room than wide ones");
+});
