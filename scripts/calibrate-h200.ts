@@ -20,24 +20,39 @@ const range = (lo: number, hi: number, step: number): number[] => {
 // meta.json ceilings bound the grids: an 8192^3 GEMM reaches 750/989.5 = 0.76 of peak; a copy moves
 // 4149 GB/s read + write (0.86 of 4.8 TB/s), read-only streams may go somewhat higher.
 const grids: Record<string, number[]> = {
-  computeEfficiency: range(0.72, 0.8, 0.01),
-  memoryEfficiency: range(0.82, 0.95, 0.01),
+  computeEfficiency: range(0.7, 0.78, 0.01),
+  memoryEfficiency: range(0.8, 0.95, 0.01),
   gemmTileM: [16, 32, 64, 128, 256],
   rooflineSharpness: [1.5, 2, 2.5, 3, 4, 5, 6, 8, 12, 16, 32],
   kernelLaunchOverheadSec: range(0, 40e-6, 1e-6),
   graphKernelOverheadSec: range(0, 10e-6, 0.5e-6),
-  attentionComputeEfficiency: range(0.1, 0.8, 0.05),
+  attentionComputeEfficiency: range(0.02, 0.8, 0.02),
   attentionMemoryEfficiency: range(0.75, 0.97, 0.01),
   attentionLaunchOverheadSec: range(0, 50e-6, 1e-6),
+  attentionMinSec: range(0, 50e-6, 1e-6),
 };
 
 function objective(v: GpuValidation): number {
   let o = 0;
-  for (const s of [v.fc, v.attn, v.layer]) o += s.maxAbsRelErr + 10 * Math.max(0, s.medianAbsRelErr - 0.1) + 0.01 * s.medianAbsRelErr;
+  for (const s of [v.fc, v.attn, v.layer]) o += s.maxAbsRelErr + s.medianAbsRelErr + 10 * Math.max(0, s.medianAbsRelErr - 0.1);
   return o;
 }
 
-let best: GpuSpec = { ...GPU_PRESETS["h200-sxm"] };
+// Fixed starting point (hand estimates from meta.json: 750/989.5 TFLOPS, ~4.2 TB/s streaming, ~20 us eager
+// dispatch), so the result does not depend on what the preset currently holds.
+const START = {
+  computeEfficiency: 0.76,
+  memoryEfficiency: 0.88,
+  gemmTileM: 64,
+  rooflineSharpness: 4,
+  kernelLaunchOverheadSec: 22e-6,
+  graphKernelOverheadSec: 3e-6,
+  attentionComputeEfficiency: 0.5,
+  attentionMemoryEfficiency: 0.92,
+  attentionLaunchOverheadSec: 25e-6,
+  attentionMinSec: 15e-6,
+};
+let best: GpuSpec = GpuSpec.parse({ ...GPU_PRESETS["h200-sxm"], ...START });
 let bestObj = objective(evaluateGpu(best, data));
 for (let pass = 0; pass < 20; pass++) {
   let improved = false;
@@ -58,7 +73,11 @@ for (let pass = 0; pass < 20; pass++) {
 const v = evaluateGpu(best, data);
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 console.log("fitted h200-sxm parameters:");
-for (const key of Object.keys(grids)) console.log(`  ${key}: ${(best as Record<string, unknown>)[key]}`);
+const preset = GPU_PRESETS["h200-sxm"] as Record<string, unknown>;
+for (const key of Object.keys(grids)) {
+  const value = (best as Record<string, unknown>)[key];
+  console.log(`  ${key}: ${value}${preset[key] === value ? "" : `   (preset has ${preset[key]})`}`);
+}
 for (const f of ["fc", "attn", "layer"] as const) {
   console.log(`${f}: rows ${v[f].rows}, median ${pct(v[f].medianAbsRelErr)}, max ${pct(v[f].maxAbsRelErr)}`);
 }

@@ -66,7 +66,8 @@ export function gpuTensorParallelGemmCost(
 /**
  * Fused (flash) attention of numRequests requests, each with tlp query tokens, over totalContextTokens KV
  * entries in all (sum of the requests' KV lengths). FLOPs: score and context 2·H·T·L·d each, softmax
- * 5·H·T·L. Bytes: K and V caches (numKvHeads·L·d each) plus Q and the output.
+ * 5·H·T·L. Bytes: K and V caches (numKvHeads·L·d each) plus Q and the output. The work is smooth-maxed
+ * with attentionMinSec (a GPU-side floor that overlaps with it), then the launch overhead is added.
  */
 export function gpuAttentionCost(
   gpu: GpuSpec,
@@ -81,7 +82,9 @@ export function gpuAttentionCost(
   const computeSec = flops / flopsPerSec(gpu, a.dtypeBytes, gpu.attentionComputeEfficiency);
   const memorySec = bytes / (gpu.hbmBandwidthBytesPerSec * gpu.attentionMemoryEfficiency);
   return {
-    timeSec: gpu.attentionLaunchOverheadSec + smoothMax(computeSec, memorySec, gpu.rooflineSharpness),
+    timeSec:
+      gpu.attentionLaunchOverheadSec +
+      smoothMax(smoothMax(computeSec, memorySec, gpu.rooflineSharpness), gpu.attentionMinSec, gpu.rooflineSharpness),
     energyJoules: flops * gpu.energyPerFlopJoules + bytes * gpu.hbmEnergyPerByteJoules,
     computeSec,
     memorySec,

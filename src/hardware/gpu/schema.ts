@@ -36,6 +36,8 @@ export const GpuSpec = z
     attentionComputeEfficiency: frac("attentionComputeEfficiency"),
     attentionMemoryEfficiency: frac("attentionMemoryEfficiency"),
     attentionLaunchOverheadSec: nonNeg("attentionLaunchOverheadSec"),
+    /** GPU-side minimum duration of the fused attention (split-KV pass + combine); overlaps with its work. */
+    attentionMinSec: nonNeg("attentionMinSec"),
     /** Per direction per GPU. */
     nvlinkBandwidthBytesPerSec: pos("nvlinkBandwidthBytesPerSec"),
     allReduceStepLatencySec: nonNeg("allReduceStepLatencySec"),

@@ -1,0 +1,165 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  gpuAllReduceCost,
+  gpuAttentionCost,
+  gpuElementwiseCost,
+  gpuGemmCost,
+  gpuStaticEnergyJoules,
+  gpuTensorParallelGemmCost,
+} from "../../../src/hardware/gpu/cost.ts";
+import { GPU_PRESETS } from "../../../src/hardware/gpu/presets.ts";
+import { GpuSpec } from "../../../src/hardware/gpu/schema.ts";
+
+/** A toy GPU with round numbers: 1 TFLOP/s, 1 GB/s, no efficiency loss, hard roofline. */
+const toy = GpuSpec.parse({
+  name: "toy",
+  peakFp16FlopsPerSec: 1e12,
+  fp32ThroughputRatio: 0.5,
+  hbmBandwidthBytesPerSec: 1e9,
+  memoryCapacityBytes: 1e9,
+  numSms: 1,
+  computeEfficiency: 1,
+  memoryEfficiency: 1,
+  gemmTileM: 1,
+  rooflineSharpness: 1000,
+  kernelLaunchOverheadSec: 1e-6,
+  graphKernelOverheadSec: 0,
+  attentionComputeEfficiency: 1,
+  attentionMemoryEfficiency: 1,
+  attentionLaunchOverheadSec: 2e-6,
+  attentionMinSec: 0,
+  nvlinkBandwidthBytesPerSec: 1e11,
+  allReduceStepLatencySec: 1e-6,
+  nvlinkEnergyPerByteJoules: 1e-11,
+  energyPerFlopJoules: 1e-12,
+  hbmEnergyPerByteJoules: 1e-11,
+  staticPowerWatts: 10,
+  tdpWatts: 100,
+});
+const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
+
+describe("GEMM", () => {
+  test("memory-bound toy GEMM, by hand", () => {
+    // m 2, k 3, n 4, fp16: 48 FLOPs (48 ps), bytes (6 + 12 + 8)·2 = 52 (52 ns) -> 1 us + 52 ns
+    const c = gpuGemmCost(toy, { m: 2, k: 3, n: 4, dtypeBytes: 2 });
+    assert.equal(c.flops, 48);
+    assert.equal(c.bytes, 52);
+    close(c.memorySec, 52e-9);
+    close(c.computeSec, 48e-12);
+    close(c.timeSec, 1e-6 + 52e-9);
+    close(c.energyJoules, 48e-12 + 52e-11);
+  });
+
+  test("tile quantization: M rounds up in the compute term only", () => {
+    const g = { ...toy, gemmTileM: 64 };
+    const c = gpuGemmCost(g, { m: 1, k: 1000, n: 1000, dtypeBytes: 2 });
+    assert.equal(c.flops, 2e6);
+    close(c.computeSec, (2 * 64 * 1e6) / 1e12);
+  });
+
+  test("smooth roofline p = 2: compute 3 us and memory 4 us give 5 us", () => {
+    const g = { ...toy, rooflineSharpness: 2, kernelLaunchOverheadSec: 0, hbmBandwidthBytesPerSec: 1e12 };
+    // m = k = n = 1000, fp16: 2e9 FLOPs -> 3 us needs peak 2e9/3e-6; bytes 6e6 -> 4 us needs 1.5e12 B/s
+    const c = gpuGemmCost({ ...g, peakFp16FlopsPerSec: 2e9 / 3e-6, hbmBandwidthBytesPerSec: 6e6 / 4e-6 }, { m: 1000, k: 1000, n: 1000, dtypeBytes: 2 });
+    close(c.timeSec, 5e-6);
+  });
+
+  test("fp32 runs at fp32ThroughputRatio of the fp16 peak", () => {
+    const a = gpuGemmCost(toy, { m: 100, k: 100, n: 100, dtypeBytes: 2 });
+    const b = gpuGemmCost(toy, { m: 100, k: 100, n: 100, dtypeBytes: 4 });
+    close(b.computeSec, 2 * a.computeSec);
+  });
+
+  test("tensor parallelism splits N; energy adds up over GPUs", () => {
+    const one = gpuGemmCost(toy, { m: 8, k: 1024, n: 256, dtypeBytes: 2 });
+    const tp = gpuTensorParallelGemmCost(toy, { m: 8, k: 1024, n: 1024, dtypeBytes: 2 }, 4);
+    close(tp.timeSec, one.timeSec);
+    close(tp.energyJoules, 4 * one.energyJoules);
+    assert.equal(tp.flops, 2 * 8 * 1024 * 1024);
+  });
+
+  test("no tokens, no cost", () => assert.equal(gpuGemmCost(toy, { m: 0, k: 10, n: 10, dtypeBytes: 2 }).timeSec, 0));
+});
+
+describe("attention, elementwise, all-reduce, static", () => {
+  test("attention by hand: 1 request, 2 heads, d 4, T 1, L 10", () => {
+    // FLOPs (4·4 + 5)·2·1·10 = 420; bytes (2·2·10·4 + 2·1·2·1·4)·2 = 352
+    const c = gpuAttentionCost(toy, { numRequests: 1, numHeads: 2, numKvHeads: 2, headDim: 4, tlp: 1, totalContextTokens: 10, dtypeBytes: 2 });
+    assert.equal(c.flops, 420);
+    assert.equal(c.bytes, 352);
+    close(c.timeSec, 2e-6 + 352e-9);
+  });
+
+  test("GQA reads fewer KV bytes", () => {
+    const a = { numRequests: 4, numHeads: 64, headDim: 128, tlp: 1, totalContextTokens: 4096, dtypeBytes: 2 };
+    const mha = gpuAttentionCost(GPU_PRESETS["h200-sxm"], { ...a, numKvHeads: 64 });
+    const gqa = gpuAttentionCost(GPU_PRESETS["h200-sxm"], { ...a, numKvHeads: 8 });
+    assert.ok(gqa.bytes < mha.bytes / 7 && gqa.timeSec < mha.timeSec);
+  });
+
+  test("elementwise: launch + bytes / bandwidth", () => close(gpuElementwiseCost(toy, 1000).timeSec, 1e-6 + 1e-6));
+
+  test("ring all-reduce by hand: 4 GPUs, 1 GB at 100 GB/s", () => {
+    const c = gpuAllReduceCost(toy, { bytes: 1e9, numGpus: 4 });
+    close(c.timeSec, (6 / 4) * 1e-2 + 6e-6);
+    close(c.energyJoules, 6 * 1e9 * 1e-11);
+    assert.deepEqual(gpuAllReduceCost(toy, { bytes: 1e9, numGpus: 1 }), { timeSec: 0, energyJoules: 0 });
+  });
+
+  test("static energy = power · time", () => close(gpuStaticEnergyJoules(toy, 2), 20));
+});
+
+describe("properties", () => {
+  const gpus = Object.values(GPU_PRESETS);
+  const gpuArb = fc.constantFrom(...gpus);
+  const dim = fc.integer({ min: 1, max: 65536 });
+  const dtypeArb = fc.constantFrom(2, 4);
+
+  test("GEMM time is non-decreasing in m, k and n", () =>
+    fc.assert(
+      fc.property(gpuArb, dim, dim, dim, fc.integer({ min: 1, max: 4096 }), dtypeArb, (g, m, k, n, d, b) => {
+        const t = gpuGemmCost(g, { m, k, n, dtypeBytes: b }).timeSec;
+        return (
+          gpuGemmCost(g, { m: m + d, k, n, dtypeBytes: b }).timeSec >= t &&
+          gpuGemmCost(g, { m, k: k + d, n, dtypeBytes: b }).timeSec >= t &&
+          gpuGemmCost(g, { m, k, n: n + d, dtypeBytes: b }).timeSec >= t
+        );
+      }),
+    ));
+
+  test("GEMM time never beats the ideal roofline max(flops/peak, bytes/bandwidth); energy positive", () =>
+    fc.assert(
+      fc.property(gpuArb, dim, dim, dim, (g, m, k, n) => {
+        const c = gpuGemmCost(g, { m, k, n, dtypeBytes: 2 });
+        const ideal = Math.max(c.flops / g.peakFp16FlopsPerSec, c.bytes / g.hbmBandwidthBytesPerSec);
+        return c.timeSec >= ideal && c.timeSec >= Math.max(c.computeSec, c.memorySec) && c.energyJoules > 0;
+      }),
+    ));
+
+  test("attention time non-decreasing in context and never below its roofline", () =>
+    fc.assert(
+      fc.property(gpuArb, fc.integer({ min: 1, max: 256 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 1 << 20 }), fc.integer({ min: 1, max: 1 << 16 }), (g, B, T, L, dL) => {
+        const a = { numRequests: B, numHeads: 64, numKvHeads: 8, headDim: 128, tlp: T, totalContextTokens: L, dtypeBytes: 2 };
+        const c = gpuAttentionCost(g, a);
+        const c2 = gpuAttentionCost(g, { ...a, totalContextTokens: L + dL });
+        const ideal = Math.max(c.flops / g.peakFp16FlopsPerSec, c.bytes / g.hbmBandwidthBytesPerSec);
+        return c2.timeSec >= c.timeSec && c.timeSec >= ideal && c.energyJoules > 0;
+      }),
+    ));
+
+  test("all-reduce: zero for one GPU, non-decreasing in bytes and GPUs", () =>
+    fc.assert(
+      fc.property(gpuArb, fc.double({ min: 0, max: 1e10, noNaN: true }), fc.double({ min: 0, max: 1e10, noNaN: true }), fc.integer({ min: 1, max: 64 }), (g, x, y, n) => {
+        const [lo, hi] = x < y ? [x, y] : [y, x];
+        const one = gpuAllReduceCost(g, { bytes: hi, numGpus: 1 });
+        return (
+          one.timeSec === 0 &&
+          one.energyJoules === 0 &&
+          gpuAllReduceCost(g, { bytes: hi, numGpus: n }).timeSec >= gpuAllReduceCost(g, { bytes: lo, numGpus: n }).timeSec &&
+          gpuAllReduceCost(g, { bytes: hi, numGpus: n + 1 }).timeSec >= gpuAllReduceCost(g, { bytes: hi, numGpus: n }).timeSec
+        );
+      }),
+    ));
+});

@@ -1,0 +1,126 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { UserError } from "../../src/core/errors.ts";
+import { decodeKernels, expectedActiveExperts, fcShapesPerLayer, lmHeadShape } from "../../src/models/kernels.ts";
+import { MODEL_PRESETS } from "../../src/models/registry.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const papi = (...args: string[]) => spawnSync(process.execPath, ["bin/papi.mjs", ...args], { cwd: root, encoding: "utf8" });
+
+describe("FC shapes", () => {
+  test("paper Eq. 1: OPT-30B h x h FC at RLP 4, TLP 8 has 31.7 FLOP/B", () => {
+    // by hand: 2·32·h² / ((2·32·h + h²)·2) = 32h / (64 + h) = 32·7168 / 7232 = 31.717
+    const proj = decodeKernels(MODEL_PRESETS["opt-30b"], { rlp: 4, tlp: 8, contextLens: [1024] }).find((r) => r.name === "proj")!;
+    assert.equal(proj.flops, 2 * 32 * 7168 * 7168);
+    assert.equal(proj.bytesRead + proj.bytesWritten, (2 * 32 * 7168 + 7168 * 7168) * 2);
+    assert.equal(proj.arithmeticIntensity.toFixed(1), "31.7");
+  });
+
+  test("dense shapes: qkv, proj, fused gated up, down", () => {
+    const s = fcShapesPerLayer(MODEL_PRESETS["llama-65b"], 16);
+    assert.deepEqual(s.map((x) => [x.name, x.m, x.k, x.n, x.numInstances]), [
+      ["qkv", 16, 8192, 24576, 1],
+      ["proj", 16, 8192, 8192, 1],
+      ["ffn_up", 16, 8192, 44032, 1],
+      ["ffn_down", 16, 22016, 8192, 1],
+    ]);
+    const g = fcShapesPerLayer(MODEL_PRESETS["gpt3-66b"], 1);
+    assert.equal(g.find((x) => x.name === "ffn_up")!.n, 36864);
+    // GQA: (64 + 2·8)·128
+    assert.equal(fcShapesPerLayer(MODEL_PRESETS["llama-3-70b"], 1)[0].n, 10240);
+    assert.deepEqual(lmHeadShape(MODEL_PRESETS["llama-3-70b"], 3), { name: "lm_head", m: 3, k: 8192, n: 128256, numInstances: 1 });
+  });
+
+  test("MoE: router plus expected active experts; every token's k experts are served", () => {
+    const mix = MODEL_PRESETS["mixtral-8x7b"];
+    const s = fcShapesPerLayer(mix, 1);
+    const up = s.find((x) => x.name === "ffn_up")!;
+    assert.ok(s.some((x) => x.name === "router" && x.n === 8));
+    assert.ok(Math.abs(up.numInstances - 2) < 1e-12); // one token activates exactly k = 2 experts
+    assert.ok(Math.abs(up.m - 1) < 1e-12);
+    // 8 tokens: 8·(1 − 0.75^8) = 7.199
+    assert.ok(Math.abs(expectedActiveExperts(8, 2, 8) - 8 * (1 - 0.75 ** 8)) < 1e-12);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4096 }), (t) => {
+        const e = fcShapesPerLayer(mix, t).find((x) => x.name === "ffn_up")!;
+        return Math.abs(e.m * e.numInstances - 2 * t) < 1e-6 * t && e.numInstances <= 8 && e.numInstances >= 2 - 1e-9;
+      }),
+    );
+  });
+});
+
+describe("decode kernels", () => {
+  test("attention: 2·H·T·L·d per request for score and context, KV bytes kv·L·d each", () => {
+    const m = MODEL_PRESETS["llama-65b"];
+    const rows = decodeKernels(m, { rlp: 2, tlp: 4, contextLens: [100, 300] });
+    const score = rows.find((r) => r.name === "attn_score")!;
+    const ctx = rows.find((r) => r.name === "attn_context")!;
+    assert.equal(score.flops, 2 * 64 * 4 * 400 * 128);
+    assert.equal(ctx.flops, score.flops);
+    assert.equal(rows.find((r) => r.name === "attn_softmax")!.flops, 5 * 64 * 4 * 400);
+    assert.equal(score.bytesRead, (2 * 64 * 4 * 128 + 64 * 400 * 128) * 2);
+    // the fused attention (score + context, K and V + Q + out) stays near 7 FLOP/B at TLP 8 (PAPI.md §1)
+    const r8 = decodeKernels(m, { rlp: 4, tlp: 8, contextLens: [2048] });
+    const a = r8.filter((r) => r.name === "attn_score" || r.name === "attn_context");
+    const flops = a[0].flops + a[1].flops;
+    const bytes = (2 * 64 * 4 * 2048 * 128 + 2 * 4 * 64 * 8 * 128) * 2;
+    assert.ok(Math.abs(flops / bytes - 8) < 0.1, String(flops / bytes));
+  });
+
+  test("every kernel listed once, LM head and final norm once per iteration", () => {
+    const rows = decodeKernels(MODEL_PRESETS["gpt3-66b"], { rlp: 4, tlp: 2, contextLens: [512] });
+    const names = rows.map((r) => r.name);
+    for (const n of ["input_norm", "qkv", "kv_write", "attn_score", "attn_softmax", "attn_context", "proj", "attn_residual", "post_attn_norm", "ffn_up", "ffn_act", "ffn_down", "ffn_residual"]) {
+      assert.equal(rows.find((r) => r.name === n)?.perLayer, true, n);
+    }
+    assert.equal(rows.find((r) => r.name === "lm_head")?.perLayer, false);
+    assert.equal(rows.find((r) => r.name === "final_norm")?.perLayer, false);
+    assert.equal(new Set(names).size, names.length);
+  });
+
+  test("bad batches are UserErrors", () => {
+    const m = MODEL_PRESETS["opt-30b"];
+    assert.throws(() => decodeKernels(m, { rlp: 0, tlp: 1, contextLens: [10] }), UserError);
+    assert.throws(() => decodeKernels(m, { rlp: 1, tlp: 1.5, contextLens: [10] }), UserError);
+    assert.throws(() => decodeKernels(m, { rlp: 3, tlp: 1, contextLens: [10, 20] }), UserError);
+    assert.throws(() => decodeKernels(m, { rlp: 1, tlp: 8, contextLens: [4] }), UserError);
+  });
+
+  describe("properties", () => {
+    test("FC FLOPs grow linearly with RLP·TLP; intensity of h x h FC approaches RLP·TLP from below", () =>
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 8 }), (rlp, tlp) => {
+          const rows = decodeKernels(MODEL_PRESETS["opt-30b"], { rlp, tlp, contextLens: [1024] });
+          const proj = rows.find((r) => r.name === "proj")!;
+          return proj.flops === 2 * rlp * tlp * 7168 * 7168 && proj.arithmeticIntensity < rlp * tlp && proj.arithmeticIntensity > 0.9 * rlp * tlp * (7168 / (7168 + 2 * rlp * tlp));
+        }),
+      ));
+  });
+});
+
+describe("CLI", () => {
+  test("papi kernels --json prints the rows", () => {
+    const r = papi("kernels", "--model", "opt-30b", "--rlp", "4", "--tlp", "8", "--json");
+    assert.equal(r.status, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Array<{ name: string; arithmeticIntensity: number }>;
+    assert.equal(rows.find((x) => x.name === "proj")!.arithmeticIntensity.toFixed(1), "31.7");
+  });
+
+  for (const args of [
+    ["kernels", "--model", "gpt5"],
+    ["kernels", "--model", "opt-30b", "--rlp", "0"],
+    ["kernels", "--model", "opt-30b", "--tlp", "2.5"],
+    ["kernels", "--model", "no/such/config.json"],
+  ]) {
+    test(`bad input: papi ${args.join(" ")}`, () => {
+      const r = papi(...args);
+      assert.equal(r.status, 2);
+      const lines = r.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, r.stderr);
+      assert.ok(!/^\s+at /m.test(r.stderr));
+    });
+  }
+});

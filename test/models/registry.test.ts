@@ -1,0 +1,49 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { UserError } from "../../src/core/errors.ts";
+import { MODEL_PRESETS, resolveModel } from "../../src/models/registry.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "papi-models-"));
+const write = (name: string, obj: unknown) => {
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify(obj));
+  return p;
+};
+const hf = { model_type: "llama", hidden_size: 64, intermediate_size: 172, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 100, rope_theta: 1e4 };
+
+describe("resolveModel", () => {
+  test("preset by name", () => assert.equal(resolveModel("llama-65b"), MODEL_PRESETS["llama-65b"]));
+
+  test("HF config path: name defaults to the file name, extra keys ignored", () => {
+    const m = resolveModel(write("my-llama.json", hf));
+    assert.equal(m.name, "my-llama");
+    assert.equal(m.hidden_size, 64);
+  });
+
+  test("unknown name lists the known ones", () => {
+    assert.throws(() => resolveModel("gpt5"), (e: unknown) => e instanceof UserError && e.message.includes("llama-65b") && e.message.includes("gpt5"));
+  });
+
+  test("bad configs: one-line error naming the field", () => {
+    const cases: Array<[object, string]> = [
+      [{ ...hf, hidden_size: undefined }, "hidden_size"],
+      [{ ...hf, num_hidden_layers: -2 }, "num_hidden_layers"],
+      [{ ...hf, num_attention_heads: 5 }, "num_attention_heads"],
+    ];
+    cases.forEach(([cfg, field], i) => {
+      const p = write(`bad${i}.json`, cfg);
+      assert.throws(() => resolveModel(p), (e: unknown) => e instanceof UserError && e.message.includes(field) && !e.message.includes("\n"));
+    });
+  });
+
+  test("missing file and non-JSON", () => {
+    assert.throws(() => resolveModel(join(dir, "nope.json")), UserError);
+    const p = join(dir, "broken.json");
+    writeFileSync(p, "{ not json");
+    assert.throws(() => resolveModel(p), UserError);
+    assert.throws(() => resolveModel(write("arr.json", [1, 2])), UserError);
+  });
+});

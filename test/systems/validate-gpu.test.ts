@@ -1,0 +1,127 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UserError } from "../../src/core/errors.ts";
+import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
+import { errStats, gpuPresetForDevice, loadGpuMeasurements, predictLayerSec, validateGpu } from "../../src/systems/validate-gpu.ts";
+import { MODEL_PRESETS } from "../../src/models/registry.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const shipped = join(root, "data/measurements/h200");
+const papi = (...args: string[]) => spawnSync(process.execPath, ["bin/papi.mjs", ...args], { cwd: root, encoding: "utf8" });
+
+describe("validation against the H200 measurements", () => {
+  const v = validateGpu(shipped);
+
+  test("uses the preset named by meta.json and predicts every row", () => {
+    assert.equal(v.gpu, "h200-sxm");
+    assert.deepEqual([v.fc.rows, v.attn.rows, v.layer.rows], [136, 96, 40]);
+  });
+
+  test("median error <= 10 % on each file", () => {
+    for (const f of ["fc", "attn", "layer"] as const) assert.ok(v[f].medianAbsRelErr <= 0.1, `${f}: ${v[f].medianAbsRelErr}`);
+  });
+
+  test("max error <= 30 % on attn.csv and layer.csv", () => {
+    assert.ok(v.attn.maxAbsRelErr <= 0.3, String(v.attn.maxAbsRelErr));
+    assert.ok(v.layer.maxAbsRelErr <= 0.3, String(v.layer.maxAbsRelErr));
+  });
+
+  test("fc.csv: at most 4 of 136 rows beyond 30 %, none beyond 45 % (see docs/gpu-validation.md)", () => {
+    const over = v.rows.filter((r) => r.file === "fc" && Math.abs(r.relErr) > 0.3);
+    assert.ok(over.length <= 4, over.map((r) => r.label).join("; "));
+    assert.ok(v.fc.maxAbsRelErr <= 0.45, String(v.fc.maxAbsRelErr));
+  });
+
+  test("why fc.csv cannot reach 30 %: some measured GEMMs get slower as M shrinks", () => {
+    // ffn_up of gpt3-66b: M = 192 takes longer than M = 256 with the same weights. A model that is
+    // monotone in M (a property we require) must then miss one of them by >= (424 - 264)/(424 + 264) = 23 %.
+    const fcRows = loadGpuMeasurements(shipped).fc.filter((r) => r.label.startsWith("gpt3-66b ffn_up"));
+    const at = (m: number) => fcRows.find((r) => r.m === m)!.measuredUs;
+    assert.ok(at(192) > 1.5 * at(256));
+  });
+
+  test("a CUDA-graph layer is cheaper than the same kernels launched eagerly", () => {
+    const h = GPU_PRESETS["h200-sxm"];
+    const eager = { ...h, graphKernelOverheadSec: h.kernelLaunchOverheadSec };
+    assert.ok(predictLayerSec(h, MODEL_PRESETS["llama-65b"], 4, 2, 512) < predictLayerSec(eager, MODEL_PRESETS["llama-65b"], 4, 2, 512));
+  });
+});
+
+describe("helpers", () => {
+  test("errStats: median and max of |err|", () => {
+    assert.deepEqual(errStats([0.1, -0.3, 0.2]), { rows: 3, medianAbsRelErr: 0.2, maxAbsRelErr: 0.3 });
+    assert.deepEqual(errStats([0.1, -0.3, 0.2, 0.0]), { rows: 4, medianAbsRelErr: 0.15000000000000002, maxAbsRelErr: 0.3 });
+  });
+
+  test("device names map to presets", () => {
+    assert.equal(gpuPresetForDevice("NVIDIA H200"), "h200-sxm");
+    assert.equal(gpuPresetForDevice("NVIDIA H100 80GB HBM3"), "h100-sxm");
+    assert.equal(gpuPresetForDevice("NVIDIA A100-SXM4-80GB"), "a100-80gb");
+    assert.equal(gpuPresetForDevice("AMD Instinct MI300X"), undefined);
+  });
+});
+
+describe("bad input", () => {
+  const copy = () => {
+    const d = mkdtempSync(join(tmpdir(), "papi-meas-"));
+    cpSync(shipped, d, { recursive: true });
+    return d;
+  };
+
+  test("missing folder", () => {
+    assert.throws(() => validateGpu(join(tmpdir(), "papi-no-such-dir")), (e: unknown) => e instanceof UserError && e.message.includes("not found"));
+  });
+
+  test("missing file names the file", () => {
+    const d = copy();
+    rmSync(join(d, "attn.csv"));
+    assert.throws(() => validateGpu(d), (e: unknown) => e instanceof UserError && e.message.includes("attn.csv"));
+  });
+
+  test("malformed row names file and line", () => {
+    const d = copy();
+    const p = join(d, "fc.csv");
+    const lines = readFileSync(p, "utf8").split("\n");
+    lines[4] = lines[4].replace(/,8192,/, ",abc,");
+    writeFileSync(p, lines.join("\n"));
+    assert.throws(() => validateGpu(d), (e: unknown) => e instanceof UserError && e.message.includes("fc.csv:5"));
+  });
+
+  test("unknown model in layer.csv and unknown device", () => {
+    const d = copy();
+    const p = join(d, "layer.csv");
+    writeFileSync(p, readFileSync(p, "utf8").replace("llama-65b,1,1,512", "gpt9,1,1,512"));
+    assert.throws(() => validateGpu(d, GPU_PRESETS["h200-sxm"]), (e: unknown) => e instanceof UserError && e.message.includes("layer.csv:2"));
+    const d2 = copy();
+    writeFileSync(join(d2, "meta.json"), JSON.stringify({ device: "Mystery GPU" }));
+    assert.throws(() => validateGpu(d2), (e: unknown) => e instanceof UserError && e.message.includes("--gpu"));
+  });
+});
+
+describe("CLI", () => {
+  test("papi validate gpu --json prints exactly fc, attn, layer", () => {
+    const r = papi("validate", "gpu", "--json");
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, { rows: number; medianAbsRelErr: number; maxAbsRelErr: number }>;
+    assert.deepEqual(Object.keys(out), ["fc", "attn", "layer"]);
+    assert.deepEqual(Object.keys(out.fc), ["rows", "medianAbsRelErr", "maxAbsRelErr"]);
+    assert.equal(out.layer.rows, 40);
+  });
+
+  for (const args of [
+    ["validate", "gpu", "--measurements", join(tmpdir(), "papi-no-such-dir")],
+    ["validate", "gpu", "--gpu", "b200"],
+  ]) {
+    test(`bad input: papi ${args.join(" ")}`, () => {
+      const r = papi(...args);
+      assert.equal(r.status, 2);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.ok(!/^\s+at /m.test(r.stderr));
+    });
+  }
+});
