@@ -3,6 +3,10 @@ import { registerRun } from "./run.ts";
 import { registerCalibrate } from "./calibrate.ts";
 import { registerSchema } from "./schema.ts";
 import { registerSystems } from "./systems.ts";
+import { registerModels } from "./models.ts";
+import { registerKernels } from "./kernels.ts";
+import { registerValidate } from "./validate.ts";
+import { registerPim } from "./pim.ts";
 
 /** Every subcommand registers itself on the program. Add new commands here. */
 export type RegisterCommand = (program: Command) => void;
@@ -11,4 +15,8 @@ export const commands: RegisterCommand[] = [
   registerRun,
   registerCalibrate,
   registerSystems,
-  registerSchema,];
+  registerSchema,
+  registerModels,
+  registerKernels,
+  registerValidate,
+  registerPim,];

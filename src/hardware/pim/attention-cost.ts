@@ -1,0 +1,153 @@
+import { UserError } from "../../core/errors.ts";
+import { pimStackCapacityBytes, pimValuesPerColumn, type PimDesign } from "./schema.ts";
+import { pimConsts, pimMacIntervalSec, pimStreamTimeSec, type PimKernelCost } from "./timing.ts";
+
+export interface PimAttentionShape {
+  numHeads: number;
+  /** KV heads (grouped-query attention); defaults to numHeads */
+  numKvHeads?: number;
+  headDim: number;
+  /** KV length of every request in the batch (0 = finished slot, costs nothing) */
+  contextLens: ArrayLike<number>;
+  /** query tokens per request (speculation length): each K/V read is reused tlp x group times */
+  tlp: number;
+  numStacks: number;
+  dtypeBytes?: number;
+}
+
+/**
+ * Decode attention (score, softmax, context) for a batch on PIM stacks, from DRAM commands
+ * (docs/pim-model.md). AttAcc's layout: one KV head per channel; K^T (d x L) split by columns (keys)
+ * over the G = pseudo-channels x ranks x enabled bank groups of the channel and by rows (d) over the B
+ * banks of a group; V (L x d) split by keys over the groups and by d over the banks. Per head and
+ * channel: 2 ceil(L/G) ceil(d/(B 16)) MACABs (AttAcc: 4 ceil(L/16) for d = 128), each column reused by
+ * the tlp x (numHeads/numKvHeads) queries of the head.
+ *
+ * Per head, three resources work in sequence: the bank arrays (score + context MACs), the
+ * pseudo-channel buses (WRGB query in, MVSB scores out, MVGB probabilities back, context partials out)
+ * and the buffer-die softmax unit (softmaxElementsPerClock per tCK; AttAcc leaves softmax time out).
+ * A lone head takes the sum S of the three; heads that share a channel pipeline, so each adds only
+ * P = the largest of the three. Heads are placed on the least-loaded of the numStacks x channels
+ * channels; the critical path is estimated as max(sum P / channels, max P) + max(S - P): exact when
+ * every channel holds at most one head, and a balanced-placement estimate otherwise.
+ * O(contextLens.length), no allocation.
+ */
+export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKernelCost {
+  const { numHeads, headDim: d, tlp, numStacks, contextLens } = a;
+  const numKvHeads = a.numKvHeads ?? numHeads;
+  const dt = a.dtypeBytes ?? 2;
+  checkInt("numHeads", numHeads);
+  checkInt("numKvHeads", numKvHeads);
+  checkInt("headDim", d);
+  checkInt("tlp", tlp);
+  checkInt("numStacks", numStacks);
+  checkInt("dtypeBytes", dt);
+  if (numHeads % numKvHeads !== 0) {
+    throw new UserError(`attention.numKvHeads must divide numHeads (${numHeads}), got ${numKvHeads}`);
+  }
+  const c = pimConsts(design);
+  const o = design.hbm.org;
+  const C = o.numChannels;
+  const P = o.numPseudoChannels;
+  const G = P * o.numRanks * design.numEnabledBankGroups;
+  const B = o.numBanksPerGroup;
+  const v = pimValuesPerColumn(design, dt);
+  const q = tlp * (numHeads / numKvHeads); // queries that reuse every K/V column
+  const intervalSec = pimMacIntervalSec(design, q, dt);
+  const colsPerKey = Math.ceil(d / (B * v));
+  const busColumnSec = design.hbm.timing.nBL * c.tCkSec;
+  const colB = c.columnBytes;
+  const wrgbCols = Math.ceil((q * d * dt) / colB); // query, broadcast to every group on both buses
+  const ctxOutCols = Math.ceil(((G / P) * q * d * dt) / colB); // per bus: one partial per group
+  const sfmSecPerElement = c.tCkSec / design.softmaxElementsPerClock;
+  const numChannels = numStacks * C;
+
+  let sumPipelinedSec = 0;
+  let maxPipelinedSec = 0;
+  let maxFillSec = 0;
+  let sumTokens = 0; // sum of L over requests
+  let macabPerHeadSum = 0;
+  let actabPerHeadSum = 0;
+  let busColsInPerHeadSum = 0; // per bus
+  let busColsOutPerHeadSum = 0; // per bus
+  let scoreColsSum = 0; // per bus
+  let numActive = 0;
+  for (let r = 0; r < contextLens.length; r++) {
+    const L = contextLens[r];
+    if (!Number.isInteger(L) || L < 0) {
+      throw new UserError(`attention.contextLens[${r}] must be a non-negative integer, got ${L}`);
+    }
+    if (L === 0) continue;
+    const keysPerGroup = Math.ceil(L / G);
+    const cols = keysPerGroup * colsPerKey; // per bank, for K and again for V
+    const arraySec = 2 * pimStreamTimeSec(c, cols, intervalSec) * c.refreshStretch;
+    const scoreCols = Math.ceil(((G / P) * keysPerGroup * q * dt) / colB); // MVSB and MVGB, per bus
+    const busSec = (wrgbCols + 2 * scoreCols + ctxOutCols) * busColumnSec;
+    const sfmSec = Math.ceil(q * L) * sfmSecPerElement;
+    const pipelined = Math.max(arraySec, busSec, sfmSec);
+    const fill = arraySec + busSec + sfmSec - pipelined;
+    sumPipelinedSec += pipelined * numKvHeads;
+    if (pipelined > maxPipelinedSec) maxPipelinedSec = pipelined;
+    if (fill > maxFillSec) maxFillSec = fill;
+    sumTokens += L;
+    macabPerHeadSum += 2 * cols;
+    actabPerHeadSum += 2 * Math.ceil(cols / c.columnsPerRow);
+    busColsInPerHeadSum += wrgbCols + scoreCols;
+    busColsOutPerHeadSum += scoreCols + ctxOutCols;
+    scoreColsSum += scoreCols;
+    numActive++;
+  }
+  const kvBytes = 2 * sumTokens * d * numKvHeads * dt;
+  const capacity = pimStackCapacityBytes(design) * numStacks;
+  if (kvBytes > capacity) {
+    throw new UserError(
+      `attention: KV cache ${kvBytes} B exceeds numStacks x capacity = ${capacity} B of design "${design.name}"`,
+    );
+  }
+  const timeSec = sumTokens === 0 ? 0 : Math.max(sumPipelinedSec / numChannels, maxPipelinedSec) + maxFillSec;
+
+  const headChannels = numKvHeads; // every count above is per head-channel
+  const macab = macabPerHeadSum * headChannels;
+  const actab = actabPerHeadSum * headChannels;
+  const columnReads = macab * c.banksPerChannel;
+  const bankRowActivations = actab * c.banksPerChannel;
+  const numRefresh = Math.round((timeSec / c.refreshIntervalSec) * numChannels);
+  const macs = 2 * sumTokens * numHeads * tlp * d; // score + context (AttAcc's energy left context out)
+  const softmaxElements = sumTokens * numHeads * tlp;
+  const transferBytesIn = busColsInPerHeadSum * headChannels * P * colB;
+  const transferBytesOut = busColsOutPerHeadSum * headChannels * P * colB;
+  const e = design.energy;
+  const dramAccess =
+    bankRowActivations * c.rowBits * e.cellActPreJoulesPerBit +
+    columnReads * colB * 8 * e.cellRdWrJoulesPerBit;
+  const transfer = (transferBytesIn + transferBytesOut) * 8 * c.transferJoulesPerBit;
+  const compute = macs * e.macJoules + softmaxElements * e.softmaxJoulesPerElement;
+  const background = (e.backgroundPowerWattsPerStack + c.refreshWattsPerStack) * numStacks * timeSec;
+  const internalBytes = columnReads * colB;
+  const flops = 2 * macs;
+  return {
+    timeSec,
+    energyJoules: dramAccess + transfer + compute + background,
+    flops,
+    internalBytes,
+    transferBytesIn,
+    transferBytesOut,
+    flopsPerSec: timeSec > 0 ? flops / timeSec : 0,
+    internalBandwidthBytesPerSec: timeSec > 0 ? internalBytes / timeSec : 0,
+    energyBreakdownJoules: { dramAccess, transfer, compute, background },
+    commands: {
+      ACTAB: actab,
+      PREA: actab,
+      MACAB: macab,
+      WRGB: wrgbCols * numActive * headChannels,
+      MVSB: (scoreColsSum + ctxOutCols * numActive) * P * headChannels,
+      MVGB: scoreColsSum * P * headChannels,
+      SFM: numActive * headChannels,
+      REF: numRefresh,
+    },
+  };
+}
+
+function checkInt(field: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) throw new UserError(`attention.${field} must be a positive integer, got ${v}`);
+}

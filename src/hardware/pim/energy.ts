@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/**
+ * PIM energy constants, overridable per design. Source of the DRAM path energies: AttAcc's
+ * simulator (scale-snu/attacc_simulator, src/config.py, "2017 MICRO FGDRAM" block), which takes them
+ * from O'Connor et al., "Fine-Grained DRAM", MICRO 2017.
+ */
+export const PimEnergy = z.object({
+  /** cell array energy of ACT + PRE, per bit of the opened row */
+  cellActPreJoulesPerBit: z.number().nonnegative(),
+  /** cell array energy of a column read/write, per bit */
+  cellRdWrJoulesPerBit: z.number().nonnegative(),
+  /** column decoder to bank-group mux */
+  columnToBankGroupMuxJoulesPerBit: z.number().nonnegative(),
+  /** bank-group mux to global I/O */
+  bankGroupMuxToGioJoulesPerBit: z.number().nonnegative(),
+  tsvJoulesPerBit: z.number().nonnegative(),
+  /** silicon interposer I/O (only when data leaves the stack; links add their own energy) */
+  interposerJoulesPerBit: z.number().nonnegative(),
+  /** one FP16 multiply-accumulate in a PIM FPU */
+  macJoules: z.number().nonnegative(),
+  /** one softmax element (exp, running max/sum, scale) in the buffer-die softmax unit */
+  softmaxJoulesPerElement: z.number().nonnegative(),
+  /** background (static) power per stack; added as watts x kernel time */
+  backgroundPowerWattsPerStack: z.number().nonnegative(),
+});
+export type PimEnergy = z.infer<typeof PimEnergy>;
+
+const PJ = 1e-12;
+
+export const DEFAULT_PIM_ENERGY: PimEnergy = PimEnergy.parse({
+  // FGDRAM via AttAcc src/config.py: "Cell (ACT/PRE) energy: 0.11pJ/b"
+  cellActPreJoulesPerBit: 0.11 * PJ,
+  // same: "Cell (RD/WRT) energy: 0.44pJ/b"
+  cellRdWrJoulesPerBit: 0.44 * PJ,
+  // same: "RD/WR Energy (column decoder to BG MUX): 1.01 pJ/b"
+  columnToBankGroupMuxJoulesPerBit: 1.01 * PJ,
+  // same: "RD/WR Energy (BG Mux to GIO Mux): 1.23 pJ/b"
+  bankGroupMuxToGioJoulesPerBit: 1.23 * PJ,
+  // same: "TSV energy : 0.5 pJ/b"
+  tsvJoulesPerBit: 0.5 * PJ,
+  // same: "Silicon interposer IO energy : 0.3 pJ/b"
+  interposerJoulesPerBit: 0.3 * PJ,
+  // AttAcc src/config.py: ENERGY_TABLE['PIM'][...]['alu'] = 0.32 (pJ per FP16 MAC)
+  macJoules: 0.32 * PJ,
+  // ASSUMPTION: about 5 FP16 operations per softmax element (max, subtract, exp, add, scale) at the
+  // AttAcc ALU energy of 0.32 pJ each; AttAcc itself leaves softmax energy out of PIM.
+  softmaxJoulesPerElement: 5 * 0.32 * PJ,
+  // ASSUMPTION: 0 W, as AttAcc ("AttAcc models no static power"); set it to study static power.
+  backgroundPowerWattsPerStack: 0,
+});
+
+/** Energy per bit for moving data between the buffer die and a bank-level unit (TSV + GIO + BG mux). */
+export function pimTransferJoulesPerBit(e: PimEnergy): number {
+  return e.tsvJoulesPerBit + e.bankGroupMuxToGioJoulesPerBit + e.columnToBankGroupMuxJoulesPerBit;
+}

@@ -1,0 +1,30 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { UserError } from "../../../src/core/errors.ts";
+import { LinkSpec } from "../../../src/hardware/links/schema.ts";
+import { LINK_PRESETS, resolveLink } from "../../../src/hardware/links/presets.ts";
+
+test("every link preset re-parses; aggregate = 2 x per-direction bandwidth", () => {
+  for (const [name, l] of Object.entries(LINK_PRESETS)) {
+    assert.deepEqual(LinkSpec.parse(l), l);
+    assert.equal(resolveLink(name), l);
+    assert.equal(l.aggregateBandwidthBytesPerSec, 2 * l.bandwidthBytesPerSec);
+  }
+});
+
+test("AttAcc's interface bandwidths (bidirectional): NVLink3 600, NVLink4 900, PCIe4 64, PCIe5 128 GB/s", () => {
+  assert.equal(LINK_PRESETS.nvlink3.aggregateBandwidthBytesPerSec, 600e9);
+  assert.equal(LINK_PRESETS.nvlink4.aggregateBandwidthBytesPerSec, 900e9);
+  assert.equal(LINK_PRESETS.pcie4.aggregateBandwidthBytesPerSec, 64e9);
+  assert.equal(LINK_PRESETS.pcie5.aggregateBandwidthBytesPerSec, 128e9);
+  assert.equal(LINK_PRESETS.nvlink3.energyPerBitJoules, 1.3e-12);
+  assert.ok(LINK_PRESETS.cxl.bandwidthBytesPerSec > LINK_PRESETS.cxl2.bandwidthBytesPerSec);
+});
+
+test("unknown link names list the known ones; an inconsistent aggregate names the field", () => {
+  assert.throws(() => resolveLink("infiniband"), (e: unknown) => e instanceof UserError && /known: nvlink3, nvlink4, pcie4, pcie5, cxl2, cxl/.test(e.message));
+  const r = LinkSpec.safeParse({ ...LINK_PRESETS.pcie4, aggregateBandwidthBytesPerSec: 100e9 });
+  assert.equal(r.success, false);
+  assert.deepEqual(r.error?.issues[0].path, ["aggregateBandwidthBytesPerSec"]);
+  assert.equal(LinkSpec.safeParse({ ...LINK_PRESETS.pcie4, latencySec: -1 }).success, false);
+});

@@ -1,0 +1,107 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { UserError } from "../../../src/core/errors.ts";
+import { pimAttentionCost } from "../../../src/hardware/pim/attention-cost.ts";
+import { PIM_DESIGNS } from "../../../src/hardware/pim/presets.ts";
+import { pimEnabledBanksPerStack } from "../../../src/hardware/pim/schema.ts";
+import { pimConsts } from "../../../src/hardware/pim/timing.ts";
+
+const tCk = 4 / 5.2e9;
+const stretch = 5070 / (5070 - 456);
+
+test("hand-derived: one head, d 128, L 2048, TLP 1 on a 1P1B stack", () => {
+  // G = 16 groups (2 pch x 2 ranks x 4 BGs), B = 4 banks: each bank holds 2048/16 = 128 keys x 32 d-values
+  // = 128 x 2 columns = 256 columns of K and 256 of V -> 8 rows each; MACAB = 512 = AttAcc's 4 ceil(L/16).
+  // Row period = max(nRC 63, 64, nRCD + 31 x 6 + nRTPL + nRP = 232, 32 x 6) = 232 tCK; array = 2 x 8 x 232
+  // tCK x refresh stretch. Bus (per pseudo-channel, 2 tCK per 32 B): query 256 B = 8, scores 8 groups x 128
+  // x 2 B = 64 out + 64 back, context partials 8 x 128 x 2 B = 64 -> 200 columns = 400 tCK. Softmax 2048
+  // elements / 16 per tCK = 128 tCK. One head alone: the sum, 4606.9 tCK = 3.544 us.
+  const c = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 1, headDim: 128, contextLens: [2048], tlp: 1, numStacks: 1 });
+  const expected = (2 * 8 * 232 * stretch + 400 + 128) * tCk;
+  assert.ok(Math.abs(c.timeSec - expected) < 1e-15, `${c.timeSec} vs ${expected}`);
+  assert.equal(c.commands.MACAB, 4 * Math.ceil(2048 / 16));
+  assert.equal(c.commands.ACTAB, 16);
+  assert.equal(c.commands.WRGB, 8);
+  assert.equal(c.commands.SFM, 1);
+  // score + context MACs (AttAcc's energy counted only one of them)
+  assert.equal(c.flops, 2 * 2 * 2048 * 128);
+  assert.equal(c.internalBytes, 2 * 2048 * 128 * 2);
+});
+
+test("16 heads on one stack run one per channel in parallel: same time as one head", () => {
+  const one = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 1, headDim: 128, contextLens: [2048], tlp: 1, numStacks: 1 });
+  const sixteen = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 16, headDim: 128, contextLens: [2048], tlp: 1, numStacks: 1 });
+  assert.equal(sixteen.timeSec, one.timeSec);
+  assert.equal(sixteen.commands.MACAB, 16 * 512);
+  const thirtyTwo = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 32, headDim: 128, contextLens: [2048], tlp: 1, numStacks: 1 });
+  assert.ok(thirtyTwo.timeSec > one.timeSec && thirtyTwo.timeSec < 2 * one.timeSec);
+});
+
+test("1P2B is slower than 1P1B once TLP makes the FPUs the bottleneck; equal at TLP 1", () => {
+  const a = { numHeads: 64, headDim: 128, contextLens: [1024, 2048, 512], numStacks: 4 };
+  assert.equal(pimAttentionCost(PIM_DESIGNS["attn-pim"], { ...a, tlp: 1 }).timeSec, pimAttentionCost(PIM_DESIGNS.attacc, { ...a, tlp: 1 }).timeSec);
+  assert.ok(pimAttentionCost(PIM_DESIGNS["attn-pim"], { ...a, tlp: 4 }).timeSec > pimAttentionCost(PIM_DESIGNS.attacc, { ...a, tlp: 4 }).timeSec);
+});
+
+test("grouped-query attention reads each K/V head once for its whole query group", () => {
+  const base = { numHeads: 64, headDim: 128, contextLens: [4096], tlp: 1, numStacks: 8 };
+  const mha = pimAttentionCost(PIM_DESIGNS["attn-pim"], base);
+  const gqa = pimAttentionCost(PIM_DESIGNS["attn-pim"], { ...base, numKvHeads: 8 });
+  assert.equal(gqa.commands.MACAB * 8, mha.commands.MACAB);
+  assert.equal(gqa.flops, mha.flops);
+});
+
+test("finished requests (L = 0) cost nothing; an empty batch costs zero; typed arrays work", () => {
+  const d = PIM_DESIGNS["attn-pim"];
+  const a = { numHeads: 8, headDim: 128, tlp: 2, numStacks: 2 };
+  assert.deepEqual(pimAttentionCost(d, { ...a, contextLens: [0, 300, 0] }), pimAttentionCost(d, { ...a, contextLens: Int32Array.from([300]) }));
+  const empty = pimAttentionCost(d, { ...a, contextLens: [] });
+  assert.equal(empty.timeSec, 0);
+  assert.equal(empty.energyJoules, 0);
+});
+
+test("bad input: negative or fractional length, heads not divisible, KV larger than capacity", () => {
+  const d = PIM_DESIGNS["attn-pim"];
+  const a = { numHeads: 8, headDim: 128, tlp: 1, numStacks: 1 };
+  assert.throws(() => pimAttentionCost(d, { ...a, contextLens: [5, -1] }), (e: unknown) => e instanceof UserError && /contextLens\[1\]/.test(e.message));
+  assert.throws(() => pimAttentionCost(d, { ...a, contextLens: [2.5] }), /contextLens\[0\]/);
+  assert.throws(() => pimAttentionCost(d, { ...a, numKvHeads: 3, contextLens: [5] }), /numKvHeads must divide/);
+  assert.throws(() => pimAttentionCost(d, { ...a, tlp: 0, contextLens: [5] }), /attention\.tlp/);
+  // 8 heads x 128 x 2 B x 2 (K, V) = 4 KiB per token; 16 GiB holds 4 Mi tokens
+  assert.throws(() => pimAttentionCost(d, { ...a, contextLens: [5_000_000] }), /KV cache .* exceeds numStacks x capacity/);
+});
+
+const lensArb = fc.array(fc.integer({ min: 0, max: 8192 }), { minLength: 1, maxLength: 40 });
+const shapeArb = fc.record({
+  numHeads: fc.constantFrom(8, 32, 64, 96),
+  headDim: fc.constantFrom(64, 128),
+  tlp: fc.integer({ min: 1, max: 8 }),
+  numStacks: fc.integer({ min: 1, max: 60 }),
+});
+const designArb = fc.constantFrom(...Object.values(PIM_DESIGNS));
+
+describe("properties", () => {
+  test("time never falls when any request's context grows", () =>
+    fc.assert(fc.property(designArb, shapeArb, lensArb, fc.nat(), fc.integer({ min: 1, max: 4096 }), (d, s, lens, i, extra) => {
+      const longer = lens.slice();
+      longer[i % lens.length] += extra;
+      return pimAttentionCost(d, { ...s, contextLens: longer }).timeSec >= pimAttentionCost(d, { ...s, contextLens: lens }).timeSec;
+    })));
+
+  test("time never falls with more query tokens, nor rises with more stacks", () =>
+    fc.assert(fc.property(designArb, shapeArb, lensArb, (d, s, lens) => {
+      const t = pimAttentionCost(d, { ...s, contextLens: lens }).timeSec;
+      return pimAttentionCost(d, { ...s, tlp: s.tlp + 1, contextLens: lens }).timeSec >= t &&
+        pimAttentionCost(d, { ...s, numStacks: s.numStacks + 1, contextLens: lens }).timeSec <= t;
+    })));
+
+  test("time is never below bytes read / peak internal bandwidth; energy positive when there is work", () =>
+    fc.assert(fc.property(designArb, shapeArb, lensArb, (d, s, lens) => {
+      const c = pimAttentionCost(d, { ...s, contextLens: lens });
+      const k = pimConsts(d);
+      const peak = ((pimEnabledBanksPerStack(d) * k.columnBytes) / k.macSpacingSec) * s.numStacks;
+      const work = lens.some((l) => l > 0);
+      return c.timeSec >= c.internalBytes / peak && (work ? c.energyJoules > 0 : c.energyJoules === 0);
+    })));
+});

@@ -1,0 +1,116 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { UserError } from "../../../src/core/errors.ts";
+import { pimFcCost } from "../../../src/hardware/pim/fc-cost.ts";
+import { PIM_DESIGNS, resolvePimDesign } from "../../../src/hardware/pim/presets.ts";
+import { pimEnabledBanksPerStack } from "../../../src/hardware/pim/schema.ts";
+import { pimConsts } from "../../../src/hardware/pim/timing.ts";
+
+const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
+
+test("hand-derived small GEMV on one 1P1B stack (m 1, k 64, n 256)", () => {
+  // Layout: 16 channels x G = 2 pch x 2 ranks x 4 BGs = 16 groups -> 256 n-groups: nb = 1 output per bank;
+  // k over the B = 4 banks of a group: kb = 16 values = 1 column. So each bank streams 1 column:
+  //   MACAB per channel 1, rows 1 -> ACTAB = PREA = MACAB = 16 (channels).
+  // MAC interval I = max(nCCDAB 6 tCK, ceil(1 token / 1 FPU) / 666 MHz = 1.5 ns) = 6 tCK = 4.615 ns.
+  // Row period (1 column) = max(nRC 63, nRAS + nRP 64, nRCD + nRTPL + nRP 46 + 0 I, 1 I) = 64 tCK;
+  // with refresh stretch 5070 / (5070 - 456): array = 64 x 0.76923 ns x 1.098830 = 54.097 ns.
+  // Inputs: 1 x 64 x 2 B = 128 B per channel on each 20.8 GB/s pseudo-channel bus = 6.154 ns, all of it
+  // needed before the first MAC (fill = min(6.154, 4 banks x 16 x 2 B / 20.8 GB/s) = 6.154 ns).
+  // Outputs: 16 groups x 1 x 1 x 2 B = 32 B over 2 buses = 0.769 ns (one pass, all at the end).
+  // time = 6.154 + max(54.097, 0) + 0.769 = 61.020 ns.
+  const tCk = 4 / 5.2e9;
+  const expected = 128 / 20.8e9 + 64 * tCk * (5070 / (5070 - 456)) + 32 / (2 * 20.8e9);
+  const d = PIM_DESIGNS.attacc;
+  const c = pimFcCost(d, { m: 1, k: 64, n: 256, numStacks: 1 });
+  close(c.timeSec, expected, 1e-6);
+  close(c.timeSec, 61.02e-9, 1e-3);
+  assert.deepEqual(c.commands, { ACTAB: 16, PREA: 16, MACAB: 16, WRGB: 16 * 4, RDOUT: 16, REF: 0 });
+  assert.equal(c.flops, 2 * 64 * 256);
+  // 1024 banks each open one 1-KiB row (0.11 pJ/bit) and read one 32-B column (0.44 pJ/bit)
+  close(c.energyBreakdownJoules.dramAccess, 1024 * 8192 * 0.11e-12 + 1024 * 256 * 0.44e-12);
+  close(c.energyBreakdownJoules.compute, 64 * 256 * 0.32e-12);
+  // transfer: in 16 ch x 2 buses x 128 B, out 16 ch x 32 B, at TSV + GIO + BG mux = 2.74 pJ/bit
+  assert.equal(c.transferBytesIn, 4096);
+  assert.equal(c.transferBytesOut, 512);
+  close(c.energyBreakdownJoules.transfer, (4096 + 512) * 8 * 2.74e-12);
+  assert.equal(c.internalBytes, 1024 * 32);
+});
+
+test("large GEMV streams at about 5.3 TB/s per 1P1B stack (nCCDAB 6, row and refresh overheads)", () => {
+  const c = pimFcCost(PIM_DESIGNS.attacc, { m: 1, k: 8192, n: 8192, numStacks: 1 });
+  // ideal 1024 banks x 32 B / 4.615 ns = 7.1 TB/s; x 192/232 (row overhead) x 0.91 (refresh) = 5.35 TB/s
+  assert.ok(c.internalBandwidthBytesPerSec > 5.2e12 && c.internalBandwidthBytesPerSec < 5.5e12, `${c.internalBandwidthBytesPerSec}`);
+  assert.equal(c.commands.MACAB, 16 * 4096);
+  assert.equal(c.commands.ACTAB, 16 * 128);
+});
+
+test("weights larger than the stacks' capacity and bad shapes are UserErrors naming the field", () => {
+  assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { m: 1, k: 131072, n: 131072, numStacks: 1 }), /fc: weights .* exceed numStacks x capacity/);
+  assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { m: 0, k: 1, n: 1, numStacks: 1 }), (e: unknown) => e instanceof UserError && /fc\.m/.test(e.message));
+  assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { m: 1, k: 1.5, n: 1, numStacks: 1 }), /fc\.k/);
+  assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { m: 1, k: 1, n: 1, numStacks: -2 }), /fc\.numStacks/);
+});
+
+const withFpus = (x: number) =>
+  resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], name: `${x}p1b`, numFpus: x, accumulatorBytesPerFpu: 1 << 20 });
+const designs = [1, 2, 4].map(withFpus);
+const shapeArb = fc.record({
+  m: fc.integer({ min: 1, max: 256 }),
+  k: fc.integer({ min: 1, max: 16384 }),
+  n: fc.integer({ min: 1, max: 16384 }),
+  numStacks: fc.integer({ min: 1, max: 8 }),
+});
+
+describe("properties", () => {
+  test("more FPUs per bank are never slower", () =>
+    fc.assert(fc.property(shapeArb, (s) => {
+      const t = designs.map((d) => pimFcCost(d, s).timeSec);
+      return t[1] <= t[0] * (1 + 1e-12) && t[2] <= t[1] * (1 + 1e-12);
+    })));
+
+  test("time is never below bytes read / peak internal bandwidth, and energy is positive", () =>
+    fc.assert(fc.property(shapeArb, fc.constantFrom(...Object.values(PIM_DESIGNS)), (s, d) => {
+      const c = pimFcCost(d, s);
+      const k = pimConsts(d);
+      const peak = (pimEnabledBanksPerStack(d) * k.columnBytes) / k.macSpacingSec;
+      return c.timeSec >= c.internalBytes / (peak * s.numStacks) && c.energyJoules > 0 &&
+        c.internalBytes >= s.k * s.n * 2;
+    })));
+
+  // dynamic energy (DRAM access + transfer + compute); background (refresh) power x time per MAC can
+  // wobble by the ceil(m / FPUs) step granularity
+  test("more reuse never raises dynamic energy per MAC while the outputs fit in the accumulators", () =>
+    fc.assert(fc.property(shapeArb, fc.integer({ min: 1, max: 256 }), (s, extra) => {
+      const d = designs[2];
+      const perMac = (m: number) => {
+        const c = pimFcCost(d, { ...s, m });
+        const b = c.energyBreakdownJoules;
+        return (b.dramAccess + b.transfer + b.compute) / (c.flops / 2);
+      };
+      return perMac(s.m + extra) <= perMac(s.m) * (1 + 1e-9);
+    })));
+
+  test("time never falls when m grows", () =>
+    fc.assert(fc.property(shapeArb, fc.integer({ min: 1, max: 64 }), fc.constantFrom(...Object.values(PIM_DESIGNS)), (s, extra, d) =>
+      pimFcCost(d, { ...s, m: s.m + extra }).timeSec >= pimFcCost(d, s).timeSec * (1 - 1e-12))));
+
+  // m 48-128 on LLM-sized layers; at m = 256 with k = 4096 the input broadcast over the pseudo-channel
+  // buses limits 4P1B (ratio about 2.1, see docs/pim-model.md)
+  test("4P1B (3 of 4 bank groups) gives 2.7-3.3x the FC throughput of 1P1B per stack at high m", () =>
+    fc.assert(fc.property(
+      fc.integer({ min: 48, max: 128 }), fc.constantFrom(8192, 12288, 28672), fc.constantFrom(8192, 12288, 28672),
+      (m, k, n) => {
+        const r = pimFcCost(PIM_DESIGNS["fc-pim"], { m, k, n, numStacks: 1 }).flopsPerSec /
+          pimFcCost(PIM_DESIGNS.attacc, { m, k, n, numStacks: 1 }).flopsPerSec;
+        return r >= 2.7 && r <= 3.3;
+      })));
+});
+
+test("accumulator spill: past the accumulator size the inputs are re-sent and energy per MAC rises", () => {
+  const d = PIM_DESIGNS.attacc; // 2 KiB per FPU: nb 32 outputs x m x 2 B fits up to m = 32
+  const perMac = (m: number) => { const c = pimFcCost(d, { m, k: 8192, n: 8192, numStacks: 1 }); return c.energyJoules / (c.flops / 2); };
+  assert.ok(perMac(32) < perMac(16));
+  assert.ok(perMac(64) > perMac(32));
+});

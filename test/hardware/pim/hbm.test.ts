@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { UserError } from "../../../src/core/errors.ts";
+import { GiB } from "../../../src/core/units.ts";
+import {
+  HbmSpec, hbmBanksPerStack, hbmClockPeriodSec, hbmColumnBytes, hbmExternalBandwidthFromPinsBytesPerSec,
+  hbmPseudoChannelBandwidthBytesPerSec, hbmRefreshAvailability, hbmRowBytes,
+} from "../../../src/hardware/pim/hbm.ts";
+import { HBM_PRESETS, resolveHbm } from "../../../src/hardware/pim/hbm-presets.ts";
+
+test("every HBM preset re-parses and its derived values match what it declares", () => {
+  for (const [name, spec] of Object.entries(HBM_PRESETS)) {
+    assert.equal(HbmSpec.parse(spec).name, name);
+    assert.equal(resolveHbm(name), spec);
+  }
+});
+
+test("hbm3-5.2 geometry and timing: 16 GiB, 1,024 banks, 32-B columns, 1-KiB rows, 665.6 GB/s, tCK 0.769 ns", () => {
+  const s = HBM_PRESETS["hbm3-5.2"];
+  assert.equal(s.capacityBytes, 16 * GiB);
+  assert.equal(hbmBanksPerStack(s.org), 1024);
+  assert.equal(hbmColumnBytes(s.org), 32);
+  assert.equal(hbmRowBytes(s.org), 1024);
+  assert.equal(hbmExternalBandwidthFromPinsBytesPerSec(s.org, s.timing), 665.6e9);
+  assert.ok(Math.abs(hbmClockPeriodSec(s.timing) - 0.76923e-9) < 1e-13);
+  // 32 pseudo-channel buses x 20.8 GB/s = the pin bandwidth
+  assert.ok(Math.abs(32 * hbmPseudoChannelBandwidthBytesPerSec(s) - 665.6e9) < 1);
+  // refresh costs about 9 % (456 / 5070)
+  assert.ok(Math.abs(1 - hbmRefreshAvailability(s.timing) - 0.0899) < 1e-3);
+});
+
+test("hbm3e: 24 GiB and 1,228.8 GB/s", () => {
+  const s = HBM_PRESETS.hbm3e;
+  assert.equal(s.capacityBytes, 24 * GiB);
+  assert.equal(s.externalBandwidthBytesPerSec, 1228.8e9);
+});
+
+test("declared capacity or bandwidth that the geometry contradicts is a one-line UserError naming the field", () => {
+  assert.throws(
+    () => resolveHbm({ preset: "hbm3-5.2", org: { numRows: 1 << 15 } }),
+    (e: unknown) => e instanceof UserError && /hbm\.capacityBytes: declared/.test(e.message) && !e.message.includes("\n"),
+  );
+  assert.throws(
+    () => resolveHbm({ preset: "hbm3-5.2", timing: { dataRateBitsPerSecPerPin: 6.4e9 } }),
+    (e: unknown) => e instanceof UserError && /externalBandwidthBytesPerSec/.test(e.message),
+  );
+  // an override that keeps everything consistent is accepted
+  const s = resolveHbm({ preset: "hbm3-5.2", org: { numRows: 1 << 15 }, capacityBytes: 32 * GiB, name: "hbm3-32g" });
+  assert.equal(s.capacityBytes, 32 * GiB);
+});
+
+test("negative or zero timing and zero banks are rejected with the field name", () => {
+  assert.throws(() => resolveHbm({ preset: "hbm3-5.2", timing: { nRCD: -1 } }), /hbm\.timing\.nRCD/);
+  assert.throws(() => resolveHbm({ preset: "hbm3-5.2", org: { numBanksPerGroup: 0 } }), /hbm\.org\.numBanksPerGroup/);
+  assert.throws(() => resolveHbm("hbm9"), /unknown HBM preset "hbm9"; known: hbm3-5.2, hbm3e/);
+});

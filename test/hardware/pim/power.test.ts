@@ -1,0 +1,54 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { UserError } from "../../../src/core/errors.ts";
+import { pimEnergyBreakdownAtReuse, pimStackPowerWatts } from "../../../src/hardware/pim/power.ts";
+import { PIM_DESIGNS, resolvePimDesign } from "../../../src/hardware/pim/presets.ts";
+
+const reuses = [1, 2, 4, 8, 16, 32, 64];
+
+test("energy fractions add up to 1 and the DRAM-access share falls as reuse grows", () => {
+  for (const name of ["attacc", "2p1b", "fc-pim"]) {
+    let prev = Infinity;
+    for (const r of reuses) {
+      const e = pimEnergyBreakdownAtReuse(PIM_DESIGNS[name], r);
+      const f = e.fractions;
+      assert.ok(Math.abs(f.dramAccess + f.transfer + f.compute + f.background - 1) < 1e-12);
+      assert.ok(f.dramAccess < prev, `${name} reuse ${r}`);
+      prev = f.dramAccess;
+    }
+  }
+});
+
+test("at reuse 1 DRAM access dominates (> 90 %), and it is a minority by reuse 64 (paper: 96.7 % and 33.1 %)", () => {
+  const d = PIM_DESIGNS["fc-pim"];
+  assert.ok(pimEnergyBreakdownAtReuse(d, 1).fractions.dramAccess > 0.9);
+  assert.ok(pimEnergyBreakdownAtReuse(d, 64).fractions.dramAccess < 0.5);
+});
+
+test("FPU-peak power falls with reuse and grows with FPUs per bank; the DRAM-fed power stays below it", () => {
+  for (const r of reuses) {
+    const p1 = pimStackPowerWatts(PIM_DESIGNS.attacc, r);
+    const p2 = pimStackPowerWatts(PIM_DESIGNS["2p1b"], r);
+    const p4 = pimStackPowerWatts(PIM_DESIGNS["fc-pim"], r);
+    assert.ok(p4.fpuPeakWatts > p2.fpuPeakWatts && p2.fpuPeakWatts > p1.fpuPeakWatts * 0.7, `reuse ${r}`);
+    for (const p of [p1, p2, p4]) {
+      assert.ok(p.watts <= p.fpuPeakWatts * (1 + 1e-9), `${p.design} ${r}`);
+      assert.equal(p.withinBudget, p.watts <= p.budgetWatts);
+      assert.equal(p.budgetWatts, 116);
+    }
+  }
+  let prev = Infinity;
+  for (const r of reuses) {
+    const w = pimStackPowerWatts(PIM_DESIGNS["fc-pim"], r).fpuPeakWatts;
+    assert.ok(w < prev);
+    prev = w;
+  }
+});
+
+test("the budget is a parameter: a design's own budget or an explicit one", () => {
+  const d = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], powerBudgetWattsPerStack: 10 });
+  assert.equal(pimStackPowerWatts(d, 1).withinBudget, false);
+  assert.equal(pimStackPowerWatts(PIM_DESIGNS["fc-pim"], 1, { budgetWatts: 1000 }).fpuPeakWithinBudget, true);
+  assert.throws(() => pimStackPowerWatts(d, 0), UserError);
+  assert.throws(() => pimStackPowerWatts(d, 1, { budgetWatts: -5 }), /power budget/);
+});
