@@ -9,7 +9,7 @@ import { pimStackCapacityBytes } from "../hardware/pim/capacity.ts";
 import { LinkSpec } from "../hardware/links/schema.ts";
 import { resolveLink } from "../hardware/links/presets.ts";
 import type { ModelConfig } from "../models/schema.ts";
-import { kvCacheBytesPerToken, modelWeightBytes } from "../models/registry.ts";
+import { kvCacheBytesPerToken, modelWeightBytes } from "../models/params.ts";
 import { SystemSpec } from "./schema.ts";
 import { SYSTEM_PRESETS } from "./presets.ts";
 
@@ -74,11 +74,14 @@ export function buildSystem(specOrName: SystemSpec | string, model: ModelConfig,
     : overrideSpec(PimDesign, resolvePimDesign(spec.fcStacks.design), o.fcPim, "fcPim");
   const attnPim = spec.attnStacks.numStacks === 0 || spec.attnStacks.design === null ? null
     : overrideSpec(PimDesign, resolvePimDesign(spec.attnStacks.design), o.attnPim, "attnPim");
-  const links = {
-    gpuGpu: overrideSpec(LinkSpec, resolveLink(spec.links.gpuGpu), o.links?.gpuGpu, "links.gpuGpu"),
-    attention: overrideSpec(LinkSpec, resolveLink(spec.links.attention), o.links?.attention, "links.attention"),
-    pimPim: overrideSpec(LinkSpec, resolveLink(spec.links.pimPim), o.links?.pimPim, "links.pimPim"),
+  const link = (which: "gpuGpu" | "attention" | "pimPim") => {
+    const patch = o.links?.[which];
+    const base = resolveLink(spec.links[which]);
+    // A new one-way bandwidth makes the preset's quoted bidirectional figure stale: drop it unless also given.
+    const stale = patch && "bandwidthBytesPerSec" in patch && !("aggregateBandwidthBytesPerSec" in patch);
+    return overrideSpec(LinkSpec, stale ? { ...base, aggregateBandwidthBytesPerSec: undefined } : base, patch, `links.${which}`);
   };
+  const links = { gpuGpu: link("gpuGpu"), attention: link("attention"), pimPim: link("pimPim") };
 
   const weightBytes = modelWeightBytes(model);
   const fcStackBytes = fcPim ? pimStackCapacityBytes(fcPim) : spec.fcStacks.plainCapacityBytesPerStack;

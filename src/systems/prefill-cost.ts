@@ -1,7 +1,7 @@
 import { gpuAttentionCost } from "../hardware/gpu/cost.ts";
 import { pimAttentionCost } from "../hardware/pim/cost.ts";
 import { linkTransferCost } from "../hardware/links/cost.ts";
-import { dtypeBytes } from "../models/registry.ts";
+import { dtypeBytes, headDim, numKvHeads } from "../models/schema.ts";
 import type { SystemContext } from "./build.ts";
 import { fcIterationCost, phaseTimeSec, staticEnergyJoules, type PhaseCost } from "./step-cost.ts";
 
@@ -28,8 +28,8 @@ export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): P
       const c = gpuAttentionCost(ctx.gpu!, {
         numRequests: 1,
         numHeads: Math.ceil(m.num_attention_heads / g),
-        numKvHeads: Math.ceil(m.num_key_value_heads / g),
-        headDim: m.head_dim,
+        numKvHeads: Math.ceil(numKvHeads(m) / g),
+        headDim: headDim(m),
         tlp: l,
         totalContextTokens: l,
         dtypeBytes: bytes,
@@ -39,8 +39,8 @@ export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): P
     } else {
       const c = pimAttentionCost(ctx.attnPim!, {
         numHeads: m.num_attention_heads,
-        numKvHeads: m.num_key_value_heads,
-        headDim: m.head_dim,
+        numKvHeads: numKvHeads(m),
+        headDim: headDim(m),
         contextLens: [l],
         tlp: l,
         numStacks: ctx.spec.attnStacks.numStacks,

@@ -18,8 +18,9 @@ const links = {
   // (PAPI §4.1: Attn-PIM devices hang off PCIe (<= 32 devices) or CXL; the paper gives no bandwidth).
   attention: "pcie5",
   numAttentionLinks: 6,
-  // ASSUMPTION: in PIM-only systems FC partial sums between stacks travel over the same PCIe 5.0 fabric.
-  pimPim: "pcie5",
+  // ASSUMPTION: in PIM-only systems the 30 FC stacks keep the NVLink-class links that tie FC-PIM to the GPUs in
+  // PAPI (paper Table/§4.1: "FC-PIM <-> PUs: NVLink"), one NVLink 3 port per group of 5 stacks, to the host.
+  pimPim: "nvlink3",
   numPimPimLinks: 6,
 };
 // ASSUMPTION: PAPI reports no scheduler cost ("one multiply and one compare", §5.3); 10 ns of host time.

@@ -3,7 +3,7 @@ import { gpuAllReduceCost, gpuAttentionCost, gpuElementwiseCost, gpuStaticEnergy
 import { pimAttentionCost, pimFcCost } from "../hardware/pim/cost.ts";
 import { linkTransferCost } from "../hardware/links/cost.ts";
 import { fcShapesPerLayer, lmHeadShape, type FcShape } from "../models/kernels.ts";
-import { dtypeBytes } from "../models/registry.ts";
+import { dtypeBytes, headDim, numKvHeads } from "../models/schema.ts";
 import type { FcUnit } from "./schema.ts";
 import type { SystemContext } from "./build.ts";
 
@@ -59,11 +59,16 @@ function shapeCost(ctx: SystemContext, unit: FcUnit, s: FcShape): KernelCost {
   return { timeSec: c.timeSec * s.numInstances, energyJoules: c.energyJoules * s.numInstances };
 }
 
-/** Moving a PIM-only system's FC inputs to, and partial sums from, its stacks over the PIM-PIM fabric. */
+/**
+ * A PIM-only system has no GPU to hold activations: the host multicasts each FC input (m x k) to the FC stacks
+ * over the PIM-PIM fabric (one copy per link; weights are split along n, so every stack needs the whole input)
+ * and gathers the outputs (m x n in all). Partial sums never cross stacks because k is not split across them.
+ */
 function pimOnlyFcTransfer(ctx: SystemContext, s: FcShape): KernelCost {
-  const c = pimFcCost(ctx.fcPim!, { m: s.m, k: s.k, n: s.n, numStacks: ctx.spec.fcStacks.numStacks, dtypeBytes: dtypeBytes(ctx.model) });
+  const b = dtypeBytes(ctx.model);
   const links = ctx.spec.links.numPimPimLinks;
-  const t = linkTransferCost(ctx.links.pimPim, (c.transferBytesIn + c.transferBytesOut) / links, 2);
+  const perLinkBytes = s.m * s.k * b + (s.m * s.n * b) / links;
+  const t = linkTransferCost(ctx.links.pimPim, perLinkBytes, 2);
   return { timeSec: t.timeSec * s.numInstances, energyJoules: t.energyJoules * links * s.numInstances };
 }
 
@@ -128,8 +133,8 @@ export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): 
     const c = gpuAttentionCost(ctx.gpu!, {
       numRequests: batch.numRequests,
       numHeads: Math.ceil(m.num_attention_heads / g),
-      numKvHeads: Math.ceil(m.num_key_value_heads / g),
-      headDim: m.head_dim,
+      numKvHeads: Math.ceil(numKvHeads(m) / g),
+      headDim: headDim(m),
       tlp: batch.tokensPerRequest,
       totalContextTokens: batch.totalContextTokens,
       dtypeBytes: bytes,
@@ -139,16 +144,16 @@ export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): 
   const contextLens = batch.contextLens.length === batch.numRequests ? batch.contextLens : Array.prototype.slice.call(batch.contextLens, 0, batch.numRequests);
   const a = pimAttentionCost(ctx.attnPim, {
     numHeads: m.num_attention_heads,
-    numKvHeads: m.num_key_value_heads,
-    headDim: m.head_dim,
+    numKvHeads: numKvHeads(m),
+    headDim: headDim(m),
     contextLens,
     tlp: batch.tokensPerRequest,
     numStacks: ctx.spec.attnStacks.numStacks,
     dtypeBytes: bytes,
   });
   // Q, new K and V out to the attention stacks; the attention output back.
-  const qkvBytes = numTokens * (m.num_attention_heads + 2 * m.num_key_value_heads) * m.head_dim * bytes;
-  const outBytes = numTokens * m.num_attention_heads * m.head_dim * bytes;
+  const qkvBytes = numTokens * (m.num_attention_heads + 2 * numKvHeads(m)) * headDim(m) * bytes;
+  const outBytes = numTokens * m.num_attention_heads * headDim(m) * bytes;
   const links = ctx.spec.links.numAttentionLinks;
   const t = linkTransferCost(ctx.links.attention, (qkvBytes + outBytes) / links, 2);
   return {

@@ -2,6 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { runOnce } from "../../src/serving/run.ts";
+import { LINK_PRESETS } from "../../src/hardware/links/presets.ts";
+import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
 import type { RequestSpec } from "../../src/serving/trace.ts";
 
 const reqs = (pairs: [number, number][], gapSec = 0): RequestSpec[] =>
@@ -83,8 +85,8 @@ describe("properties", () => {
         const requests = reqs(t);
         const cfg = { ...base, system: "a100-attacc", batch, spec: 2 };
         const slow = runOnce(cfg, { requests });
-        const fastLink = runOnce({ ...cfg, hardware: { links: { attention: { bandwidthBytesPerSec: 128e9 * factor } } } }, { requests });
-        const fastHbm = runOnce({ ...cfg, hardware: { gpu: { hbmBandwidthBytesPerSec: 3.352e12 * factor } } }, { requests });
+        const fastLink = runOnce({ ...cfg, hardware: { links: { attention: { bandwidthBytesPerSec: LINK_PRESETS.pcie5.bandwidthBytesPerSec * factor } } } }, { requests });
+        const fastHbm = runOnce({ ...cfg, hardware: { gpu: { hbmBandwidthBytesPerSec: GPU_PRESETS["a100-hbm3"].hbmBandwidthBytesPerSec * (1 + (factor - 1) / 7) } } }, { requests });
         assert.ok(fastLink.latencySec <= slow.latencySec * (1 + 1e-12));
         assert.ok(fastHbm.latencySec <= slow.latencySec * (1 + 1e-12));
       }),

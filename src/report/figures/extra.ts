@@ -1,0 +1,74 @@
+import type { Row } from "../charts.ts";
+import { groupedBarChart, lineChart } from "../charts.ts";
+import { arithmeticMean, fig8Grid } from "../experiments.ts";
+import { runOnce } from "../../serving/run.ts";
+import { loadTrace } from "../../serving/trace.ts";
+import { systemLabel } from "./fig8.ts";
+import { fmt, mdTable, type FigureContext, type FigureOutput } from "./types.ts";
+
+const ALPHA_POINTS = [{ batch: 4, spec: 4 }, { batch: 16, spec: 2 }, { batch: 64, spec: 1 }];
+const ALPHAS = [0, 2, 4, 8, 16, 32, 64, 128, 256, 1e6];
+/** Azure conversation requests replayed with their real arrival times (the first hour's first requests). */
+export const AZURE_REQUESTS = 1000;
+
+/** Beyond the paper: PAPI vs the oracle, sensitivity to alpha, continuous batching with TTFT/TPOT. */
+export function extra(ctx: FigureContext): FigureOutput {
+  // 1. PAPI vs the per-iteration oracle over the Fig. 8 grid.
+  const oracleRows: Row[] = [];
+  for (const { model, batch, spec } of fig8Grid()) {
+    const p = ctx.exp.run({ system: "papi", model, batch, spec }, ctx.protocol);
+    const o = ctx.exp.run({ system: "papi", model, batch, spec, scheduler: "oracle" }, ctx.protocol);
+    oracleRows.push({ model, point: `B${batch} S${spec}`, alpha: p.alpha ?? -1, papiOverOracle: p.latencySec / o.latencySec });
+  }
+  const gap = oracleRows.map((r) => Number(r.papiOverOracle));
+
+  // 2. Sensitivity to alpha (LLaMA-65B): latency relative to the calibrated alpha.
+  const alphaRows: Row[] = [];
+  for (const pt of ALPHA_POINTS) {
+    const cal = ctx.exp.run({ system: "papi", model: "llama-65b", ...pt }, ctx.protocol);
+    for (const alpha of ALPHAS) {
+      const r = ctx.exp.run({ system: "papi", model: "llama-65b", ...pt, alpha }, ctx.protocol);
+      alphaRows.push({ point: `B${pt.batch} S${pt.spec}`, alpha: Math.max(alpha, 0.5), latencyVsCalibrated: r.latencySec / cal.latencySec });
+    }
+  }
+
+  // 3. Continuous batching on the Azure conversation trace (real arrivals), LLaMA-65B, up to 64 in flight.
+  const requests = loadTrace("azure-conv", { numRequests: AZURE_REQUESTS }).requests;
+  const contRows: Row[] = [];
+  for (const system of ["a100-attacc", "attacc-only", "papi"]) {
+    for (const spec of [1, 4]) {
+      const r = runOnce({ system, model: "llama-65b", trace: "azure-conv", batching: "continuous", batch: 64, spec }, { requests });
+      contRows.push({
+        system: systemLabel(system), spec, tokensPerSec: r.tokensPerSec,
+        ttftP50Sec: r.ttftSec.p50, ttftP99Sec: r.ttftSec.p99, tpotP50Ms: r.tpotSec.p50 * 1e3, tpotP99Ms: r.tpotSec.p99 * 1e3,
+        fcOnGpuShare: r.iterations ? r.fcOnGpuIterations / r.iterations : 0, energyJoules: r.energyJoules,
+      });
+    }
+  }
+  return {
+    id: "extra",
+    title: "Beyond the paper: oracle gap, alpha sensitivity, continuous batching",
+    charts: [
+      {
+        name: "extra-oracle",
+        spec: groupedBarChart({ rows: oracleRows, x: "point", group: "model", y: "papiOverOracle", title: "PAPI latency / oracle latency", xTitle: "batch size B, speculation length S", yTitle: "latency ratio (1 = optimal)", refLine: 1 }),
+        caption: "How far PAPI's single-threshold rule is from a per-iteration oracle that picks the faster FC unit.",
+      },
+      {
+        name: "extra-alpha",
+        spec: lineChart({ rows: alphaRows, x: "alpha", y: "latencyVsCalibrated", series: "point", title: "Sensitivity to alpha (LLaMA-65B)", xTitle: "alpha (log; 0 plotted at 0.5)", yTitle: "latency / latency at calibrated alpha", logX: true }),
+        caption: "Latency as alpha moves away from the calibrated crossover; alpha 0 = always GPU, 1e6 = always FC-PIM.",
+      },
+    ],
+    tables: [{ name: "extra-oracle", rows: oracleRows }, { name: "extra-alpha", rows: alphaRows }, { name: "extra-continuous", rows: contRows }],
+    markdown: [
+      `PAPI is on average ${fmt((arithmeticMean(gap) - 1) * 100, 2)} % slower than the oracle (worst point ${fmt((Math.max(...gap) - 1) * 100, 2)} %).`,
+      "",
+      `Continuous batching, Azure conversation trace (first ${AZURE_REQUESTS} requests, real arrival times), LLaMA-65B, at most 64 requests in flight:`,
+      "",
+      mdTable(["system", "spec", "tokens/s", "TTFT p50 (s)", "TTFT p99 (s)", "TPOT p50 (ms)", "TPOT p99 (ms)", "FC on GPU"],
+        contRows.map((r) => [String(r.system), String(r.spec), fmt(Number(r.tokensPerSec), 0), fmt(Number(r.ttftP50Sec), 3), fmt(Number(r.ttftP99Sec), 3), fmt(Number(r.tpotP50Ms), 1), fmt(Number(r.tpotP99Ms), 1), `${fmt(Number(r.fcOnGpuShare) * 100, 0)} %`])),
+    ].join("\n"),
+    summary: { extra: { papiOverOracleMean: arithmeticMean(gap), papiOverOracleMax: Math.max(...gap) } },
+  };
+}

@@ -1,0 +1,66 @@
+import type { Row } from "../charts.ts";
+import { lineChart } from "../charts.ts";
+import { arithmeticMean } from "../experiments.ts";
+import { systemLabel } from "./fig8.ts";
+import { fmt, mdTable, type FigureContext, type FigureOutput } from "./types.ts";
+
+const SYSTEMS = ["a100-attacc", "a100-hbmpim", "attacc-only", "papi"] as const;
+const BASELINES = ["a100-attacc", "a100-hbmpim", "attacc-only"] as const;
+export const FIG10_BATCHES = [4, 8, 16, 32, 64, 128];
+export const FIG10_SPECS = [1, 2, 3, 4, 5, 6, 7, 8];
+
+/** Fig. 10: LLaMA-65B sensitivity to batch size (speculation 1) and to speculation length (batch 4). */
+export function fig10(ctx: FigureContext): FigureOutput {
+  const model = "llama-65b";
+  const sweep = (kind: "batch" | "spec") => {
+    const rows: Row[] = [];
+    const ratios: Record<string, number[]> = {};
+    const points = kind === "batch" ? FIG10_BATCHES.map((b) => ({ batch: b, spec: 1 })) : FIG10_SPECS.map((s) => ({ batch: 4, spec: s }));
+    for (const { batch, spec } of points) {
+      const ref = ctx.exp.run({ system: "a100-attacc", model, batch, spec }, ctx.protocol);
+      const papi = ctx.exp.run({ system: "papi", model, batch, spec }, ctx.protocol);
+      for (const system of SYSTEMS) {
+        const r = ctx.exp.run({ system, model, batch, spec }, ctx.protocol);
+        rows.push({
+          batch, spec, system: systemLabel(system), latencySec: r.latencySec,
+          speedupVsA100Attacc: ref.latencySec / r.latencySec,
+          fcOnGpuShare: r.iterations ? r.fcOnGpuIterations / r.iterations : 0,
+        });
+        if (system !== "papi") (ratios[system] ??= []).push(r.latencySec / papi.latencySec);
+      }
+    }
+    const speedupVs = Object.fromEntries(BASELINES.map((b) => [b, arithmeticMean(ratios[b])]));
+    return { rows, speedupVs };
+  };
+  const b = sweep("batch");
+  const s = sweep("spec");
+  const papiShare = (rows: Row[]) => rows.filter((r) => r.system === "PAPI").map((r) => `${fmt(Number(r.fcOnGpuShare) * 100, 0)} %`);
+  return {
+    id: "fig10",
+    title: "Fig. 10: sensitivity to batch size and speculation length (LLaMA-65B)",
+    charts: [
+      {
+        name: "fig10-batch",
+        spec: lineChart({ rows: b.rows, x: "batch", y: "speedupVsA100Attacc", series: "system", title: "Fig. 10a: speedup vs batch size (speculation 1)", xTitle: "batch size", yTitle: "speedup over A100+AttAcc (x)", logX: true, logY: true }),
+        caption: "Speedup over A100+AttAcc as the batch grows from 4 to 128 at speculation length 1.",
+      },
+      {
+        name: "fig10-spec",
+        spec: lineChart({ rows: s.rows, x: "spec", y: "speedupVsA100Attacc", series: "system", title: "Fig. 10b: speedup vs speculation length (batch 4)", xTitle: "speculation length", yTitle: "speedup over A100+AttAcc (x)", logY: true }),
+        caption: "Speedup over A100+AttAcc as the speculation length grows from 1 to 8 at batch 4.",
+      },
+    ],
+    tables: [{ name: "fig10-batch", rows: b.rows }, { name: "fig10-spec", rows: s.rows }],
+    markdown: [
+      "Mean over each sweep of baseline latency / PAPI latency:",
+      "",
+      mdTable(["sweep", ...BASELINES.map(systemLabel)], [
+        ["batch 4..128, spec 1", ...BASELINES.map((x) => fmt(b.speedupVs[x]))],
+        ["spec 1..8, batch 4", ...BASELINES.map((x) => fmt(s.speedupVs[x]))],
+      ]),
+      "",
+      `Share of PAPI's decode iterations with FC on the GPU: batch sweep ${papiShare(b.rows).join(", ")}; speculation sweep ${papiShare(s.rows).join(", ")}.`,
+    ].join("\n"),
+    summary: { fig10: { batchSweep: { speedupVs: b.speedupVs }, specSweep: { speedupVs: { "a100-attacc": s.speedupVs["a100-attacc"], "attacc-only": s.speedupVs["attacc-only"], "a100-hbmpim": s.speedupVs["a100-hbmpim"] } } } },
+  };
+}

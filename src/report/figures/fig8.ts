@@ -1,0 +1,111 @@
+import type { Row } from "../charts.ts";
+import { groupedBarChart } from "../charts.ts";
+import { FIG8_BASELINES, arithmeticMean, fig8Grid, geometricMean, type Experiments, type PointSpec, type Protocol } from "../experiments.ts";
+import { PAPER_STATED } from "../paper.ts";
+import { fmt, mdTable, type Comparison, type FigureContext, type FigureOutput } from "./types.ts";
+
+const SYSTEMS = ["a100-attacc", "a100-hbmpim", "attacc-only", "papi"] as const;
+const LABEL: Record<string, string> = {
+  "a100-attacc": "A100+AttAcc",
+  "a100-hbmpim": "A100+HBM-PIM",
+  "attacc-only": "AttAcc-only",
+  papi: "PAPI",
+  "pim-only-papi": "PIM-only PAPI",
+  "gpu-only": "GPU-only",
+};
+export const systemLabel = (s: string): string => LABEL[s] ?? s;
+
+export interface Fig8Summary {
+  speedupVs: Record<string, number>;
+  energyEfficiencyVs: Record<string, number>;
+  geomean: { speedupVs: Record<string, number>; energyEfficiencyVs: Record<string, number> };
+}
+
+/** Per-point ratios of each baseline to PAPI, averaged over the 27 points (arithmetic and geometric). */
+export function fig8Summary(
+  exp: Experiments,
+  protocol: Protocol,
+  modify: (p: PointSpec) => PointSpec = (p) => p,
+  systems: readonly string[] = SYSTEMS,
+): { summary: Fig8Summary; rows: Row[] } {
+  const rows: Row[] = [];
+  const speed: Record<string, number[]> = {};
+  const energy: Record<string, number[]> = {};
+  for (const { model, batch, spec } of fig8Grid()) {
+    const run = (system: string) => exp.run(modify({ system, model, batch, spec }), protocol);
+    const ref = run("a100-attacc");
+    const papi = run("papi");
+    for (const system of systems) {
+      const r = run(system);
+      rows.push({
+        model, batch, spec, point: `B${batch} S${spec}`, system: systemLabel(system),
+        latencySec: r.latencySec, energyJoules: r.energyJoules,
+        speedupVsA100Attacc: ref.latencySec / r.latencySec,
+        energyEfficiencyVsA100Attacc: ref.energyJoules / r.energyJoules,
+        fcOnGpuShare: r.iterations ? r.fcOnGpuIterations / r.iterations : 0,
+      });
+      if (system !== "papi") {
+        (speed[system] ??= []).push(r.latencySec / papi.latencySec);
+        (energy[system] ??= []).push(r.energyJoules / papi.energyJoules);
+      }
+    }
+  }
+  const map = (o: Record<string, number[]>, f: (x: number[]) => number) =>
+    Object.fromEntries(FIG8_BASELINES.filter((b) => o[b]).map((b) => [b, f(o[b])]));
+  return {
+    rows,
+    summary: {
+      speedupVs: map(speed, arithmeticMean),
+      energyEfficiencyVs: map(energy, arithmeticMean),
+      geomean: { speedupVs: map(speed, geometricMean), energyEfficiencyVs: map(energy, geometricMean) },
+    },
+  };
+}
+
+export function fig8(ctx: FigureContext): FigureOutput {
+  const other: Protocol = ctx.protocol === "all-batches" ? "one-batch" : "all-batches";
+  const main = fig8Summary(ctx.exp, ctx.protocol);
+  const alt = fig8Summary(ctx.exp, other);
+  const comparisons: Comparison[] = PAPER_STATED.filter((s) => s.key.startsWith("fig8.")).map((s) => {
+    const [, metric, baseline] = s.key.split(".");
+    const pick = (x: Fig8Summary) => (metric === "speedupVs" ? x.speedupVs : x.energyEfficiencyVs)[baseline];
+    return { key: s.key, what: s.what, paper: s.value, where: s.where, ours: pick(main.summary), oursOtherProtocol: pick(alt.summary) };
+  });
+  const charts = [
+    {
+      name: "fig8-speedup",
+      spec: groupedBarChart({
+        rows: main.rows, x: "point", group: "system", y: "speedupVsA100Attacc", facet: "model", facetColumns: 1,
+        title: "Fig. 8 (top): speedup over A100+AttAcc", subtitle: `Dolly creative-writing, static batching, protocol ${ctx.protocol}`,
+        xTitle: "batch size B, speculation length S", yTitle: "speedup (x)", logY: true, refLine: 1,
+      }),
+      caption: "End-to-end speedup of each system normalized to A100+AttAcc (log scale).",
+    },
+    {
+      name: "fig8-energy",
+      spec: groupedBarChart({
+        rows: main.rows, x: "point", group: "system", y: "energyEfficiencyVsA100Attacc", facet: "model", facetColumns: 1,
+        title: "Fig. 8 (bottom): energy efficiency over A100+AttAcc", subtitle: `protocol ${ctx.protocol}`,
+        xTitle: "batch size B, speculation length S", yTitle: "energy efficiency (x)", logY: true, refLine: 1,
+      }),
+      caption: "Energy efficiency (baseline energy / system energy) normalized to A100+AttAcc.",
+    },
+  ];
+  const table = mdTable(
+    ["PAPI vs", `speedup (${ctx.protocol})`, `speedup (${other})`, `energy eff. (${ctx.protocol})`, `energy eff. (${other})`, "geomean speedup", "geomean energy eff."],
+    FIG8_BASELINES.map((b) => [
+      systemLabel(b), fmt(main.summary.speedupVs[b]), fmt(alt.summary.speedupVs[b]),
+      fmt(main.summary.energyEfficiencyVs[b]), fmt(alt.summary.energyEfficiencyVs[b]),
+      fmt(main.summary.geomean.speedupVs[b]), fmt(main.summary.geomean.energyEfficiencyVs[b]),
+    ]),
+  );
+  return {
+    id: "fig8",
+    title: "Fig. 8: end-to-end speedup and energy efficiency (3 models x batch {4,16,64} x speculation {1,2,4})",
+    charts,
+    tables: [{ name: "fig8", rows: main.rows }, { name: `fig8-${other}`, rows: alt.rows }],
+    markdown: `Averages over the 27 points of per-point ratios (baseline / PAPI), both protocols:\n\n${table}`,
+    summary: { fig8: { ...main.summary, protocol: ctx.protocol, otherProtocol: { protocol: other, ...alt.summary } } },
+    comparisons,
+  };
+}

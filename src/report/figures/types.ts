@@ -1,0 +1,39 @@
+import type { Row } from "../charts.ts";
+import type { Experiments, Protocol } from "../experiments.ts";
+import type { VegaLiteSpec } from "../plot.ts";
+
+export interface FigureContext {
+  exp: Experiments;
+  /** The protocol of the main figures; the other one is shown beside it where the paper is ambiguous. */
+  protocol: Protocol;
+}
+
+/** Our number next to the paper's, for the report's comparison table. */
+export interface Comparison {
+  key: string;
+  what: string;
+  ours: number;
+  paper: number;
+  where: string;
+  /** Our value under the other protocol, when it was computed. */
+  oursOtherProtocol?: number;
+}
+
+export interface FigureOutput {
+  id: string;
+  title: string;
+  charts: { name: string; spec: VegaLiteSpec; caption: string }[];
+  tables: { name: string; rows: Row[] }[];
+  /** Markdown body of the figure's report section (after the charts). */
+  markdown: string;
+  /** This figure's part of `papi reproduce --json`. */
+  summary?: Record<string, unknown>;
+  comparisons?: Comparison[];
+}
+
+export type FigureId = "fig2" | "fig4" | "fig6" | "fig7" | "fig8" | "fig10" | "fig11" | "fig12" | "extra";
+export const FIGURE_IDS: readonly FigureId[] = ["fig2", "fig4", "fig6", "fig7", "fig8", "fig10", "fig11", "fig12", "extra"];
+
+export const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+export const mdTable = (header: string[], rows: (string | number)[][]): string =>
+  [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");

@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../core/atomic-write.ts";
+import { writeCsv } from "./csv-out.ts";
+import { Experiments, type Protocol } from "./experiments.ts";
+import { markdownToHtml } from "./html.ts";
+import { renderChart } from "./plot.ts";
+import { makeProgress } from "./progress.ts";
+import { FIGURES } from "./figures/index.ts";
+import { sensitivityStudy, type SensitivityResult } from "./sensitivity.ts";
+import { buildReportMarkdown } from "./report-md.ts";
+import type { Comparison, FigureId, FigureOutput } from "./figures/types.ts";
+
+export interface ReproduceOptions {
+  figures: FigureId[];
+  outDir: string;
+  protocol: Protocol;
+  seed: number;
+  trace: string;
+  progress: boolean;
+  /** Skip the sensitivity study (it reruns the Fig. 8 grid per parameter value). */
+  sensitivity: boolean;
+}
+
+export interface ReproduceResult {
+  summary: Record<string, unknown>;
+  comparisons: Comparison[];
+  sensitivity: SensitivityResult[];
+  outDir: string;
+  wallSec: number;
+  runs: number;
+}
+
+/**
+ * Regenerates the requested figures: runs the experiments, writes SVG + PNG + CSV per figure and report.md /
+ * report.html, all into a staging folder that replaces `outDir` only when everything succeeded.
+ */
+export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
+  const t0 = performance.now();
+  const outDir = resolve(o.outDir);
+  const stage = `${outDir}.staging-${process.pid}`;
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  const bar = makeProgress(o.figures.length + (o.sensitivity ? 1 : 0), "papi reproduce", o.progress);
+  const exp = new Experiments(o.trace, o.seed);
+  try {
+    const outputs: FigureOutput[] = [];
+    for (const id of o.figures) {
+      const f = await FIGURES[id]({ exp, protocol: o.protocol });
+      for (const c of f.charts) await renderChart(c.spec, join(stage, c.name));
+      for (const t of f.tables) writeCsv(join(stage, `${t.name}.csv`), t.rows);
+      outputs.push(f);
+      bar.tick(1, `${id} (${exp.runs} runs)`);
+    }
+    const comparisons = outputs.flatMap((f) => f.comparisons ?? []);
+    const sensitivity = o.sensitivity ? sensitivityStudy(exp, o.protocol, comparisons) : [];
+    if (o.sensitivity) bar.tick(1, "sensitivity");
+    const summary: Record<string, unknown> = Object.assign({}, ...outputs.map((f) => f.summary ?? {}));
+    const wallSec = (performance.now() - t0) / 1e3;
+    const md = buildReportMarkdown({ outputs, comparisons, sensitivity, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs, wallSec });
+    writeFileAtomic(join(stage, "report.md"), md);
+    writeFileAtomic(join(stage, "report.html"), markdownToHtml(md, "papi: reproduction of PAPI (ASPLOS 2025)"));
+    writeFileAtomic(join(stage, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+    // Swap the finished folder in; an earlier result is removed only now.
+    if (existsSync(outDir)) {
+      const old = `${outDir}.old-${process.pid}`;
+      renameSync(outDir, old);
+      renameSync(stage, outDir);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      mkdirSync(resolve(outDir, ".."), { recursive: true });
+      renameSync(stage, outDir);
+    }
+    return { summary, comparisons, sensitivity, outDir, wallSec: (performance.now() - t0) / 1e3, runs: exp.runs };
+  } catch (e) {
+    rmSync(stage, { recursive: true, force: true });
+    throw e;
+  } finally {
+    bar.stop();
+  }
+}

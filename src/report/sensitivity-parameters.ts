@@ -1,0 +1,52 @@
+import { resolveGpu } from "../hardware/gpu/presets.ts";
+import { resolveLink } from "../hardware/links/presets.ts";
+import { resolvePimDesign } from "../hardware/pim/presets.ts";
+import { calibratedAlpha } from "../scheduling/calibrate.ts";
+import { parseRunConfig, systemOf } from "../serving/run.ts";
+import { SYSTEM_PRESETS } from "../systems/presets.ts";
+import type { Experiments, PointSpec } from "./experiments.ts";
+
+/** One documented parameter the sensitivity study scales, applied to a grid point's run config. */
+export interface SensitivityParameter {
+  name: string;
+  description: string;
+  apply(p: PointSpec, factor: number, exp: Experiments): PointSpec;
+}
+
+const merge = (p: PointSpec, hardware: Record<string, unknown>): PointSpec => ({
+  ...p,
+  hardware: { ...(p.hardware ?? {}), ...hardware },
+});
+
+export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
+  {
+    name: "PIM FC throughput",
+    description: "FC-PIM FPU clock (fcPim.fpuClockHz)",
+    apply: (p, f) => {
+      if (f === 1 || SYSTEM_PRESETS[p.system]?.fcStacks.design !== "fc-pim") return p;
+      return merge(p, { fcPim: { fpuClockHz: resolvePimDesign("fc-pim").fpuClockHz * f } });
+    },
+  },
+  {
+    name: "attention link bandwidth",
+    description: "host/GPU <-> attention-stack link (links.attention.bandwidthBytesPerSec)",
+    apply: (p, f) => (f === 1 ? p : merge(p, { links: { attention: { bandwidthBytesPerSec: resolveLink(SYSTEM_PRESETS[p.system].links.attention).bandwidthBytesPerSec * f } } })),
+  },
+  {
+    name: "GPU efficiency",
+    description: "achievable fraction of A100 peak FLOP/s and HBM bandwidth (capped at 1)",
+    apply: (p, f) => {
+      if (f === 1 || SYSTEM_PRESETS[p.system]?.gpu.numGpus === 0) return p;
+      const g = resolveGpu(SYSTEM_PRESETS[p.system].gpu.preset);
+      return merge(p, { gpu: { computeEfficiency: Math.min(1, g.computeEfficiency * f), memoryEfficiency: Math.min(1, g.memoryEfficiency * f) } });
+    },
+  },
+  {
+    name: "alpha",
+    description: "PAPI's threshold, as a multiple of the calibrated one",
+    apply: (p, f) => {
+      if (f === 1 || p.system !== "papi") return p;
+      return { ...p, alpha: calibratedAlpha(systemOf(parseRunConfig({ system: p.system, model: p.model }))) * f };
+    },
+  },
+];
