@@ -63,23 +63,18 @@ function modelFor(name: string, where: string): ModelConfig {
 
 /**
  * One decoder layer inside a CUDA graph: RMSNorm, QKV GEMM, KV-cache write, attention over L cached + T new
- * tokens, output projection, residual, RMSNorm, FFN up(/gate), activation, FFN down, residual. Every kernel
- * pays graphKernelOverheadSec instead of the eager launch overhead.
+ * tokens, output projection, residual, RMSNorm, FFN up(/gate), activation, FFN down, residual, all in
+ * launch mode "graph" (graphKernelOverheadSec per kernel, attentionGraphOverheadSec for the attention).
  */
 export function predictLayerSec(gpu: GpuSpec, model: ModelConfig, numRequests: number, tlp: number, cachedTokens: number): number {
-  const graph: GpuSpec = {
-    ...gpu,
-    kernelLaunchOverheadSec: gpu.graphKernelOverheadSec,
-    attentionLaunchOverheadSec: gpu.graphKernelOverheadSec,
-  };
   const b = model.dtype === "fp32" ? 4 : 2;
   const M = numRequests * tlp;
   let t = 0;
   for (const s of fcShapesPerLayer(model, M)) {
-    t += s.numInstances * gpuGemmCost(graph, { m: s.m, k: s.k, n: s.n, dtypeBytes: b }).timeSec;
+    t += s.numInstances * gpuGemmCost(gpu, { m: s.m, k: s.k, n: s.n, dtypeBytes: b }, "graph").timeSec;
   }
   const kvLen = cachedTokens + tlp;
-  t += gpuAttentionCost(graph, {
+  t += gpuAttentionCost(gpu, {
     numRequests,
     numHeads: model.num_attention_heads,
     numKvHeads: numKvHeads(model),
@@ -87,9 +82,9 @@ export function predictLayerSec(gpu: GpuSpec, model: ModelConfig, numRequests: n
     tlp,
     totalContextTokens: numRequests * kvLen,
     dtypeBytes: b,
-  }).timeSec;
+  }, "graph").timeSec;
   for (const r of decodeKernels(model, { rlp: numRequests, tlp, contextLens: [kvLen] })) {
-    if (r.kind === "elementwise" && r.perLayer) t += gpuElementwiseCost(graph, r.bytesRead + r.bytesWritten).timeSec;
+    if (r.kind === "elementwise" && r.perLayer) t += gpuElementwiseCost(gpu, r.bytesRead + r.bytesWritten, "graph").timeSec;
   }
   return t;
 }
@@ -147,17 +142,20 @@ export function loadGpuMeasurements(dir: string): GpuMeasurements {
   return data;
 }
 
-/** Predicts every measured row with `gpu` and summarizes the relative errors per file. */
+/**
+ * Predicts every measured row with `gpu` and summarizes the relative errors per file. fc.csv and attn.csv
+ * were timed eagerly (PyTorch dispatch per kernel): launch mode "eager"; layer.csv ran in a CUDA graph.
+ */
 export function evaluateGpu(gpu: GpuSpec, data: GpuMeasurements): GpuValidation {
   const rows: ValidationRow[] = [];
   const push = (file: ValidationRow["file"], line: number, label: string, measuredUs: number, predictedSec: number) => {
     const measuredSec = measuredUs * US;
     rows.push({ file, line, label, measuredSec, predictedSec, relErr: (predictedSec - measuredSec) / measuredSec });
   };
-  for (const r of data.fc) push("fc", r.line, r.label, r.measuredUs, gpuGemmCost(gpu, { m: r.m, k: r.k, n: r.n, dtypeBytes: 2 }).timeSec);
+  for (const r of data.fc) push("fc", r.line, r.label, r.measuredUs, gpuGemmCost(gpu, { m: r.m, k: r.k, n: r.n, dtypeBytes: 2 }, "eager").timeSec);
   for (const r of data.attn) {
     const a = { numRequests: r.B, numHeads: r.H, numKvHeads: r.H, headDim: r.d, tlp: r.T, totalContextTokens: r.B * r.L, dtypeBytes: 2 };
-    push("attn", r.line, r.label, r.measuredUs, gpuAttentionCost(gpu, a).timeSec);
+    push("attn", r.line, r.label, r.measuredUs, gpuAttentionCost(gpu, a, "eager").timeSec);
   }
   for (const r of data.layer) push("layer", r.line, r.label, r.measuredUs, predictLayerSec(gpu, r.model, r.B, r.T, r.L));
   const stats = (f: ValidationRow["file"]) => errStats(rows.filter((x) => x.file === f).map((x) => x.relErr));

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../../src/core/errors.ts";
+import { gpuGemmCost } from "../../src/hardware/gpu/cost.ts";
 import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
 import { errStats, gpuPresetForDevice, loadGpuMeasurements, predictLayerSec, validateGpu } from "../../src/systems/validate-gpu.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
@@ -31,15 +32,26 @@ describe("validation against the H200 measurements", () => {
     assert.ok(v.layer.maxAbsRelErr <= 0.3, String(v.layer.maxAbsRelErr));
   });
 
-  test("fc.csv: at most 4 of 136 rows beyond 30 %, none beyond 45 % (see docs/gpu-validation.md)", () => {
+  test("fc.csv: the 30 % max target is missed only by the 4 gpt3-66b heuristic outliers, none beyond 35 % (docs/gpu-validation.md)", () => {
     const over = v.rows.filter((r) => r.file === "fc" && Math.abs(r.relErr) > 0.3);
     assert.ok(over.length <= 4, over.map((r) => r.label).join("; "));
-    assert.ok(v.fc.maxAbsRelErr <= 0.45, String(v.fc.maxAbsRelErr));
+    for (const r of over) assert.match(r.label, /^gpt3-66b (qkv|ffn_up|ffn_down) M=(128|192)$/);
+    assert.ok(v.fc.maxAbsRelErr <= 0.35, String(v.fc.maxAbsRelErr));
+  });
+
+  test("fc.csv and attn.csv rows are priced eagerly, layer.csv in a CUDA graph", () => {
+    const h = GPU_PRESETS["h200-sxm"];
+    const row = v.rows.find((r) => r.file === "fc" && r.label === "llama-65b proj M=1")!;
+    assert.equal(row.predictedSec, gpuGemmCost(h, { m: 1, k: 8192, n: 8192, dtypeBytes: 2 }, "eager").timeSec);
+    const noEager = validateGpu(shipped, { ...h, kernelLaunchOverheadSec: 0, attentionLaunchOverheadSec: 0 });
+    assert.equal(noEager.layer.medianAbsRelErr, v.layer.medianAbsRelErr);
+    assert.ok(noEager.fc.medianAbsRelErr > v.fc.medianAbsRelErr && noEager.attn.medianAbsRelErr > v.attn.medianAbsRelErr);
   });
 
   test("why fc.csv cannot reach 30 %: some measured GEMMs get slower as M shrinks", () => {
-    // ffn_up of gpt3-66b: M = 192 takes longer than M = 256 with the same weights. A model that is
-    // monotone in M (a property we require) must then miss one of them by >= (424 - 264)/(424 + 264) = 23 %.
+    // ffn_up of gpt3-66b: M = 192 takes longer than M = 256 with the same weights. The tiled model picks the
+    // best plan (an ideal autotuner), so it is non-decreasing in M and must miss one of them by
+    // >= (424 - 264)/(424 + 264) = 23 %.
     const fcRows = loadGpuMeasurements(shipped).fc.filter((r) => r.label.startsWith("gpt3-66b ffn_up"));
     const at = (m: number) => fcRows.find((r) => r.m === m)!.measuredUs;
     assert.ok(at(192) > 1.5 * at(256));

@@ -1,48 +1,67 @@
 import type { KernelCost } from "../cost-types.ts";
 import type { GpuSpec } from "./schema.ts";
+import { type GemmPlan, planGemm, smoothMax } from "./gemm-tiling.ts";
 
 /**
  * GPU kernel costs: pure functions of (spec, shape), O(1), one allocation (the returned record).
  *
- * time   = overhead + smoothMax(computeSec, memorySec), smoothMax(a, b) = (a^p + b^p)^(1/p),
- *          p = gpu.rooflineSharpness; so time >= max(computeSec, memorySec) >= the ideal roofline.
+ * GEMM   time = overhead + the best tile/split-K plan of gemm-tiling.ts (waves of CTA tiles, smooth max of
+ *        quantized compute and memory), so time >= max(computeSec, memorySec) >= the ideal roofline.
  * energy = flops · energyPerFlopJoules + bytes · hbmEnergyPerByteJoules (dynamic only; static power is
  *          charged over wall time by gpuStaticEnergyJoules so overlapped kernels are not double counted).
+ *
+ * Launch mode (last, optional argument): "graph" (default; decode inside a CUDA graph as in vLLM and
+ * TensorRT-LLM) charges graphKernelOverheadSec per kernel and attentionGraphOverheadSec per attention;
+ * "eager" (PyTorch eager, as the fc.csv/attn.csv measurements) charges kernelLaunchOverheadSec and
+ * attentionLaunchOverheadSec.
  */
-export type GpuKernelCost = KernelCost & { computeSec: number; memorySec: number; flops: number; bytes: number };
+export type GpuKernelCost = KernelCost & {
+  computeSec: number;
+  memorySec: number;
+  flops: number;
+  bytes: number;
+  /** GEMMs only: the chosen CTA tile and whether the stream-K schedule won. */
+  tileM?: number;
+  tileN?: number;
+  streamK?: boolean;
+};
 
-function smoothMax(a: number, b: number, p: number): number {
-  const hi = a > b ? a : b;
-  if (hi <= 0) return 0;
-  const lo = a > b ? b : a;
-  return hi * Math.pow(1 + Math.pow(lo / hi, p), 1 / p);
-}
+export type GpuLaunchMode = "eager" | "graph";
+
+const kernelOverhead = (gpu: GpuSpec, launch: GpuLaunchMode): number =>
+  launch === "eager" ? gpu.kernelLaunchOverheadSec : gpu.graphKernelOverheadSec;
 
 function flopsPerSec(gpu: GpuSpec, dtypeBytes: number, efficiency: number): number {
   return gpu.peakFp16FlopsPerSec * efficiency * (dtypeBytes >= 4 ? gpu.fp32ThroughputRatio : 1);
 }
 
 function gemm(gpu: GpuSpec, m: number, k: number, n: number, dtypeBytes: number, overheadSec: number): GpuKernelCost {
-  if (m <= 0 || k <= 0 || n <= 0) return { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
-  const tile = gpu.gemmTileM;
-  const mQuantized = Math.ceil(m / tile) * tile;
+  if (!(m > 0 && k > 0 && n > 0)) return { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
   const flops = 2 * m * k * n;
   const bytes = (m * k + k * n + m * n) * dtypeBytes;
-  const computeSec = (2 * mQuantized * k * n) / flopsPerSec(gpu, dtypeBytes, gpu.computeEfficiency);
-  const memorySec = bytes / (gpu.hbmBandwidthBytesPerSec * gpu.memoryEfficiency);
-  return {
-    timeSec: overheadSec + smoothMax(computeSec, memorySec, gpu.rooflineSharpness),
+  const out: GpuKernelCost & GemmPlan = {
+    timeSec: 0,
     energyJoules: flops * gpu.energyPerFlopJoules + bytes * gpu.hbmEnergyPerByteJoules,
-    computeSec,
-    memorySec,
+    computeSec: 0,
+    memorySec: 0,
     flops,
     bytes,
+    tileM: 0,
+    tileN: 0,
+    streamK: false,
   };
+  planGemm(gpu, m, k, n, dtypeBytes, out);
+  out.timeSec += overheadSec;
+  return out;
 }
 
 /** One GEMM X[m,k] @ W[k,n]; bytes = weights + inputs + outputs. m = 0 (no tokens) costs nothing. */
-export function gpuGemmCost(gpu: GpuSpec, g: { m: number; k: number; n: number; dtypeBytes: number }): GpuKernelCost {
-  return gemm(gpu, g.m, g.k, g.n, g.dtypeBytes, gpu.kernelLaunchOverheadSec);
+export function gpuGemmCost(
+  gpu: GpuSpec,
+  g: { m: number; k: number; n: number; dtypeBytes: number },
+  launch: GpuLaunchMode = "graph",
+): GpuKernelCost {
+  return gemm(gpu, g.m, g.k, g.n, g.dtypeBytes, kernelOverhead(gpu, launch));
 }
 
 /**
@@ -54,9 +73,10 @@ export function gpuTensorParallelGemmCost(
   gpu: GpuSpec,
   g: { m: number; k: number; n: number; dtypeBytes: number },
   numGpus: number,
+  launch: GpuLaunchMode = "graph",
 ): GpuKernelCost {
   const parts = numGpus >= 1 ? Math.floor(numGpus) : 1;
-  const c = gemm(gpu, g.m, g.k, Math.ceil(g.n / parts), g.dtypeBytes, gpu.kernelLaunchOverheadSec);
+  const c = gemm(gpu, g.m, g.k, Math.ceil(g.n / parts), g.dtypeBytes, kernelOverhead(gpu, launch));
   c.energyJoules *= parts;
   c.flops *= parts;
   c.bytes *= parts;
@@ -67,11 +87,13 @@ export function gpuTensorParallelGemmCost(
  * Fused (flash) attention of numRequests requests, each with tlp query tokens, over totalContextTokens KV
  * entries in all (sum of the requests' KV lengths). FLOPs: score and context 2·H·T·L·d each, softmax
  * 5·H·T·L. Bytes: K and V caches (numKvHeads·L·d each) plus Q and the output. The work is smooth-maxed
- * with attentionMinSec (a GPU-side floor that overlaps with it), then the launch overhead is added.
+ * with attentionMinSec (a GPU-side floor that overlaps with it), then the launch overhead is added
+ * (attentionLaunchOverheadSec eager, attentionGraphOverheadSec in a CUDA graph).
  */
 export function gpuAttentionCost(
   gpu: GpuSpec,
   a: { numRequests: number; numHeads: number; numKvHeads: number; headDim: number; tlp: number; totalContextTokens: number; dtypeBytes: number },
+  launch: GpuLaunchMode = "graph",
 ): GpuKernelCost {
   if (a.numRequests <= 0 || a.totalContextTokens <= 0) {
     return { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
@@ -83,7 +105,7 @@ export function gpuAttentionCost(
   const memorySec = bytes / (gpu.hbmBandwidthBytesPerSec * gpu.attentionMemoryEfficiency);
   return {
     timeSec:
-      gpu.attentionLaunchOverheadSec +
+      (launch === "eager" ? gpu.attentionLaunchOverheadSec : gpu.attentionGraphOverheadSec) +
       smoothMax(smoothMax(computeSec, memorySec, gpu.rooflineSharpness), gpu.attentionMinSec, gpu.rooflineSharpness),
     energyJoules: flops * gpu.energyPerFlopJoules + bytes * gpu.hbmEnergyPerByteJoules,
     computeSec,
@@ -94,11 +116,11 @@ export function gpuAttentionCost(
 }
 
 /** A memory-bound elementwise kernel (norm, activation, residual, KV write) moving `bytes` in total. */
-export function gpuElementwiseCost(gpu: GpuSpec, bytes: number): GpuKernelCost {
+export function gpuElementwiseCost(gpu: GpuSpec, bytes: number, launch: GpuLaunchMode = "graph"): GpuKernelCost {
   if (bytes <= 0) return { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
   const memorySec = bytes / (gpu.hbmBandwidthBytesPerSec * gpu.memoryEfficiency);
   return {
-    timeSec: gpu.kernelLaunchOverheadSec + memorySec,
+    timeSec: kernelOverhead(gpu, launch) + memorySec,
     energyJoules: bytes * gpu.hbmEnergyPerByteJoules,
     computeSec: 0,
     memorySec,

@@ -5,10 +5,30 @@ const nonNeg = (f: string) => z.number({ error: `${f} must be a number` }).min(0
 const frac = (f: string) => z.number({ error: `${f} must be a number` }).gt(0, `${f} must be in (0, 1]`).max(1, `${f} must be in (0, 1]`);
 const posInt = (f: string) => z.number().int(`${f} must be an integer`).min(1, `${f} must be >= 1`);
 
+/** One CTA output tile of a GEMM kernel (rows of X x columns of W). */
+export const GemmTileShape = z.object({ m: posInt("gemmTileShapes[].m"), n: posInt("gemmTileShapes[].n") });
+export type GemmTileShape = z.infer<typeof GemmTileShape>;
+
 /**
- * One GPU as data. The roofline is smoothed: time = overhead + (c^p + m^p)^(1/p) with c the compute time,
- * m the memory time and p = rooflineSharpness (large p = hard max). Kernel energy is dynamic only
- * (FLOPs and HBM bytes); static power is charged separately over wall time (gpuStaticEnergyJoules).
+ * CTA tiles of 16-bit tensor-core GEMMs as instantiated by CUTLASS's kernel generator
+ * (tools/library/scripts/generator.py, GenerateSM90_TensorOp_16b_WGMMA_gemm and GenerateSM80_TensorOp_16816:
+ * tiles built from 64-row wgmma / 16-row mma instructions, 64..256 rows x 128..256 columns); cuBLAS kernel
+ * names show the same sizes (e.g. sm90_xmma_gemm_..._128x256x64). ASSUMPTION: this five-tile subset stands
+ * for the library's kernel set on both Hopper and Ampere.
+ */
+export const DEFAULT_GEMM_TILE_SHAPES: readonly GemmTileShape[] = Object.freeze([
+  { m: 64, n: 128 },
+  { m: 64, n: 256 },
+  { m: 128, n: 128 },
+  { m: 128, n: 256 },
+  { m: 256, n: 128 },
+]);
+
+/**
+ * One GPU as data. GEMMs are priced tile by tile (src/hardware/gpu/gemm-tiling.ts): waves of CTA tiles on
+ * numSms SMs, compute and memory combined by a smooth max (c^p + m^p)^(1/p), p = rooflineSharpness (large
+ * p = hard max). Kernel energy is dynamic only (FLOPs and HBM bytes); static power is charged separately
+ * over wall time (gpuStaticEnergyJoules).
  */
 export const GpuSpec = z
   .object({
@@ -24,15 +44,25 @@ export const GpuSpec = z
     computeEfficiency: frac("computeEfficiency"),
     /** Achievable fraction of HBM bandwidth when streaming GEMM weights. */
     memoryEfficiency: frac("memoryEfficiency"),
-    /** GEMM M is rounded up to this tile in the compute term (small-M tensor-core waste). */
-    gemmTileM: posInt("gemmTileM"),
+    /** CTA tile shapes the GEMM library may pick from (the model picks the fastest). */
+    gemmTileShapes: z.array(GemmTileShape).min(1, "gemmTileShapes must list at least one tile").default(() => DEFAULT_GEMM_TILE_SHAPES.map((t) => ({ ...t }))),
+    /** K depth of one main-loop iteration of a GEMM tile (CUTLASS 16-bit sm80/sm90 tiles: 64 = 128 B of bf16). */
+    gemmTileK: posInt("gemmTileK").default(64),
+    /** Whether the library has stream-K (persistent, K-split) GEMM kernels besides data-parallel ones. */
+    gemmStreamK: z.boolean({ error: "gemmStreamK must be true or false" }).default(true),
+    /** HBM bandwidth one SM can draw on its own (outstanding-request bound); limits GEMMs with few CTAs. */
+    smBandwidthBytesPerSec: pos("smBandwidthBytesPerSec"),
+    /** L2 -> SM operand bandwidth of the whole chip (feeds the GEMM tiles). */
+    l2BandwidthBytesPerSec: pos("l2BandwidthBytesPerSec"),
     /** Exponent of the smooth roofline; >= 1, large values approach max(compute, memory). */
     rooflineSharpness: z.number().min(1, "rooflineSharpness must be >= 1"),
     /** Fixed time per eagerly launched kernel (host dispatch + launch + ramp), as seen by CUDA events. */
     kernelLaunchOverheadSec: nonNeg("kernelLaunchOverheadSec"),
     /** Fixed time per kernel inside a CUDA graph (no host dispatch). */
     graphKernelOverheadSec: nonNeg("graphKernelOverheadSec"),
-    /** Fused (flash) attention: achievable fractions and its own eager overhead (backend dispatch, split-KV combine). */
+    /** Fixed time of the fused attention inside a CUDA graph (its split-KV pass + combine launches). */
+    attentionGraphOverheadSec: nonNeg("attentionGraphOverheadSec"),
+    /** Fused (flash) attention: achievable fractions and its own eager overhead (SDPA backend dispatch + launches). */
     attentionComputeEfficiency: frac("attentionComputeEfficiency"),
     attentionMemoryEfficiency: frac("attentionMemoryEfficiency"),
     attentionLaunchOverheadSec: nonNeg("attentionLaunchOverheadSec"),
