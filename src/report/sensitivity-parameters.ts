@@ -18,15 +18,21 @@ const merge = (p: PointSpec, hardware: Record<string, unknown>): PointSpec => ({
   hardware: { ...(p.hardware ?? {}), ...hardware },
 });
 
-export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
-  {
-    name: "PIM FC throughput",
-    description: "FC-PIM FPU clock (fcPim.fpuClockHz)",
+/** Scales the FPU clock of the FC stacks of every system whose FC stacks are built as `design`. */
+function fpuClock(design: string, name: string, description: string): SensitivityParameter {
+  return {
+    name,
+    description,
     apply: (p, f) => {
-      if (f === 1 || SYSTEM_PRESETS[p.system]?.fcStacks.design !== "fc-pim") return p;
-      return merge(p, { fcPim: { fpuClockHz: resolvePimDesign("fc-pim").fpuClockHz * f } });
+      if (f === 1 || SYSTEM_PRESETS[p.system]?.fcStacks.design !== design) return p;
+      return merge(p, { fcPim: { fpuClockHz: resolvePimDesign(design).fpuClockHz * f } });
     },
-  },
+  };
+}
+
+export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
+  fpuClock("fc-pim", "FC-PIM FPU clock", "PIM FC throughput of PAPI's 4P1B stacks (fcPim.fpuClockHz)"),
+  fpuClock("attacc", "AttAcc FPU clock", "PIM FC throughput of AttAcc-only's 1P1B FC stacks (fcPim.fpuClockHz)"),
   {
     name: "attention link bandwidth",
     description: "host/GPU <-> attention-stack link (links.attention.bandwidthBytesPerSec)",

@@ -130,8 +130,10 @@ export function gpuElementwiseCost(gpu: GpuSpec, bytes: number, launch: GpuLaunc
 }
 
 /**
- * Ring all-reduce of `bytes` over numGpus GPUs on NVLink: 2(N−1) steps, each moving bytes/N per GPU:
- * time = 2(N−1)/N · bytes / nvlinkBandwidth + 2(N−1) · allReduceStepLatencySec; energy counts every byte
+ * All-reduce of `bytes` over numGpus GPUs on NVLink. Bandwidth term of a ring (each GPU sends
+ * 2(N−1)/N · bytes); latency term (N−1) · allReduceStepLatencySec, the form AttAcc's simulator fits to
+ * measured A100 all-reduce latencies (src/devices.py get_nvlink_time: 6.06 µs per step, N−1 steps).
+ * time = 2(N−1)/N · bytes / nvlinkBandwidth + (N−1) · allReduceStepLatencySec; energy counts every byte
  * every GPU sends (2(N−1)·bytes in all) at nvlinkEnergyPerByteJoules. Zero for one GPU or no data.
  */
 export function gpuAllReduceCost(gpu: GpuSpec, a: { bytes: number; numGpus: number }): KernelCost {
@@ -139,7 +141,7 @@ export function gpuAllReduceCost(gpu: GpuSpec, a: { bytes: number; numGpus: numb
   if (N <= 1 || a.bytes <= 0) return { timeSec: 0, energyJoules: 0 };
   const steps = 2 * (N - 1);
   return {
-    timeSec: ((steps / N) * a.bytes) / gpu.nvlinkBandwidthBytesPerSec + steps * gpu.allReduceStepLatencySec,
+    timeSec: ((steps / N) * a.bytes) / gpu.nvlinkBandwidthBytesPerSec + (N - 1) * gpu.allReduceStepLatencySec,
     energyJoules: steps * a.bytes * gpu.nvlinkEnergyPerByteJoules,
   };
 }
