@@ -53,7 +53,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       bar.tick(1, `${id} (${exp.runs} runs)`);
     }
     const comparisons = outputs.flatMap((f) => f.comparisons ?? []);
-    const sensitivity = o.sensitivity ? sensitivityStudy(exp, o.protocol, comparisons) : [];
+    const sensitivity = o.sensitivity ? await sensitivityStudy(exp, o.protocol, comparisons) : [];
     if (o.sensitivity) bar.tick(1, "sensitivity");
     const summary: Record<string, unknown> = Object.assign({}, ...outputs.map((f) => f.summary ?? {}));
     const wallSec = (performance.now() - t0) / 1e3;

@@ -48,6 +48,14 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     },
   },
   {
+    name: "GPU all-reduce latency",
+    description: "per-step latency of the tensor-parallel all-reduce over NVLink (gpu.allReduceStepLatencySec)",
+    apply: (p, f) => {
+      if (f === 1 || !(SYSTEM_PRESETS[p.system]?.gpu.numGpus > 1)) return p;
+      return merge(p, { gpu: { allReduceStepLatencySec: resolveGpu(SYSTEM_PRESETS[p.system].gpu.preset).allReduceStepLatencySec * f } });
+    },
+  },
+  {
     name: "alpha",
     description: "PAPI's threshold, as a multiple of the calibrated one",
     apply: (p, f) => {

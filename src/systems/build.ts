@@ -8,7 +8,7 @@ import { resolvePimDesign } from "../hardware/pim/presets.ts";
 import { pimStackCapacityBytes } from "../hardware/pim/capacity.ts";
 import { LinkSpec } from "../hardware/links/schema.ts";
 import { resolveLink } from "../hardware/links/presets.ts";
-import type { ModelConfig } from "../models/schema.ts";
+import { dtypeBytes, headDim, numKvHeads, type ModelConfig } from "../models/schema.ts";
 import { kvCacheBytesPerToken, modelWeightBytes } from "../models/params.ts";
 import { SystemSpec } from "./schema.ts";
 import { SYSTEM_PRESETS } from "./presets.ts";
@@ -36,6 +36,8 @@ export interface SystemContext {
   /** Bytes available for the KV cache (attention stacks, or GPU memory left after the weights). */
   kvCapacityBytes: number;
   kvBytesPerToken: number;
+  /** Model dimensions the per-iteration cost needs, resolved once (hot path). */
+  shape: { dtypeBytes: number; numHeads: number; numKvHeads: number; headDim: number };
 }
 
 export function resolveSystemSpec(name: string): SystemSpec {
@@ -96,5 +98,6 @@ export function buildSystem(specOrName: SystemSpec | string, model: ModelConfig,
   const kvCapacityBytes = attnPim
     ? pimStackCapacityBytes(attnPim) * spec.attnStacks.numStacks
     : fcCapacityBytes - weightBytes;
-  return { spec, model, gpu, fcPim, attnPim, links, weightBytes, kvCapacityBytes, kvBytesPerToken: kvCacheBytesPerToken(model) };
+  const shape = { dtypeBytes: dtypeBytes(model), numHeads: model.num_attention_heads, numKvHeads: numKvHeads(model), headDim: headDim(model) };
+  return { spec, model, gpu, fcPim, attnPim, links, weightBytes, kvCapacityBytes, kvBytesPerToken: kvCacheBytesPerToken(model), shape };
 }

@@ -126,15 +126,15 @@ export function fcIterationCost(ctx: SystemContext, unit: FcUnit, numTokens: num
 export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): { attention: KernelCost; comm: KernelCost } {
   const m = ctx.model;
   const layers = m.num_hidden_layers;
-  const bytes = dtypeBytes(m);
+  const { dtypeBytes: bytes, numHeads, numKvHeads: kvHeads, headDim: d } = ctx.shape;
   const numTokens = batch.numRequests * batch.tokensPerRequest;
   if (ctx.attnPim === null) {
     const g = ctx.spec.gpu.numGpus;
     const c = gpuAttentionCost(ctx.gpu!, {
       numRequests: batch.numRequests,
-      numHeads: Math.ceil(m.num_attention_heads / g),
-      numKvHeads: Math.ceil(numKvHeads(m) / g),
-      headDim: headDim(m),
+      numHeads: Math.ceil(numHeads / g),
+      numKvHeads: Math.ceil(kvHeads / g),
+      headDim: d,
       tlp: batch.tokensPerRequest,
       totalContextTokens: batch.totalContextTokens,
       dtypeBytes: bytes,
@@ -143,17 +143,17 @@ export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): 
   }
   const contextLens = batch.contextLens.length === batch.numRequests ? batch.contextLens : Array.prototype.slice.call(batch.contextLens, 0, batch.numRequests);
   const a = pimAttentionCost(ctx.attnPim, {
-    numHeads: m.num_attention_heads,
-    numKvHeads: numKvHeads(m),
-    headDim: headDim(m),
+    numHeads,
+    numKvHeads: kvHeads,
+    headDim: d,
     contextLens,
     tlp: batch.tokensPerRequest,
     numStacks: ctx.spec.attnStacks.numStacks,
     dtypeBytes: bytes,
   });
   // Q, new K and V out to the attention stacks; the attention output back.
-  const qkvBytes = numTokens * (m.num_attention_heads + 2 * numKvHeads(m)) * headDim(m) * bytes;
-  const outBytes = numTokens * m.num_attention_heads * headDim(m) * bytes;
+  const qkvBytes = numTokens * (numHeads + 2 * kvHeads) * d * bytes;
+  const outBytes = numTokens * numHeads * d * bytes;
   const links = ctx.spec.links.numAttentionLinks;
   const t = linkTransferCost(ctx.links.attention, (qkvBytes + outBytes) / links, 2);
   return {

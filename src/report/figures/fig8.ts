@@ -2,6 +2,7 @@ import type { Row } from "../charts.ts";
 import { groupedBarChart } from "../charts.ts";
 import { FIG8_BASELINES, arithmeticMean, fig8Grid, geometricMean, type Experiments, type PointSpec, type Protocol } from "../experiments.ts";
 import { PAPER_STATED } from "../paper.ts";
+import type { RunResult } from "../../serving/run.ts";
 import { fmt, mdTable, type Comparison, type FigureContext, type FigureOutput } from "./types.ts";
 
 const SYSTEMS = ["a100-attacc", "a100-hbmpim", "attacc-only", "papi"] as const;
@@ -13,6 +14,7 @@ const LABEL: Record<string, string> = {
   "pim-only-papi": "PIM-only PAPI",
   "gpu-only": "GPU-only",
 };
+export const FIG8_SYSTEMS = SYSTEMS;
 export const systemLabel = (s: string): string => LABEL[s] ?? s;
 
 export interface Fig8Summary {
@@ -22,17 +24,20 @@ export interface Fig8Summary {
 }
 
 /** Per-point ratios of each baseline to PAPI, averaged over the 27 points (arithmetic and geometric). */
+/** What the Fig. 8 aggregation needs from one run. */
+export type PointResult = Pick<RunResult, "latencySec" | "energyJoules" | "iterations" | "fcOnGpuIterations">;
+
 export function fig8Summary(
   exp: Experiments,
   protocol: Protocol,
-  modify: (p: PointSpec) => PointSpec = (p) => p,
+  runPoint: (p: PointSpec) => PointResult = (p) => exp.run(p, protocol),
   systems: readonly string[] = SYSTEMS,
 ): { summary: Fig8Summary; rows: Row[] } {
   const rows: Row[] = [];
   const speed: Record<string, number[]> = {};
   const energy: Record<string, number[]> = {};
   for (const { model, batch, spec } of fig8Grid()) {
-    const run = (system: string) => exp.run(modify({ system, model, batch, spec }), protocol);
+    const run = (system: string) => runPoint({ system, model, batch, spec });
     const ref = run("a100-attacc");
     const papi = run("papi");
     for (const system of systems) {
