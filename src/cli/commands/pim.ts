@@ -90,7 +90,7 @@ function runPower(o: { design?: string; reuse: string; budget?: string; json?: b
         `  ${(r.energy.joulesPerMac.total * 1e12).toFixed(3).padStart(6)}\n`,
     );
   }
-  process.stdout.write(`budget ${rows[0]?.budgetWatts ?? "-"} W per stack (ASSUMPTION, see docs/assumptions-pim.md)\n`);
+  process.stdout.write(`budget ${rows[0]?.budgetWatts ?? "-"} W per stack (ASSUMPTION, see docs/assumptions.md)\n`);
 }
 
 function runArea(o: { json?: boolean }): void {

@@ -57,7 +57,7 @@ const hbm3_5_2 = HbmSpec.parse({
   // 16 ch x 2 pch x 2 ranks x 16 banks x 16384 rows x 1 KiB = 16 GiB; AttAcc: "MEM_CAPACITY_PER_HBM = 16 GiB"
   capacityBytes: 16 * GiB,
   // 1024 pins x 5.2 Gb/s / 8 = 665.6 GB/s. AttAcc uses 670.4 GB/s (= H100's 3,352 GB/s / 5 stacks);
-  // see docs/assumptions-pim.md for why we keep pins x rate.
+  // see docs/assumptions.md for why we keep pins x rate.
   externalBandwidthBytesPerSec: 665.6e9,
 });
 
