@@ -6,10 +6,11 @@ import type { RunConfigInput } from "../serving/config.ts";
 /**
  * How a grid point runs its trace. The paper does not say: `all-batches` serves the whole dataset as consecutive
  * static batches of the point's batch size; `one-batch` serves one static batch of that many requests, sampled
- * from the trace with a seed.
+ * from the trace with a seed. `equal-lengths` is what AttAcc's simulator (which the paper builds on) does: one
+ * batch in which every request has the trace's mean input and output length, so RLP never falls.
  */
-export type Protocol = "all-batches" | "one-batch";
-export const PROTOCOLS: readonly Protocol[] = ["all-batches", "one-batch"];
+export type Protocol = "all-batches" | "one-batch" | "equal-lengths";
+export const PROTOCOLS: readonly Protocol[] = ["all-batches", "one-batch", "equal-lengths"];
 
 export interface PointSpec extends RunConfigInput {
   system: string;
@@ -33,11 +34,18 @@ export class Experiments {
   requestsFor(protocol: Protocol, batch: number): RequestSpec[] {
     const all = loadTrace(this.trace).requests;
     if (protocol === "all-batches") return all;
-    const key = `${batch}`;
+    const key = `${protocol}|${batch}`;
     let s = this.samples.get(key);
     if (!s) {
-      const rng = makeRng(this.seed * 1_000_003 + batch);
-      s = sampleIndices(rng, all.length, batch).map((i, k) => ({ ...all[i], id: k, arrivalSec: 0 }));
+      if (protocol === "equal-lengths") {
+        const mean = (f: (r: RequestSpec) => number) => Math.max(1, Math.round(all.reduce((a, r) => a + f(r), 0) / all.length));
+        const inputTokens = mean((r) => r.inputTokens);
+        const outputTokens = mean((r) => r.outputTokens);
+        s = Array.from({ length: batch }, (_, id) => ({ id, arrivalSec: 0, inputTokens, outputTokens }));
+      } else {
+        const rng = makeRng(this.seed * 1_000_003 + batch);
+        s = sampleIndices(rng, all.length, batch).map((i, k) => ({ ...all[i], id: k, arrivalSec: 0 }));
+      }
       this.samples.set(key, s);
     }
     return s;

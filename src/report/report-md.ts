@@ -1,4 +1,4 @@
-import type { Protocol } from "./experiments.ts";
+import { PROTOCOLS, type Protocol } from "./experiments.ts";
 import type { Comparison, FigureOutput } from "./figures/types.ts";
 import { fmt, mdTable } from "./figures/types.ts";
 import { FACTORS, MISS_THRESHOLD, type SensitivityResult } from "./sensitivity.ts";
@@ -32,16 +32,18 @@ export function buildReportMarkdown(r: ReportInput): string {
   out.push("Every number below comes from the simulator with documented, cited parameters; nothing is tuned to the paper. Where we differ from what the paper states, the gap is reported, not fixed.", "");
   if (r.comparisons.length > 0) {
     out.push("## Paper vs papi", "");
-    const other = r.protocol === "all-batches" ? "one-batch" : "all-batches";
-    out.push(mdTable(["what", "paper", `papi (${r.protocol})`, "papi / paper", `papi (${other})`, "where"],
-      r.comparisons.map((c) => [c.what, `${fmt(c.paper)}x`, `${fmt(c.ours)}x`, fmt(c.ours / c.paper), c.oursOtherProtocol === undefined ? "" : `${fmt(c.oursOtherProtocol)}x`, c.where])));
+    const others = PROTOCOLS.filter((p) => p !== r.protocol);
+    out.push(mdTable(["what", "paper", `papi (${r.protocol})`, "papi / paper", ...others.map((p) => `papi (${p})`), "where"],
+      r.comparisons.map((c) => [c.what, `${fmt(c.paper)}x`, `${fmt(c.ours)}x`, fmt(c.ours / c.paper), ...others.map((p) => (c.oursByProtocol?.[p] === undefined ? "" : `${fmt(c.oursByProtocol[p]!)}x`)), c.where])));
     out.push("", "What drives the differences:", "", ...DRIVERS.map((d) => `- ${d}`), "");
   }
   if (r.sensitivity.length > 0) {
     out.push("## Sensitivity: what the paper must have assumed", "");
     out.push(`For each stated number we miss by more than ${MISS_THRESHOLD * 100} %, one documented parameter at a time is scaled by ${FACTORS.join(", ")} and the Fig. 8 average recomputed. "Closes at" is the factor (log-interpolated) at which our average equals the paper's; "—" means no factor in that range gets there.`, "");
     for (const s of r.sensitivity) {
-      out.push(`### ${s.what}: paper ${fmt(s.paper)}x, papi ${fmt(s.ours)}x${s.otherProtocol === undefined ? "" : ` (other protocol: ${fmt(s.otherProtocol)}x)`}`, "");
+      const protocols = Object.entries(s.byProtocol ?? {}).map(([p, v]) => `${p} ${fmt(v)}x`).join(", ");
+      out.push(`### ${s.what}: paper ${fmt(s.paper)}x, papi ${fmt(s.ours)}x`, "");
+      if (protocols) out.push(`Batching protocol (the paper does not say which it used): ${protocols}.`, "");
       out.push(mdTable(["parameter", ...FACTORS.map((f) => `x${f}`), "closes at"],
         s.parameters.map((p) => [`${p.parameter}: ${p.description}`, ...p.values.map((v) => fmt(v.value)), p.closingFactor === null ? "—" : `x${fmt(p.closingFactor)}`])));
       out.push("");

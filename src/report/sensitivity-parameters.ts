@@ -4,13 +4,17 @@ import { resolvePimDesign } from "../hardware/pim/presets.ts";
 import { calibratedAlpha } from "../scheduling/calibrate.ts";
 import { parseRunConfig, systemOf } from "../serving/run.ts";
 import { SYSTEM_PRESETS } from "../systems/presets.ts";
+import type { RunResult } from "../serving/run.ts";
 import type { Experiments, PointSpec } from "./experiments.ts";
+import type { PointResult } from "./figures/fig8.ts";
 
 /** One documented parameter the sensitivity study scales, applied to a grid point's run config. */
 export interface SensitivityParameter {
   name: string;
   description: string;
   apply(p: PointSpec, factor: number, exp: Experiments): PointSpec;
+  /** For a parameter whose effect is exact arithmetic on a finished run (no rerun needed). */
+  adjust?(r: RunResult, factor: number): PointResult;
 }
 
 const merge = (p: PointSpec, hardware: Record<string, unknown>): PointSpec => ({
@@ -54,6 +58,13 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
       if (f === 1 || !(SYSTEM_PRESETS[p.system]?.gpu.numGpus > 1)) return p;
       return merge(p, { gpu: { allReduceStepLatencySec: resolveGpu(SYSTEM_PRESETS[p.system].gpu.preset).allReduceStepLatencySec * f } });
     },
+  },
+  {
+    name: "GPU static power",
+    description: "static power per GPU, charged over the whole run (gpu.staticPowerWatts; AttAcc models none)",
+    apply: (p) => p,
+    // Static energy is power x run time and nothing else depends on it, so scaling it needs no rerun.
+    adjust: (r, f) => ({ ...r, energyJoules: r.energyJoules + (f - 1) * r.breakdownJoules.static }),
   },
   {
     name: "alpha",

@@ -22,8 +22,8 @@ export interface SensitivityResult {
     /** Factor at which the metric reaches the paper's value (log-interpolated), or null if no tried factor brackets it. */
     closingFactor: number | null;
   }[];
-  /** Our value under the other batching protocol. */
-  otherProtocol?: number;
+  /** Our value under each batching protocol (the "batching protocol" parameter of the study). */
+  byProtocol?: Partial<Record<Protocol, number>>;
 }
 
 const metricOf = (s: Fig8Summary, key: string): number => {
@@ -57,19 +57,25 @@ export async function sensitivityStudy(exp: Experiments, protocol: Protocol, com
   const summaryOf = (answer: SensitivityAnswer) =>
     fig8Summary(exp, protocol, (pt) => answer[pointKey(pt.system, pt.model, pt.batch, pt.spec)] ?? exp.run(pt, protocol)).summary;
   const tasks: SensitivityTask[] = [];
-  SENSITIVITY_PARAMETERS.forEach((_, param) => {
+  SENSITIVITY_PARAMETERS.forEach((p, param) => {
+    if (p.adjust) return;
     for (const factor of FACTORS) if (factor !== 1) tasks.push({ trace: exp.trace, seed: exp.seed, protocol, param, factor });
   });
   const answers = await runInWorkers<SensitivityTask, SensitivityAnswer>(new URL("./sensitivity-worker.ts", import.meta.url), tasks);
   const summaries = answers.map(summaryOf);
   const curveOf = (param: number) =>
-    FACTORS.map((f) => (f === 1 ? base : summaries[tasks.findIndex((t) => t.param === param && t.factor === f)]));
+    FACTORS.map((f) => {
+      const adjust = SENSITIVITY_PARAMETERS[param].adjust;
+      if (f === 1) return base;
+      if (adjust) return fig8Summary(exp, protocol, (pt) => adjust(exp.run(pt, protocol), f)).summary;
+      return summaries[tasks.findIndex((t) => t.param === param && t.factor === f)];
+    });
   return missed.map((c) => ({
     key: c.key,
     what: c.what,
     paper: c.paper,
     ours: c.ours,
-    otherProtocol: c.oursOtherProtocol,
+    byProtocol: c.oursByProtocol,
     parameters: SENSITIVITY_PARAMETERS.map((p, i) => {
       const values = curveOf(i).map((s, j) => ({ factor: FACTORS[j], value: metricOf(s, c.key) }));
       return { parameter: p.name, description: p.description, values, closingFactor: crossing(values, c.paper) };

@@ -10,6 +10,8 @@ import { Timeline } from "./timeline.ts";
 import { loadTrace, type RequestSpec } from "./trace.ts";
 
 export interface Breakdown { fc: number; attention: number; communication: number; other: number }
+/** Energy split: dynamic energy of decoding by kernel class, prefill, and the GPUs' static energy over the run. */
+export interface EnergyBreakdown extends Breakdown { prefill: number; static: number }
 
 /** What one run reports (`papi run --json`). Times in seconds, energy in joules. */
 export interface RunResult {
@@ -28,7 +30,7 @@ export interface RunResult {
   tokensPerSec: number;
   tokensPerJoule: number;
   breakdownSec: Breakdown;
-  breakdownJoules: Breakdown;
+  breakdownJoules: EnergyBreakdown;
   perTokenSec: Breakdown;
   prefillSec: number;
   prefillJoules: number;
@@ -110,7 +112,7 @@ export function runOnce(
     tokensPerSec: latencySec > 0 ? m.generatedTokens / latencySec : 0,
     tokensPerJoule: m.energyJoules > 0 ? m.generatedTokens / m.energyJoules : 0,
     breakdownSec,
-    breakdownJoules: { fc: m.fcJoules, attention: m.attentionJoules, communication: m.communicationJoules, other: m.otherJoules },
+    breakdownJoules: { fc: m.fcJoules, attention: m.attentionJoules, communication: m.communicationJoules, other: m.otherJoules, prefill: m.prefillJoules, static: m.staticJoules },
     perTokenSec: { fc: per(m.fcSec), attention: per(m.attentionSec), communication: per(m.communicationSec), other: per(m.otherSec) },
     prefillSec: m.prefillSec,
     prefillJoules: m.prefillJoules,

@@ -29,7 +29,7 @@ export interface ServeConfig {
  * instead of keeping a heap. Every step's cost comes from the pure functions in systems/; the scheduler is asked
  * before every decode iteration. Each request produces its first token in prefill and the rest in decoding.
  */
-export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline): MetricsStore & { endSec: number; startSec: number; idleSec: number; energyJoules: number } {
+export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline): MetricsStore & { endSec: number; startSec: number; idleSec: number; staticJoules: number; energyJoules: number } {
   const metrics = new MetricsStore();
   const rng = makeRng(cfg.seed);
   const order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
@@ -57,7 +57,6 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
   const waitUntil = (t: number) => {
     if (t > timeSec) {
       idleSec += t - timeSec;
-      energyJoules += staticEnergyJoules(ctx, t - timeSec);
       timeSec = t;
     }
   };
@@ -167,5 +166,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
       else if (next < order.length) waitUntil(order[next].arrivalSec);
     }
   }
-  return Object.assign(metrics, { endSec: timeSec, startSec, idleSec, energyJoules });
+  // Static power over the whole run (prefill, decoding, draft steps, idle gaps), charged once.
+  const staticJoules = staticEnergyJoules(ctx, timeSec - startSec);
+  return Object.assign(metrics, { endSec: timeSec, startSec, idleSec, staticJoules, energyJoules: energyJoules + staticJoules });
 }

@@ -3,7 +3,7 @@ import { pimAttentionCost } from "../hardware/pim/cost.ts";
 import { linkTransferCost } from "../hardware/links/cost.ts";
 import { dtypeBytes, headDim, numKvHeads } from "../models/schema.ts";
 import type { SystemContext } from "./build.ts";
-import { fcIterationCost, phaseTimeSec, staticEnergyJoules, type PhaseCost } from "./step-cost.ts";
+import { fcIterationCost, type PhaseCost } from "./step-cost.ts";
 
 /**
  * Prefill of a group of requests that start together: one pass over all their prompt tokens on the host unit
@@ -68,6 +68,5 @@ export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): P
     communicationJoules,
     otherJoules: f.other.energyJoules,
   };
-  p.otherJoules += staticEnergyJoules(ctx, phaseTimeSec(p));
   return p;
 }

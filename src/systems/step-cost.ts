@@ -162,7 +162,10 @@ export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): 
   };
 }
 
-/** Static power of the GPUs over `timeSec` (they stay powered while PIM works). */
+/**
+ * Static power of the GPUs over `timeSec` (they stay powered while PIM works and while idle). Phase costs are
+ * dynamic energy only; the serving loop charges static energy once, over the whole run.
+ */
 export function staticEnergyJoules(ctx: SystemContext, timeSec: number): number {
   return ctx.gpu ? gpuStaticEnergyJoules(ctx.gpu, timeSec) * ctx.spec.gpu.numGpus : 0;
 }
@@ -182,6 +185,5 @@ export function decodeStepCost(ctx: SystemContext, fcUnit: FcUnit, batch: Decode
     communicationJoules: f.comm.energyJoules + a.comm.energyJoules,
     otherJoules: f.other.energyJoules,
   };
-  p.otherJoules += staticEnergyJoules(ctx, phaseTimeSec(p));
   return p;
 }

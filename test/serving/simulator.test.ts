@@ -64,6 +64,11 @@ describe("properties", () => {
         const r = runOnce({ ...base, ...k }, { requests: reqs(t, 0.01) });
         assert.equal(r.generatedTokens, t.reduce((s, [, o]) => s + o, 0));
         assert.equal(r.iterations, r.fcOnGpuIterations + r.fcOnPimIterations);
+        // energy is conserved across its breakdown, and time across prefill + decode + idle
+        const b = r.breakdownJoules;
+        const parts = b.fc + b.attention + b.communication + b.other + b.prefill + b.static;
+        assert.ok(Math.abs(parts - r.energyJoules) <= 1e-9 * r.energyJoules, `${parts} vs ${r.energyJoules}`);
+        assert.ok(Math.abs(r.prefillSec + r.decodeSec + r.idleSec - r.latencySec) <= 1e-9 * r.latencySec);
       }),
       { numRuns: 60 },
     ));

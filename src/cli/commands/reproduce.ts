@@ -20,7 +20,7 @@ export function registerReproduce(program: Command): void {
     .description("regenerate the paper's evaluation: figures (SVG, PNG, CSV) and a report beside the paper's numbers")
     .option("--figures <list>", `comma-separated: ${FIGURE_IDS.join(", ")} or all`, "all")
     .option("--out <dir>", "output folder", "papi-out")
-    .option("--protocol <p>", "all-batches (whole dataset in consecutive static batches) or one-batch (one seeded sample)", "all-batches")
+    .option("--protocol <p>", "all-batches (whole dataset in consecutive static batches), one-batch (one seeded sample) or equal-lengths (one batch of mean-length requests, as AttAcc's simulator)", "all-batches")
     .option("--trace <name>", "trace of the end-to-end figures", "dolly-creative")
     .option("--seed <n>", "seed of the one-batch samples", "1")
     .option("--no-sensitivity", "skip the sensitivity study")

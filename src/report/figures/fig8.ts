@@ -1,6 +1,6 @@
 import type { Row } from "../charts.ts";
 import { groupedBarChart } from "../charts.ts";
-import { FIG8_BASELINES, arithmeticMean, fig8Grid, geometricMean, type Experiments, type PointSpec, type Protocol } from "../experiments.ts";
+import { FIG8_BASELINES, PROTOCOLS, arithmeticMean, fig8Grid, geometricMean, type Experiments, type PointSpec, type Protocol } from "../experiments.ts";
 import { PAPER_STATED } from "../paper.ts";
 import type { RunResult } from "../../serving/run.ts";
 import { fmt, mdTable, type Comparison, type FigureContext, type FigureOutput } from "./types.ts";
@@ -68,13 +68,16 @@ export function fig8Summary(
 }
 
 export function fig8(ctx: FigureContext): FigureOutput {
-  const other: Protocol = ctx.protocol === "all-batches" ? "one-batch" : "all-batches";
   const main = fig8Summary(ctx.exp, ctx.protocol);
-  const alt = fig8Summary(ctx.exp, other);
+  const others = PROTOCOLS.filter((p) => p !== ctx.protocol);
+  const byProtocol = new Map<Protocol, ReturnType<typeof fig8Summary>>([[ctx.protocol, main], ...others.map((p) => [p, fig8Summary(ctx.exp, p)] as const)]);
   const comparisons: Comparison[] = PAPER_STATED.filter((s) => s.key.startsWith("fig8.")).map((s) => {
     const [, metric, baseline] = s.key.split(".");
     const pick = (x: Fig8Summary) => (metric === "speedupVs" ? x.speedupVs : x.energyEfficiencyVs)[baseline];
-    return { key: s.key, what: s.what, paper: s.value, where: s.where, ours: pick(main.summary), oursOtherProtocol: pick(alt.summary) };
+    return {
+      key: s.key, what: s.what, paper: s.value, where: s.where, ours: pick(main.summary),
+      oursByProtocol: Object.fromEntries(PROTOCOLS.map((p) => [p, pick(byProtocol.get(p)!.summary)])),
+    };
   });
   const charts = [
     {
@@ -97,10 +100,11 @@ export function fig8(ctx: FigureContext): FigureOutput {
     },
   ];
   const table = mdTable(
-    ["PAPI vs", `speedup (${ctx.protocol})`, `speedup (${other})`, `energy eff. (${ctx.protocol})`, `energy eff. (${other})`, "geomean speedup", "geomean energy eff."],
+    ["PAPI vs", ...PROTOCOLS.map((p) => `speedup (${p})`), ...PROTOCOLS.map((p) => `energy eff. (${p})`), `geomean speedup (${ctx.protocol})`, `geomean energy eff. (${ctx.protocol})`],
     FIG8_BASELINES.map((b) => [
-      systemLabel(b), fmt(main.summary.speedupVs[b]), fmt(alt.summary.speedupVs[b]),
-      fmt(main.summary.energyEfficiencyVs[b]), fmt(alt.summary.energyEfficiencyVs[b]),
+      systemLabel(b),
+      ...PROTOCOLS.map((p) => fmt(byProtocol.get(p)!.summary.speedupVs[b])),
+      ...PROTOCOLS.map((p) => fmt(byProtocol.get(p)!.summary.energyEfficiencyVs[b])),
       fmt(main.summary.geomean.speedupVs[b]), fmt(main.summary.geomean.energyEfficiencyVs[b]),
     ]),
   );
@@ -108,9 +112,11 @@ export function fig8(ctx: FigureContext): FigureOutput {
     id: "fig8",
     title: "Fig. 8: end-to-end speedup and energy efficiency (3 models x batch {4,16,64} x speculation {1,2,4})",
     charts,
-    tables: [{ name: "fig8", rows: main.rows }, { name: `fig8-${other}`, rows: alt.rows }],
-    markdown: `Averages over the 27 points of per-point ratios (baseline / PAPI), both protocols:\n\n${table}`,
-    summary: { fig8: { ...main.summary, protocol: ctx.protocol, otherProtocol: { protocol: other, ...alt.summary } } },
+    tables: [{ name: "fig8", rows: main.rows }, ...others.map((p) => ({ name: `fig8-${p}`, rows: byProtocol.get(p)!.rows }))],
+    markdown: `Averages over the 27 points of per-point ratios (baseline / PAPI), under each protocol:\n\n${table}`,
+    summary: {
+      fig8: { ...main.summary, protocol: ctx.protocol, otherProtocols: Object.fromEntries(others.map((p) => [p, byProtocol.get(p)!.summary])) },
+    },
     comparisons,
   };
 }

@@ -15,8 +15,8 @@ export interface Comparison {
   ours: number;
   paper: number;
   where: string;
-  /** Our value under the other protocol, when it was computed. */
-  oursOtherProtocol?: number;
+  /** Our value under every protocol (the main one included). */
+  oursByProtocol?: Partial<Record<Protocol, number>>;
 }
 
 export interface FigureOutput {
