@@ -31,23 +31,38 @@ export interface GroupedBarOptions extends Common {
   logY?: boolean;
   /** Draws a dashed horizontal line at this y (e.g. 1 for speedup over a baseline). */
   refLine?: number;
+  /** Legend title (default: the group field's name). */
+  groupTitle?: string;
+  /** Lowest y the axis must show (linear axes; e.g. a scale of 0..1 % when every bar is 0). */
+  yMaxAtLeast?: number;
+  /** A sentence written across the middle of the plot (e.g. why every bar is 0). */
+  note?: string;
+  width?: number;
+  height?: number;
 }
 
 export function groupedBarChart(o: GroupedBarOptions): VegaLiteSpec {
+  const width = o.width ?? PLOT_WIDTH;
+  const xs = uniques(o.rows, o.x);
+  const yVals = numbers(o.rows, o.y);
+  const yScale = o.logY ? logScale(yVals) : o.yMaxAtLeast !== undefined ? { domainMax: Math.max(o.yMaxAtLeast, ...yVals) } : {};
   const layer: object[] = [
     {
       mark: { type: "bar", tooltip: false },
       encoding: {
-        x: { field: esc(o.x), type: "nominal", sort: uniques(o.rows, o.x), title: o.xTitle ?? o.x, axis: { labelAngle: -30, labelLimit: 160 } },
+        x: { field: esc(o.x), type: "nominal", sort: xs, title: o.xTitle ?? o.x, axis: { labelAngle: labelAngle(xs, width), labelLimit: 160 } },
         xOffset: { field: esc(o.group), type: "nominal", sort: uniques(o.rows, o.group) },
         // Bars side by side never stack; stacking would also put 0 into a log domain.
-        y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: o.logY ? LOG_SCALE : {}, stack: null },
-        color: { field: esc(o.group), type: "nominal", scale: { domain: uniques(o.rows, o.group) }, title: o.group },
+        y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: yScale, stack: null, ...(o.logY ? { axis: { values: logTicks(yVals) } } : {}) },
+        color: { field: esc(o.group), type: "nominal", scale: { domain: uniques(o.rows, o.group) }, title: o.groupTitle ?? o.group },
       },
     },
   ];
   if (o.refLine !== undefined) layer.push(refRule(o.refLine));
-  return wrap(o, { layer, width: PLOT_WIDTH, height: PLOT_HEIGHT });
+  if (o.note !== undefined) {
+    layer.push({ data: { values: [{}] }, mark: { type: "text", fontSize: 13, color: "#333333" }, encoding: { x: { value: width / 2 }, y: { value: (o.height ?? PLOT_HEIGHT) / 2 }, text: { value: o.note } } });
+  }
+  return wrap(o, { layer, width, height: o.height ?? PLOT_HEIGHT });
 }
 
 export interface LineOptions extends Common {
@@ -61,23 +76,44 @@ export interface LineOptions extends Common {
   logY?: boolean;
   facet?: string;
   facetColumns?: number;
+  /** Legend title of the series (default: the series field's name). */
+  seriesTitle?: string;
+  /** Tick values of the x axis (default: vega's, or 1-2-5 on a log axis). */
+  xTicks?: readonly number[];
+  /** Treat x as ordered categories (first-appearance order), evenly spaced. */
+  xOrdinal?: boolean;
+  /** Start a linear y axis at 0 (default true). */
+  yZero?: boolean;
+  /** A second series field drawn as line dash (e.g. "as simulated" vs "all FPUs busy"). */
+  dash?: string;
+  dashTitle?: string;
+  /** Labelled dashed horizontal lines (e.g. a power budget, or 1 for a ratio). */
+  refLines?: readonly { y: number; label: string }[];
 }
 
 /** Lines with point markers; each series gets its own colour and marker shape (readable in greyscale). */
 export function lineChart(o: LineOptions): VegaLiteSpec {
   const order = uniques(o.rows, o.series);
+  const xVals = o.xOrdinal ? [] : numbers(o.rows, o.x);
+  const yVals = [...numbers(o.rows, o.y), ...(o.refLines ?? []).map((r) => r.y)];
+  const xTicks = o.xTicks ?? (o.logX ? logTicks(xVals) : undefined);
+  const x = o.xOrdinal
+    ? { field: esc(o.x), type: "ordinal", sort: uniques(o.rows, o.x), title: o.xTitle, scale: { padding: 0.3 }, axis: { labelAngle: 0 } }
+    : { field: esc(o.x), type: "quantitative", title: o.xTitle, scale: o.logX ? logScale(xVals) : { zero: false, nice: false, padding: 12 }, ...(xTicks ? { axis: { values: xTicks } } : {}) };
   const enc = {
-    x: { field: esc(o.x), type: "quantitative", title: o.xTitle, scale: o.logX ? LOG_SCALE : { zero: false } },
-    y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: o.logY ? LOG_SCALE : {} },
-    color: { field: esc(o.series), type: "nominal", scale: { domain: order }, title: o.series },
+    x,
+    y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: o.logY ? logScale(yVals) : o.yZero === false ? { zero: false, padding: 14 } : { zero: true }, ...(o.logY ? { axis: { values: logTicks(yVals) } } : {}) },
+    color: { field: esc(o.series), type: "nominal", scale: { domain: order }, title: o.seriesTitle ?? o.series },
+    ...(o.dash ? { strokeDash: { field: esc(o.dash), type: "nominal", sort: uniques(o.rows, o.dash), title: o.dashTitle ?? o.dash } } : {}),
   };
-  const layer = [
+  const layer: object[] = [
     { mark: { type: "line", strokeWidth: 2 }, encoding: enc },
     {
       mark: { type: "point", filled: true, size: 55, opacity: 1 },
-      encoding: { ...enc, shape: { field: esc(o.series), type: "nominal", scale: { domain: order }, title: o.series } },
+      encoding: { x: enc.x, y: enc.y, color: enc.color, ...(o.dash ? { detail: { field: esc(o.dash) } } : {}), shape: { field: esc(o.series), type: "nominal", scale: { domain: order }, title: o.seriesTitle ?? o.series } },
     },
   ];
+  for (const r of o.refLines ?? []) layer.push(refRule(r.y), refLabel(r.y, r.label));
   return wrap(o, { layer, width: PLOT_WIDTH, height: PLOT_HEIGHT });
 }
 
@@ -93,16 +129,22 @@ export interface StackedBarOptions extends Common {
   yTitle?: string;
   /** Stack to fractions of each bar's total (axis shows percent). */
   normalize?: boolean;
+  /** Legend title (default: the stack field's name). */
+  stackTitle?: string;
+  /** Writes a label inside each segment taller than 4 % of its bar: text from (value, fraction of the bar). */
+  segmentLabel?: (value: number, fraction: number) => string;
 }
 
 export function stackedBarChart(o: StackedBarOptions): VegaLiteSpec {
   const stackOrder = uniques(o.rows, o.stack);
+  const xs = uniques(o.rows, o.x);
   const rank = `indexof(${JSON.stringify(stackOrder)}, datum[${JSON.stringify(o.stack)}])`;
-  const spec = {
+  const x = { field: esc(o.x), type: "nominal", sort: xs, title: o.xTitle ?? o.x, axis: { labelAngle: labelAngle(xs, PLOT_WIDTH), labelLimit: 160 } };
+  const bars = {
     transform: [{ calculate: rank, as: "__stackRank" }],
     mark: { type: "bar" },
     encoding: {
-      x: { field: esc(o.x), type: "nominal", sort: uniques(o.rows, o.x), title: o.xTitle ?? o.x, axis: { labelAngle: -30, labelLimit: 160 } },
+      x,
       y: {
         field: esc(o.y),
         type: "quantitative",
@@ -110,13 +152,29 @@ export function stackedBarChart(o: StackedBarOptions): VegaLiteSpec {
         stack: o.normalize ? "normalize" : "zero",
         axis: o.normalize ? { format: "%" } : {},
       },
-      color: { field: esc(o.stack), type: "nominal", scale: { domain: stackOrder }, title: o.stack },
+      color: { field: esc(o.stack), type: "nominal", scale: { domain: stackOrder }, title: o.stackTitle ?? o.stack },
       order: { field: "__stackRank", type: "quantitative", sort: "ascending" },
     },
-    width: PLOT_WIDTH,
-    height: PLOT_HEIGHT,
   };
-  return wrap(o, spec);
+  if (o.segmentLabel === undefined || o.facet !== undefined) return wrap(o, { ...bars, width: PLOT_WIDTH, height: PLOT_HEIGHT });
+  // Segment midpoints are computed here (in stack order), so the labels need no vega stacking of their own.
+  const labels: Row[] = [];
+  for (const xv of xs) {
+    const seg = stackOrder.flatMap((k) => o.rows.filter((r) => r[o.x] === xv && r[o.stack] === k)).map((r) => Number(r[o.y]));
+    const total = seg.reduce((a, b) => a + b, 0);
+    let base = 0;
+    for (const v of seg) {
+      const mid = base + v / 2;
+      base += v;
+      if (total > 0 && v / total >= 0.04) labels.push({ [o.x]: xv, __y: o.normalize ? mid / total : mid, __t: o.segmentLabel(v, v / total) });
+    }
+  }
+  const text = {
+    data: { values: labels },
+    mark: { type: "text", color: "white", fontSize: 12, fontWeight: "bold", baseline: "middle" },
+    encoding: { x, y: { field: "__y", type: "quantitative" }, text: { field: "__t" } },
+  };
+  return wrap(o, { layer: [{ data: { values: o.rows }, ...bars }, text], width: PLOT_WIDTH, height: PLOT_HEIGHT }, false);
 }
 
 export interface RooflinePoint {
@@ -125,6 +183,8 @@ export interface RooflinePoint {
   ai: number;
   flopsPerSec: number;
   group: string;
+  /** Put the label below-right of the point instead of above-right (keeps two sweeps through the same spots apart). */
+  labelBelow?: boolean;
 }
 
 export interface Roof {
@@ -156,15 +216,34 @@ export function rooflineChart(o: RooflineOptions): VegaLiteSpec {
   ];
   const ridges = roofs.map((r) => r.peakFlopsPerSec / r.bandwidthBytesPerSec);
   const ais = [...o.points.map((p) => p.ai), ...ridges].filter((v) => v > 0);
-  const aiMin = 10 ** Math.floor(Math.log10(Math.min(...ais)) - 0.3);
+  const aiMin = 10 ** Math.floor(Math.log10(Math.min(...ais)) - 0.15);
   const aiMax = 10 ** Math.ceil(Math.log10(Math.max(...ais)) + 0.3);
   const roofRows = roofs.flatMap((r, i) =>
     [aiMin, ridges[i], aiMax].map((ai, k) => ({ roof: r.label, k, ai, tflops: Math.min(r.peakFlopsPerSec, r.bandwidthBytesPerSec * ai) / 1e12 })),
   );
   const groups = [...new Set(o.points.map((p) => p.group))];
   const pointRows = o.points.map((p) => ({ name: p.name, group: p.group, ai: p.ai, tflops: p.flopsPerSec / 1e12 }));
+  // Points of one group at the same spot (e.g. attention at every batch size) share one label, "B4–B128".
+  const labelAt: { group: string; names: string[]; ai: number; tflops: number; below: boolean }[] = [];
+  const near = (a: number, b: number): boolean => Math.abs(Math.log10(a / b)) < 0.06;
+  for (const p of o.points) {
+    const tflops = p.flopsPerSec / 1e12;
+    const l = labelAt.find((q) => q.group === p.group && near(q.ai, p.ai) && near(q.tflops, tflops));
+    if (l) l.names.push(p.name);
+    else labelAt.push({ group: p.group, names: [p.name], ai: p.ai, tflops, below: p.labelBelow === true });
+  }
+  const labels = labelAt.map((l) => ({ ai: l.ai, tflops: l.tflops, below: l.below, name: l.names.length > 2 ? `${l.names[0]}–${l.names[l.names.length - 1]}` : l.names.join(", ") }));
+  const roofNotes = roofs.map((r, i) => ({
+    ai: aiMax, tflops: r.peakFlopsPerSec / 1e12,
+    name: `${r.label}: ${fmtNum(r.peakFlopsPerSec / 1e12)} TFLOP/s, ${fmtNum(r.bandwidthBytesPerSec / 1e12)} TB/s, ridge ${fmtNum(ridges[i])} FLOP/B`,
+  }));
   const x = { field: "ai", type: "quantitative", scale: { type: "log", domain: [aiMin, aiMax] }, title: "Arithmetic intensity (FLOP/byte)" };
   const y = { field: "tflops", type: "quantitative", scale: { type: "log" }, title: "Performance (TFLOP/s)" };
+  const text = (below: boolean) => ({
+    transform: [{ filter: below ? "datum.below" : "!datum.below" }],
+    mark: { type: "text", align: "left", dx: 7, dy: below ? 10 : -8, fontSize: 11 },
+    encoding: { x, y, text: { field: "name" } },
+  });
   const spec = {
     layer: [
       {
@@ -172,13 +251,13 @@ export function rooflineChart(o: RooflineOptions): VegaLiteSpec {
         mark: { type: "line", color: "#555555", strokeWidth: 2 },
         encoding: { x, y, detail: { field: "roof" }, order: { field: "k" }, strokeDash: { field: "roof", type: "nominal", scale: { domain: roofs.map((r) => r.label) }, title: "roof" } },
       },
+      { data: { values: roofNotes }, mark: { type: "text", align: "right", dx: -4, dy: -9, fontSize: 11, color: "#333333" }, encoding: { x, y, text: { field: "name" } } },
       {
         data: { values: pointRows },
-        layer: [
-          { mark: { type: "point", filled: true, size: 70, opacity: 1 }, encoding: { x, y, color: { field: "group", type: "nominal", scale: { domain: groups }, title: o.groupTitle ?? "kind" }, shape: { field: "group", type: "nominal", scale: { domain: groups }, title: o.groupTitle ?? "kind" } } },
-          { mark: { type: "text", align: "left", dx: 7, dy: -7, fontSize: 10 }, encoding: { x, y, text: { field: "name" } } },
-        ],
+        mark: { type: "point", filled: true, size: 70, opacity: 1 },
+        encoding: { x, y, color: { field: "group", type: "nominal", scale: { domain: groups }, title: o.groupTitle ?? "kind" }, shape: { field: "group", type: "nominal", scale: { domain: groups }, title: o.groupTitle ?? "kind" } },
       },
+      { data: { values: labels }, layer: [text(false), text(true)] },
     ],
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,
@@ -195,6 +274,7 @@ export interface ScatterOptions extends Common {
   yTitle: string;
   logX?: boolean;
   logY?: boolean;
+  seriesTitle?: string;
   /** Draw the y = x line across the data range (default true): e.g. predicted vs measured. */
   identityLine?: boolean;
 }
@@ -216,13 +296,13 @@ export function scatterChart(o: ScatterOptions): VegaLiteSpec {
     });
   }
   const legend = (channel: string): object =>
-    o.series ? { [channel]: { field: esc(o.series), type: "nominal", scale: { domain: uniques(o.rows, o.series) }, title: o.series } } : {};
+    o.series ? { [channel]: { field: esc(o.series), type: "nominal", scale: { domain: uniques(o.rows, o.series) }, title: o.seriesTitle ?? o.series } } : {};
   layer.push({
     data: { values: o.rows },
     mark: { type: "point", filled: true, size: 45, opacity: 0.85 },
     encoding: {
-      x: { field: esc(o.x), type: "quantitative", title: o.xTitle, scale: scale(o.logX) },
-      y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: scale(o.logY) },
+      x: { field: esc(o.x), type: "quantitative", title: o.xTitle, scale: scale(o.logX), ...(o.logX ? { axis: { values: logTicks(vals) } } : {}) },
+      y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: scale(o.logY), ...(o.logY ? { axis: { values: logTicks(vals) } } : {}) },
       ...legend("color"),
       ...legend("shape"),
     },
@@ -250,8 +330,66 @@ export function esc(field: string): string {
 /** Log scales fit the data (no rounding out to whole decades, which can leave most of the plot empty) plus a small margin. */
 const LOG_SCALE = { type: "log", nice: false, padding: 12 };
 
+/** A log scale over the data; if the data span less than a factor 1.5, widened around it so ticks exist. */
+function logScale(vals: readonly number[]): object {
+  const pos = vals.filter((v) => v > 0);
+  if (pos.length === 0) return LOG_SCALE;
+  const lo = Math.min(...pos);
+  const hi = Math.max(...pos);
+  return hi / lo >= 1.5 ? LOG_SCALE : { ...LOG_SCALE, domain: [lo / 1.25, hi * 1.25] };
+}
+
+/** Finite numbers of a field (non-numbers skipped). */
+function numbers(rows: readonly Row[], field: string): number[] {
+  return rows.map((r) => r[field]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+}
+
+/**
+ * Tick values for a log axis over the data: 1-2-5 per decade, or 1-1.5-2-3-5-7 when that gives fewer than
+ * four ticks (a narrow range), or only powers of ten when it gives more than twelve (a wide one).
+ */
+export function logTicks(vals: readonly number[]): number[] {
+  const pos = vals.filter((v) => v > 0 && Number.isFinite(v));
+  if (pos.length === 0) return [];
+  const lo = Math.min(...pos) / 1.05;
+  const hi = Math.max(...pos) * 1.05;
+  const ticks = (mantissas: number[]): number[] => {
+    const out: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of mantissas) {
+        const v = Number((m * 10 ** e).toPrecision(6));
+        if (v >= lo && v <= hi) out.push(v);
+      }
+    }
+    return out;
+  };
+  const mid = ticks([1, 2, 5]);
+  if (mid.length < 4) return ticks([1, 1.5, 2, 3, 4, 5, 7]);
+  return mid.length > 12 ? ticks([1]) : mid;
+}
+
+/** Horizontal category labels when they fit side by side, else tilted. Widths estimated at 7.5 px per character. */
+function labelAngle(labels: readonly unknown[], width: number): number {
+  const longest = Math.max(0, ...labels.map((l) => String(l).length));
+  return longest * 7.5 + 8 <= width / Math.max(1, labels.length) ? 0 : -30;
+}
+
+/** Three significant digits, no trailing zeros ("312", "2.04", "153"). */
+function fmtNum(x: number): string {
+  return String(Number(x.toPrecision(3)));
+}
+
 function refRule(y: number): object {
-  return { mark: { type: "rule", color: "#333333", strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { datum: y } } };
+  // Own one-row data: with the chart's data the mark would be drawn once per row.
+  return { data: { values: [{}] }, mark: { type: "rule", color: "#333333", strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { datum: y } } };
+}
+
+function refLabel(y: number, label: string): object {
+  return {
+    data: { values: [{}] },
+    mark: { type: "text", align: "right", baseline: "top", dy: 3, fontSize: 11, color: "#333333" },
+    encoding: { x: { value: PLOT_WIDTH - 4 }, y: { datum: y }, text: { value: label } },
+  };
 }
 
 /**

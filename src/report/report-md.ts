@@ -1,6 +1,7 @@
 import { PROTOCOLS, type Protocol } from "./experiments.ts";
 import type { Comparison, FigureOutput } from "./figures/types.ts";
 import { fmt, mdTable } from "./figures/types.ts";
+import { slug } from "./html.ts";
 import { FACTORS, MISS_THRESHOLD, type SensitivityResult } from "./sensitivity.ts";
 
 interface ReportInput {
@@ -25,20 +26,36 @@ const DRIVERS = [
   "**alpha**: calibrated per system and model by the offline sweep (the paper gives no value).",
 ];
 
+const SENSITIVITY_TITLE = "Sensitivity: what the paper must have assumed";
+
 export function buildReportMarkdown(r: ReportInput): string {
   const out: string[] = [];
   out.push("# papi: reproduction of PAPI (ASPLOS 2025)", "");
-  out.push(`Trace \`${r.trace}\`, main protocol \`${r.protocol}\`, seed ${r.seed}; ${r.runs} simulated runs in ${fmt(r.wallSec, 1)} s.`, "");
+  // No wall-clock time here: the report is byte-identical from run to run (the CLI prints the time).
+  out.push(`Trace \`${r.trace}\`, main protocol \`${r.protocol}\`, seed ${r.seed}; ${r.runs} simulated runs.`, "");
   out.push("Every number below comes from the simulator with documented, cited parameters; nothing is tuned to the paper. Where we differ from what the paper states, the gap is reported, not fixed.", "");
+  const sections = [
+    ...(r.comparisons.length > 0 ? ["Paper vs papi"] : []),
+    ...r.outputs.map((f) => f.title),
+    ...(r.sensitivity.length > 0 ? [SENSITIVITY_TITLE] : []),
+  ];
+  if (sections.length > 1) out.push("Contents:", "", ...sections.map((t) => `- [${t}](#${slug(t)})`), "");
   if (r.comparisons.length > 0) {
     out.push("## Paper vs papi", "");
     const others = PROTOCOLS.filter((p) => p !== r.protocol);
     out.push(mdTable(["what", "paper", `papi (${r.protocol})`, "papi / paper", ...others.map((p) => `papi (${p})`), "where"],
       r.comparisons.map((c) => [c.what, `${fmt(c.paper)}x`, `${fmt(c.ours)}x`, fmt(c.ours / c.paper), ...others.map((p) => (c.oursByProtocol?.[p] === undefined ? "" : `${fmt(c.oursByProtocol[p]!)}x`)), c.where])));
     out.push("", "What drives the differences:", "", ...DRIVERS.map((d) => `- ${d}`), "");
+    if (r.sensitivity.length > 0) out.push(`Which single parameter could close each gap: see [${SENSITIVITY_TITLE}](#${slug(SENSITIVITY_TITLE)}).`, "");
+  }
+  for (const f of r.outputs) {
+    out.push(`## ${f.title}`, "");
+    for (const c of f.charts) out.push(`![${c.caption}](${c.name}.svg)`, "", `*${c.caption}* ([PNG](${c.name}.png))`, "");
+    out.push(f.markdown, "");
+    out.push(`Data: ${f.tables.map((t) => `[${t.name}.csv](${t.name}.csv)`).join(", ")}`, "");
   }
   if (r.sensitivity.length > 0) {
-    out.push("## Sensitivity: what the paper must have assumed", "");
+    out.push(`## ${SENSITIVITY_TITLE}`, "");
     out.push(`For each stated number we miss by more than ${MISS_THRESHOLD * 100} %, one documented parameter at a time is scaled by ${FACTORS.join(", ")} and the Fig. 8 average recomputed. "Closes at" is the factor (log-interpolated) at which our average equals the paper's; "—" means no factor in that range gets there.`, "");
     for (const s of r.sensitivity) {
       const protocols = Object.entries(s.byProtocol ?? {}).map(([p, v]) => `${p} ${fmt(v)}x`).join(", ");
@@ -48,12 +65,6 @@ export function buildReportMarkdown(r: ReportInput): string {
         s.parameters.map((p) => [`${p.parameter}: ${p.description}`, ...p.values.map((v) => fmt(v.value)), p.closingFactor === null ? "—" : `x${fmt(p.closingFactor)}`])));
       out.push("");
     }
-  }
-  for (const f of r.outputs) {
-    out.push(`## ${f.title}`, "");
-    for (const c of f.charts) out.push(`![${c.caption}](${c.name}.svg)`, "", `*${c.caption}* ([PNG](${c.name}.png))`, "");
-    out.push(f.markdown, "");
-    out.push(`Data: ${f.tables.map((t) => `[${t.name}.csv](${t.name}.csv)`).join(", ")}`, "");
   }
   return out.join("\n");
 }

@@ -7,7 +7,7 @@ import { markdownToHtml } from "./html.ts";
 import { renderChart } from "./plot.ts";
 import { makeProgress } from "./progress.ts";
 import { FIGURES } from "./figures/index.ts";
-import { sensitivityStudy, type SensitivityResult } from "./sensitivity.ts";
+import { sensitivityStudy, startSensitivityRuns, type SensitivityResult } from "./sensitivity.ts";
 import { buildReportMarkdown } from "./report-md.ts";
 import type { Comparison, FigureId, FigureOutput } from "./figures/types.ts";
 
@@ -41,8 +41,11 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const stage = `${outDir}.staging-${process.pid}`;
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
-  const bar = makeProgress(o.figures.length + (o.sensitivity ? 1 : 0), "papi reproduce", o.progress);
+  const bar = makeProgress(o.figures.length + (o.sensitivity && o.figures.includes("fig8") ? 1 : 0), "papi reproduce", o.progress);
   const exp = new Experiments(o.trace, o.seed);
+  // The sensitivity reruns only need the configuration, so they start now, on worker threads, and overlap
+  // with the figures computed here.
+  const study = o.sensitivity && o.figures.includes("fig8") ? startSensitivityRuns(o.trace, o.seed, o.protocol) : undefined;
   try {
     const outputs: FigureOutput[] = [];
     for (const id of o.figures) {
@@ -53,8 +56,8 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       bar.tick(1, `${id} (${exp.runs} runs)`);
     }
     const comparisons = outputs.flatMap((f) => f.comparisons ?? []);
-    const sensitivity = o.sensitivity ? await sensitivityStudy(exp, o.protocol, comparisons) : [];
-    if (o.sensitivity) bar.tick(1, "sensitivity");
+    const sensitivity = study ? await sensitivityStudy(exp, o.protocol, comparisons, study) : [];
+    if (study) bar.tick(1, "sensitivity");
     const summary: Record<string, unknown> = Object.assign({}, ...outputs.map((f) => f.summary ?? {}));
     const wallSec = (performance.now() - t0) / 1e3;
     const md = buildReportMarkdown({ outputs, comparisons, sensitivity, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs, wallSec });

@@ -43,26 +43,46 @@ function crossing(values: { factor: number; value: number }[], target: number): 
   return null;
 }
 
+/** The grid reruns of the study, started early so they overlap with the main figures (see reproduce.ts). */
+export interface SensitivityRuns {
+  tasks: SensitivityTask[];
+  answers: Promise<SensitivityAnswer[]>;
+}
+
+/**
+ * Starts every (parameter, factor) rerun of the Fig. 8 grid on worker threads. Factor 1 is the documented
+ * configuration (already run by fig8), parameters with an exact `adjust` need no rerun, and workers rerun only
+ * the points a parameter changes. Answers come back in task order, so the report is the same on any machine.
+ */
+export function startSensitivityRuns(trace: string, seed: number, protocol: Protocol): SensitivityRuns {
+  const tasks: SensitivityTask[] = [];
+  SENSITIVITY_PARAMETERS.forEach((p, param) => {
+    if (p.adjust) return;
+    for (const factor of FACTORS) if (factor !== 1) tasks.push({ trace, seed, protocol, param, factor });
+  });
+  const answers = runInWorkers<SensitivityTask, SensitivityAnswer>(new URL("./sensitivity-worker.ts", import.meta.url), tasks);
+  answers.catch(() => {}); // awaited (and reported) by sensitivityStudy
+  return { tasks, answers };
+}
+
 /**
  * For every stated Fig. 8 number we miss by more than 15 %, vary one documented parameter at a time by the
  * FACTORS and find how far it would have to move for our average to reach the paper's. Nothing is refitted.
  */
-export async function sensitivityStudy(exp: Experiments, protocol: Protocol, comparisons: readonly Comparison[]): Promise<SensitivityResult[]> {
+export async function sensitivityStudy(
+  exp: Experiments,
+  protocol: Protocol,
+  comparisons: readonly Comparison[],
+  runs: SensitivityRuns = startSensitivityRuns(exp.trace, exp.seed, protocol),
+): Promise<SensitivityResult[]> {
+  const answers = await runs.answers;
   const missed = comparisons.filter((c) => c.key.startsWith("fig8.") && Math.abs(c.ours / c.paper - 1) > MISS_THRESHOLD);
   if (missed.length === 0) return [];
-  // Factor 1 is the documented configuration, already run; every other (parameter, factor) reruns the grid,
-  // spread over worker threads (answers come back in task order, so the report is the same on any machine).
   const base = fig8Summary(exp, protocol).summary;
-  // Workers rerun only the points a parameter changes; every other point reuses the documented run.
   const summaryOf = (answer: SensitivityAnswer) =>
     fig8Summary(exp, protocol, (pt) => answer[pointKey(pt.system, pt.model, pt.batch, pt.spec)] ?? exp.run(pt, protocol)).summary;
-  const tasks: SensitivityTask[] = [];
-  SENSITIVITY_PARAMETERS.forEach((p, param) => {
-    if (p.adjust) return;
-    for (const factor of FACTORS) if (factor !== 1) tasks.push({ trace: exp.trace, seed: exp.seed, protocol, param, factor });
-  });
-  const answers = await runInWorkers<SensitivityTask, SensitivityAnswer>(new URL("./sensitivity-worker.ts", import.meta.url), tasks);
   const summaries = answers.map(summaryOf);
+  const { tasks } = runs;
   const curveOf = (param: number) =>
     FACTORS.map((f) => {
       const adjust = SENSITIVITY_PARAMETERS[param].adjust;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { esc, groupedBarChart, lineChart, rooflineChart, scatterChart, stackedBarChart, uniques } from "../../src/report/charts.ts";
+import { esc, groupedBarChart, lineChart, logTicks, rooflineChart, scatterChart, stackedBarChart, uniques } from "../../src/report/charts.ts";
 import { specToSvg, type VegaLiteSpec } from "../../src/report/plot.ts";
 
 /** Renders to SVG and fails on any vega-lite / vega warning (they go to console.warn). */
@@ -107,3 +107,45 @@ test("property: uniques keeps first-appearance order without duplicates", () =>
       assert.deepEqual(u, [...new Set(vals)]);
     }),
   ));
+
+test("logTicks: 1-2-5 per decade, finer on a narrow range, decades only on a wide one", () => {
+  assert.deepEqual(logTicks([0.1, 10]), [0.1, 0.2, 0.5, 1, 2, 5, 10]);
+  assert.deepEqual(logTicks([1, 4.5]), [1, 1.5, 2, 3, 4]);
+  assert.deepEqual(logTicks([1e-3, 1e6]), [0.001, 0.01, 0.1, 1, 10, 100, 1000, 1e4, 1e5, 1e6]);
+  assert.deepEqual(logTicks([0, -1]), []);
+});
+
+test("reference lines and their labels are drawn once, not once per data row", async () => {
+  const rows = [1, 2, 4, 8].map((reuse) => ({ reuse, design: "4P1B", watts: 100 / reuse }));
+  const svg = await svgOf(lineChart({ rows, x: "reuse", y: "watts", series: "design", title: "Power", xTitle: "reuse", yTitle: "W", logX: true, xTicks: [1, 2, 4, 8], refLines: [{ y: 50, label: "budget 50 W" }] }));
+  assert.equal(count(svg, />budget 50 W</g), 1);
+  const rules = /aria-roledescription="rule mark container"[^>]*>(.*?)<\/g>/.exec(svg);
+  assert.ok(rules, "a rule mark");
+  assert.equal(count(rules[1], /<line /g), 1, "one dashed line");
+});
+
+test("stacked bars: segment labels at segment midpoints, small segments unlabelled", async () => {
+  const rows = [{ s: "a", part: "big", v: 0.9 }, { s: "a", part: "tiny", v: 0.01 }, { s: "a", part: "rest", v: 0.09 }];
+  const spec = stackedBarChart({ rows, x: "s", stack: "part", y: "v", title: "t", normalize: true, segmentLabel: (_v, f) => `${Math.round(f * 100)}%` });
+  const labels = (spec as { layer: { data: { values: { __y: number; __t: string }[] } }[] }).layer[1].data.values;
+  assert.deepEqual(labels.map((l) => l.__t), ["90%", "9%"], "the 1 % segment gets no label");
+  assert.ok(Math.abs(labels[0].__y - 0.45) < 1e-12 && Math.abs(labels[1].__y - (0.91 + 0.045)) < 1e-12);
+  const svg = await svgOf(spec);
+  assert.ok(svg.includes(">90%<") && svg.includes(">9%<"));
+});
+
+test("roofline: points of one group at the same spot share one label", async () => {
+  const points = [4, 16, 64].map((b) => ({ name: `B${b}`, ai: 7 * (1 + b * 1e-4), flopsPerSec: 14e12, group: "attention" }));
+  const svg = await svgOf(rooflineChart({ title: "r", peakFlopsPerSec: 312e12, bandwidthBytesPerSec: 2e12, points: [...points, { name: "S2", ai: 2, flopsPerSec: 4e12, group: "FC", labelBelow: true }] }));
+  assert.equal(count(svg, />B4–B64</g), 1);
+  assert.equal(count(svg, />B16</g), 0);
+  assert.ok(svg.includes(">S2<") && svg.includes("ridge 156 FLOP/B"));
+});
+
+test("tick labels lie flat when they fit and tilt when they do not", async () => {
+  const few = groupedBarChart({ rows: speedups, x: "point", group: "system", y: "speedup", title: "t", yTitle: "y" });
+  const many = groupedBarChart({ rows: Array.from({ length: 30 }, (_, i) => ({ point: `a long category ${i}`, system: "x", speedup: 1 })), x: "point", group: "system", y: "speedup", title: "t", yTitle: "y" });
+  const angle = (s: unknown): number => (s as { layer: { encoding: { x: { axis: { labelAngle: number } } } }[] }).layer[0].encoding.x.axis.labelAngle;
+  assert.equal(angle(few), 0);
+  assert.equal(angle(many), -30);
+});

@@ -41,12 +41,18 @@ export function fig10(ctx: FigureContext): FigureOutput {
     charts: [
       {
         name: "fig10-batch",
-        spec: lineChart({ rows: b.rows, x: "batch", y: "speedupVsA100Attacc", series: "system", title: "Fig. 10a: speedup vs batch size (speculation 1)", xTitle: "batch size", yTitle: "speedup over A100+AttAcc (x)", logX: true, logY: true }),
+        spec: lineChart({
+          rows: b.rows, x: "batch", y: "speedupVsA100Attacc", series: "system", title: "Fig. 10a: speedup vs batch size (LLaMA-65B, speculation 1)",
+          subtitle: "A100+HBM-PIM lies under A100+AttAcc (attention is a small share of time)", xTitle: "batch size, RLP (log)", yTitle: "speedup over A100+AttAcc (x)", logX: true, xTicks: FIG10_BATCHES,
+        }),
         caption: "Speedup over A100+AttAcc as the batch grows from 4 to 128 at speculation length 1.",
       },
       {
         name: "fig10-spec",
-        spec: lineChart({ rows: s.rows, x: "spec", y: "speedupVsA100Attacc", series: "system", title: "Fig. 10b: speedup vs speculation length (batch 4)", xTitle: "speculation length", yTitle: "speedup over A100+AttAcc (x)", logY: true }),
+        spec: lineChart({
+          rows: s.rows, x: "spec", y: "speedupVsA100Attacc", series: "system", title: "Fig. 10b: speedup vs speculation length (LLaMA-65B, batch 4)",
+          subtitle: "A100+HBM-PIM lies under A100+AttAcc (attention is a small share of time)", xTitle: "speculation length, TLP", yTitle: "speedup over A100+AttAcc (x)", xTicks: FIG10_SPECS,
+        }),
         caption: "Speedup over A100+AttAcc as the speculation length grows from 1 to 8 at batch 4.",
       },
     ],
@@ -59,7 +65,12 @@ export function fig10(ctx: FigureContext): FigureOutput {
         ["spec 1..8, batch 4", ...BASELINES.map((x) => fmt(s.speedupVs[x]))],
       ]),
       "",
-      `Share of PAPI's decode iterations with FC on the GPU: batch sweep ${papiShare(b.rows).join(", ")}; speculation sweep ${papiShare(s.rows).join(", ")}.`,
+      "Share of PAPI's decode iterations that run FC on the GPU:",
+      "",
+      mdTable(["sweep", "values", "FC on GPU"], [
+        ["batch (speculation 1)", FIG10_BATCHES.join(", "), papiShare(b.rows).join(", ")],
+        ["speculation (batch 4)", FIG10_SPECS.join(", "), papiShare(s.rows).join(", ")],
+      ]),
     ].join("\n"),
     summary: { fig10: { batchSweep: { speedupVs: b.speedupVs }, specSweep: { speedupVs: { "a100-attacc": s.speedupVs["a100-attacc"], "attacc-only": s.speedupVs["attacc-only"], "a100-hbmpim": s.speedupVs["a100-hbmpim"] } } } },
   };

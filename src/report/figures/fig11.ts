@@ -1,6 +1,7 @@
 import type { Row } from "../charts.ts";
 import { groupedBarChart } from "../charts.ts";
 import { FIG8_MODELS, arithmeticMean, fig8Grid } from "../experiments.ts";
+import { withModelLabels } from "./fig8.ts";
 import { fmt, type FigureContext, type FigureOutput } from "./types.ts";
 
 /** Fig. 11: PIM-only PAPI versus AttAcc-only, decode time only, over the Fig. 8 grid. */
@@ -26,7 +27,7 @@ export function fig11(ctx: FigureContext): FigureOutput {
     title: "Fig. 11: PIM-only PAPI vs AttAcc-only (decode only)",
     charts: [{
       name: "fig11",
-      spec: groupedBarChart({ rows, x: "point", group: "model", y: "speedup", title: "Fig. 11: PIM-only PAPI speedup over AttAcc-only (decode)", xTitle: "batch size B, speculation length S", yTitle: "speedup (x)", refLine: 1 }),
+      spec: groupedBarChart({ rows: withModelLabels(rows), x: "point", group: "model", y: "speedup", title: "Fig. 11: PIM-only PAPI speedup over AttAcc-only (decode)", subtitle: "decode time only; dashed line = 1 (no speedup)", xTitle: "batch size B, speculation length S", yTitle: "speedup over AttAcc-only (x)", refLine: 1 }),
       caption: "Decode-time speedup of PIM-only PAPI (FC-PIM 4P1B + Attn-PIM 1P2B) over AttAcc-only (1P1B everywhere).",
     }],
     tables: [{ name: "fig11", rows }],

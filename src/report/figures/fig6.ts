@@ -25,7 +25,7 @@ export function fig6(_ctx: FigureContext): FigureOutput {
     title: "Fig. 6: estimated (RLP x TLP) vs actual FC arithmetic intensity (GPT-3 66B)",
     charts: [{
       name: "fig6",
-      spec: scatterChart({ rows, x: "estimate", y: "actual", series: "series", title: "Fig. 6: RLP x TLP tracks FC arithmetic intensity", subtitle: "GPT-3 66B, all FC kernels of one layer", xTitle: "estimate RLP x TLP", yTitle: "actual FLOP/B", logX: true, logY: true }),
+      spec: scatterChart({ rows, x: "estimate", y: "actual", series: "series", seriesTitle: "speculation", title: "Fig. 6: RLP x TLP tracks FC arithmetic intensity", subtitle: "GPT-3 66B, all FC kernels of one layer, RLP 1–128; dashed line: y = x", xTitle: "scheduler's estimate RLP x TLP (log)", yTitle: "actual FC arithmetic intensity, FLOP/byte (log)", logX: true, logY: true }),
       caption: "The scheduler's one-multiply estimate against the arithmetic intensity computed from the kernels' FLOPs and bytes; the line is y = x.",
     }],
     tables: [{ name: "fig6", rows }],

@@ -16,6 +16,11 @@ const LABEL: Record<string, string> = {
 };
 export const FIG8_SYSTEMS = SYSTEMS;
 export const systemLabel = (s: string): string => LABEL[s] ?? s;
+const MODEL_LABEL: Record<string, string> = { "llama-65b": "LLaMA-65B", "gpt3-66b": "GPT-3 66B", "gpt3-175b": "GPT-3 175B", "opt-30b": "OPT-30B" };
+/** The paper's spelling of a model id, for chart labels (CSV files keep the ids). */
+export const modelLabel = (m: string): string => MODEL_LABEL[m] ?? m;
+/** Chart copies of rows with the model id replaced by its label. */
+export const withModelLabels = (rows: readonly Row[]): Row[] => rows.map((r) => ({ ...r, model: modelLabel(String(r.model)) }));
 
 export interface Fig8Summary {
   speedupVs: Record<string, number>;
@@ -79,41 +84,41 @@ export function fig8(ctx: FigureContext): FigureOutput {
       oursByProtocol: Object.fromEntries(PROTOCOLS.map((p) => [p, pick(byProtocol.get(p)!.summary)])),
     };
   });
+  const chartRows = withModelLabels(main.rows);
+  const bars = { rows: chartRows, x: "point", group: "system", facet: "model", facetColumns: 1, height: 190, groupTitle: "system", xTitle: "batch size B, speculation length S", refLine: 1 };
   const charts = [
     {
       name: "fig8-speedup",
       spec: groupedBarChart({
-        rows: main.rows, x: "point", group: "system", y: "speedupVsA100Attacc", facet: "model", facetColumns: 1,
-        title: "Fig. 8 (top): speedup over A100+AttAcc", subtitle: `Dolly creative-writing, static batching, protocol ${ctx.protocol}`,
-        xTitle: "batch size B, speculation length S", yTitle: "speedup (x)", logY: true, refLine: 1,
+        ...bars, y: "speedupVsA100Attacc", yTitle: "speedup (x)",
+        title: "Fig. 8 (top): end-to-end speedup, normalized to A100+AttAcc", subtitle: `Dolly creative-writing, static batching, protocol ${ctx.protocol}; dashed line = 1`,
       }),
-      caption: "End-to-end speedup of each system normalized to A100+AttAcc (log scale).",
+      caption: "End-to-end speedup of each system normalized to A100+AttAcc (higher is better; bars above the dashed line beat A100+AttAcc).",
     },
     {
       name: "fig8-energy",
       spec: groupedBarChart({
-        rows: main.rows, x: "point", group: "system", y: "energyEfficiencyVsA100Attacc", facet: "model", facetColumns: 1,
-        title: "Fig. 8 (bottom): energy efficiency over A100+AttAcc", subtitle: `protocol ${ctx.protocol}`,
-        xTitle: "batch size B, speculation length S", yTitle: "energy efficiency (x)", logY: true, refLine: 1,
+        ...bars, y: "energyEfficiencyVsA100Attacc", yTitle: "energy efficiency (x)",
+        title: "Fig. 8 (bottom): energy efficiency, normalized to A100+AttAcc", subtitle: `Dolly creative-writing, static batching, protocol ${ctx.protocol}; dashed line = 1`,
       }),
-      caption: "Energy efficiency (baseline energy / system energy) normalized to A100+AttAcc.",
+      caption: "Energy efficiency (A100+AttAcc energy / system energy) of each system (higher is better).",
     },
   ];
-  const table = mdTable(
-    ["PAPI vs", ...PROTOCOLS.map((p) => `speedup (${p})`), ...PROTOCOLS.map((p) => `energy eff. (${p})`), `geomean speedup (${ctx.protocol})`, `geomean energy eff. (${ctx.protocol})`],
+  const sub = (metric: "speedupVs" | "energyEfficiencyVs") => mdTable(
+    ["PAPI vs", ...PROTOCOLS.map((p) => (p === ctx.protocol ? `**${p}**` : p)), `geomean (${ctx.protocol})`],
     FIG8_BASELINES.map((b) => [
       systemLabel(b),
-      ...PROTOCOLS.map((p) => fmt(byProtocol.get(p)!.summary.speedupVs[b])),
-      ...PROTOCOLS.map((p) => fmt(byProtocol.get(p)!.summary.energyEfficiencyVs[b])),
-      fmt(main.summary.geomean.speedupVs[b]), fmt(main.summary.geomean.energyEfficiencyVs[b]),
+      ...PROTOCOLS.map((p) => `${fmt(byProtocol.get(p)!.summary[metric][b])}x`),
+      `${fmt(main.summary.geomean[metric][b])}x`,
     ]),
   );
+  const table = `Speedup (baseline latency / PAPI latency):\n\n${sub("speedupVs")}\n\nEnergy efficiency (baseline energy / PAPI energy):\n\n${sub("energyEfficiencyVs")}`;
   return {
     id: "fig8",
     title: "Fig. 8: end-to-end speedup and energy efficiency (3 models x batch {4,16,64} x speculation {1,2,4})",
     charts,
     tables: [{ name: "fig8", rows: main.rows }, ...others.map((p) => ({ name: `fig8-${p}`, rows: byProtocol.get(p)!.rows }))],
-    markdown: `Averages over the 27 points of per-point ratios (baseline / PAPI), under each protocol:\n\n${table}`,
+    markdown: `Arithmetic means over the 27 points of per-point ratios, under each batching protocol (**bold** = the one plotted), plus the geometric mean under the plotted one.\n\n${table}`,
     summary: {
       fig8: { ...main.summary, protocol: ctx.protocol, otherProtocols: Object.fromEntries(others.map((p) => [p, byProtocol.get(p)!.summary])) },
     },

@@ -35,5 +35,10 @@ export type FigureId = "fig2" | "fig4" | "fig6" | "fig7" | "fig8" | "fig10" | "f
 export const FIGURE_IDS: readonly FigureId[] = ["fig2", "fig4", "fig6", "fig7", "fig8", "fig10", "fig11", "fig12", "extra"];
 
 export const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
-export const mdTable = (header: string[], rows: (string | number)[][]): string =>
-  [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+/** A cell that reads as a number ("1.81x", "12 %", "x0.28", "—"), so its column is right-aligned. */
+const NUMERIC_CELL = /^(x?[-+]?\d[\d.,]*(e[-+]?\d+)?\s*(x|%|✗|\s✗)*|—|)$/;
+/** A pipe table; columns whose every cell is a number are right-aligned so digits line up. */
+export const mdTable = (header: string[], rows: (string | number)[][]): string => {
+  const numeric = header.map((_, k) => rows.length > 0 && rows.every((r) => NUMERIC_CELL.test(String(r[k] ?? "").replace(/\*\*/g, "").trim())));
+  return [`| ${header.join(" | ")} |`, `|${numeric.map((n) => (n ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+};
