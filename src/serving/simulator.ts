@@ -94,7 +94,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
       timeline?.instant("scheduler", `FC -> ${unit}`, timeSec, { rlp: act.length, tlp, alpha: policy.alpha });
       lastUnit = unit;
     }
-    ctxLens.length = act.length;
+    if (ctxLens.length !== act.length) ctxLens.length = act.length; // shrinks only when requests finish
     let total = 0;
     for (let i = 0; i < act.length; i++) {
       ctxLens[i] = act[i].kvLen + tlp;

@@ -1,5 +1,5 @@
 import { UserError } from "../../core/errors.ts";
-import { pimStackCapacityBytes, pimValuesPerColumn, type PimDesign } from "./schema.ts";
+import { pimValuesPerColumn, type PimDesign } from "./schema.ts";
 import { pimConsts, pimMacIntervalSec, pimStreamTimeSec, type PimKernelCost } from "./timing.ts";
 
 export interface PimAttentionShape {
@@ -98,7 +98,7 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
     numActive++;
   }
   const kvBytes = 2 * sumTokens * d * numKvHeads * dt;
-  const capacity = pimStackCapacityBytes(design) * numStacks;
+  const capacity = c.stackCapacityBytes * numStacks;
   if (kvBytes > capacity) {
     throw new UserError(
       `attention: KV cache ${kvBytes} B exceeds numStacks x capacity = ${capacity} B of design "${design.name}"`,

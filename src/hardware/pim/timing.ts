@@ -3,7 +3,7 @@ import { pimTransferJoulesPerBit } from "./energy.ts";
 import {
   hbmClockPeriodSec, hbmColumnBytes, hbmPseudoChannelBandwidthBytesPerSec, hbmRefreshAvailability, hbmRowBytes,
 } from "./hbm.ts";
-import { pimEnabledBanksPerChannel, pimValuesPerColumn, type PimDesign } from "./schema.ts";
+import { pimEnabledBanksPerChannel, pimStackCapacityBytes, pimValuesPerColumn, type PimDesign } from "./schema.ts";
 
 /** What every PIM kernel returns: time and energy plus the counts behind them. */
 export interface PimKernelCost extends KernelCost {
@@ -46,6 +46,8 @@ export interface PimConsts {
   /** refresh power of a whole stack: REFab energy x channels / tREFI (paid busy or idle) */
   refreshWattsPerStack: number;
   transferJoulesPerBit: number;
+  /** capacity of one stack of this design */
+  stackCapacityBytes: number;
 }
 
 const cache = new WeakMap<PimDesign, PimConsts>();
@@ -76,6 +78,7 @@ export function pimConsts(d: PimDesign): PimConsts {
     refreshJoulesPerChannel,
     refreshWattsPerStack: (refreshJoulesPerChannel * o.numChannels) / refreshIntervalSec,
     transferJoulesPerBit: pimTransferJoulesPerBit(d.energy),
+    stackCapacityBytes: pimStackCapacityBytes(d),
   };
   cache.set(d, c);
   return c;
