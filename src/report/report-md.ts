@@ -1,4 +1,5 @@
 import { PROTOCOLS, type Protocol } from "./experiments.ts";
+import type { ClaimCheck } from "./claims.ts";
 import type { Comparison, FigureOutput } from "./figures/types.ts";
 import { fmt, mdTable } from "./figures/types.ts";
 import { slug } from "./html.ts";
@@ -7,6 +8,7 @@ import { FACTORS, MISS_THRESHOLD, type SensitivityResult } from "./sensitivity.t
 interface ReportInput {
   outputs: FigureOutput[];
   comparisons: Comparison[];
+  claims: ClaimCheck[];
   sensitivity: SensitivityResult[];
   protocol: Protocol;
   trace: string;
@@ -28,6 +30,8 @@ const DRIVERS = [
 
 const SENSITIVITY_TITLE = "Sensitivity: what the paper must have assumed";
 
+const CLAIMS_TITLE = "The paper's qualitative claims";
+
 export function buildReportMarkdown(r: ReportInput): string {
   const out: string[] = [];
   out.push("# papi: reproduction of PAPI (ASPLOS 2025)", "");
@@ -36,6 +40,7 @@ export function buildReportMarkdown(r: ReportInput): string {
   out.push("Every number below comes from the simulator with documented, cited parameters; nothing is tuned to the paper. Where we differ from what the paper states, the gap is reported, not fixed.", "");
   const sections = [
     ...(r.comparisons.length > 0 ? ["Paper vs papi"] : []),
+    ...(r.claims.length > 0 ? [CLAIMS_TITLE] : []),
     ...r.outputs.map((f) => f.title),
     ...(r.sensitivity.length > 0 ? [SENSITIVITY_TITLE] : []),
   ];
@@ -47,6 +52,10 @@ export function buildReportMarkdown(r: ReportInput): string {
       r.comparisons.map((c) => [c.what, `${fmt(c.paper)}x`, `${fmt(c.ours)}x`, fmt(c.ours / c.paper), ...others.map((p) => (c.oursByProtocol?.[p] === undefined ? "" : `${fmt(c.oursByProtocol[p]!)}x`)), c.where])));
     out.push("", "What drives the differences:", "", ...DRIVERS.map((d) => `- ${d}`), "");
     if (r.sensitivity.length > 0) out.push(`Which single parameter could close each gap: see [${SENSITIVITY_TITLE}](#${slug(SENSITIVITY_TITLE)}).`, "");
+  }
+  if (r.claims.length > 0) {
+    out.push(`## ${CLAIMS_TITLE}`, "");
+    out.push(mdTable(["the paper says", "in papi", "evidence"], r.claims.map((c) => [c.claim, c.holds ? "holds" : "**does not hold**", c.evidence])), "");
   }
   for (const f of r.outputs) {
     out.push(`## ${f.title}`, "");

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.ts";
 import { writeCsv } from "./csv-out.ts";
+import { checkClaims } from "./claims.ts";
 import { Experiments, type Protocol } from "./experiments.ts";
 import { markdownToHtml } from "./html.ts";
 import { renderChart } from "./plot.ts";
@@ -56,11 +57,13 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       bar.tick(1, `${id} (${exp.runs} runs)`);
     }
     const comparisons = outputs.flatMap((f) => f.comparisons ?? []);
+    const claims = checkClaims(exp, o.protocol, o.figures);
     const sensitivity = study ? await sensitivityStudy(exp, o.protocol, comparisons, study) : [];
     if (study) bar.tick(1, "sensitivity");
     const summary: Record<string, unknown> = Object.assign({}, ...outputs.map((f) => f.summary ?? {}));
     const wallSec = (performance.now() - t0) / 1e3;
-    const md = buildReportMarkdown({ outputs, comparisons, sensitivity, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs, wallSec });
+    if (claims.length > 0) summary.claims = claims;
+    const md = buildReportMarkdown({ outputs, comparisons, claims, sensitivity, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs, wallSec });
     writeFileAtomic(join(stage, "report.md"), md);
     writeFileAtomic(join(stage, "report.html"), markdownToHtml(md, "papi: reproduction of PAPI (ASPLOS 2025)"));
     writeFileAtomic(join(stage, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
