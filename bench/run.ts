@@ -2,11 +2,27 @@
  * Benchmarks (never timed tests): simulated decode iterations per second on one core, and the wall time of the
  * Fig. 8 grid. Run with `npm run bench`; pass `--quick` for a shorter run.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { runOnce } from "../src/serving/run.ts";
 import { loadTrace } from "../src/serving/trace.ts";
 
 const quick = process.argv.includes("--quick");
+
+/** Wall time of `papi reproduce` as a user runs it (a child process, figures and report written to a temp folder). */
+function reproduceSec(figures: string): number {
+  const out = join(mkdtempSync(join(tmpdir(), "papi-bench-")), "out");
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL("../bin/papi.mjs", import.meta.url)), "reproduce", "--figures", figures, "--out", out], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const sec = (performance.now() - t0) / 1e3;
+  rmSync(out, { recursive: true, force: true });
+  return sec;
+}
 
 function iterationsPerSec(system: string, batch: number, spec: number): { itersPerSec: number; iterations: number } {
   const requests = loadTrace("dolly-creative").requests;
@@ -44,4 +60,8 @@ for (const [system, batch, spec] of [["papi", 16, 4], ["papi", 64, 1], ["papi", 
 }
 const g = fig8GridSec();
 rows.push([`Fig. 8 grid wall time, ${g.runs} runs x 709 requests (cold memo)`, `${g.sec.toFixed(2)} s`]);
+if (!quick) {
+  rows.push(["papi reproduce --figures fig8 (with the sensitivity study), wall time", `${reproduceSec("fig8").toFixed(1)} s`]);
+  rows.push(["papi reproduce --figures all, wall time", `${reproduceSec("all").toFixed(1)} s`]);
+}
 for (const [k, v] of rows) console.log(`${k.padEnd(90)} ${v}`);
