@@ -3,7 +3,7 @@ import { gpuAllReduceCost, gpuAttentionCost, gpuElementwiseCost, gpuStaticEnergy
 import { pimAttentionCost, pimFcCost } from "../hardware/pim/cost.ts";
 import { linkTransferCost } from "../hardware/links/cost.ts";
 import { fcShapesPerLayer, lmHeadShape, type FcShape } from "../models/kernels.ts";
-import { dtypeBytes, headDim, numKvHeads } from "../models/schema.ts";
+import { dtypeBytes } from "../models/schema.ts";
 import type { FcUnit } from "./schema.ts";
 import type { SystemContext } from "./build.ts";
 

@@ -7,7 +7,7 @@ import { resolvePimDesign } from "../../hardware/pim/presets.ts";
 import { fcShapesPerLayer } from "../../models/kernels.ts";
 import { resolveModel } from "../../models/registry.ts";
 import { dtypeBytes } from "../../models/schema.ts";
-import { fmt, type FigureContext, type FigureOutput } from "./types.ts";
+import type { FigureContext, FigureOutput } from "./types.ts";
 
 /** Stacks behind one A100 in the paper's systems (5 x 16 GB = 80 GB). */
 const STACKS_PER_GPU = 5;
