@@ -17,9 +17,13 @@ export const RunConfig = z
     batching: z.enum(["static", "continuous"]).default("static"),
     batch: posInt("batch").default(16).describe("batch size (static) or max requests in flight (continuous)"),
     spec: z
-      .union([posInt("spec"), z.array(posInt("spec")).min(1)])
+      .union([
+        posInt("spec"),
+        z.array(posInt("spec")).min(1),
+        z.object({ targetTokens: posInt("spec.targetTokens"), maxTlp: posInt("spec.maxTlp") }).strict(),
+      ])
       .default(4)
-      .describe("speculation length (TLP); a list cycles per iteration"),
+      .describe("speculation length (TLP); a list cycles per iteration; {targetTokens, maxTlp} retunes TLP each iteration to keep RLP x TLP near the target"),
     acceptanceRate: z.number().gt(0).max(1).optional().describe("per-token draft acceptance probability; omitted = ideal (all accepted)"),
     draft: z
       .object({ timePerTokenSec: z.number().min(0).default(0), energyPerTokenJoules: z.number().min(0).default(0) })

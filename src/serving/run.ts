@@ -22,7 +22,7 @@ export interface RunResult {
   alpha: number | null;
   batching: string;
   batch: number;
-  spec: number | number[];
+  spec: RunConfig["spec"];
   numRequests: number;
   latencySec: number;
   energyJoules: number;
@@ -83,7 +83,11 @@ export function runOnce(
   const schedulerName = cfg.scheduler ?? defaultScheduler(ctx);
   const policy = makePolicy(schedulerName, ctx, cfg.alpha);
   const requests = opts.requests ?? loadTrace(cfg.trace, { numRequests: cfg.requests, seed: cfg.seed, ratePerSec: cfg.ratePerSec }).requests;
-  const speculation: SpeculationPolicy = Array.isArray(cfg.spec) ? { kind: "cycle", tlps: cfg.spec } : { kind: "fixed", tlp: cfg.spec };
+  const speculation: SpeculationPolicy = Array.isArray(cfg.spec)
+    ? { kind: "cycle", tlps: cfg.spec }
+    : typeof cfg.spec === "number"
+      ? { kind: "fixed", tlp: cfg.spec }
+      : { kind: "adaptive", ...cfg.spec };
   const m = serve(ctx, policy, requests, {
     batching: cfg.batching,
     batchSize: cfg.batch,

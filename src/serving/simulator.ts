@@ -87,7 +87,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
 
   const batch: DecodeBatch = { numRequests: 0, tokensPerRequest: 1, contextLens: ctxLens, totalContextTokens: 0 };
   const runDecode = () => {
-    const tlp = tlpAt(cfg.speculation, iteration);
+    const tlp = tlpAt(cfg.speculation, iteration, act.length);
     const unit = policy.decide({ numRequests: act.length, tokensPerRequest: tlp });
     if (unit !== lastUnit) {
       if (lastUnit !== "") metrics.fcSwitches++;

@@ -7,14 +7,27 @@ import type { Rng } from "../core/rng.ts";
 export type SpeculationPolicy =
   | { kind: "fixed"; tlp: number }
   /** TLP changes every iteration, cycling through the list (a stand-in for a host that retunes it). */
-  | { kind: "cycle"; tlps: number[] };
+  | { kind: "cycle"; tlps: number[] }
+  /**
+   * The host retunes TLP every iteration to keep about `targetTokens` tokens in flight as requests finish:
+   * TLP = clamp(floor(targetTokens / RLP), 1, maxTlp). Speculation grows as the batch drains.
+   */
+  | { kind: "adaptive"; targetTokens: number; maxTlp: number };
 
-export function tlpAt(p: SpeculationPolicy, iteration: number): number {
-  return p.kind === "fixed" ? p.tlp : p.tlps[iteration % p.tlps.length];
+/** TLP of the next iteration, given its iteration number and how many requests it runs. */
+export function tlpAt(p: SpeculationPolicy, iteration: number, numRequests: number): number {
+  switch (p.kind) {
+    case "fixed":
+      return p.tlp;
+    case "cycle":
+      return p.tlps[iteration % p.tlps.length];
+    case "adaptive":
+      return Math.min(p.maxTlp, Math.max(1, Math.floor(p.targetTokens / Math.max(1, numRequests))));
+  }
 }
 
 export function maxTlp(p: SpeculationPolicy): number {
-  return p.kind === "fixed" ? p.tlp : Math.max(...p.tlps);
+  return p.kind === "fixed" ? p.tlp : p.kind === "cycle" ? Math.max(...p.tlps) : p.maxTlp;
 }
 
 /**

@@ -25,6 +25,15 @@ test("speculation 4 with ideal acceptance: ceil((out - 1) / 4) iterations", () =
   assert.equal(r.generatedTokens, 10);
 });
 
+test("adaptive speculation keeps RLP x TLP near the target as the batch drains", () => {
+  // Target 8 tokens, TLP <= 8. One request of 17 tokens runs alone at TLP 8: 16 tokens remain after prefill.
+  // Four requests of 3 tokens run at TLP floor(8 / 4) = 2: the 2 tokens left after prefill take one iteration.
+  const alone = runOnce({ ...base, batch: 1, spec: { targetTokens: 8, maxTlp: 8 } }, { requests: reqs([[8, 17]]) });
+  assert.equal(alone.iterations, 2); // 16 tokens at TLP 8
+  const four = runOnce({ ...base, batch: 4, spec: { targetTokens: 8, maxTlp: 8 } }, { requests: reqs([[8, 3], [8, 3], [8, 3], [8, 3]]) });
+  assert.equal(four.iterations, 1); // TLP floor(8 / 4) = 2 covers the 2 remaining tokens of each
+});
+
 test("papi with alpha 0 equals static-gpu; with a huge alpha equals static-pim", () => {
   const requests = reqs([[32, 40], [16, 9], [64, 70], [10, 3], [20, 20], [5, 60]]);
   const strip = (r: ReturnType<typeof runOnce>) => ({ ...r, scheduler: "", alpha: null });
@@ -52,7 +61,11 @@ describe("properties", () => {
   const trace = fc.array(fc.tuple(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 12 });
   const knobs = fc.record({
     batch: fc.integer({ min: 1, max: 8 }),
-    spec: fc.integer({ min: 1, max: 8 }),
+    spec: fc.oneof(
+      fc.integer({ min: 1, max: 8 }),
+      fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 4 }),
+      fc.record({ targetTokens: fc.integer({ min: 1, max: 64 }), maxTlp: fc.integer({ min: 1, max: 8 }) }),
+    ),
     batching: fc.constantFrom("static" as const, "continuous" as const),
     acceptanceRate: fc.option(fc.double({ min: 0.05, max: 1, noNaN: true }), { nil: undefined }),
     seed: fc.integer({ min: 0, max: 1000 }),

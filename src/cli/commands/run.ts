@@ -31,8 +31,13 @@ export function rawRunConfig(o: Record<string, string | boolean | undefined>): R
   if (s("batching")) c.batching = s("batching");
   if (s("batch")) c.batch = parsePositiveInt("--batch", s("batch"));
   if (s("spec")) {
-    const list = parsePositiveIntList("--spec", s("spec")!);
-    c.spec = list.length === 1 ? list[0] : list;
+    const v = s("spec")!;
+    const m = /^adaptive:(.*):(.*)$/.exec(v);
+    if (m) c.spec = { targetTokens: parsePositiveInt("--spec adaptive TARGET", m[1]), maxTlp: parsePositiveInt("--spec adaptive MAX", m[2]) };
+    else {
+      const list = parsePositiveIntList("--spec", v);
+      c.spec = list.length === 1 ? list[0] : list;
+    }
   }
   if (s("acceptance")) {
     const a = parseNonNegativeNumber("--acceptance", s("acceptance"));
@@ -51,7 +56,7 @@ export function rawRunConfig(o: Record<string, string | boolean | undefined>): R
 function printRun(r: RunResult): void {
   const ms = (x: number) => (x * 1e3).toFixed(3);
   const lines = [
-    `system ${r.system}  model ${r.model}  trace ${r.trace} (${r.numRequests} requests)  ${r.batching} batch ${r.batch}  spec ${r.spec}`,
+    `system ${r.system}  model ${r.model}  trace ${r.trace} (${r.numRequests} requests)  ${r.batching} batch ${r.batch}  spec ${typeof r.spec === "object" && !Array.isArray(r.spec) ? `adaptive (target ${r.spec.targetTokens}, max ${r.spec.maxTlp})` : r.spec}`,
     `scheduler ${r.scheduler}${r.alpha === null ? "" : `  alpha ${r.alpha}`}`,
     `latency            ${r.latencySec.toFixed(3)} s  (prefill ${r.prefillSec.toFixed(3)} s, decode ${r.decodeSec.toFixed(3)} s, idle ${r.idleSec.toFixed(3)} s)`,
     `tokens             ${r.generatedTokens}  (${r.tokensPerSec.toFixed(1)} tokens/s)`,
@@ -74,7 +79,7 @@ export function registerRun(program: Command): void {
     .option("--rate <perSec>", "Poisson arrivals for traces without arrival times")
     .option("--batching <kind>", "static (the paper's) or continuous")
     .option("--batch <n>", "batch size / max requests in flight")
-    .option("--spec <n[,n...]>", "speculation length (TLP); a list cycles per iteration")
+    .option("--spec <n[,n...]|adaptive:T:M>", "speculation length (TLP); a list cycles per iteration; adaptive:T:M keeps RLP x TLP near T (TLP <= M)")
     .option("--acceptance <p>", "draft-token acceptance probability (default: ideal, all accepted)")
     .option("--scheduler <name>", "papi | oracle | static-gpu | static-pim")
     .option("--alpha <n>", "PAPI threshold (default: calibrated)")
