@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { UserError } from "./errors.ts";
 
 /** One parsed CSV row: values by column name, plus its 1-based line number in the file. */
@@ -15,6 +15,7 @@ export interface CsvRow {
  */
 export function readCsv(path: string, required: readonly string[]): CsvRow[] {
   if (!existsSync(path)) throw new UserError(`${path}: file not found`);
+  if (!statSync(path).isFile()) throw new UserError(`${path}: not a file`);
   const text = readFileSync(path, "utf8");
   return parseCsv(text, path, required);
 }

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../core/atomic-write.ts";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { ensureDir, writeFileAtomic } from "../core/atomic-write.ts";
+import { UserError } from "../core/errors.ts";
 import { writeCsv } from "./csv-out.ts";
 import { checkClaims } from "./claims.ts";
 import { Experiments, type Protocol } from "./experiments.ts";
@@ -33,6 +34,20 @@ export interface ReproduceResult {
 }
 
 /**
+ * The output folder is replaced as a whole at the end, so it must be new, empty, or an earlier papi output
+ * (never `--out .` or a folder of the user's files).
+ */
+function checkReplaceable(outDir: string, given: string): void {
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${given}: exists and is not a folder`);
+  const entries = readdirSync(outDir);
+  const earlierPapi = entries.includes("summary.json") && entries.includes("report.md");
+  if (entries.length > 0 && !earlierPapi) {
+    throw new UserError(`--out ${given}: folder exists and is not an earlier papi reproduce output; choose a new or empty folder`);
+  }
+}
+
+/**
  * Regenerates the requested figures: runs the experiments, writes SVG + PNG + CSV per figure and report.md /
  * report.html, all into a staging folder that replaces `outDir` only when everything succeeded.
  */
@@ -40,8 +55,14 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const t0 = performance.now();
   const outDir = resolve(o.outDir);
   const stage = `${outDir}.staging-${process.pid}`;
+  checkReplaceable(outDir, o.outDir);
   rmSync(stage, { recursive: true, force: true });
-  mkdirSync(stage, { recursive: true });
+  ensureDir(dirname(outDir));
+  try {
+    mkdirSync(stage);
+  } catch (e) {
+    throw new UserError(`--out ${o.outDir}: cannot create the output folder (${(e as NodeJS.ErrnoException).code})`);
+  }
   const bar = makeProgress(o.figures.length + (o.sensitivity && o.figures.includes("fig8") ? 1 : 0), "papi reproduce", o.progress);
   const exp = new Experiments(o.trace, o.seed);
   // The sensitivity reruns only need the configuration, so they start now, on worker threads, and overlap
@@ -74,7 +95,6 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       renameSync(stage, outDir);
       rmSync(old, { recursive: true, force: true });
     } else {
-      mkdirSync(resolve(outDir, ".."), { recursive: true });
       renameSync(stage, outDir);
     }
     return { summary, comparisons, sensitivity, outDir, wallSec: (performance.now() - t0) / 1e3, runs: exp.runs };

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCleanUserError, papi } from "./helpers.ts";
@@ -39,4 +39,17 @@ test("bad reproduce flags are one-line errors and leave no output folder", () =>
     assert.ok(isCleanUserError(r), `${args.join(" ")}: ${r.stderr}`);
     assert.ok(!existsSync(out));
   }
+});
+
+test("reproduce never replaces a folder that is not an earlier papi output", () => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-user-"));
+  writeFileSync(join(dir, "notes.txt"), "mine");
+  const r = papi(["reproduce", "--figures", "fig6", "--out", "."], { cwd: dir });
+  assert.ok(isCleanUserError(r), r.stderr);
+  assert.equal(readFileSync(join(dir, "notes.txt"), "utf8"), "mine");
+  // an earlier papi output folder is replaced as a whole
+  const out = join(dir, "out");
+  assert.equal(papi(["reproduce", "--figures", "fig6", "--out", out]).status, 0);
+  assert.equal(papi(["reproduce", "--figures", "fig6", "--out", out]).status, 0);
+  assert.ok(existsSync(join(out, "fig6.svg")));
 });
