@@ -19,11 +19,14 @@ interface ReportInput {
 
 /** Why our numbers can differ from the paper's: the documented choices that drive each gap (docs/assumptions.md). */
 const DRIVERS = [
-  "**GPU model**: A100 (HBM3) with AttAcc's utilization caps (0.8 compute, 0.85 bandwidth), tile quantization and launch overhead; the H200 version of the same model is validated against real measurements (docs/gpu-validation.md).",
-  "**PIM model**: derived from HBM3 timing (MAC command spacing stretched to 6 cycles under the power limit, refresh, row activations), not fitted; 4 FPUs per bank share one column read per MAC command (docs/pim-model.md).",
-  "**Links**: the paper gives no bandwidths; attention stacks hang off 6 PCIe 5.0 x16 links (128 GB/s each, AttAcc's value), GPUs talk over NVLink 3 (600 GB/s).",
-  "**Prefill**: counted in end-to-end latency, on the GPUs (on PIM for PIM-only systems); its first token comes from prefill.",
-  "**Batching protocol**: the paper does not say whether a grid point serves the whole dataset in consecutive batches or one batch; both are shown.",
+  "**GPU model**: A100 (HBM3) with AttAcc's utilization caps (0.8 compute, 0.85 bandwidth), CUTLASS-style tiles and waves, CUDA-graph launch cost; the H200 version of the same model is validated against real measurements (docs/gpu-validation.md).",
+  "**GPU static power**: 60 W per A100 over the whole run (AttAcc models none). In PAPI's runs it is about 60 % of all energy, so it narrows every energy ratio; see its row in the sensitivity study.",
+  "**Tensor parallelism**: two collectives per layer among the 6 GPUs with AttAcc's measured 6 µs step latency, whichever unit runs FC. At small batch they cost PAPI and the GPU baselines more than the FC kernels themselves, while AttAcc-only pays none.",
+  "**PIM model**: derived from HBM3 timing (MAC command spacing stretched to 6 cycles under the power limit, refresh, row activations), not fitted. Its FPUs run at the paper's 666 MHz, so one FPU reuses a column read for up to 3 tokens per MAC command; this makes AttAcc's 1P1B far stronger at FC than in the paper (docs/pim-model.md).",
+  "**PIM energy**: every channel's copy of an FC input (broadcast over the TSVs and bank-group buses) is charged transfer energy; at high reuse it outweighs the DRAM access energy that FC-PIM saves.",
+  "**Links**: the paper gives no bandwidths; attention stacks hang off 6 PCIe 5.0 x16 links (64 GB/s per direction, AttAcc's value), GPUs talk over NVLink 3.",
+  "**Prefill**: counted in end-to-end latency, on the GPUs (on PIM for PIM-only systems, where it is slow); its first token comes from prefill.",
+  "**Batching protocol**: the paper does not say how a grid point runs its dataset; all three readings are shown (whole dataset in batches, one sampled batch, AttAcc's equal-length batch).",
   "**Speculation**: ideal acceptance (every drafted token accepted), no draft-model cost, as the paper appears to assume.",
   "**alpha**: calibrated per system and model by the offline sweep (the paper gives no value).",
 ];
