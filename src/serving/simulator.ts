@@ -29,7 +29,9 @@ export interface ServeConfig {
  * instead of keeping a heap. Every step's cost comes from the pure functions in systems/; the scheduler is asked
  * before every decode iteration. Each request produces its first token in prefill and the rest in decoding.
  */
-export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline): MetricsStore & { endSec: number; startSec: number; idleSec: number; staticJoules: number; energyJoules: number } {
+export type ServeResult = MetricsStore & { startSec: number; endSec: number; idleSec: number; staticJoules: number; energyJoules: number };
+
+export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline): ServeResult {
   const metrics = new MetricsStore();
   const rng = makeRng(cfg.seed);
   const order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
@@ -42,7 +44,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     }
   }
 
-  // Active requests, struct-of-arrays so an iteration allocates nothing per request.
+  // Active requests (swap-removed when done) and their KV lengths for this iteration, reused across iterations.
   const act: { r: RequestSpec; remaining: number; kvLen: number; firstTokenAtSec: number }[] = [];
   const ctxLens: number[] = [];
   let kvReserved = 0;
