@@ -121,61 +121,9 @@ export function planGemm(gpu: GpuSpec, m: number, k: number, n: number, dtypeByt
     mem[j] = memorySec;
   }
   const factor = tiles.factor;
-  const nt = tiles.m.length;
-  const rule = gpu.gemmTileSelection;
-  // experimental rules: restrict the eligible plans; the fastest eligible plan wins
-  let onlyTile = -1; // -1: any tile
-  let dpUnlessSub = rule === "dp-unless-subwave" || rule === "fill-sms-dp" || rule === "m-bucket-dp";
-  let bucketM = -1;
-  if (rule === "fill-sms" || rule === "fill-sms-dp" || rule === "fill-sms-small") {
-    // largest-area tile with >= numSms CTAs; else the tile with the most CTAs
-    let bestArea = -1;
-    let most = -1;
-    let mostTile = 0;
-    for (let i = 0; i < nt; i++) {
-      const c = Math.ceil(m / tiles.m[i]) * Math.ceil(n / tiles.n[i]);
-      const area = tiles.m[i] * tiles.n[i];
-      if (c >= numSms && area > bestArea) {
-        bestArea = area;
-        onlyTile = i;
-      }
-      if (c > most || (c === most && area > tiles.m[mostTile] * tiles.n[mostTile])) {
-        most = c;
-        mostTile = i;
-      }
-    }
-    if (onlyTile < 0) onlyTile = rule === "fill-sms-small" ? -1 : mostTile;
-  } else if (rule === "m-bucket" || rule === "m-bucket-dp") {
-    let lo = Infinity;
-    let hi = 0;
-    for (let i = 0; i < nt; i++) {
-      if (tiles.m[i] >= m && tiles.m[i] < lo) lo = tiles.m[i];
-      if (tiles.m[i] > hi) hi = tiles.m[i];
-    }
-    bucketM = lo === Infinity ? hi : lo;
-  } else if (rule === "wave-eff") {
-    let bestEff = -1;
-    for (let i = 0; i < nt; i++) {
-      const c = Math.ceil(m / tiles.m[i]) * Math.ceil(n / tiles.n[i]);
-      const eff = c / (Math.ceil(c / numSms) * numSms);
-      const area = tiles.m[i] * tiles.n[i];
-      if (eff > bestEff + 1e-9 || (Math.abs(eff - bestEff) <= 1e-9 && area > tiles.m[onlyTile] * tiles.n[onlyTile])) {
-        bestEff = eff;
-        onlyTile = i;
-      }
-    }
-    dpUnlessSub = true;
-  }
   let best = 0;
   let bestSec = Infinity;
   for (let j = 0; j < numPlans; j++) {
-    const ti = j < nt ? j : j - nt;
-    if (onlyTile >= 0 && ti !== onlyTile) continue;
-    if (bucketM > 0 && tiles.m[ti] !== bucketM) continue;
-    if (dpUnlessSub) {
-      const c = Math.ceil(m / tiles.m[ti]) * Math.ceil(n / tiles.n[ti]);
-      if ((j >= nt) !== (c < numSms)) continue;
-    }
     // smooth max from the table: hi · (1 + (lo/hi)^p)^(1/p), interpolated (relative error < 1e-6)
     const a = comp[j];
     const b = mem[j];

@@ -50,12 +50,6 @@ export const GpuSpec = z
     gemmTileK: posInt("gemmTileK").default(64),
     /** Whether the library has stream-K (persistent, K-split) GEMM kernels besides data-parallel ones. */
     gemmStreamK: z.boolean({ error: "gemmStreamK must be true or false" }).default(true),
-    /** How the library picks the (tile, schedule) plan; "best" = ideal autotuner (docs/gpu-validation.md). */
-    gemmTileSelection: z
-      .enum(["best", "dp-unless-subwave", "fill-sms", "fill-sms-dp", "m-bucket", "m-bucket-dp", "wave-eff", "fill-sms-small"], {
-        error: "gemmTileSelection must be one of best, dp-unless-subwave, fill-sms, fill-sms-dp, m-bucket, m-bucket-dp, wave-eff, fill-sms-small",
-      })
-      .default("best"),
     /** HBM bandwidth one SM can draw on its own (outstanding-request bound); limits GEMMs with few CTAs. */
     smBandwidthBytesPerSec: pos("smBandwidthBytesPerSec"),
     /** L2 -> SM operand bandwidth of the whole chip (feeds the GEMM tiles). */
