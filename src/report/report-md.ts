@@ -54,7 +54,7 @@ export function buildReportMarkdown(r: ReportInput): string {
     out.push(mdTable(["what", "paper", `papi (${r.protocol})`, "papi / paper", ...others.map((p) => `papi (${p})`), "where"],
       r.comparisons.map((c) => [c.what, `${fmt(c.paper)}x`, `${fmt(c.ours)}x`, fmt(c.ours / c.paper), ...others.map((p) => (c.oursByProtocol?.[p] === undefined ? "" : `${fmt(c.oursByProtocol[p]!)}x`)), c.where])));
     out.push("", "What drives the differences:", "", ...DRIVERS.map((d) => `- ${d}`), "");
-    if (r.sensitivity.length > 0) out.push(`Which single parameter could close each gap: see [${SENSITIVITY_TITLE}](#${slug(SENSITIVITY_TITLE)}).`, "");
+    if (r.sensitivity.length > 0) out.push(`Which single parameter could close each gap: see [${SENSITIVITY_TITLE}](#${slug(SENSITIVITY_TITLE)}). The Fig. 8 section also runs a joint probe with AttAcc's simulator semantics (equal-length batch, one token per PIM MAC command, no GPU static power).`, "");
   }
   if (r.claims.length > 0) {
     out.push(`## ${CLAIMS_TITLE}`, "");

@@ -1,6 +1,7 @@
 import type { Row } from "../charts.ts";
 import { groupedBarChart } from "../charts.ts";
 import { FIG8_BASELINES, PROTOCOLS, arithmeticMean, fig8Grid, geometricMean, type Experiments, type PointSpec, type Protocol } from "../experiments.ts";
+import { ATTACC_SEMANTICS, withAttaccSemantics } from "../attacc-semantics.ts";
 import { PAPER_STATED } from "../paper.ts";
 import type { RunResult } from "../../serving/run.ts";
 import { fmt, mdTable, type Comparison, type FigureContext, type FigureOutput } from "./types.ts";
@@ -113,14 +114,32 @@ export function fig8(ctx: FigureContext): FigureOutput {
     ]),
   );
   const table = `Speedup (baseline latency / PAPI latency):\n\n${sub("speedupVs")}\n\nEnergy efficiency (baseline energy / PAPI energy):\n\n${sub("energyEfficiencyVs")}`;
+  // Joint probe: the three places where papi departs from AttAcc's simulator, switched to AttAcc's semantics.
+  const attacc = fig8Summary(ctx.exp, "equal-lengths", (p) => ctx.exp.run(withAttaccSemantics(p), "equal-lengths")).summary;
+  const probe = [
+    `Joint probe, AttAcc's simulator semantics (${ATTACC_SEMANTICS.join("; ")}), everything else as documented:`,
+    "",
+    mdTable(["PAPI vs", "speedup: paper", "speedup: papi", "speedup: AttAcc semantics", "energy eff.: paper", "energy eff.: papi", "energy eff.: AttAcc semantics"],
+      FIG8_BASELINES.map((b) => {
+        const stated = (m: string) => PAPER_STATED.find((x) => x.key === `fig8.${m}.${b}`)?.value;
+        const paper = (m: string) => (stated(m) === undefined ? "—" : `${fmt(stated(m)!)}x`);
+        return [systemLabel(b), paper("speedupVs"), `${fmt(main.summary.speedupVs[b])}x`, `${fmt(attacc.speedupVs[b])}x`,
+          paper("energyEfficiencyVs"), `${fmt(main.summary.energyEfficiencyVs[b])}x`, `${fmt(attacc.energyEfficiencyVs[b])}x`];
+      })),
+  ].join("\n");
   return {
     id: "fig8",
     title: "Fig. 8: end-to-end speedup and energy efficiency (3 models x batch {4,16,64} x speculation {1,2,4})",
     charts,
     tables: [{ name: "fig8", rows: main.rows }, ...others.map((p) => ({ name: `fig8-${p}`, rows: byProtocol.get(p)!.rows }))],
-    markdown: `Arithmetic means over the 27 points of per-point ratios, under each batching protocol (**bold** = the one plotted), plus the geometric mean under the plotted one.\n\n${table}`,
+    markdown: `Arithmetic means over the 27 points of per-point ratios, under each batching protocol (**bold** = the one plotted), plus the geometric mean under the plotted one.\n\n${table}\n\n${probe}`,
     summary: {
-      fig8: { ...main.summary, protocol: ctx.protocol, otherProtocols: Object.fromEntries(others.map((p) => [p, byProtocol.get(p)!.summary])) },
+      fig8: {
+        ...main.summary,
+        protocol: ctx.protocol,
+        otherProtocols: Object.fromEntries(others.map((p) => [p, byProtocol.get(p)!.summary])),
+        attaccSemantics: attacc,
+      },
     },
     comparisons,
   };
