@@ -15,6 +15,19 @@ export interface SensitivityParameter {
   apply(p: PointSpec, factor: number, exp: Experiments): PointSpec;
   /** For a parameter whose effect is exact arithmetic on a finished run (no rerun needed). */
   adjust?(r: RunResult, factor: number): PointResult;
+  /** `adjust` is exact only when no request waits for an arrival (static batches that start at time 0). */
+  adjustNeedsNoArrivals?: boolean;
+}
+
+/**
+ * The attention links' bandwidth only stretches or shrinks the time spent moving bytes over them: with static
+ * batches that start at 0, no decision depends on time, so the run at factor f is the documented run with that
+ * time divided by f (and the GPUs' static energy following the latency). Exact; checked against reruns in tests.
+ */
+export function scaleAttentionLinkBandwidth(r: RunResult, f: number): PointResult {
+  const latencySec = r.latencySec - r.attentionLinkBandwidthSec * (1 - 1 / f);
+  const staticJoules = r.breakdownJoules.static * (latencySec / r.latencySec);
+  return { ...r, latencySec, energyJoules: r.energyJoules - r.breakdownJoules.static + staticJoules };
 }
 
 const merge = (p: PointSpec, hardware: Record<string, unknown>): PointSpec => ({
@@ -41,6 +54,8 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     name: "attention link bandwidth",
     description: "host/GPU <-> attention-stack link (links.attention.bandwidthBytesPerSec)",
     apply: (p, f) => (f === 1 ? p : merge(p, { links: { attention: { bandwidthBytesPerSec: resolveLink(SYSTEM_PRESETS[p.system].links.attention).bandwidthBytesPerSec * f } } })),
+    adjust: scaleAttentionLinkBandwidth,
+    adjustNeedsNoArrivals: true,
   },
   {
     name: "GPU efficiency",

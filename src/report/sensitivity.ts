@@ -2,7 +2,8 @@ import { runInWorkers } from "../core/worker-pool.ts";
 import type { Experiments, Protocol } from "./experiments.ts";
 import { fig8Summary, type Fig8Summary } from "./figures/fig8.ts";
 import type { Comparison } from "./figures/types.ts";
-import { SENSITIVITY_PARAMETERS } from "./sensitivity-parameters.ts";
+import { loadTrace } from "../serving/trace.ts";
+import { SENSITIVITY_PARAMETERS, type SensitivityParameter } from "./sensitivity-parameters.ts";
 import { pointKey, type SensitivityAnswer, type SensitivityTask } from "./sensitivity-worker.ts";
 
 /** Relative miss above which a stated number gets a sensitivity study (issue: 15 %). */
@@ -54,10 +55,17 @@ export interface SensitivityRuns {
  * configuration (already run by fig8), parameters with an exact `adjust` need no rerun, and workers rerun only
  * the points a parameter changes. Answers come back in task order, so the report is the same on any machine.
  */
+/** Whether a parameter's exact `adjust` applies to this trace and protocol (else its grid is rerun). */
+export function adjustable(p: SensitivityParameter, trace: string, protocol: Protocol): boolean {
+  if (!p.adjust) return false;
+  if (!p.adjustNeedsNoArrivals || protocol !== "all-batches") return true; // sampled protocols start at 0
+  return loadTrace(trace).requests.every((r) => r.arrivalSec === 0);
+}
+
 export function startSensitivityRuns(trace: string, seed: number, protocol: Protocol): SensitivityRuns {
   const tasks: SensitivityTask[] = [];
   SENSITIVITY_PARAMETERS.forEach((p, param) => {
-    if (p.adjust) return;
+    if (adjustable(p, trace, protocol)) return;
     for (const factor of FACTORS) if (factor !== 1) tasks.push({ trace, seed, protocol, param, factor });
   });
   const answers = runInWorkers<SensitivityTask, SensitivityAnswer>(new URL("./sensitivity-worker.ts", import.meta.url), tasks);
@@ -85,9 +93,9 @@ export async function sensitivityStudy(
   const { tasks } = runs;
   const curveOf = (param: number) =>
     FACTORS.map((f) => {
-      const adjust = SENSITIVITY_PARAMETERS[param].adjust;
+      const p = SENSITIVITY_PARAMETERS[param];
       if (f === 1) return base;
-      if (adjust) return fig8Summary(exp, protocol, (pt) => adjust(exp.run(pt, protocol), f)).summary;
+      if (adjustable(p, exp.trace, protocol)) return fig8Summary(exp, protocol, (pt) => p.adjust!(exp.run(pt, protocol), f)).summary;
       return summaries[tasks.findIndex((t) => t.param === param && t.factor === f)];
     });
   return missed.map((c) => ({

@@ -12,6 +12,8 @@ export class MetricsStore {
   otherJoules = 0;
   prefillSec = 0;
   prefillJoules = 0;
+  /** Time spent moving bytes over the attention links (prefill and decode), for exact what-ifs on their bandwidth. */
+  attentionLinkBwSec = 0;
   draftSec = 0;
   iterations = 0;
   fcOnGpuIterations = 0;
@@ -35,9 +37,11 @@ export class MetricsStore {
     this.attentionJoules += p.attentionJoules;
     this.communicationJoules += p.communicationJoules;
     this.otherJoules += p.otherJoules;
+    this.attentionLinkBwSec += p.attentionLinkBwSec;
   }
 
-  onPrefill(timeSec: number, energyJoules: number): void {
+  onPrefill(timeSec: number, energyJoules: number, attentionLinkBwSec: number): void {
+    this.attentionLinkBwSec += attentionLinkBwSec;
     this.prefillSec += timeSec;
     this.prefillJoules += energyJoules;
   }

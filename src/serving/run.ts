@@ -34,6 +34,8 @@ export interface RunResult {
   perTokenSec: Breakdown;
   prefillSec: number;
   prefillJoules: number;
+  /** Part of the latency spent moving bytes over the attention links (prefill KV shipping and decode Q/K/V/out). */
+  attentionLinkBandwidthSec: number;
   idleSec: number;
   decodeSec: number;
   iterations: number;
@@ -120,6 +122,7 @@ export function runOnce(
     perTokenSec: { fc: per(m.fcSec), attention: per(m.attentionSec), communication: per(m.communicationSec), other: per(m.otherSec) },
     prefillSec: m.prefillSec,
     prefillJoules: m.prefillJoules,
+    attentionLinkBandwidthSec: m.attentionLinkBwSec,
     idleSec: m.idleSec,
     decodeSec,
     iterations: m.iterations,

@@ -79,7 +79,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     timeline?.span("prefill", `prefill x${group.length}`, timeSec, t, { requests: group.length });
     timeSec += t;
     energyJoules += e;
-    metrics.onPrefill(t, e);
+    metrics.onPrefill(t, e, p.attentionLinkBwSec);
     for (const r of group) {
       metrics.generatedTokens += 1;
       act.push({ r, remaining: r.outputTokens - 1, kvLen: r.inputTokens + 1, firstTokenAtSec: timeSec });

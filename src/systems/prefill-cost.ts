@@ -52,10 +52,13 @@ export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): P
   }
   let communicationSec = f.comm.timeSec;
   let communicationJoules = f.comm.energyJoules;
+  let attentionLinkBwSec = 0;
   if (unit === "gpu" && ctx.attnPim !== null) {
     const links = ctx.spec.links.numAttentionLinks;
-    const t = linkTransferCost(ctx.links.attention, (totalTokens * ctx.kvBytesPerToken) / links, layers);
+    const perLinkBytes = (totalTokens * ctx.kvBytesPerToken) / links;
+    const t = linkTransferCost(ctx.links.attention, perLinkBytes, layers);
     communicationSec += t.timeSec;
+    attentionLinkBwSec = perLinkBytes / ctx.links.attention.bandwidthBytesPerSec;
     communicationJoules += t.energyJoules * links;
   }
   const p: PhaseCost = {
@@ -67,6 +70,7 @@ export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): P
     attentionJoules,
     communicationJoules,
     otherJoules: f.other.energyJoules,
+    attentionLinkBwSec,
   };
   return p;
 }

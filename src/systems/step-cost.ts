@@ -22,6 +22,8 @@ export interface PhaseCost {
   attentionJoules: number;
   communicationJoules: number;
   otherJoules: number;
+  /** The part of communicationSec spent moving bytes over the attention links (latency excluded). */
+  attentionLinkBwSec: number;
 }
 
 export const phaseTimeSec = (p: PhaseCost): number => p.fcSec + p.attentionSec + p.communicationSec + p.otherSec;
@@ -123,7 +125,7 @@ export function fcIterationCost(ctx: SystemContext, unit: FcUnit, numTokens: num
 }
 
 /** Attention of one iteration over all layers, plus moving Q/K/V to and results from the attention stacks. */
-export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): { attention: KernelCost; comm: KernelCost } {
+export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): { attention: KernelCost; comm: KernelCost; linkBwSec: number } {
   const m = ctx.model;
   const layers = m.num_hidden_layers;
   const { dtypeBytes: bytes, numHeads, numKvHeads: kvHeads, headDim: d } = ctx.shape;
@@ -139,7 +141,7 @@ export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): 
       totalContextTokens: batch.totalContextTokens,
       dtypeBytes: bytes,
     });
-    return { attention: { timeSec: c.timeSec * layers, energyJoules: c.energyJoules * g * layers }, comm: ZERO };
+    return { attention: { timeSec: c.timeSec * layers, energyJoules: c.energyJoules * g * layers }, comm: ZERO, linkBwSec: 0 };
   }
   const contextLens = batch.contextLens.length === batch.numRequests ? batch.contextLens : Array.prototype.slice.call(batch.contextLens, 0, batch.numRequests);
   const a = pimAttentionCost(ctx.attnPim, {
@@ -155,10 +157,12 @@ export function attentionIterationCost(ctx: SystemContext, batch: DecodeBatch): 
   const qkvBytes = numTokens * (numHeads + 2 * kvHeads) * d * bytes;
   const outBytes = numTokens * numHeads * d * bytes;
   const links = ctx.spec.links.numAttentionLinks;
-  const t = linkTransferCost(ctx.links.attention, (qkvBytes + outBytes) / links, 2);
+  const perLinkBytes = (qkvBytes + outBytes) / links;
+  const t = linkTransferCost(ctx.links.attention, perLinkBytes, 2);
   return {
     attention: { timeSec: a.timeSec * layers, energyJoules: a.energyJoules * layers },
     comm: { timeSec: t.timeSec * layers, energyJoules: t.energyJoules * links * layers },
+    linkBwSec: (perLinkBytes / ctx.links.attention.bandwidthBytesPerSec) * layers,
   };
 }
 
@@ -184,6 +188,7 @@ export function decodeStepCost(ctx: SystemContext, fcUnit: FcUnit, batch: Decode
     attentionJoules: a.attention.energyJoules,
     communicationJoules: f.comm.energyJoules + a.comm.energyJoules,
     otherJoules: f.other.energyJoules,
+    attentionLinkBwSec: a.linkBwSec,
   };
   return p;
 }
