@@ -1,6 +1,6 @@
 import { UserError } from "../../core/errors.ts";
 import { pimValuesPerColumn, type PimDesign } from "./schema.ts";
-import { pimConsts, pimMacIntervalSec, pimStreamTimeSec, type PimKernelCost } from "./timing.ts";
+import { pimConsts, pimKernelCost, pimMacIntervalSec, pimStreamTimeSec, type PimKernelCost } from "./timing.ts";
 
 export interface PimAttentionShape {
   numHeads: number;
@@ -116,25 +116,15 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
   const softmaxElements = sumTokens * numHeads * tlp;
   const transferBytesIn = busColsInPerHeadSum * headChannels * P * colB;
   const transferBytesOut = busColsOutPerHeadSum * headChannels * P * colB;
-  const e = design.energy;
-  const dramAccess =
-    bankRowActivations * c.rowBits * e.cellActPreJoulesPerBit +
-    columnReads * colB * 8 * e.cellRdWrJoulesPerBit;
-  const transfer = (transferBytesIn + transferBytesOut) * 8 * c.transferJoulesPerBit;
-  const compute = macs * e.macJoules + softmaxElements * e.softmaxJoulesPerElement;
-  const background = (e.backgroundPowerWattsPerStack + c.refreshWattsPerStack) * numStacks * timeSec;
-  const internalBytes = columnReads * colB;
-  const flops = 2 * macs;
-  return {
+  return pimKernelCost(design, {
     timeSec,
-    energyJoules: dramAccess + transfer + compute + background,
-    flops,
-    internalBytes,
+    numStacks,
+    bankRowActivations,
+    columnReads,
     transferBytesIn,
     transferBytesOut,
-    flopsPerSec: timeSec > 0 ? flops / timeSec : 0,
-    internalBandwidthBytesPerSec: timeSec > 0 ? internalBytes / timeSec : 0,
-    energyBreakdownJoules: { dramAccess, transfer, compute, background },
+    macs,
+    extraComputeJoules: softmaxElements * design.energy.softmaxJoulesPerElement,
     commands: {
       ACTAB: actab,
       PREA: actab,
@@ -145,7 +135,7 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
       SFM: numActive * headChannels,
       REF: numRefresh,
     },
-  };
+  });
 }
 
 function checkInt(field: string, v: number): void {

@@ -1,6 +1,6 @@
 import { UserError } from "../../core/errors.ts";
 import { pimFpusPerBank, pimStackCapacityBytes, pimValuesPerColumn, type PimDesign } from "./schema.ts";
-import { pimConsts, pimMacIntervalSec, pimStreamTimeSec, type PimKernelCost } from "./timing.ts";
+import { pimConsts, pimKernelCost, pimMacIntervalSec, pimStreamTimeSec, type PimKernelCost } from "./timing.ts";
 
 export interface PimFcShape {
   /** tokens multiplied by the weights in this call (RLP x TLP): the reuse of every weight read */
@@ -87,25 +87,15 @@ export function pimFcCost(design: PimDesign, fc: PimFcShape): PimKernelCost {
   const macs = m * k * n;
   const transferBytesIn = channels * P * inBytesPerChannel;
   const transferBytesOut = channels * outBytesPerChannel;
-  const e = design.energy;
-  const dramAccess =
-    bankRowActivations * c.rowBits * e.cellActPreJoulesPerBit +
-    columnReads * c.columnBytes * 8 * e.cellRdWrJoulesPerBit;
-  const transfer = (transferBytesIn + transferBytesOut) * 8 * c.transferJoulesPerBit;
-  const compute = macs * e.macJoules;
-  const background = (e.backgroundPowerWattsPerStack + c.refreshWattsPerStack) * numStacks * timeSec;
-  const internalBytes = columnReads * c.columnBytes;
-  const flops = 2 * macs;
-  return {
+  return pimKernelCost(design, {
     timeSec,
-    energyJoules: dramAccess + transfer + compute + background,
-    flops,
-    internalBytes,
+    numStacks,
+    bankRowActivations,
+    columnReads,
     transferBytesIn,
     transferBytesOut,
-    flopsPerSec: flops / timeSec,
-    internalBandwidthBytesPerSec: internalBytes / timeSec,
-    energyBreakdownJoules: { dramAccess, transfer, compute, background },
+    macs,
+    extraComputeJoules: 0,
     commands: {
       ACTAB: channels * rowsPerBank,
       PREA: channels * rowsPerBank,
@@ -114,7 +104,7 @@ export function pimFcCost(design: PimDesign, fc: PimFcShape): PimKernelCost {
       RDOUT: channels * Math.ceil(outBytesPerChannel / c.columnBytes),
       REF: numRefresh,
     },
-  };
+  });
 }
 
 function checkInt(field: string, v: number): void {

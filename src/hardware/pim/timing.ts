@@ -116,3 +116,46 @@ export function pimStreamTimeSec(c: PimConsts, columns: number, intervalSec: num
 function rowPeriodSec(c: PimConsts, cols: number, intervalSec: number): number {
   return Math.max(c.minRowPeriodSec, c.rowOverheadSec + (cols - 1) * intervalSec, cols * intervalSec);
 }
+
+/** Counts behind one PIM kernel, from which pimKernelCost derives its energy split and rates. */
+export interface PimKernelCounts {
+  timeSec: number;
+  numStacks: number;
+  bankRowActivations: number;
+  columnReads: number;
+  transferBytesIn: number;
+  transferBytesOut: number;
+  macs: number;
+  /** compute energy beyond the MACs (e.g. softmax) */
+  extraComputeJoules: number;
+  commands: Record<string, number>;
+}
+
+/**
+ * Energy and rates of a PIM kernel (shared by FC and attention): DRAM access = row activations x row bits x
+ * ACT/PRE energy + column reads x column bits x RD energy; transfer = bytes moved x transfer energy per bit;
+ * compute = MACs x MAC energy (+ extra); background = (static + refresh) power x stacks x time.
+ */
+export function pimKernelCost(d: PimDesign, n: PimKernelCounts): PimKernelCost {
+  const c = pimConsts(d);
+  const e = d.energy;
+  const dramAccess =
+    n.bankRowActivations * c.rowBits * e.cellActPreJoulesPerBit + n.columnReads * c.columnBytes * 8 * e.cellRdWrJoulesPerBit;
+  const transfer = (n.transferBytesIn + n.transferBytesOut) * 8 * c.transferJoulesPerBit;
+  const compute = n.macs * e.macJoules + n.extraComputeJoules;
+  const background = (e.backgroundPowerWattsPerStack + c.refreshWattsPerStack) * n.numStacks * n.timeSec;
+  const internalBytes = n.columnReads * c.columnBytes;
+  const flops = 2 * n.macs;
+  return {
+    timeSec: n.timeSec,
+    energyJoules: dramAccess + transfer + compute + background,
+    flops,
+    internalBytes,
+    transferBytesIn: n.transferBytesIn,
+    transferBytesOut: n.transferBytesOut,
+    flopsPerSec: n.timeSec > 0 ? flops / n.timeSec : 0,
+    internalBandwidthBytesPerSec: n.timeSec > 0 ? internalBytes / n.timeSec : 0,
+    energyBreakdownJoules: { dramAccess, transfer, compute, background },
+    commands: n.commands,
+  };
+}
