@@ -1,7 +1,6 @@
 import { gpuAttentionCost } from "../hardware/gpu/cost.ts";
 import { pimAttentionCost } from "../hardware/pim/cost.ts";
 import { linkTransferCost } from "../hardware/links/cost.ts";
-import { dtypeBytes, headDim, numKvHeads } from "../models/schema.ts";
 import type { SystemContext } from "./build.ts";
 import { fcIterationCost, type PhaseCost } from "./step-cost.ts";
 
@@ -14,7 +13,7 @@ import { fcIterationCost, type PhaseCost } from "./step-cost.ts";
 export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): PhaseCost {
   const m = ctx.model;
   const layers = m.num_hidden_layers;
-  const bytes = dtypeBytes(m);
+  const bytes = ctx.shape.dtypeBytes;
   let totalTokens = 0;
   for (const l of inputLens) totalTokens += l;
   const unit = ctx.spec.hostUnit;
@@ -27,9 +26,9 @@ export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): P
       const g = ctx.spec.gpu.numGpus;
       const c = gpuAttentionCost(ctx.gpu!, {
         numRequests: 1,
-        numHeads: Math.ceil(m.num_attention_heads / g),
-        numKvHeads: Math.ceil(numKvHeads(m) / g),
-        headDim: headDim(m),
+        numHeads: Math.ceil(ctx.shape.numHeads / g),
+        numKvHeads: Math.ceil(ctx.shape.numKvHeads / g),
+        headDim: ctx.shape.headDim,
         tlp: l,
         totalContextTokens: l,
         dtypeBytes: bytes,
@@ -38,9 +37,9 @@ export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): P
       attentionJoules += c.energyJoules * g * layers;
     } else {
       const c = pimAttentionCost(ctx.attnPim!, {
-        numHeads: m.num_attention_heads,
-        numKvHeads: numKvHeads(m),
-        headDim: headDim(m),
+        numHeads: ctx.shape.numHeads,
+        numKvHeads: ctx.shape.numKvHeads,
+        headDim: ctx.shape.headDim,
         contextLens: [l],
         tlp: l,
         numStacks: ctx.spec.attnStacks.numStacks,
