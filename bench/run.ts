@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { runOnce } from "../src/serving/run.ts";
-import { loadTrace } from "../src/serving/trace.ts";
+import { loadTrace } from "../src/node/traces.ts";
 
 const quick = process.argv.includes("--quick");
 

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { GPU_PRESETS } from "../src/hardware/gpu/presets.ts";
 import { GpuSpec } from "../src/hardware/gpu/schema.ts";
 import { gpuGemmCost } from "../src/hardware/gpu/cost.ts";
-import { evaluateGpu, loadGpuMeasurements, type GpuValidation } from "../src/systems/validate-gpu.ts";
+import { evaluateGpu, type GpuValidation } from "../src/systems/validate-gpu.ts";
+import { loadGpuMeasurements } from "../src/node/gpu-measurements.ts";
 
 const dir = fileURLToPath(new URL("../data/measurements/h200", import.meta.url));
 const data = loadGpuMeasurements(dir);

@@ -3,8 +3,11 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname, resolve } from "node:path";
 
-// Imports flow one way: core <- hardware, models <- systems <- scheduling <- serving <- report <- cli, web.
-const RANK: Record<string, number> = { core: 0, hardware: 1, models: 1, systems: 2, scheduling: 3, serving: 4, report: 5, cli: 6, web: 6 };
+// Imports flow one way: core <- hardware, models <- systems <- scheduling <- serving <- node <- report <- cli, web
+// (and index.ts, the JS API, on top). src/node is the Node-only I/O edge (files, workers, processes).
+const RANK: Record<string, number> = { core: 0, hardware: 1, models: 1, systems: 2, scheduling: 3, serving: 4, node: 4.5, report: 5, cli: 6, web: 6, "index.ts": 7 };
+/** Layers that must also run in a browser (the explorer's Web Worker): no Node built-ins, no src/node. */
+const PORTABLE = new Set(["core", "hardware", "models", "systems", "scheduling", "serving"]);
 const SRC = resolve("src");
 
 function files(dir: string): string[] {
@@ -14,16 +17,32 @@ function files(dir: string): string[] {
   });
 }
 const layer = (p: string) => relative(SRC, p).split("/")[0];
+const imports = (f: string) => [...readFileSync(f, "utf8").matchAll(/(?:from\s+|import\()\s*"([^"]+)"/g)].map((m) => m[1]);
+
+test("every source file belongs to a known layer", () => {
+  assert.deepEqual(files(SRC).map(layer).filter((l) => !(l in RANK)), []);
+});
 
 test("imports point downward only, and hardware and models never import each other", () => {
   const bad: string[] = [];
   for (const f of files(SRC)) {
     const from = layer(f);
-    for (const m of readFileSync(f, "utf8").matchAll(/from\s+"(\.[^"]+)"/g)) {
-      const to = layer(resolve(dirname(f), m[1]));
+    for (const m of imports(f).filter((s) => s.startsWith("."))) {
+      const to = layer(resolve(dirname(f), m));
       const sideways = (from === "hardware" && to === "models") || (from === "models" && to === "hardware");
-      if (RANK[to] > RANK[from] || sideways) bad.push(`${relative(SRC, f)} -> ${m[1]}`);
+      if (RANK[to] > RANK[from] || sideways) bad.push(`${relative(SRC, f)} -> ${m}`);
     }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test("the simulator core imports nothing from Node (it runs in a browser worker)", () => {
+  const bad: string[] = [];
+  for (const f of files(SRC).filter((p) => PORTABLE.has(layer(p)))) {
+    for (const m of imports(f)) {
+      if (m.startsWith("node:") || ["fs", "path", "os", "url", "worker_threads", "child_process"].includes(m)) bad.push(`${relative(SRC, f)} -> ${m}`);
+    }
+    if (/\bprocess\.(env|cwd|argv|exit|stdout|stderr)/.test(readFileSync(f, "utf8"))) bad.push(`${relative(SRC, f)} uses process`);
   }
   assert.deepEqual(bad, []);
 });

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from "../core/atomic-write.ts";
+import { writeFileAtomic } from "../node/output.ts";
 
 export type CsvValue = string | number | boolean | null | undefined;
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type Config, type TopLevelSpec } from "vega-lite";
-import { writeFileAtomic } from "../core/atomic-write.ts";
+import { writeFileAtomic } from "../node/output.ts";
 
 /** A vega-lite 6 top-level spec, as built by charts.ts. */
 export type VegaLiteSpec = TopLevelSpec;

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { runOnce } from "../../src/serving/run.ts";
+import { nodeLoader } from "../../src/node/loader.ts";
 import { LINK_PRESETS } from "../../src/hardware/links/presets.ts";
 import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
 import type { RequestSpec } from "../../src/serving/trace.ts";
@@ -36,7 +37,7 @@ test("adaptive speculation keeps RLP x TLP near the target as the batch drains",
 
 test("papi with alpha 0 equals static-gpu; with a huge alpha equals static-pim", () => {
   const requests = reqs([[32, 40], [16, 9], [64, 70], [10, 3], [20, 20], [5, 60]]);
-  const strip = (r: ReturnType<typeof runOnce>) => ({ ...r, scheduler: "", alpha: null });
+  const strip = (r: ReturnType<typeof runOnce>) => ({ ...r, scheduler: "", alpha: null, config: null, configHash: "" });
   for (const spec of [1, 4]) {
     const cfg = { ...base, batch: 4, spec };
     assert.deepEqual(strip(runOnce({ ...cfg, scheduler: "papi", alpha: 0 }, { requests })), strip(runOnce({ ...cfg, scheduler: "static-gpu" }, { requests })));
@@ -46,7 +47,7 @@ test("papi with alpha 0 equals static-gpu; with a huge alpha equals static-pim",
 
 test("same config and seed give identical results", () => {
   const cfg = { ...base, trace: "dolly-creative", requests: 40, batch: 8, spec: 4, acceptanceRate: 0.7, seed: 7 };
-  assert.deepEqual(runOnce(cfg), runOnce(cfg));
+  assert.deepEqual(runOnce(cfg, { loader: nodeLoader() }), runOnce(cfg, { loader: nodeLoader() }));
 });
 
 test("continuous batching reports TTFT and TPOT and conserves tokens", () => {

@@ -1,4 +1,4 @@
-import { UserError } from "../../core/errors.ts";
+import { defineBlock, resolveBlock } from "../../core/blocks.ts";
 import { GpuSpec } from "./schema.ts";
 
 /**
@@ -159,8 +159,18 @@ export const GPU_PRESETS: Readonly<Record<string, GpuSpec>> = Object.freeze(
   Object.fromEntries(Object.entries(raw).map(([name, g]) => [name, Object.freeze(GpuSpec.parse({ name, ...g }))])),
 );
 
-export function resolveGpu(name: string): GpuSpec {
-  const g = Object.prototype.hasOwnProperty.call(GPU_PRESETS, name) ? GPU_PRESETS[name] : undefined;
-  if (g === undefined) throw new UserError(`unknown GPU "${name}"; known: ${Object.keys(GPU_PRESETS).join(", ")}`);
-  return g;
+/** A GPU block of a config: a preset name, `{ preset, ...overrides }`, or a full description. */
+export const GpuBlock = defineBlock<GpuSpec>("GPU", GpuSpec, () => GPU_PRESETS);
+
+/** A GPU by preset name or block value (overriding `base` when given); one-line UserError on bad input. */
+export function resolveGpu(value: unknown, base?: unknown, path = "gpu"): GpuSpec {
+  return resolveBlock(GpuBlock, value, base, path);
 }
+
+/** One line per preset: what it is and where its numbers come from (the per-field comments above give detail). */
+export const GPU_PRESET_SOURCES: Readonly<Record<string, string>> = {
+  "a100-80gb": "NVIDIA A100 80GB SXM (HBM2e): A100 whitepaper + datasheet; AttAcc's efficiency caps",
+  "a100-hbm3": "AttAcc's A100a: A100 with 5 HBM3 stacks (3,352 GB/s), the PAPI baseline [AttAcc simulator]",
+  "h100-sxm": "NVIDIA H100 SXM5: H100 datasheet + whitepaper; efficiencies from the H200 fit (same Hopper SM)",
+  "h200-sxm": "NVIDIA H200 SXM: H200 product brief; efficiencies fitted on the shipped H200 measurements",
+};
