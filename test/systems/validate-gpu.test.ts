@@ -88,13 +88,14 @@ describe("helpers", () => {
   });
 });
 
-describe("bad input", () => {
-  const copy = () => {
-    const d = mkdtempSync(join(tmpdir(), "papi-meas-"));
-    cpSync(shipped, d, { recursive: true });
-    return d;
-  };
+/** A scratch copy of the shipped measurements to break. */
+const copy = () => {
+  const d = mkdtempSync(join(tmpdir(), "papi-meas-"));
+  cpSync(shipped, d, { recursive: true });
+  return d;
+};
 
+describe("bad input", () => {
   test("missing folder", () => {
     assert.throws(() => validateGpu(join(tmpdir(), "papi-no-such-dir")), (e: unknown) => e instanceof UserError && e.message.includes("not found"));
   });
@@ -135,12 +136,33 @@ describe("CLI", () => {
     assert.equal(out.layer.rows, 40);
   });
 
-  for (const args of [
-    ["validate", "gpu", "--measurements", join(tmpdir(), "papi-no-such-dir")],
-    ["validate", "gpu", "--gpu", "b200"],
-  ]) {
-    test(`bad input: papi ${args.join(" ")}`, () => {
-      const r = papi(...args);
+  test("papi validate gpu --leave-one-model-out --json: one fold per model, fitted parameters, errors in and out of sample", () => {
+    const r = papi("validate", "gpu", "--leave-one-model-out", "--json");
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { gpu: string; folds: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(out), ["gpu", "folds"]);
+    assert.equal(out.gpu, "h200-sxm");
+    assert.deepEqual(out.folds.map((f) => f.heldOutModels), [["gpt3-66b"], ["llama-65b"]]);
+    const [first, second] = out.folds as { parameters: Record<string, unknown>; heldOut: Record<string, unknown>; notConstrained: string[] }[];
+    assert.deepEqual(Object.keys(out.folds[0]), ["fitModels", "heldOutModels", "parameters", "notConstrained", "objective", "inSample", "heldOut"]);
+    assert.equal(Object.keys(first.parameters).length, 13);
+    assert.equal(first.heldOut.layer, null);
+    assert.deepEqual(Object.keys(first.heldOut.fc as object), ["rows", "medianAbsRelErr", "maxAbsRelErr"]);
+    assert.deepEqual(second.notConstrained, ["graphKernelOverheadSec"]);
+  });
+
+  const noCeiling = () => {
+    const d = copy();
+    writeFileSync(join(d, "meta.json"), JSON.stringify({ device: "NVIDIA H200" }));
+    return d;
+  };
+  for (const [name, args] of [
+    ["missing folder", () => ["validate", "gpu", "--measurements", join(tmpdir(), "papi-no-such-dir")]],
+    ["unknown GPU", () => ["validate", "gpu", "--gpu", "b200"]],
+    ["meta.json without the GEMM ceiling", () => ["validate", "gpu", "--leave-one-model-out", "--measurements", noCeiling()]],
+  ] as const) {
+    test(`bad input (${name}): exit 2, one line`, () => {
+      const r = papi(...args());
       assert.equal(r.status, 2);
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
       assert.ok(!/^\s+at /m.test(r.stderr));
