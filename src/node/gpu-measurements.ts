@@ -36,13 +36,13 @@ export function loadGpuMeasurements(dir: string): GpuMeasurements {
   const fcPath = join(dir, "fc.csv");
   for (const r of readCsv(fcPath, ["model", "kernel", "M", "K", "N", "median_us"])) {
     const [m, k, n] = ["M", "K", "N"].map((c) => r.num(c, { min: 1, integer: true }));
-    data.fc.push({ line: r.line, label: `${r.get("model")} ${r.get("kernel")} M=${m}`, m, k, n, measuredUs: r.num("median_us", positive) });
+    data.fc.push({ line: r.line, label: `${r.get("model")} ${r.get("kernel")} M=${m}`, modelName: r.get("model"), m, k, n, measuredUs: r.num("median_us", positive) });
   }
   const attnPath = join(dir, "attn.csv");
   for (const r of readCsv(attnPath, ["model", "B", "H", "d", "L", "T", "median_us"])) {
     const [B, H, d, L, T] = ["B", "H", "d", "L", "T"].map((c) => r.num(c, { min: 1, integer: true }));
     const label = `${r.get("model")} B=${B} L=${L} T=${T}`;
-    data.attn.push({ line: r.line, label, B, H, d, L, T, measuredUs: r.num("median_us", positive) });
+    data.attn.push({ line: r.line, label, modelName: r.get("model"), B, H, d, L, T, measuredUs: r.num("median_us", positive) });
   }
   const layerPath = join(dir, "layer.csv");
   for (const r of readCsv(layerPath, ["model", "B", "T", "L", "median_us"])) {

@@ -86,8 +86,8 @@ export function predictLayerSec(gpu: GpuSpec, model: ModelConfig, numRequests: n
 
 /** Parsed measurement rows (times in µs as in the files). */
 export interface GpuMeasurements {
-  fc: { line: number; label: string; m: number; k: number; n: number; measuredUs: number }[];
-  attn: { line: number; label: string; B: number; H: number; d: number; L: number; T: number; measuredUs: number }[];
+  fc: { line: number; label: string; modelName: string; m: number; k: number; n: number; measuredUs: number }[];
+  attn: { line: number; label: string; modelName: string; B: number; H: number; d: number; L: number; T: number; measuredUs: number }[];
   layer: { line: number; label: string; model: ModelConfig; B: number; T: number; L: number; measuredUs: number }[];
 }
 

@@ -12,11 +12,24 @@ export function registerValidate(program: Command): void {
     .description("predict measured GPU kernel and layer times (fc.csv, attn.csv, layer.csv) and report the errors")
     .option("--measurements <dir>", "folder with fc.csv, attn.csv, layer.csv, meta.json", SHIPPED_H200_MEASUREMENTS)
     .option("--gpu <preset>", "GPU preset (default: from meta.json's device)")
-    .option("--json", 'print {"fc": {...}, "attn": {...}, "layer": {...}}')
-    .action(async (o: { measurements: string; gpu?: string; json?: boolean }) => {
+    .option("--leave-one-model-out", "refit the preset's fitted parameters on all models but one and predict that one, for each model")
+    .option("--json", 'print {"fc": {...}, "attn": {...}, "layer": {...}} (with --leave-one-model-out: {"gpu", "folds": [...]})')
+    .action(async (o: { measurements: string; gpu?: string; json?: boolean; leaveOneModelOut?: boolean }) => {
       const { resolveGpu } = await import("../../hardware/gpu/presets.ts");
-      const { gpuForMeasurements, validateGpu } = await import("../../node/gpu-measurements.ts");
+      const { gpuForMeasurements, loadGpuMeasurements, validateGpu } = await import("../../node/gpu-measurements.ts");
       const gpu = o.gpu !== undefined ? resolveGpu(o.gpu, undefined, "--gpu") : gpuForMeasurements(o.measurements);
+      if (o.leaveOneModelOut) {
+        const { leaveOneModelOut } = await import("../../systems/gpu-held-out.ts");
+        const { formatHeldOutFold, heldOutFoldJson, readGemmCeiling } = await import("../actions/validate-held-out.ts");
+        const folds = leaveOneModelOut(gpu, loadGpuMeasurements(o.measurements), readGemmCeiling(o.measurements));
+        if (o.json) return printJson({ gpu: gpu.name, folds: folds.map(heldOutFoldJson) });
+        out(
+          `Leave-one-model-out: ${gpu.name}'s fitted parameters refitted on all models but one (objective: per-file mean squared\n` +
+            `log error, summed), then the held-out model's rows predicted (relative error of the median time)\n`,
+        );
+        for (const f of folds) out("\n" + formatHeldOutFold(f, gpu));
+        return;
+      }
       const v = validateGpu(o.measurements, gpu);
       if (o.json) return printJson({ fc: v.fc, attn: v.attn, layer: v.layer });
       const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
