@@ -27,6 +27,8 @@ export interface BlockKind<T> {
   readonly patch: () => z.ZodType<Record<string, unknown>>;
   /** fields computed from the others: dropped from an inherited value before overrides, then recomputed */
   readonly derived: readonly string[];
+  /** `shape` with a description of the field it fills (a registered copy: zod's describe() clones schemas) */
+  field(description: string): z.ZodType<unknown>;
 }
 
 /** Blocks by the schema instance that stands for them inside other schemas (see `blockRef`). */
@@ -66,7 +68,14 @@ export function defineBlock<T>(
       if (!r.success) for (const i of r.error.issues) ctx.addIssue({ ...i, code: "custom", path: i.path, message: issueMessage(i, patch()) } as never);
     })
     .meta({ description: `${label}: a preset name, { preset: NAME, ...overrides }, or a full description` });
-  const kind: BlockKind<T> = { label, presets, full, shape, patch, derived };
+  const kind: BlockKind<T> = {
+    label, presets, full, shape, patch, derived,
+    field: (description) => {
+      const f = shape.describe(description);
+      blocksBySchema.set(f, kind as BlockKind<unknown>);
+      return f;
+    },
+  };
   blocksBySchema.set(shape, kind as BlockKind<unknown>);
   return kind;
 }
@@ -193,8 +202,7 @@ function childSchema(s: z.ZodType, key: PropertyKey): z.ZodType | undefined {
  * blocks stay blocks; leaves are the same schema instances (so bounds and descriptions carry over).
  */
 export function patchOf(s: z.ZodType): z.ZodType {
-  const block = blocksBySchema.get(unwrap(s));
-  if (block) return block.shape;
+  if (blocksBySchema.has(s)) return s;
   const d = defOf(s);
   switch (d.type) {
     case "optional":

@@ -59,12 +59,18 @@ export function editDistance(a: string, b: string): number {
   return prev[bl.length];
 }
 
-/** The candidate nearest to `word` (ties: the first), or undefined when there are none. */
+/**
+ * The candidate nearest to `word` (ties: the first), or undefined when there are none. A candidate that contains
+ * the word, or is contained in it (`hbmBandwidth` -> `hbmBandwidthBytesPerSec`), beats every other one; otherwise
+ * the edit distance decides.
+ */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word, c);
+    const cl = c.toLowerCase();
+    const d = w.length >= 3 && (cl.includes(w) || w.includes(cl)) ? Math.abs(cl.length - w.length) / 1000 : editDistance(word, c);
     if (d < bestD) {
       best = c;
       bestD = d;

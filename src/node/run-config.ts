@@ -2,9 +2,12 @@ import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { UserError } from "../core/errors.ts";
 import { isPlainObject, setPath } from "../core/merge.ts";
-import type { RunConfig } from "../serving/config.ts";
+import { RunConfig } from "../serving/config.ts";
 import { parseRunConfig } from "../serving/run.ts";
 import { readDataFile } from "./read-data-file.ts";
+
+/** The system a run config uses when it names none (the schema's default). */
+const DEFAULT_SYSTEM = RunConfig.shape.system.parse(undefined) as string;
 
 /** A run config assembled from its sources, and the folder its relative paths resolve from. */
 export interface LoadedRunConfig {
@@ -48,6 +51,8 @@ export function loadRunConfig(src: { configPath?: string; flags?: Record<string,
   for (const [k, v] of Object.entries(src.flags ?? {})) if (v !== undefined) raw[k] = v;
   for (const s of src.sets ?? []) {
     const { path, value } = parseSet(s);
+    // A field of the system patches the system the config names, or the default one.
+    if (path.startsWith("system.") && raw.system === undefined) raw.system = DEFAULT_SYSTEM;
     setPath(raw, path, value);
   }
   const label = src.configPath ?? "config";

@@ -33,7 +33,7 @@ export const SystemDescription = z
     description: z.string().default("").describe("one line about the system"),
     gpu: z
       .object({
-        device: GpuBlock.shape.describe("GPU: preset name (a100-hbm3, a100-80gb, h100-sxm, h200-sxm), { preset, ...overrides } or a full spec"),
+        device: GpuBlock.field("GPU: preset name (a100-hbm3, a100-80gb, h100-sxm, h200-sxm), { preset, ...overrides } or a full spec"),
         numGpus: count("gpu.numGpus", MAX_GPUS).describe("number of GPUs; 0 = a PIM-only system"),
       })
       .strict(),
@@ -54,10 +54,10 @@ export const SystemDescription = z
     hostUnit: FcUnit.describe("where prefill, norms, activations and the LM head's elementwise work run"),
     links: z
       .object({
-        gpuGpu: LinkBlock.shape.describe("GPU <-> GPU (tensor-parallel collectives); the one source of NVLink bandwidth and latency"),
-        attention: LinkBlock.shape.describe("host/GPUs <-> attention stacks (Q/K/V out, attention results back)"),
+        gpuGpu: LinkBlock.field("GPU <-> GPU (tensor-parallel collectives); the one source of NVLink bandwidth and latency"),
+        attention: LinkBlock.field("host/GPUs <-> attention stacks (Q/K/V out, attention results back)"),
         numAttentionLinks: count("links.numAttentionLinks", MAX_LINKS).min(1, "links.numAttentionLinks must be >= 1").describe("parallel attention links (one per attention device)"),
-        pimPim: LinkBlock.shape.describe("between FC stack groups of a PIM-only system, through the host/switch"),
+        pimPim: LinkBlock.field("between FC stack groups of a PIM-only system, through the host/switch"),
         numPimPimLinks: count("links.numPimPimLinks", MAX_LINKS).min(1, "links.numPimPimLinks must be >= 1").describe("parallel PIM-PIM links"),
       })
       .strict(),
