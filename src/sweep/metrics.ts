@@ -73,7 +73,7 @@ export function checkMetrics(names: readonly string[]): void {
   for (const n of names) {
     if (!METRIC_NAMES.includes(n)) {
       const near = nearest(n, METRIC_NAMES);
-      throw new UserError(`metrics: unknown metric "${n}"${near ? ` (did you mean "${near}"?)` : ""}; \`papi sweep metrics\` lists them`);
+      throw new UserError(`metrics: unknown metric "${n}"${near ? ` (did you mean "${near}"?)` : ""}; metrics are numeric fields of \`papi run --json\` (e.g. breakdownSec.fc) or ${Object.keys(POINT_METRICS).join(", ")}`);
     }
     if (seen.has(n)) throw new UserError(`metrics: "${n}" is listed twice`);
     seen.add(n);
