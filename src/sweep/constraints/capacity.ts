@@ -2,7 +2,20 @@ import { z } from "zod";
 import { GB } from "../../core/units.ts";
 import { UserError } from "../../core/errors.ts";
 import { tlpRange, type PointState } from "../point-state.ts";
+import type { RequestSpec } from "../../serving/trace.ts";
 import type { Constraint } from "./types.ts";
+
+const longestMemo = new WeakMap<readonly RequestSpec[], number>();
+/** Tokens of the longest request (input + output), memoized per request list (shared across a sweep's points). */
+function longestRequestTokens(requests: readonly RequestSpec[]): number {
+  let n = longestMemo.get(requests);
+  if (n === undefined) {
+    n = 0;
+    for (const r of requests) n = Math.max(n, r.inputTokens + r.outputTokens);
+    longestMemo.set(requests, n);
+  }
+  return n;
+}
 
 /**
  * Capacity: the model's weights must fit the FC stacks (the system context refuses otherwise) and the longest request
@@ -22,9 +35,7 @@ export const capacityConstraint: Constraint<Record<string, never>> = {
       if (e instanceof UserError) return e.message;
       throw e;
     }
-    const tlpMax = tlpRange(point.config.spec).max;
-    let longest = 0;
-    for (const r of point.requests()) longest = Math.max(longest, r.inputTokens + r.outputTokens + tlpMax);
+    const longest = longestRequestTokens(point.requests()) + tlpRange(point.config.spec).max;
     const needBytes = longest * ctx.kvBytesPerToken;
     if (needBytes > ctx.kvCapacityBytes) {
       return `the longest request needs ${(needBytes / GB).toFixed(2)} GB of KV cache (${longest} tokens) but the system has ${(ctx.kvCapacityBytes / GB).toFixed(2)} GB`;

@@ -33,7 +33,19 @@ export interface PowerCheck {
   budgetWatts: number;
 }
 
+/** Power per (design, mode, reuse): designs are shared through the cached system contexts, so points reuse it. */
+const wattsMemo = new WeakMap<PimDesign, Map<string, number>>();
+
 function wattsAt(d: PimDesign, reuse: number, mode: Options["mode"], budgetWatts: number | undefined): number {
+  let m = wattsMemo.get(d);
+  if (!m) wattsMemo.set(d, (m = new Map()));
+  const key = `${mode}|${reuse}`;
+  let w = m.get(key);
+  if (w === undefined) m.set(key, (w = computeWattsAt(d, reuse, mode, budgetWatts)));
+  return w;
+}
+
+function computeWattsAt(d: PimDesign, reuse: number, mode: Options["mode"], budgetWatts: number | undefined): number {
   if (mode === "fpu-peak") return pimStackPowerWatts(d, reuse, { budgetWatts }).fpuPeakWatts;
   let worst = 0;
   for (let r = 1; r <= reuse; r *= 2) worst = Math.max(worst, pimStackPowerWatts(d, r, { budgetWatts }).watts);
