@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname, resolve } from "node:path";
 
-// Imports flow one way: core <- hardware, models <- systems <- scheduling <- serving <- node <- report <- cli, web
+// Imports flow one way: core <- hardware, models <- systems <- scheduling <- serving <- sweep <- node <- report <- cli, web
 // (and index.ts, the JS API, on top). src/node is the Node-only I/O edge (files, workers, processes).
-const RANK: Record<string, number> = { core: 0, hardware: 1, models: 1, systems: 2, scheduling: 3, serving: 4, node: 4.5, report: 5, cli: 6, web: 6, "index.ts": 7 };
+const RANK: Record<string, number> = { core: 0, hardware: 1, models: 1, systems: 2, scheduling: 3, serving: 4, sweep: 4.2, node: 4.5, report: 5, cli: 6, web: 6, "index.ts": 7 };
 /** Layers that must also run in a browser (the explorer's Web Worker): no Node built-ins, no src/node. */
-const PORTABLE = new Set(["core", "hardware", "models", "systems", "scheduling", "serving"]);
+const PORTABLE = new Set(["core", "hardware", "models", "systems", "scheduling", "serving", "sweep"]);
 const SRC = resolve("src");
 
 function files(dir: string): string[] {

@@ -22,6 +22,8 @@ export function buildProgram(): Command {
   const program = new Command("papi")
     .description("PAPI: a PIM-enabled heterogeneous LLM-decoding system, simulated")
     .version(PAPI_VERSION)
+    // options after a subcommand belong to it (`papi sweep merge ... --out` is merge's --out, not sweep's)
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => out(s),

@@ -1,4 +1,5 @@
-import { workerTask } from "../node/worker-pool.ts";
+import { isMainThread } from "node:worker_threads";
+import { answerTasks } from "../node/worker-pool.ts";
 import { Experiments, fig8Grid, type Protocol } from "./experiments.ts";
 import { FIG8_SYSTEMS, type PointResult } from "./figures/fig8.ts";
 import { SENSITIVITY_PARAMETERS } from "./sensitivity-parameters.ts";
@@ -38,5 +39,5 @@ export function runSensitivityTask(t: SensitivityTask): SensitivityAnswer {
   return out;
 }
 
-/** The worker entry (src/node/worker-pool.ts runs it on tinypool's threads). */
-export default workerTask(runSensitivityTask);
+// Loaded as a worker entry: answer tasks. (Importing it from the main thread is harmless.)
+if (!isMainThread) void answerTasks(runSensitivityTask);

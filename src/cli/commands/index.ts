@@ -8,6 +8,7 @@ import { registerPresets } from "./presets.ts";
 import { registerReproduce } from "./reproduce.ts";
 import { registerRun } from "./run.ts";
 import { registerSchema } from "./schema.ts";
+import { registerSweep } from "./sweep.ts";
 import { registerSystems } from "./systems.ts";
 import { registerValidate } from "./validate.ts";
 
@@ -20,6 +21,7 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerReproduce,
   registerRun,
+  registerSweep,
   registerCompare,
   registerCalibrate,
   registerPresets,
