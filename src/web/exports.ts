@@ -17,6 +17,10 @@ const FLAGS: Record<string, string> = {
   gpus: "--gpus", fcStacks: "--fc-stacks", attnStacks: "--attn-stacks",
 };
 
+/** Fields in the order of the run config schema (so the command reads the same whatever order they were set in). */
+const ORDER = ["system", "model", "trace", "requests", "ratePerSec", "batching", "batch", "spec", "acceptanceRate", "draft", "scheduler", "alpha", "seed", "gpus", "fcStacks", "attnStacks", "hardware"];
+const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
+
 /** POSIX shell quoting: bare when only safe characters, else single quotes. */
 export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
@@ -36,7 +40,7 @@ function specFlag(spec: unknown): string | undefined {
 export function commandArgs(config: Record<string, unknown>, opts: { modelFile?: string } = {}): string[] {
   const args: string[] = [];
   const sets: [string, unknown][] = [];
-  for (const [k, v] of Object.entries(config)) {
+  for (const [k, v] of Object.entries(config).sort(([a], [b]) => rank(a) - rank(b))) {
     if (v === undefined) continue;
     if (k === "model" && isPlainObject(v) && opts.modelFile) args.push("--model", opts.modelFile);
     else if (k === "spec" && specFlag(v) !== undefined) args.push("--spec", specFlag(v)!);

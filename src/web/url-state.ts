@@ -155,3 +155,37 @@ export async function unpackText(packed: string): Promise<string> {
 
 /** ASSUMPTION: links stay below 256 KiB of packed trace (browsers take ~2 MB URLs; chat tools and servers far less). */
 export const MAX_PACKED_TRACE_CHARS = 256 * 1024;
+
+/**
+ * A copy of a config with one dotted path set (`undefined` removes it, and objects left empty go too). A preset
+ * name met on the way becomes `{ preset: name }`, as `--set` does, so one field of it can change.
+ */
+export function withPath(config: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const root = structuredClone(config);
+  if (value !== undefined) {
+    setPath(root, path, value);
+    return root;
+  }
+  const keys = path.split(".");
+  const trail: Record<string, unknown>[] = [root];
+  for (const k of keys.slice(0, -1)) {
+    const next = trail[trail.length - 1][k];
+    if (!isPlainObject(next)) return root;
+    trail.push(next);
+  }
+  delete trail[trail.length - 1][keys[keys.length - 1]];
+  for (let i = trail.length - 1; i > 0; i--) {
+    if (Object.keys(trail[i]).length === 0) delete trail[i - 1][keys[i - 1]];
+  }
+  return root;
+}
+
+/** The value at a dotted path (undefined when absent or when a preset name stands on the way). */
+export function getPath(config: Record<string, unknown>, path: string): unknown {
+  let node: unknown = config;
+  for (const k of path.split(".")) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[k];
+  }
+  return node;
+}

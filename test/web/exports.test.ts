@@ -22,7 +22,7 @@ test("the command line of a page state, flag by flag", () => {
   assert.equal(commandLine({}), "papi run");
   assert.equal(
     commandLine({ system: "a100-attacc", batch: 64, spec: { targetTokens: 64, maxTlp: 8 }, hardware: { fcPim: { numFpus: 2 }, gpu: "h100-sxm" }, draft: { timePerTokenSec: 0.001 } }),
-    "papi run --system a100-attacc --batch 64 --spec adaptive:64:8 --set hardware.fcPim.numFpus=2 --set hardware.gpu=h100-sxm --set draft.timePerTokenSec=0.001",
+    "papi run --system a100-attacc --batch 64 --spec adaptive:64:8 --set draft.timePerTokenSec=0.001 --set hardware.fcPim.numFpus=2 --set hardware.gpu=h100-sxm",
   );
   assert.equal(commandLine({ spec: [1, 2, 4], trace: "my trace.csv" }), "papi run --spec 1,2,4 --trace 'my trace.csv'");
   assert.equal(commandLine({ model: { hidden_size: 4096, name: "m" } }, { modelFile: "config.json" }), "papi run --model config.json");

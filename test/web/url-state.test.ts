@@ -6,7 +6,7 @@ import { parseSet } from "../../src/node/run-config.ts";
 import { builtInTracePath } from "../../src/node/traces.ts";
 import { RunConfig } from "../../src/serving/config.ts";
 import {
-  compactConfig, decodeHash, encodeHash, flattenConfig, packText, parseValueText, unflattenConfig, unpackText, valueText,
+  compactConfig, decodeHash, encodeHash, flattenConfig, getPath, packText, parseValueText, unflattenConfig, unpackText, valueText, withPath,
 } from "../../src/web/url-state.ts";
 
 const DEFAULTS = RunConfig.parse({}) as unknown as Record<string, unknown>;
@@ -79,4 +79,15 @@ describe("properties", () => {
       for (const [k, v] of Object.entries(once)) assert.notDeepEqual(v, DEFAULTS[k]);
       assert.deepEqual(RunConfig.parse(once), RunConfig.parse(c));
     })));
+});
+
+test("withPath sets and removes one field without touching the input", () => {
+  const c = { batch: 64, hardware: { fcPim: { numFpus: 2 }, gpu: "h100-sxm" } };
+  assert.deepEqual(withPath(c, "hardware.fcPim.numFpus", undefined), { batch: 64, hardware: { gpu: "h100-sxm" } });
+  assert.deepEqual(withPath(c, "hardware.gpu.numSms", 100), { batch: 64, hardware: { fcPim: { numFpus: 2 }, gpu: { preset: "h100-sxm", numSms: 100 } } });
+  assert.deepEqual(withPath({ hardware: { gpu: "x" } }, "hardware.gpu", undefined), {});
+  assert.deepEqual(withPath(c, "nothing.here", undefined), c);
+  assert.deepEqual(c, { batch: 64, hardware: { fcPim: { numFpus: 2 }, gpu: "h100-sxm" } });
+  assert.equal(getPath(c, "hardware.fcPim.numFpus"), 2);
+  assert.equal(getPath(c, "hardware.gpu.numSms"), undefined);
 });
