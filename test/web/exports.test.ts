@@ -24,7 +24,7 @@ test("the command line of a page state, flag by flag", () => {
     commandLine({ system: "a100-attacc", batch: 64, spec: { targetTokens: 64, maxTlp: 8 }, hardware: { fcPim: { numFpus: 2 }, gpu: "h100-sxm" }, draft: { timePerTokenSec: 0.001 } }),
     "papi run --system a100-attacc --batch 64 --spec adaptive:64:8 --set draft.timePerTokenSec=0.001 --set hardware.fcPim.numFpus=2 --set hardware.gpu=h100-sxm",
   );
-  assert.equal(commandLine({ spec: [1, 2, 4], trace: "my trace.csv" }), "papi run --spec 1,2,4 --trace 'my trace.csv'");
+  assert.equal(commandLine({ spec: [1, 2, 4], trace: "my trace.csv" }), "papi run --trace 'my trace.csv' --spec 1,2,4");
   assert.equal(commandLine({ model: { hidden_size: 4096, name: "m" } }, { modelFile: "config.json" }), "papi run --model config.json");
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
 });
