@@ -58,21 +58,31 @@ export function App({ client, onMessage, initialHash }: { client: SimClient; onM
         setBusy(false);
       }
     });
-    client.describe();
   }, []);
 
-  // the link's state, once the worker has described the controls
+  // the link's state, once the worker has described the controls; later, a hash the user edits (or Back)
+  const written = useRef<string | undefined>(undefined);
+  async function loadHash(hash: string) {
+    try {
+      const d = decodeHash(hash);
+      const next: PageState = { config: d.config, view: d.view, modelFile: d.modelFile };
+      if (d.traceFile && d.packedTrace) next.trace = { fileName: d.traceFile, text: await unpackText(d.packedTrace) };
+      setState(next);
+    } catch (e) {
+      setError(`this link could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  useEffect(() => {
+    const onHash = () => {
+      if (location.hash.replace(/^#/, "") !== written.current) void loadHash(location.hash);
+    };
+    addEventListener("hashchange", onHash);
+    return () => removeEventListener("hashchange", onHash);
+  }, []);
   useEffect(() => {
     if (!desc) return;
     void (async () => {
-      try {
-        const d = decodeHash(initialHash);
-        const next: PageState = { config: d.config, view: d.view, modelFile: d.modelFile };
-        if (d.traceFile && d.packedTrace) next.trace = { fileName: d.traceFile, text: await unpackText(d.packedTrace) };
-        setState(next);
-      } catch (e) {
-        setError(`this link could not be read: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      await loadHash(initialHash);
       setReady(true);
     })();
   }, [desc]);
@@ -102,6 +112,7 @@ export function App({ client, onMessage, initialHash }: { client: SimClient; onM
       }
       if (stale) return;
       const hash = encodeHash({ ...state, config, view: view === "scheduler" ? undefined : view }, packed);
+      written.current = hash;
       history.replaceState(null, "", hash === "" ? location.pathname + location.search : `#${hash}`);
     })();
     return () => {

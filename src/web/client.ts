@@ -14,8 +14,9 @@ export class SimClient {
     worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
     worker.onerror = (e: ErrorEvent) => onCrash(`internal error in the simulator worker: ${e.message}`);
   }
-  describe(): void {
-    this.post({ kind: "describe" });
+  /** Hands over answers that arrived before the page listened (see boot.ts). */
+  flush(early: FromWorker[], onMessage: (m: FromWorker) => void): void {
+    for (const m of early.splice(0)) onMessage(m);
   }
   run(config: Record<string, unknown>, traces: Record<string, string>, systems: boolean): number {
     const id = this.nextId++;

@@ -112,14 +112,17 @@ const failedRow = (system: string, label: string): SystemRow => ({
 /**
  * The page's workload point on each of the six preset systems (default scheduler, calibrated alpha), as in a
  * column of the paper's Fig. 8, normalized to A100+AttAcc; plus the page's own system when it is customized.
- * `between` runs after each system (the worker yields there so a newer request can cancel the rest).
+ * `between` runs after each system (the worker yields there so a newer request can cancel the rest); `computeMs` is
+ * the time spent computing (the trace and the six runs), without those pauses.
  */
 export async function simulateSystems(
   raw: Record<string, unknown>,
   loader: InputLoader,
   own?: RunResult,
   between: () => Promise<boolean> = async () => true,
-): Promise<{ rows: SystemRow[]; errors: string[] } | undefined> {
+): Promise<{ rows: SystemRow[]; errors: string[]; computeMs: number } | undefined> {
+  let t0 = performance.now();
+  let computeMs = 0;
   const config = parseRunConfig(raw, "config");
   const workload: Record<string, unknown> = {};
   for (const k of WORKLOAD_FIELDS) if (config[k] !== undefined) workload[k] = config[k];
@@ -134,7 +137,9 @@ export async function simulateSystems(
       results.push([name, systemLabel(name), undefined]);
       errors.push(`${systemLabel(name)}: ${e.message}`);
     }
+    computeMs += performance.now() - t0;
     if (!(await between())) return undefined;
+    t0 = performance.now();
   }
   if (own && isCustomSystem(raw)) results.push(["yours", `yours (${systemLabel(own.system)})`, own]);
   const ref = results.find(([n]) => n === "a100-attacc")?.[2];
@@ -149,7 +154,7 @@ export async function simulateSystems(
           fcOnGpuShare: r.iterations > 0 ? r.fcOnGpuIterations / r.iterations : 0,
         },
   );
-  return { rows, errors };
+  return { rows, errors, computeMs: computeMs + performance.now() - t0 };
 }
 
 /** A pasted or uploaded run config (YAML or JSON, by file name), checked with the run config schema. */

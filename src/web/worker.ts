@@ -44,12 +44,11 @@ async function serve(req: RunRequest): Promise<void> {
   await tick();
   if (pending) return;
   try {
-    const t0 = performance.now();
     const r = await simulateSystems(req.config, loader, own, async () => {
       await tick();
       return pending === undefined;
     });
-    if (r) post({ kind: "systems", id: req.id, rows: r.rows, errors: r.errors, systemsMs: performance.now() - t0 });
+    if (r) post({ kind: "systems", id: req.id, rows: r.rows, errors: r.errors, systemsMs: r.computeMs });
   } catch (e) {
     post({ kind: "error", id: req.id, stage: "systems", message: messageOf(e) });
   }
