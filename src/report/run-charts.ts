@@ -102,7 +102,8 @@ export function splitChart(r: Pick<RunResult, "breakdownSec" | "breakdownJoules"
       [["prefill", e.prefill], ["FC", e.fc], ["attention", e.attention], ["communication", e.communication], ["other", e.other], ["static", e.static]] as const
     ).map(([part, v]) => ({ quantity: "energy", part, value: v })),
   ];
-  return stackedBarChart({ rows, x: "quantity", stack: "part", y: "value", normalize: true, title, xTitle: "", yTitle: "share", stackTitle: "part", segmentLabel: (_v, f) => `${Math.round(f * 100)}%` });
+  const spec = stackedBarChart({ rows, x: "quantity", stack: "part", y: "value", normalize: true, title, xTitle: "", yTitle: "share", stackTitle: "part", segmentLabel: (_v, f) => `${Math.round(f * 100)}%` });
+  return asSpec({ ...spec, width: 260, height: 170 });
 }
 
 /** The Fig. 8 column: each system's speedup and energy efficiency over A100+AttAcc at one workload point. */

@@ -56,14 +56,16 @@ export function Views({ desc: _desc, view, setView, run, stale, error, notice, c
             {r.system} · {r.model} · {r.trace} ({r.numRequests} requests) · {r.batching} batch {r.batch} · spec {specText(r.spec)} · scheduler {r.scheduler}
             {r.alpha === null ? "" : ` · alpha ${r.alpha}`} · <span class="hash">config <span id="config-hash">{r.configHash}</span></span>
           </p>
-          <div class="stats">
+          <div class="summary">
+            <div class="stats">
             <Stat id="latency" label="latency" value={r.latencySec.toFixed(3)} unit="s" />
             <Stat id="tokens-per-sec" label="throughput" value={r.tokensPerSec.toFixed(1)} unit="tokens/s" />
             <Stat id="energy" label="energy" value={r.energyJoules.toFixed(1)} unit="J" />
             <Stat id="tokens-per-joule" label="efficiency" value={r.tokensPerJoule.toFixed(3)} unit="tokens/J" />
             <Stat id="fc-on-gpu" label="FC on GPU" value={`${r.fcOnGpuIterations} / ${r.iterations}`} unit={`iterations, ${r.fcSwitches} switches`} />
+            </div>
+            {split && <Chart id="chart-split" spec={split} />}
           </div>
-          {split && <Chart id="chart-split" spec={split} />}
         </>
       )}
       <nav class="tabs" role="tablist">
