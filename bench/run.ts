@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { runOnce } from "../src/serving/run.ts";
 import { loadTrace } from "../src/node/traces.ts";
+import { explorerBench } from "./explorer.ts";
 
 const quick = process.argv.includes("--quick");
 
@@ -80,4 +81,5 @@ if (!quick) {
   rows.push(["papi reproduce --figures fig8 (with the sensitivity study), wall time", `${reproduceSec("fig8").toFixed(1)} s`]);
   rows.push(["papi reproduce --figures all, wall time", `${reproduceSec("all").toFixed(1)} s`]);
 }
+rows.push(...(await explorerBench(quick)));
 for (const [k, v] of rows) console.log(`${k.padEnd(90)} ${v}`);

@@ -13,7 +13,7 @@ const SRC = resolve("src");
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+    return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(p) ? [p] : [];
   });
 }
 const layer = (p: string) => relative(SRC, p).split("/")[0];
@@ -45,4 +45,32 @@ test("the simulator core imports nothing from Node (it runs in a browser worker)
     if (/\bprocess\.(env|cwd|argv|exit|stdout|stderr)/.test(readFileSync(f, "utf8"))) bad.push(`${relative(SRC, f)} uses process`);
   }
   assert.deepEqual(bad, []);
+});
+
+/** Imports that survive compilation (type-only imports are erased, so a page may name a Node module's types). */
+const runtimeImports = (f: string) =>
+  [...readFileSync(f, "utf8").matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)|^\s*import\s+"([^"]+)"/gm)]
+    .filter((m) => m[2] === undefined)
+    .map((m) => m[3] ?? m[4] ?? m[5]);
+
+test("the explorer page reaches nothing from Node, not even through the report modules it reuses", () => {
+  const seen = new Set<string>();
+  const bad: string[] = [];
+  const visit = (f: string, via: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const m of runtimeImports(f)) {
+      if (m.startsWith("node:") || ["fs", "path", "os", "url", "worker_threads", "child_process", "@resvg/resvg-js"].includes(m)) bad.push(`${via} -> ${relative(SRC, f)} -> ${m}`);
+      if (!m.startsWith(".")) continue;
+      const target = resolve(dirname(f), m.replace(/\?.*$/, ""));
+      if (layer(target) === "node" || layer(target) === "cli") bad.push(`${via} -> ${relative(SRC, f)} -> ${m}`);
+      if (/\.tsx?$/.test(target)) visit(target, via);
+    }
+  };
+  const web = files(join(SRC, "web"));
+  assert.ok(web.some((f) => f.endsWith("worker.ts")) && web.some((f) => f.endsWith("app.tsx")));
+  for (const f of web) visit(f, relative(SRC, f));
+  assert.deepEqual(bad, []);
+  // the walk does reach the simulator and the report's pure chart builders
+  assert.ok([...seen].some((f) => f.endsWith("serving/run.ts")) && [...seen].some((f) => f.endsWith("report/run-charts.ts")));
 });

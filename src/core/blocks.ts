@@ -171,6 +171,22 @@ export function keysAt(root: z.ZodType, path: readonly PropertyKey[]): string[] 
   return s === undefined ? [] : fieldNames(s);
 }
 
+/**
+ * The fields of an object or block schema whose values are a fixed set of strings (zod enums), with their options
+ * in schema order: user interfaces build their choice controls from it, so a new enum field needs no UI edit.
+ */
+export function enumFieldsOf(root: z.ZodType): Record<string, string[]> {
+  const u = unwrap(root);
+  const block = blocksBySchema.get(u);
+  const d = defOf(block ? block.patch() : u);
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(d.shape ?? {})) {
+    const e = defOf(unwrap(v)) as Def & { entries?: Record<string, string> };
+    if (e.type === "enum" && e.entries) out[k] = Object.values(e.entries);
+  }
+  return out;
+}
+
 function fieldNames(s: z.ZodType): string[] {
   const u = unwrap(s);
   const block = blocksBySchema.get(u);

@@ -1,4 +1,6 @@
 import type { IterationRecord, RequestRecord } from "../serving/recorder.ts";
+import type { RunResult } from "../serving/run.ts";
+import { groupedBarChart, lineChart, stackedBarChart } from "./charts.ts";
 import { asSpec, SCHEMA } from "./chart-parts.ts";
 import type { VegaLiteSpec } from "./plot.ts";
 
@@ -86,4 +88,39 @@ export function latencyHistogram(requests: readonly RequestRecord[], field: "ttf
       y: { aggregate: "count", type: "quantitative", title: "requests" },
     },
   });
+}
+
+/** Shares of the latency and of the energy of one run, by part (two normalized stacked bars). */
+export function splitChart(r: Pick<RunResult, "breakdownSec" | "breakdownJoules" | "prefillSec" | "idleSec">, title: string): VegaLiteSpec {
+  const t = r.breakdownSec;
+  const e = r.breakdownJoules;
+  const rows = [
+    ...(
+      [["prefill", r.prefillSec], ["FC", t.fc], ["attention", t.attention], ["communication", t.communication], ["other", t.other], ["idle", r.idleSec]] as const
+    ).map(([part, v]) => ({ quantity: "latency", part, value: v })),
+    ...(
+      [["prefill", e.prefill], ["FC", e.fc], ["attention", e.attention], ["communication", e.communication], ["other", e.other], ["static", e.static]] as const
+    ).map(([part, v]) => ({ quantity: "energy", part, value: v })),
+  ];
+  const spec = stackedBarChart({ rows, x: "quantity", stack: "part", y: "value", normalize: true, title, xTitle: "", yTitle: "share", stackTitle: "part", segmentLabel: (_v, f) => `${Math.round(f * 100)}%` });
+  return asSpec({ ...spec, width: 260, height: 170 });
+}
+
+/** The Fig. 8 column: each system's speedup and energy efficiency over A100+AttAcc at one workload point. */
+export function systemsChart(rows: readonly { label: string; speedupVsA100Attacc: number; energyEfficiencyVsA100Attacc: number }[], title: string, subtitle: string): VegaLiteSpec {
+  const ok = rows.filter((r) => Number.isFinite(r.speedupVsA100Attacc) && Number.isFinite(r.energyEfficiencyVsA100Attacc));
+  const values = ok.flatMap((r) => [
+    { system: r.label, metric: "speedup", value: r.speedupVsA100Attacc },
+    { system: r.label, metric: "energy efficiency", value: r.energyEfficiencyVsA100Attacc },
+  ]);
+  return groupedBarChart({ rows: values, x: "system", group: "metric", y: "value", title, subtitle, xTitle: "system", yTitle: "x over A100+AttAcc", groupTitle: "metric", refLine: 1, height: 260 });
+}
+
+/** Stack power of a PIM design against its budget over the reuse levels of the paper's power study. */
+export function pimPowerChart(power: readonly { reuse: number; watts: number; fpuPeakWatts: number }[], budgetWatts: number, title: string): VegaLiteSpec {
+  const rows = power.flatMap((p) => [
+    { reuse: p.reuse, watts: p.watts, power: "as simulated (FPUs fed at the column rate)" },
+    { reuse: p.reuse, watts: p.fpuPeakWatts, power: "all FPUs busy every clock" },
+  ]);
+  return lineChart({ rows, x: "reuse", y: "watts", series: "power", logX: true, xTitle: "reuse (tokens per weight read, RLP x TLP)", yTitle: "power per stack (W)", title, refLines: [{ y: budgetWatts, label: `budget ${budgetWatts} W` }] });
 }

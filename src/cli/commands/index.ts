@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerCalibrate } from "./calibrate.ts";
 import { registerCompare } from "./compare.ts";
+import { registerExplore } from "./explore.ts";
 import { registerKernels } from "./kernels.ts";
 import { registerModels } from "./models.ts";
 import { registerPim } from "./pim.ts";
@@ -23,6 +24,7 @@ export const commands: RegisterCommand[] = [
   registerRun,
   registerSweep,
   registerCompare,
+  registerExplore,
   registerCalibrate,
   registerPresets,
   registerSystems,
