@@ -16,7 +16,8 @@ test("papi pim fc --json prints time, energy, FLOP/s, internal bandwidth and com
 test("papi pim attention, power and area run", () => {
   const a = papi("--design", "attn-pim", "--kernel", "attention", "--heads", "64", "--head-dim", "128", "--context", "2048", "--tlp", "4", "--requests", "2");
   assert.equal(a.status, 0, a.stderr);
-  assert.match(a.stdout, /MACAB 65536/); // 2 requests x 64 heads x 4 ceil(2048 / 16)
+  // 2 requests x 64 heads x 4 ceil(2048 / 16) columns x ceil(2 banks x 4 queries / 1 FPU) = 8 commands each
+  assert.match(a.stdout, /MACAB 524288/);
   const p = papi("power", "--design", "fc-pim", "--reuse", "1,4", "--json");
   assert.equal(p.status, 0, p.stderr);
   assert.equal(JSON.parse(p.stdout).length, 2);
