@@ -11,6 +11,13 @@ test("papi pim fc --json prints time, energy, FLOP/s, internal bandwidth and com
   for (const key of ["timeSec", "energyJoules", "flopsPerSec", "internalBandwidthBytesPerSec", "commands"]) assert.ok(key in o, key);
   assert.equal(o.flops, 2 * 16 * 8192 * 8192);
   assert.ok(o.commands.MACAB > 0);
+  for (const key of ["mapping", "kSplit", "bindingResource"]) assert.ok(key in o, key);
+});
+
+test("papi pim --fc-mapping forces a layout and names the binding resource", () => {
+  const r = papi("--m", "64", "--k", "8192", "--n", "8192", "--stacks", "30", "--fc-mapping", "n-split");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /mapping +n-split; binding resource: input-bus/);
 });
 
 test("papi pim attention, power and area run", () => {
@@ -27,7 +34,7 @@ test("papi pim attention, power and area run", () => {
 });
 
 test("bad flags exit 2 with one line and no stack trace", () => {
-  for (const args of [["--m", "x", "--k", "1", "--n", "1"], ["--design", "nope"], ["--kernel", "conv"], ["power", "--reuse", "0"]]) {
+  for (const args of [["--m", "x", "--k", "1", "--n", "1"], ["--design", "nope"], ["--kernel", "conv"], ["power", "--reuse", "0"], ["--m", "1", "--k", "1", "--n", "1", "--fc-mapping", "diagonal"]]) {
     const r = papi(...args);
     assert.equal(r.status, 2, args.join(" "));
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
