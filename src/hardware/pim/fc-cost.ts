@@ -68,7 +68,12 @@ function costOfPlan(design: PimDesign, p: PimFcPlan, macs: number, numStacks: nu
       REF: Math.round((p.timeSec / c.refreshIntervalSec) * numStacks * design.hbm.org.numChannels),
     },
   });
-  return { ...cost, mapping: p.mapping, kSplit: p.kSplit, bindingResource: p.bindingResource };
+  // extend in place (a spread copy of the record costs more than the whole plan on this path)
+  const out = cost as PimFcCost;
+  out.mapping = p.mapping;
+  out.kSplit = p.kSplit;
+  out.bindingResource = p.bindingResource;
+  return out;
 }
 
 function checkInt(field: string, v: number): void {
