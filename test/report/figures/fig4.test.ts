@@ -21,7 +21,7 @@ test("summary: the largest RLP x TLP of the grid at which each PIM design is at 
 // By mechanism: one LLaMA-65B layer's FC weights are 8192 x (24576 + 8192 + 44032) + 22016 x 8192 = 809.5 M FP16
 // = 1.62 GB. The A100 streams them at 3,352 GB/s x 0.85 in about 570 us, flat while memory-bound. Column-matched
 // 1P1B on 5 stacks reads them once (5 x 5.3 TB/s: about 61 us at m = 1) and spends one 6-tCK MAC command per
-// column per token, so about 52 us per extra token: 8 tokens about 415 us (< 570), 16 tokens about 820 us (> 570).
+// column per token, so about 50 us per extra token: 8 tokens about 415 us (< 570), 16 tokens about 820 us (> 570).
 test("column-matched 1P1B is faster than the A100 at 8 tokens and slower at 16 (the paper's crossover)", () => {
   assert.equal(crossover.attacc, 8);
 });
