@@ -55,23 +55,11 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
     throw new UserError(`attention.numKvHeads must divide numHeads (${numHeads}), got ${numKvHeads}`);
   }
   const c = pimConsts(design);
-  const o = design.hbm.org;
-  const C = o.numChannels;
-  const P = o.numPseudoChannels;
-  const G = P * o.numRanks * design.numEnabledBankGroups;
-  const B = o.numBanksPerGroup;
-  const v = pimValuesPerColumn(design, dt);
   const q = tlp * (numHeads / numKvHeads); // queries that reuse every K/V column
-  const commandsPerColumn = pimMacCommandsPerColumn(design, q);
-  const intervalSec = pimMacCommandIntervalSec(design, q, dt);
-  const colsPerKey = Math.ceil(d / (B * v));
-  const busColumnSec = design.hbm.timing.nBL * c.tCkSec;
+  const k = attentionConsts(design, q, d, dt);
+  const { G, P, commandsPerColumn, intervalSec, colsPerKey, busColumnSec, wrgbCols, ctxOutCols, sfmSecPerElement, wrgbSec, ctxOutSec } = k;
   const colB = c.columnBytes;
-  const wrgbCols = Math.ceil((q * d * dt) / colB); // query, broadcast to every group on both buses
-  const ctxOutCols = Math.ceil(((G / P) * q * d * dt) / colB); // per bus: one partial per group
-  const sfmSecPerElement = c.tCkSec / design.softmaxElementsPerClock;
-  const wrgbSec = wrgbCols * busColumnSec;
-  const ctxOutSec = ctxOutCols * busColumnSec;
+  const C = design.hbm.org.numChannels;
   const numChannels = numStacks * C;
 
   let sumPipelinedSec = 0;
@@ -152,6 +140,64 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
       REF: numRefresh,
     },
   });
+}
+
+/** What every call with the same (design, queries per column, head dim, dtype) shares. */
+interface AttentionConsts {
+  G: number;
+  P: number;
+  commandsPerColumn: number;
+  intervalSec: number;
+  colsPerKey: number;
+  busColumnSec: number;
+  wrgbCols: number;
+  ctxOutCols: number;
+  sfmSecPerElement: number;
+  wrgbSec: number;
+  ctxOutSec: number;
+}
+
+const constsCache = new WeakMap<PimDesign, Map<number, AttentionConsts>>();
+
+/**
+ * Cached per design and (q, d, dtype) under a numeric key (a mixed-radix code, unique while d < 4096 and
+ * dtype < 16), so the serving loop's per-iteration call does a lookup instead of re-deriving the MAC schedule;
+ * the derivation is out of line so the JIT can inline the lookup.
+ */
+function attentionConsts(design: PimDesign, q: number, d: number, dt: number): AttentionConsts {
+  const hit = d < 4096 && dt < 16 ? constsCache.get(design)?.get((q * 4096 + d) * 16 + dt) : undefined;
+  return hit ?? deriveAttentionConsts(design, q, d, dt);
+}
+
+function deriveAttentionConsts(design: PimDesign, q: number, d: number, dt: number): AttentionConsts {
+  const c = pimConsts(design);
+  const o = design.hbm.org;
+  const P = o.numPseudoChannels;
+  const G = P * o.numRanks * design.numEnabledBankGroups;
+  const B = o.numBanksPerGroup;
+  const v = pimValuesPerColumn(design, dt);
+  const busColumnSec = design.hbm.timing.nBL * c.tCkSec;
+  const wrgbCols = Math.ceil((q * d * dt) / c.columnBytes); // query, broadcast to every group on both buses
+  const ctxOutCols = Math.ceil(((G / P) * q * d * dt) / c.columnBytes); // per bus: one partial per group
+  const k: AttentionConsts = {
+    G,
+    P,
+    commandsPerColumn: pimMacCommandsPerColumn(design, q),
+    intervalSec: pimMacCommandIntervalSec(design, q, dt),
+    colsPerKey: Math.ceil(d / (B * v)),
+    busColumnSec,
+    wrgbCols,
+    ctxOutCols,
+    sfmSecPerElement: c.tCkSec / design.softmaxElementsPerClock,
+    wrgbSec: wrgbCols * busColumnSec,
+    ctxOutSec: ctxOutCols * busColumnSec,
+  };
+  if (d < 4096 && dt < 16) {
+    let byKey = constsCache.get(design);
+    if (byKey === undefined) constsCache.set(design, (byKey = new Map()));
+    byKey.set((q * 4096 + d) * 16 + dt, k);
+  }
+  return k;
 }
 
 function checkInt(field: string, v: number): void {

@@ -15,14 +15,33 @@ export interface PimFcCost extends PimKernelCost {
   bindingResource: PimFcResource;
 }
 
+/** Results per design (designs are immutable after parsing) and call; a pure function's cache. */
+const memo = new WeakMap<PimDesign, Map<string, PimFcCost>>();
+/** Entries kept per design before the cache starts over (bounds memory for callers with many distinct shapes). */
+const MEMO_LIMIT = 20_000;
+
 /**
  * FC kernel (y[m x n] = x[m x k] W[k x n]) on PIM stacks, from DRAM commands (docs/pim-model.md). The layout
  * is the design's `fcMapping` (or `mapping` when given): a strategy from fc-mapping/ ("auto" takes the fastest
- * legal one). The shape is validated here, once, for every mapping.
+ * legal one). The shape is validated here, once, for every mapping. Memoized per (design, call): `auto`
+ * evaluates several plans, and every serving run (each with its own system context) asks for the same calls.
+ * The returned record is shared: read it, do not modify it.
  */
 export function pimFcCost(design: PimDesign, fc: PimFcShape, mapping: PimFcMappingName = design.fcMapping): PimFcCost {
   const { m, k, n, numStacks } = fc;
   const dtypeBytes = fc.dtypeBytes ?? 2;
+  let byCall = memo.get(design);
+  if (byCall === undefined) memo.set(design, (byCall = new Map()));
+  const key = `${m}|${k}|${n}|${numStacks}|${dtypeBytes}|${mapping}`;
+  const hit = byCall.get(key);
+  if (hit !== undefined) return hit;
+  const cost = computeFcCost(design, m, k, n, numStacks, dtypeBytes, mapping);
+  if (byCall.size >= MEMO_LIMIT) byCall.clear();
+  byCall.set(key, cost);
+  return cost;
+}
+
+function computeFcCost(design: PimDesign, m: number, k: number, n: number, numStacks: number, dtypeBytes: number, mapping: PimFcMappingName): PimFcCost {
   checkInt("m", m);
   checkInt("k", k);
   checkInt("n", n);
@@ -49,7 +68,7 @@ export function pimFcCost(design: PimDesign, fc: PimFcShape, mapping: PimFcMappi
 function costOfPlan(design: PimDesign, p: PimFcPlan, macs: number, numStacks: number): PimFcCost {
   const c = pimConsts(design);
   const channels = p.numChannels;
-  const cost = pimKernelCost(design, {
+  const k = pimKernelCost(design, {
     timeSec: p.timeSec,
     numStacks,
     bankRowActivations: p.bankRowActivations,
@@ -68,12 +87,22 @@ function costOfPlan(design: PimDesign, p: PimFcPlan, macs: number, numStacks: nu
       REF: Math.round((p.timeSec / c.refreshIntervalSec) * numStacks * design.hbm.org.numChannels),
     },
   });
-  // extend in place (a spread copy of the record costs more than the whole plan on this path)
-  const out = cost as PimFcCost;
-  out.mapping = p.mapping;
-  out.kSplit = p.kSplit;
-  out.bindingResource = p.bindingResource;
-  return out;
+  // a record of its own (not the attention record plus fields), so pimKernelCost's callers stay monomorphic
+  return {
+    timeSec: k.timeSec,
+    energyJoules: k.energyJoules,
+    flops: k.flops,
+    internalBytes: k.internalBytes,
+    transferBytesIn: k.transferBytesIn,
+    transferBytesOut: k.transferBytesOut,
+    flopsPerSec: k.flopsPerSec,
+    internalBandwidthBytesPerSec: k.internalBandwidthBytesPerSec,
+    energyBreakdownJoules: k.energyBreakdownJoules,
+    commands: k.commands,
+    mapping: p.mapping,
+    kSplit: p.kSplit,
+    bindingResource: p.bindingResource,
+  };
 }
 
 function checkInt(field: string, v: number): void {

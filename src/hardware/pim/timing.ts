@@ -53,8 +53,11 @@ export interface PimConsts {
 const cache = new WeakMap<PimDesign, PimConsts>();
 
 export function pimConsts(d: PimDesign): PimConsts {
-  const hit = cache.get(d);
-  if (hit) return hit;
+  // kept tiny (the derivation is out of line) so the JIT inlines it into every hot cost function
+  return cache.get(d) ?? derivePimConsts(d);
+}
+
+function derivePimConsts(d: PimDesign): PimConsts {
   const t = d.hbm.timing;
   const o = d.hbm.org;
   const tCkSec = hbmClockPeriodSec(t);
