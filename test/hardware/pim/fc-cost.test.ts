@@ -192,3 +192,15 @@ describe("system scale: 30 FC stacks, LLaMA-65B and GPT-3 175B shapes", () => {
     assert.ok(Math.abs(k.energyBreakdownJoules.compute - (16 * 8192 * 8192 + adds) * 0.32e-12) < 1e-15);
   });
 });
+
+test("memoized per (design, call): the same call returns the same record, another mapping or design its own", () => {
+  const s = { m: 16, k: 8192, n: 8192, numStacks: 30 };
+  const a = pimFcCost(PIM_DESIGNS["fc-pim"], s);
+  assert.equal(pimFcCost(PIM_DESIGNS["fc-pim"], { ...s }), a);
+  assert.notEqual(pimFcCost(PIM_DESIGNS["fc-pim"], s, "n-split"), a);
+  const slower = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], hbm: { preset: "hbm3-5.2", timing: { nCCDABPowerConstrained: 12 } } });
+  assert.ok(pimFcCost(slower, s).timeSec > a.timeSec);
+  // bad input is still rejected on every call (never cached)
+  assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, m: 0 }), /fc\.m/);
+  assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, m: 0 }), /fc\.m/);
+});
