@@ -126,7 +126,7 @@ export function pimMacCommandIntervalSec(d: PimDesign, reuse: number, dtypeBytes
 
 /**
  * Array time per column position at a reuse level, row overheads aside: MAC commands per column x their
- * interval. Under decoupled-clock this is today's max(nCCDAB_eff tCK, ceil(y reuse / x) steps / f); under
+ * interval. Under decoupled-clock this is the earlier model's max(nCCDAB_eff tCK, ceil(y reuse / x) steps / f); under
  * column-matched ceil(y reuse / x) x max(nCCDAB_eff tCK, steps / f).
  */
 export function pimMacIntervalSec(d: PimDesign, reuse: number, dtypeBytes = 2): number {
