@@ -4,16 +4,14 @@ import type { GpuSpec } from "../hardware/gpu/schema.ts";
 import { decodeKernels, fcShapesPerLayer } from "../models/kernels.ts";
 import { MODEL_PRESETS } from "../models/registry.ts";
 import { type ModelConfig, headDim, numKvHeads } from "../models/schema.ts";
+import { errStats, type ErrStats } from "./error-stats.ts";
+
+export { errStats, type ErrStats } from "./error-stats.ts";
 
 /**
  * Checks the GPU model against real kernel timings (data/measurements/<gpu>/: fc.csv, attn.csv, layer.csv,
  * meta.json). Relative error = (predicted − measured) / measured, on the median time.
  */
-export interface ErrStats {
-  rows: number;
-  medianAbsRelErr: number;
-  maxAbsRelErr: number;
-}
 
 export interface ValidationRow {
   file: "fc" | "attn" | "layer";
@@ -43,12 +41,6 @@ export function gpuPresetForDevice(device: string): string | undefined {
   return undefined;
 }
 
-export function errStats(relErrs: readonly number[]): ErrStats {
-  const abs = relErrs.map(Math.abs).sort((a, b) => a - b);
-  const n = abs.length;
-  const median = n === 0 ? 0 : n % 2 === 1 ? abs[(n - 1) / 2] : (abs[n / 2 - 1] + abs[n / 2]) / 2;
-  return { rows: n, medianAbsRelErr: median, maxAbsRelErr: n === 0 ? 0 : abs[n - 1] };
-}
 
 export function modelFor(name: string, where: string): ModelConfig {
   const m = Object.prototype.hasOwnProperty.call(MODEL_PRESETS, name) ? MODEL_PRESETS[name] : undefined;

@@ -1,6 +1,6 @@
 import { UserError } from "../../core/errors.ts";
 import { readDataFile } from "../../node/read-data-file.ts";
-import { pimAttentionCost, pimFcCost, type PimKernelCost } from "../../hardware/pim/cost.ts";
+import { PIM_FC_MAPPING_NAMES, pimAttentionCost, pimFcCost, type PimFcMappingName, type PimKernelCost } from "../../hardware/pim/cost.ts";
 import { pimEnergyBreakdownAtReuse, pimStackPowerWatts } from "../../hardware/pim/power.ts";
 import { PIM_DESIGNS, POWER_STUDY_DESIGNS, resolvePimDesign } from "../../hardware/pim/presets.ts";
 import { PAPER_PIM_AREA, maxBanksPerDie, pimBanksPerDie, type PimDesign } from "../../hardware/pim/schema.ts";
@@ -17,7 +17,7 @@ export function loadDesign(nameOrPath: string): PimDesign {
 
 export interface KernelOpts {
   design?: string; kernel: string; json?: boolean; stacks: string; dtypeBytes: string;
-  m?: string; k?: string; n?: string;
+  m?: string; k?: string; n?: string; fcMapping?: string;
   heads?: string; kvHeads?: string; headDim?: string; context?: string; tlp: string; requests: string;
 }
 
@@ -31,8 +31,16 @@ export function runKernel(o: KernelOpts): void {
   const numStacks = parsePositiveInt("--stacks", o.stacks);
   const dtypeBytes = parsePositiveInt("--dtype-bytes", o.dtypeBytes);
   let cost: PimKernelCost;
+  let layout = "";
   if (o.kernel === "fc") {
-    cost = pimFcCost(design, { m: need("--m", o.m), k: need("--k", o.k), n: need("--n", o.n), numStacks, dtypeBytes });
+    const mapping = o.fcMapping ?? design.fcMapping;
+    if (!(PIM_FC_MAPPING_NAMES as readonly string[]).includes(mapping)) {
+      throw new UserError(`--fc-mapping must be one of ${PIM_FC_MAPPING_NAMES.join(", ")}, got "${mapping}"`);
+    }
+    const fc = pimFcCost(design, { m: need("--m", o.m), k: need("--k", o.k), n: need("--n", o.n), numStacks, dtypeBytes }, mapping as PimFcMappingName);
+    cost = fc;
+    const split = fc.kSplit > 1 ? ` (k in ${fc.kSplit} slices, partial sums added on the buffer die)` : "";
+    layout = `mapping         ${fc.mapping}${split}; binding resource: ${fc.bindingResource}`;
   } else if (o.kernel === "attention") {
     const numHeads = need("--heads", o.heads);
     const numRequests = parsePositiveInt("--requests", o.requests);
@@ -57,7 +65,8 @@ export function runKernel(o: KernelOpts): void {
   const b = cost.energyBreakdownJoules;
   const pct = (x: number) => `${((100 * x) / cost.energyJoules).toFixed(1)}%`;
   const lines = [
-    `design ${design.name} (${design.numFpus}P${design.numBanksPerFpuGroup}B), kernel ${o.kernel}, ${numStacks} stack(s)`,
+    `design ${design.name} (${design.numFpus}P${design.numBanksPerFpuGroup}B, ${design.computeSemantics}), kernel ${o.kernel}, ${numStacks} stack(s)`,
+    ...(layout ? [layout] : []),
     `time            ${(cost.timeSec * 1e6).toFixed(3)} us`,
     `internal BW     ${(cost.internalBandwidthBytesPerSec / 1e12).toFixed(3)} TB/s (${(cost.internalBytes / 2 ** 20).toFixed(2)} MiB read in the banks)`,
     `throughput      ${(cost.flopsPerSec / 1e12).toFixed(3)} TFLOP/s (${(cost.flops / 1e9).toFixed(3)} GFLOP)`,

@@ -18,6 +18,7 @@ export function registerPim(program: Command): void {
     .option("--m <n>", "fc: tokens (reuse of each weight)")
     .option("--k <n>", "fc: input features")
     .option("--n <n>", "fc: output features")
+    .option("--fc-mapping <name>", "fc: weight layout (n-split, k-split, auto; default: the design's)")
     .option("--heads <n>", "attention: query heads")
     .option("--kv-heads <n>", "attention: KV heads (default: --heads)")
     .option("--head-dim <n>", "attention: head dimension")

@@ -41,4 +41,24 @@ export function registerValidate(program: Command): void {
       const w = worst.map((r) => [`${r.file}.csv:${r.line}`, r.label, `${(r.measuredSec * 1e6).toFixed(1)} us`, `${(r.predictedSec * 1e6).toFixed(1)} us`, pct(r.relErr)]);
       out(formatTable(["row", "what", "measured", "predicted", "error"], w));
     });
+  validate
+    .command("pim")
+    .description("predict cycle-level PIM references (attention.csv, fc.csv: Ramulator 2.0 runs of AttAcc's HBM3-PIM) and report the errors")
+    .option("--reference <dir>", "folder with attention.csv and fc.csv (default: the shipped data/measurements/ramulator-attacc)")
+    .option("--json", 'print {"attention": {...}, "fc": {...}}')
+    .action(async (o: { reference?: string; json?: boolean }) => {
+      const { SHIPPED_PIM_REFERENCE, loadPimReference } = await import("../../node/pim-reference.ts");
+      const { evaluatePim } = await import("../../systems/validate-pim.ts");
+      const dir = o.reference ?? SHIPPED_PIM_REFERENCE;
+      const v = evaluatePim(loadPimReference(dir));
+      if (o.json) return printJson({ attention: v.attention, fc: v.fc });
+      const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+      out(`PIM model vs ${dir} (cycle-level references; relative error of the time)\n`);
+      const summary = (["attention", "fc"] as const).map((f) => [`${f}.csv`, String(v[f].rows), pct(v[f].medianAbsRelErr), pct(v[f].maxAbsRelErr)]);
+      out(formatTable(["file", "rows", "median |err|", "max |err|"], summary));
+      out("rows:\n");
+      const us = (s: number) => `${(s * 1e6).toFixed(3)} us`;
+      const detail = v.rows.map((r) => [`${r.file}.csv:${r.line}`, r.label, us(r.referenceSec), us(r.predictedSec), pct(r.relErr)]);
+      out(formatTable(["row", "what", "reference", "predicted", "error"], detail));
+    });
 }

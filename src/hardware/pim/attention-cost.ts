@@ -1,6 +1,8 @@
 import { UserError } from "../../core/errors.ts";
 import { pimValuesPerColumn, type PimDesign } from "./schema.ts";
-import { pimConsts, pimKernelCost, pimMacIntervalSec, pimStreamTimeSec, type PimKernelCost } from "./timing.ts";
+import {
+  pimConsts, pimKernelCost, pimMacCommandIntervalSec, pimMacCommandsPerColumn, pimStreamTimeSec, type PimKernelCost,
+} from "./timing.ts";
 
 export interface PimAttentionShape {
   numHeads: number;
@@ -23,13 +25,20 @@ export interface PimAttentionShape {
  * channel: 2 ceil(L/G) ceil(d/(B 16)) MACABs (AttAcc: 4 ceil(L/16) for d = 128), each column reused by
  * the tlp x (numHeads/numKvHeads) queries of the head.
  *
- * Per head, three resources work in sequence: the bank arrays (score + context MACs), the
+ * Per head, three resources: the bank arrays (score MACs, then context MACs, A/2 each), the
  * pseudo-channel buses (WRGB query in, MVSB scores out, MVGB probabilities back, context partials out)
- * and the buffer-die softmax unit (softmaxElementsPerClock per tCK; AttAcc leaves softmax time out).
- * A lone head takes the sum S of the three; heads that share a channel pipeline, so each adds only
- * P = the largest of the three. Heads are placed on the least-loaded of the numStacks x channels
- * channels; the critical path is estimated as max(sum P / channels, max P) + max(S - P): exact when
- * every channel holds at most one head, and a balanced-placement estimate otherwise.
+ * and the buffer-die softmax unit (softmaxElementsPerClock per tCK; AttAcc's Ramulator model times SFM
+ * as one bus command). As in AttAcc's command trace, scores stream out while the score MACs run and
+ * context partials while the context MACs run; the query write, the softmax and the probabilities'
+ * return sit between the phases (they depend on all scores). So a lone head takes
+ *   S = query + max(A/2, scores out) + softmax + probabilities in + max(A/2, context out),
+ * while heads that share a channel pipeline (the next head's MACs run during this head's softmax), so
+ * each adds only P = max(A, bus total, softmax). Heads are placed on the least-loaded of the
+ * numStacks x channels channels; the critical path is estimated as
+ *   max(sum P / channels, ceil(numKvHeads / channels) max P) + max (S - P):
+ * exact when all heads have equal length (a request's numKvHeads heads need ceil(numKvHeads / channels)
+ * rounds, AttAcc's round structure), a balanced-placement estimate otherwise; non-decreasing in every
+ * context length and in the number of requests.
  * O(contextLens.length), no allocation.
  */
 export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKernelCost {
@@ -46,26 +55,18 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
     throw new UserError(`attention.numKvHeads must divide numHeads (${numHeads}), got ${numKvHeads}`);
   }
   const c = pimConsts(design);
-  const o = design.hbm.org;
-  const C = o.numChannels;
-  const P = o.numPseudoChannels;
-  const G = P * o.numRanks * design.numEnabledBankGroups;
-  const B = o.numBanksPerGroup;
-  const v = pimValuesPerColumn(design, dt);
   const q = tlp * (numHeads / numKvHeads); // queries that reuse every K/V column
-  const intervalSec = pimMacIntervalSec(design, q, dt);
-  const colsPerKey = Math.ceil(d / (B * v));
-  const busColumnSec = design.hbm.timing.nBL * c.tCkSec;
+  const k = attentionConsts(design, q, d, dt);
+  const { G, P, commandsPerColumn, intervalSec, colsPerKey, busColumnSec, wrgbCols, ctxOutCols, sfmSecPerElement, wrgbSec, ctxOutSec } = k;
   const colB = c.columnBytes;
-  const wrgbCols = Math.ceil((q * d * dt) / colB); // query, broadcast to every group on both buses
-  const ctxOutCols = Math.ceil(((G / P) * q * d * dt) / colB); // per bus: one partial per group
-  const sfmSecPerElement = c.tCkSec / design.softmaxElementsPerClock;
+  const C = design.hbm.org.numChannels;
   const numChannels = numStacks * C;
 
   let sumPipelinedSec = 0;
   let maxPipelinedSec = 0;
   let maxFillSec = 0;
   let sumTokens = 0; // sum of L over requests
+  let colsPerHeadSum = 0; // column positions per bank (K and V), each read once
   let macabPerHeadSum = 0;
   let actabPerHeadSum = 0;
   let busColsInPerHeadSum = 0; // per bus
@@ -80,17 +81,19 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
     if (L === 0) continue;
     const keysPerGroup = Math.ceil(L / G);
     const cols = keysPerGroup * colsPerKey; // per bank, for K and again for V
-    const arraySec = 2 * pimStreamTimeSec(c, cols, intervalSec) * c.refreshStretch;
+    const phaseArraySec = pimStreamTimeSec(c, cols, commandsPerColumn, intervalSec) * c.refreshStretch;
     const scoreCols = Math.ceil(((G / P) * keysPerGroup * q * dt) / colB); // MVSB and MVGB, per bus
+    const scoreOutSec = scoreCols * busColumnSec;
     const busSec = (wrgbCols + 2 * scoreCols + ctxOutCols) * busColumnSec;
     const sfmSec = Math.ceil(q * L) * sfmSecPerElement;
-    const pipelined = Math.max(arraySec, busSec, sfmSec);
-    const fill = arraySec + busSec + sfmSec - pipelined;
+    const pipelined = Math.max(2 * phaseArraySec, busSec, sfmSec);
+    const alone = wrgbSec + Math.max(phaseArraySec, scoreOutSec) + sfmSec + scoreOutSec + Math.max(phaseArraySec, ctxOutSec);
     sumPipelinedSec += pipelined * numKvHeads;
     if (pipelined > maxPipelinedSec) maxPipelinedSec = pipelined;
-    if (fill > maxFillSec) maxFillSec = fill;
+    if (alone - pipelined > maxFillSec) maxFillSec = alone - pipelined;
     sumTokens += L;
-    macabPerHeadSum += 2 * cols;
+    colsPerHeadSum += 2 * cols;
+    macabPerHeadSum += 2 * cols * commandsPerColumn;
     actabPerHeadSum += 2 * Math.ceil(cols / c.columnsPerRow);
     busColsInPerHeadSum += wrgbCols + scoreCols;
     busColsOutPerHeadSum += scoreCols + ctxOutCols;
@@ -104,12 +107,13 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
       `attention: KV cache ${kvBytes} B exceeds numStacks x capacity = ${capacity} B of design "${design.name}"`,
     );
   }
-  const timeSec = sumTokens === 0 ? 0 : Math.max(sumPipelinedSec / numChannels, maxPipelinedSec) + maxFillSec;
+  const roundsPerRequest = Math.ceil(numKvHeads / numChannels);
+  const timeSec = sumTokens === 0 ? 0 : Math.max(sumPipelinedSec / numChannels, roundsPerRequest * maxPipelinedSec) + maxFillSec;
 
   const headChannels = numKvHeads; // every count above is per head-channel
   const macab = macabPerHeadSum * headChannels;
   const actab = actabPerHeadSum * headChannels;
-  const columnReads = macab * c.banksPerChannel;
+  const columnReads = colsPerHeadSum * headChannels * c.banksPerChannel;
   const bankRowActivations = actab * c.banksPerChannel;
   const numRefresh = Math.round((timeSec / c.refreshIntervalSec) * numChannels);
   const macs = 2 * sumTokens * numHeads * tlp * d; // score + context (AttAcc's energy left context out)
@@ -136,6 +140,64 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
       REF: numRefresh,
     },
   });
+}
+
+/** What every call with the same (design, queries per column, head dim, dtype) shares. */
+interface AttentionConsts {
+  G: number;
+  P: number;
+  commandsPerColumn: number;
+  intervalSec: number;
+  colsPerKey: number;
+  busColumnSec: number;
+  wrgbCols: number;
+  ctxOutCols: number;
+  sfmSecPerElement: number;
+  wrgbSec: number;
+  ctxOutSec: number;
+}
+
+const constsCache = new WeakMap<PimDesign, Map<number, AttentionConsts>>();
+
+/**
+ * Cached per design and (q, d, dtype) under a numeric key (a mixed-radix code, unique while d < 4096 and
+ * dtype < 16), so the serving loop's per-iteration call does a lookup instead of re-deriving the MAC schedule;
+ * the derivation is out of line so the JIT can inline the lookup.
+ */
+function attentionConsts(design: PimDesign, q: number, d: number, dt: number): AttentionConsts {
+  const hit = d < 4096 && dt < 16 ? constsCache.get(design)?.get((q * 4096 + d) * 16 + dt) : undefined;
+  return hit ?? deriveAttentionConsts(design, q, d, dt);
+}
+
+function deriveAttentionConsts(design: PimDesign, q: number, d: number, dt: number): AttentionConsts {
+  const c = pimConsts(design);
+  const o = design.hbm.org;
+  const P = o.numPseudoChannels;
+  const G = P * o.numRanks * design.numEnabledBankGroups;
+  const B = o.numBanksPerGroup;
+  const v = pimValuesPerColumn(design, dt);
+  const busColumnSec = design.hbm.timing.nBL * c.tCkSec;
+  const wrgbCols = Math.ceil((q * d * dt) / c.columnBytes); // query, broadcast to every group on both buses
+  const ctxOutCols = Math.ceil(((G / P) * q * d * dt) / c.columnBytes); // per bus: one partial per group
+  const k: AttentionConsts = {
+    G,
+    P,
+    commandsPerColumn: pimMacCommandsPerColumn(design, q),
+    intervalSec: pimMacCommandIntervalSec(design, q, dt),
+    colsPerKey: Math.ceil(d / (B * v)),
+    busColumnSec,
+    wrgbCols,
+    ctxOutCols,
+    sfmSecPerElement: c.tCkSec / design.softmaxElementsPerClock,
+    wrgbSec: wrgbCols * busColumnSec,
+    ctxOutSec: ctxOutCols * busColumnSec,
+  };
+  if (d < 4096 && dt < 16) {
+    let byKey = constsCache.get(design);
+    if (byKey === undefined) constsCache.set(design, (byKey = new Map()));
+    byKey.set((q * 4096 + d) * 16 + dt, k);
+  }
+  return k;
 }
 
 function checkInt(field: string, v: number): void {

@@ -5,7 +5,7 @@ import { z } from "zod";
  * simulator (scale-snu/attacc_simulator, src/config.py, "2017 MICRO FGDRAM" block), which takes them
  * from O'Connor et al., "Fine-Grained DRAM", MICRO 2017.
  */
-export const PimEnergy = z.object({
+export const PimEnergy = z.strictObject({
   /** cell array energy of ACT + PRE, per bit of the opened row */
   cellActPreJoulesPerBit: z.number().nonnegative(),
   /** cell array energy of a column read/write, per bit */
@@ -21,6 +21,8 @@ export const PimEnergy = z.object({
   macJoules: z.number().nonnegative(),
   /** one softmax element (exp, running max/sum, scale) in the buffer-die softmax unit */
   softmaxJoulesPerElement: z.number().nonnegative(),
+  /** one FP16 add of partial sums in the buffer-die adder (k-split FC mappings) */
+  reductionAddJoules: z.number().nonnegative(),
   /** background (static) power per stack; added as watts x kernel time */
   backgroundPowerWattsPerStack: z.number().nonnegative(),
 });
@@ -46,6 +48,9 @@ export const DEFAULT_PIM_ENERGY: PimEnergy = PimEnergy.parse({
   // ASSUMPTION: about 5 FP16 operations per softmax element (max, subtract, exp, add, scale) at the
   // AttAcc ALU energy of 0.32 pJ each; AttAcc itself leaves softmax energy out of PIM.
   softmaxJoulesPerElement: 5 * 0.32 * PJ,
+  // ASSUMPTION: one FP16 add at AttAcc's ALU energy of 0.32 pJ (its figure for a MAC, so an upper bound for an
+  // add); the partials' movement over TSV and GIO is charged separately as transfer energy.
+  reductionAddJoules: 0.32 * PJ,
   // ASSUMPTION: 0 W, as AttAcc ("AttAcc models no static power"); set it to study static power.
   backgroundPowerWattsPerStack: 0,
 });

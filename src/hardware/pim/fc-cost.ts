@@ -1,110 +1,108 @@
 import { UserError } from "../../core/errors.ts";
-import { pimFpusPerBank, pimStackCapacityBytes, pimValuesPerColumn, type PimDesign } from "./schema.ts";
-import { pimConsts, pimKernelCost, pimMacIntervalSec, pimStreamTimeSec, type PimKernelCost } from "./timing.ts";
+import { PIM_FC_MAPPINGS, type PimFcMappingName, type PimFcPlan, type PimFcResource, type PimFcShape } from "./fc-mapping/index.ts";
+import { pimStackCapacityBytes, type PimDesign } from "./schema.ts";
+import { pimConsts, pimKernelCost, type PimKernelCost } from "./timing.ts";
 
-export interface PimFcShape {
-  /** tokens multiplied by the weights in this call (RLP x TLP): the reuse of every weight read */
-  m: number;
-  /** input features (reduction dimension) */
-  k: number;
-  /** output features */
-  n: number;
-  numStacks: number;
-  dtypeBytes?: number;
+export type { PimFcShape } from "./fc-mapping/index.ts";
+
+/** An FC kernel's cost plus the plan that produced it. */
+export interface PimFcCost extends PimKernelCost {
+  /** the concrete mapping used ("n-split" or "k-split"; "auto" resolves to one of them) */
+  mapping: PimFcPlan["mapping"];
+  /** k slices per stack whose partial sums are added on the buffer die (1 = none) */
+  kSplit: number;
+  /** the resource that sets the time */
+  bindingResource: PimFcResource;
 }
 
+/** Results per design (designs are immutable after parsing) and call; a pure function's cache. */
+const memo = new WeakMap<PimDesign, Map<string, PimFcCost>>();
+/** Entries kept per design before the cache starts over (bounds memory for callers with many distinct shapes). */
+const MEMO_LIMIT = 20_000;
+
 /**
- * FC kernel (y[m x n] = x[m x k] W[k x n]) on PIM stacks, from DRAM commands (docs/pim-model.md).
- *
- * Layout. W is cut into numStacks blocks along n (one 2D block per stack, k kept whole so no cross-stack
- * reduction is needed). Inside a stack the n outputs go over channels x (pseudo-channels x ranks x
- * enabled bank groups) = C x G groups, and k over the B banks of a bank group (AttAcc's layout: "split
- * by columns over pseudo-channels/bank groups and by rows over banks"). A bank tile is kb = ceil(k/B)
- * by nb = ceil(n_stack / (C G)); each 32-B column holds 16 consecutive k-values of one output.
- *
- * Schedule per channel (all channels in parallel, so the time of one channel is the critical path):
- * - inputs x stream into every bank's buffer (WRGB, broadcast over both pseudo-channel buses) k-chunk
- *   by k-chunk, overlapped with MACs; outputs stay in the FPU accumulators (nb m values per bank; when
- *   they do not fit in accumulatorBytesPerFpu x FPUs, the outputs are done in passes and the inputs are
- *   re-sent every pass);
- * - MACAB streams all nb ceil(kb/16) columns of each bank, one row (32 columns) per ACTAB/PREA, the
- *   MAC interval being max(nCCDAB, FPU time for m tokens) (see pimMacIntervalSec);
- * - the B bank partials of a group are summed on the way out and read (RDOUT) over the buses.
- * time = fill + max(array time x refresh stretch, input time + output time of earlier passes) + last
- * pass's output time.
+ * FC kernel (y[m x n] = x[m x k] W[k x n]) on PIM stacks, from DRAM commands (docs/pim-model.md). The layout
+ * is the design's `fcMapping` (or `mapping` when given): a strategy from fc-mapping/ ("auto" takes the fastest
+ * legal one). The shape is validated here, once, for every mapping. Memoized per (design, call): `auto`
+ * evaluates several plans, and every serving run (each with its own system context) asks for the same calls.
+ * The returned record is shared: read it, do not modify it.
  */
-export function pimFcCost(design: PimDesign, fc: PimFcShape): PimKernelCost {
+export function pimFcCost(design: PimDesign, fc: PimFcShape, mapping: PimFcMappingName = design.fcMapping): PimFcCost {
   const { m, k, n, numStacks } = fc;
-  const dt = fc.dtypeBytes ?? 2;
+  const dtypeBytes = fc.dtypeBytes ?? 2;
+  let byCall = memo.get(design);
+  if (byCall === undefined) memo.set(design, (byCall = new Map()));
+  const key = `${m}|${k}|${n}|${numStacks}|${dtypeBytes}|${mapping}`;
+  const hit = byCall.get(key);
+  if (hit !== undefined) return hit;
+  const cost = computeFcCost(design, m, k, n, numStacks, dtypeBytes, mapping);
+  if (byCall.size >= MEMO_LIMIT) byCall.clear();
+  byCall.set(key, cost);
+  return cost;
+}
+
+function computeFcCost(design: PimDesign, m: number, k: number, n: number, numStacks: number, dtypeBytes: number, mapping: PimFcMappingName): PimFcCost {
   checkInt("m", m);
   checkInt("k", k);
   checkInt("n", n);
   checkInt("numStacks", numStacks);
-  checkInt("dtypeBytes", dt);
+  checkInt("dtypeBytes", dtypeBytes);
   const capacity = pimStackCapacityBytes(design) * numStacks;
-  const weightBytes = k * n * dt;
+  const weightBytes = k * n * dtypeBytes;
   if (weightBytes > capacity) {
     throw new UserError(
       `fc: weights k x n x dtypeBytes = ${weightBytes} B exceed numStacks x capacity = ${capacity} B of design "${design.name}"`,
     );
   }
+  const strategy = Object.prototype.hasOwnProperty.call(PIM_FC_MAPPINGS, mapping) ? PIM_FC_MAPPINGS[mapping] : undefined;
+  if (strategy === undefined) {
+    throw new UserError(`fc: unknown mapping "${mapping}"; known: ${Object.keys(PIM_FC_MAPPINGS).join(", ")}`);
+  }
+  const plan = strategy.plan(design, { m, k, n, numStacks, dtypeBytes });
+  if (plan === null) {
+    throw new UserError(`fc: mapping "${mapping}" cannot lay out k = ${k}, n = ${n} on design "${design.name}"; use "auto" or "n-split"`);
+  }
+  return costOfPlan(design, plan, m * k * n, numStacks);
+}
+
+function costOfPlan(design: PimDesign, p: PimFcPlan, macs: number, numStacks: number): PimFcCost {
   const c = pimConsts(design);
-  const o = design.hbm.org;
-  const C = o.numChannels;
-  const P = o.numPseudoChannels;
-  const G = P * o.numRanks * design.numEnabledBankGroups;
-  const B = o.numBanksPerGroup;
-  const v = pimValuesPerColumn(design, dt);
-
-  const nPerStack = Math.ceil(n / numStacks);
-  const usedStacks = Math.ceil(n / nPerStack);
-  const nb = Math.ceil(nPerStack / (C * G));
-  const kb = Math.ceil(k / B);
-  const colsPerOutput = Math.ceil(kb / v);
-  const colsPerBank = nb * colsPerOutput;
-  const rowsPerBank = Math.ceil(colsPerBank / c.columnsPerRow);
-
-  const intervalSec = pimMacIntervalSec(design, m, dt);
-  const arraySec = pimStreamTimeSec(c, colsPerBank, intervalSec) * c.refreshStretch;
-
-  const accumulatorBytesPerBank = design.accumulatorBytesPerFpu * pimFpusPerBank(design);
-  const passes = Math.ceil((nb * m * dt) / accumulatorBytesPerBank);
-  const inBytesPerChannel = passes * m * k * dt;
-  const outBytesPerChannel = G * nb * m * dt;
-  const bw = c.pseudoChannelBandwidthBytesPerSec;
-  const inSec = inBytesPerChannel / bw; // broadcast: both pseudo-channel buses carry every byte
-  const outSec = outBytesPerChannel / (P * bw); // each pseudo-channel reads its own groups
-  const fillSec = Math.min(inSec, (B * v * m * dt) / bw); // first k-chunk before the first MACAB
-  const lastOutSec = outSec / passes;
-  const timeSec = fillSec + Math.max(arraySec, inSec - fillSec + outSec - lastOutSec) + lastOutSec;
-
-  // counts and energy (over all used stacks)
-  const channels = usedStacks * C;
-  const activeBanks = Math.ceil(n / nb) * B; // bank tiles that hold weights
-  const columnReads = activeBanks * colsPerBank;
-  const bankRowActivations = activeBanks * rowsPerBank;
-  const numRefresh = Math.round((timeSec / c.refreshIntervalSec) * numStacks * C); // every channel keeps refreshing
-  const macs = m * k * n;
-  const transferBytesIn = channels * P * inBytesPerChannel;
-  const transferBytesOut = channels * outBytesPerChannel;
-  return pimKernelCost(design, {
-    timeSec,
+  const channels = p.numChannels;
+  const k = pimKernelCost(design, {
+    timeSec: p.timeSec,
     numStacks,
-    bankRowActivations,
-    columnReads,
-    transferBytesIn,
-    transferBytesOut,
+    bankRowActivations: p.bankRowActivations,
+    columnReads: p.columnReads,
+    transferBytesIn: p.transferBytesIn,
+    transferBytesOut: p.transferBytesOut,
     macs,
-    extraComputeJoules: 0,
+    extraComputeJoules: p.reductionAdds * design.energy.reductionAddJoules,
     commands: {
-      ACTAB: channels * rowsPerBank,
-      PREA: channels * rowsPerBank,
-      MACAB: channels * colsPerBank,
-      WRGB: channels * Math.ceil(inBytesPerChannel / c.columnBytes),
-      RDOUT: channels * Math.ceil(outBytesPerChannel / c.columnBytes),
-      REF: numRefresh,
+      ACTAB: channels * p.rowsPerChannel,
+      PREA: channels * p.rowsPerChannel,
+      MACAB: channels * p.macCommandsPerChannel,
+      WRGB: p.wrgbCommands,
+      RDOUT: p.rdoutCommands,
+      // every channel of every stack keeps refreshing
+      REF: Math.round((p.timeSec / c.refreshIntervalSec) * numStacks * design.hbm.org.numChannels),
     },
   });
+  // a record of its own (not the attention record plus fields), so pimKernelCost's callers stay monomorphic
+  return {
+    timeSec: k.timeSec,
+    energyJoules: k.energyJoules,
+    flops: k.flops,
+    internalBytes: k.internalBytes,
+    transferBytesIn: k.transferBytesIn,
+    transferBytesOut: k.transferBytesOut,
+    flopsPerSec: k.flopsPerSec,
+    internalBandwidthBytesPerSec: k.internalBandwidthBytesPerSec,
+    energyBreakdownJoules: k.energyBreakdownJoules,
+    commands: k.commands,
+    mapping: p.mapping,
+    kSplit: p.kSplit,
+    bindingResource: p.bindingResource,
+  };
 }
 
 function checkInt(field: string, v: number): void {

@@ -5,7 +5,10 @@ import { pimConsts } from "./timing.ts";
 
 /**
  * Power of one stack running FC with a given weight reuse (tokens per weight read), and the energy
- * split of the paper's figure 7. Both come from the same command-level FC model on a reference shape.
+ * split of the paper's figure 7. Both come from the same command-level FC model on a reference shape, so they
+ * follow the design's compute semantics (column-matched by default: ceil(y reuse / x) MAC commands per column)
+ * and its FC mapping (auto: the fastest layout per reuse). A column is read once and held while its tokens
+ * cycle, so the DRAM-access energy per weight does not grow with reuse (docs/pim-model.md, "Energy").
  */
 
 /** ASSUMPTION: reference FC shape for the power study, an 8192 x 8192 FP16 layer on one stack. */
@@ -21,13 +24,16 @@ export interface PimEnergyBreakdown {
 export interface PimPowerReport {
   design: string;
   reuse: number;
-  /** power the model gives: FC energy / FC time, FPUs fed at the DRAM column rate */
+  /** power the model gives: FC energy / FC time under the design's semantics and MAC spacing */
   watts: number;
   budgetWatts: number;
   withinBudget: boolean;
   /** MACs per second achieved by the model */
   macsPerSec: number;
-  /** power if every FPU ran every clock at this reuse (the paper's framing): peak MAC/s x J/MAC + background */
+  /**
+   * power if every FPU ran every clock at this reuse (the paper's framing: MAC steps at the FPU clock, no
+   * nCCDAB limit, which is what the power limit forbids): peak MAC/s x dynamic J/MAC at this reuse + background
+   */
   fpuPeakWatts: number;
   fpuPeakWithinBudget: boolean;
   peakMacsPerSec: number;

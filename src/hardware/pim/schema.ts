@@ -5,13 +5,14 @@ import {
   HbmSpec, hbmBanksPerChannel, hbmBanksPerStack, hbmColumnBytes, hbmRowBytes,
 } from "./hbm.ts";
 import { HbmBlock, resolveHbm } from "./hbm-presets.ts";
+import { PIM_FC_MAPPING_NAMES } from "./fc-mapping/names.ts";
 
 /**
  * A PIM design: an HBM stack plus FPUs next to its banks, written xPyB (x FPUs per y banks).
  * Validated once; the cost functions take the parsed (output) type.
  */
 
-export const PimArea = z.object({
+export const PimArea = z.strictObject({
   /** area of one FPU (16 FP16 MAC lanes) — PAPI paper, area rule, CACTI-3DD at 22 nm */
   fpuAreaMm2: z.number().nonnegative(),
   /** area of one DRAM bank with its periphery — same source */
@@ -24,7 +25,29 @@ export type PimArea = z.infer<typeof PimArea>;
 /** PAPI paper, area rule `m (n A_FPU + A_bank) <= A_max`, CACTI-3DD 22 nm. */
 export const PAPER_PIM_AREA: PimArea = { fpuAreaMm2: 0.1025, bankAreaMm2: 0.83, maxDieAreaMm2: 121 };
 
-const PimDesignInput = z.object({
+/**
+ * How an FPU's MAC steps relate to the DRAM column rate (docs/pim-model.md, "Compute semantics").
+ * - column-matched: each MAC command gives each of a bank's x FPUs one (column, token) pair, so r tokens on
+ *   a column of an xPyB unit take ceil(y r / x) MAC commands; an FPU is never faster than its column.
+ *   Sources: PAPI Sec. 4 ("a 666 MHz FPU with 20.8 GB/s per-bank bandwidth (1P1B) can satisfy the kernel's
+ *   arithmetic intensity"); AttAcc's simulator issues one MAC command per (column, query vector).
+ * - decoupled-clock: one MAC command per column; the FPUs then cycle through the tokens at fpuClockHz while
+ *   the column is held, so the interval is max(MAC spacing, ceil(y r / x) steps / f).
+ */
+export const PIM_COMPUTE_SEMANTICS = ["column-matched", "decoupled-clock"] as const;
+export type PimComputeSemantics = (typeof PIM_COMPUTE_SEMANTICS)[number];
+
+/**
+ * What the power-constrained MAC spacing (nCCDABPowerConstrained) limits (docs/pim-model.md, "Power limit").
+ * - command: every MAC command is spaced by it, however many banks it reads. AttAcc's HBM3-PIM timing gives
+ *   the same power-constrained spacing (6 tCK) to MACAB (every bank) and MACSB (one bank per bank group).
+ * - column-reads: it limits column reads per tCK per channel; a command that reads a fraction min(1, x/y) of
+ *   the banks may issue that much sooner, never sooner than nCCDAB (1P2B: max(4, 6/2) = 4 tCK).
+ */
+export const PIM_MAC_POWER_LIMIT_SCOPES = ["command", "column-reads"] as const;
+export type PimMacPowerLimitScope = (typeof PIM_MAC_POWER_LIMIT_SCOPES)[number];
+
+const PimDesignInput = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(""),
   /** HBM preset name, full spec, or { preset, org?, timing?, ... } overrides */
@@ -40,6 +63,12 @@ const PimDesignInput = z.object({
   numEnabledBankGroups: z.number().int().positive(),
   /** use nCCDABPowerConstrained (true) or nCCDAB (false) between all-bank MACs */
   powerConstrainedMacSpacing: z.boolean().default(true),
+  /** see PIM_MAC_POWER_LIMIT_SCOPES; default "command" (AttAcc's timing tables) */
+  macPowerLimitScope: z.enum(PIM_MAC_POWER_LIMIT_SCOPES).default("command"),
+  /** see PIM_COMPUTE_SEMANTICS; default "column-matched" */
+  computeSemantics: z.enum(PIM_COMPUTE_SEMANTICS).default("column-matched"),
+  /** how FC weights are laid out over channels and banks (fc-mapping/); "auto" picks the fastest per call */
+  fcMapping: z.enum(PIM_FC_MAPPING_NAMES).default("auto"),
   powerBudgetWattsPerStack: z.number().positive(),
   area: PimArea.default(PAPER_PIM_AREA),
   energy: PimEnergy.partial().default({}),
@@ -47,6 +76,12 @@ const PimDesignInput = z.object({
   accumulatorBytesPerFpu: z.number().int().positive(),
   /** buffer-die softmax unit throughput per channel, elements per tCK */
   softmaxElementsPerClock: z.number().positive(),
+  /**
+   * buffer-die adder throughput per channel, FP16 partial sums per tCK (k-split FC mappings reduce their
+   * partials there). ASSUMPTION: 16, the rate at which a channel's two pseudo-channel buses deliver partials
+   * (2 x 32 B per nBL = 2 tCK = 16 FP16 per tCK), so the adder keeps up with the buses; not given by PAPI or AttAcc.
+   */
+  reductionElementsPerClock: z.number().positive().default(16),
   /** optional declared capacity per stack; must equal the derived one */
   capacityBytes: z.number().positive().optional(),
 });

@@ -53,8 +53,11 @@ export interface PimConsts {
 const cache = new WeakMap<PimDesign, PimConsts>();
 
 export function pimConsts(d: PimDesign): PimConsts {
-  const hit = cache.get(d);
-  if (hit) return hit;
+  // kept tiny (the derivation is out of line) so the JIT inlines it into every hot cost function
+  return cache.get(d) ?? derivePimConsts(d);
+}
+
+function derivePimConsts(d: PimDesign): PimConsts {
   const t = d.hbm.timing;
   const o = d.hbm.org;
   const tCkSec = hbmClockPeriodSec(t);
@@ -65,7 +68,7 @@ export function pimConsts(d: PimDesign): PimConsts {
   const refreshJoulesPerChannel = rowsPerRefreshPerBank * banksPerChannel * rowBits * d.energy.cellActPreJoulesPerBit;
   const c: PimConsts = {
     tCkSec,
-    macSpacingSec: (d.powerConstrainedMacSpacing ? t.nCCDABPowerConstrained : t.nCCDAB) * tCkSec,
+    macSpacingSec: pimMacSpacingClocks(d) * tCkSec,
     rowOverheadSec: (t.nRCD + t.nRTPL + t.nRP) * tCkSec,
     minRowPeriodSec: Math.max(t.nRC, t.nRAS + t.nRP) * tCkSec,
     columnsPerRow: o.numColumns,
@@ -85,36 +88,70 @@ export function pimConsts(d: PimDesign): PimConsts {
 }
 
 /**
- * Time between consecutive all-bank MACs when every column is reused `reuse` times: the larger of the
- * DRAM column spacing (nCCDAB) and the FPU time. x FPUs share the 32-B column latched from the row
- * buffer of each of their y banks; each FPU step multiplies one column (16 values, `lanes` at a time)
- * with one token's inputs, so a step group takes ceil(y * reuse / x) * ceil(16 / lanes) FPU cycles.
+ * Spacing between consecutive MAC commands on a channel, in tCK. Without the power constraint: nCCDAB. With
+ * it, macPowerLimitScope "command" gives nCCDABPowerConstrained to every command (AttAcc's MACAB and MACSB);
+ * "column-reads" scales it by the share of banks that read a column per command, min(1, x / y), never below
+ * nCCDAB (docs/pim-model.md, "Power limit").
  */
-export function pimMacIntervalSec(d: PimDesign, reuse: number, dtypeBytes = 2): number {
-  const c = pimConsts(d);
-  const stepsPerPair = Math.ceil(pimValuesPerColumn(d, dtypeBytes) / d.macLanesPerFpu);
-  const fpuCycles = Math.ceil((reuse * d.numBanksPerFpuGroup) / d.numFpus) * stepsPerPair;
-  return Math.max(c.macSpacingSec, fpuCycles / d.fpuClockHz);
+export function pimMacSpacingClocks(d: PimDesign): number {
+  const t = d.hbm.timing;
+  if (!d.powerConstrainedMacSpacing) return t.nCCDAB;
+  if (d.macPowerLimitScope === "command") return t.nCCDABPowerConstrained;
+  const bankShare = Math.min(1, d.numFpus / d.numBanksPerFpuGroup);
+  return Math.max(t.nCCDAB, Math.ceil(t.nCCDABPowerConstrained * bankShare - 1e-9));
 }
 
 /**
- * Array time for streaming `columns` columns per bank in every bank of a channel (all-bank mode), rows
- * opened one after another: a row with c MACABs takes
- *   max(nRC, nRAS + nRP, nRCD + (c - 1) I + nRTPL + nRP, c I)  (I = MAC interval),
+ * MAC commands each column position of a bank needs when it is reused by `reuse` tokens.
+ * column-matched: each command gives each of the x FPUs of a y-bank group one (column, token) pair, and the
+ * group has y x reuse pairs per column position: ceil(y reuse / x). decoupled-clock: one command per column
+ * (the FPUs cycle through the tokens while it is held).
+ */
+export function pimMacCommandsPerColumn(d: PimDesign, reuse: number): number {
+  return d.computeSemantics === "column-matched" ? Math.ceil((d.numBanksPerFpuGroup * reuse) / d.numFpus) : 1;
+}
+
+/**
+ * Time between consecutive MAC commands. An FPU step multiplies one column (16 FP16 values, `lanes` at a time)
+ * with one token: ceil(16 / lanes) FPU cycles per (column, token) pair.
+ * column-matched: max(MAC spacing, one pair's FPU time). decoupled-clock: max(MAC spacing, the FPU time of all
+ * ceil(y reuse / x) pairs of the column).
+ */
+export function pimMacCommandIntervalSec(d: PimDesign, reuse: number, dtypeBytes = 2): number {
+  const c = pimConsts(d);
+  const stepsPerPair = Math.ceil(pimValuesPerColumn(d, dtypeBytes) / d.macLanesPerFpu);
+  const pairsPerCommand = d.computeSemantics === "column-matched" ? 1 : Math.ceil((reuse * d.numBanksPerFpuGroup) / d.numFpus);
+  return Math.max(c.macSpacingSec, (pairsPerCommand * stepsPerPair) / d.fpuClockHz);
+}
+
+/**
+ * Array time per column position at a reuse level, row overheads aside: MAC commands per column x their
+ * interval. Under decoupled-clock this is the earlier model's max(nCCDAB_eff tCK, ceil(y reuse / x) steps / f); under
+ * column-matched ceil(y reuse / x) x max(nCCDAB_eff tCK, steps / f).
+ */
+export function pimMacIntervalSec(d: PimDesign, reuse: number, dtypeBytes = 2): number {
+  return pimMacCommandsPerColumn(d, reuse) * pimMacCommandIntervalSec(d, reuse, dtypeBytes);
+}
+
+/**
+ * Array time for streaming `columns` column positions per bank in every bank of a channel (all-bank mode), each
+ * position taking `commandsPerColumn` MAC commands `intervalSec` apart, rows opened one after another: a row
+ * with c positions (n = c q commands) takes
+ *   max(nRC, nRAS + nRP, nRCD + (n - 1) I + nRTPL + nRP, n I),
  * since ACTAB, MACAB and PREA all address every bank and cannot overlap with another row.
  * Refresh is not included (see pimConsts.refreshStretch).
  */
-export function pimStreamTimeSec(c: PimConsts, columns: number, intervalSec: number): number {
+export function pimStreamTimeSec(c: PimConsts, columns: number, commandsPerColumn: number, intervalSec: number): number {
   if (columns <= 0) return 0;
   const full = Math.floor(columns / c.columnsPerRow);
   const rest = columns - full * c.columnsPerRow;
-  let t = full * rowPeriodSec(c, c.columnsPerRow, intervalSec);
-  if (rest > 0) t += rowPeriodSec(c, rest, intervalSec);
+  let t = full * rowPeriodSec(c, c.columnsPerRow * commandsPerColumn, intervalSec);
+  if (rest > 0) t += rowPeriodSec(c, rest * commandsPerColumn, intervalSec);
   return t;
 }
 
-function rowPeriodSec(c: PimConsts, cols: number, intervalSec: number): number {
-  return Math.max(c.minRowPeriodSec, c.rowOverheadSec + (cols - 1) * intervalSec, cols * intervalSec);
+function rowPeriodSec(c: PimConsts, commands: number, intervalSec: number): number {
+  return Math.max(c.minRowPeriodSec, c.rowOverheadSec + (commands - 1) * intervalSec, commands * intervalSec);
 }
 
 /** Counts behind one PIM kernel, from which pimKernelCost derives its energy split and rates. */

@@ -2,6 +2,7 @@ import type { Row } from "../charts.ts";
 import { lineChart, stackedBarChart } from "../charts.ts";
 import { pimEnergyBreakdownAtReuse, pimStackPowerWatts } from "../../hardware/pim/power.ts";
 import { POWER_STUDY_DESIGNS, resolvePimDesign } from "../../hardware/pim/presets.ts";
+import { pimMacSpacingClocks } from "../../hardware/pim/timing.ts";
 import { fmt, mdTable, type FigureContext, type FigureOutput } from "./types.ts";
 
 const REUSE = [1, 2, 4, 8, 16, 32, 64];
@@ -37,6 +38,7 @@ export function fig7(_ctx: FigureContext): FigureOutput {
     table.push([DESIGN_LABEL[d.name] ?? d.name, ...cells]);
   }
   for (const reuse of REUSE) power.push({ reuse, design: "power budget", watts: budget });
+  const spacing = pimMacSpacingClocks(fcPim);
   const dram1 = breakdown.find((r) => r.reuse === "reuse 1" && r.part === "DRAM access")!.share as number;
   const dram64 = breakdown.find((r) => r.reuse === "reuse 64" && r.part === "DRAM access")!.share as number;
   return {
@@ -64,6 +66,11 @@ export function fig7(_ctx: FigureContext): FigureOutput {
     tables: [{ name: "fig7-energy", rows: breakdown }, { name: "fig7-power", rows: power }],
     markdown: [
       `DRAM access is ${fmt(dram1 * 100, 1)} % of FC-PIM energy at reuse 1 and ${fmt(dram64 * 100, 1)} % at reuse 64 (paper: 96.7 % and 33.1 %).`,
+      "",
+      `As simulated: ${fcPim.computeSemantics} MAC semantics (ceil(y·reuse/x) MAC commands per column for x FPUs per y banks, ` +
+        `${spacing} tCK apart), FC layout "${fcPim.fcMapping}". A column is read once and held while its tokens cycle, so reuse ` +
+        "cuts the DRAM energy per MAC, but every extra token costs a MAC command at the same spacing: the simulated power stays " +
+        "far below the budget, and only the every-FPU-busy framing below (MAC steps at the FPU clock) reaches it.",
       "",
       `Power per stack with every FPU busy (W; ✗ = over the ${fmt(budget, 0)} W budget):`,
       "",

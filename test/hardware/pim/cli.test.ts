@@ -11,12 +11,20 @@ test("papi pim fc --json prints time, energy, FLOP/s, internal bandwidth and com
   for (const key of ["timeSec", "energyJoules", "flopsPerSec", "internalBandwidthBytesPerSec", "commands"]) assert.ok(key in o, key);
   assert.equal(o.flops, 2 * 16 * 8192 * 8192);
   assert.ok(o.commands.MACAB > 0);
+  for (const key of ["mapping", "kSplit", "bindingResource"]) assert.ok(key in o, key);
+});
+
+test("papi pim --fc-mapping forces a layout and names the binding resource", async () => {
+  const r = await papi("--m", "64", "--k", "8192", "--n", "8192", "--stacks", "30", "--fc-mapping", "n-split");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /mapping +n-split; binding resource: input-bus/);
 });
 
 test("papi pim attention, power and area run", async () => {
   const a = await papi("--design", "attn-pim", "--kernel", "attention", "--heads", "64", "--head-dim", "128", "--context", "2048", "--tlp", "4", "--requests", "2");
   assert.equal(a.status, 0, a.stderr);
-  assert.match(a.stdout, /MACAB 65536/); // 2 requests x 64 heads x 4 ceil(2048 / 16)
+  // 2 requests x 64 heads x 4 ceil(2048 / 16) columns x ceil(2 banks x 4 queries / 1 FPU) = 8 commands each
+  assert.match(a.stdout, /MACAB 524288/);
   const p = await papi("power", "--design", "fc-pim", "--reuse", "1,4", "--json");
   assert.equal(p.status, 0, p.stderr);
   assert.equal(JSON.parse(p.stdout).length, 2);
@@ -26,7 +34,7 @@ test("papi pim attention, power and area run", async () => {
 });
 
 test("bad flags exit 2 with one line and no stack trace", async () => {
-  for (const args of [["--m", "x", "--k", "1", "--n", "1"], ["--design", "nope"], ["--kernel", "conv"], ["power", "--reuse", "0"]]) {
+  for (const args of [["--m", "x", "--k", "1", "--n", "1"], ["--design", "nope"], ["--kernel", "conv"], ["power", "--reuse", "0"], ["--m", "1", "--k", "1", "--n", "1", "--fc-mapping", "diagonal"]]) {
     const r = await papi(...args);
     assert.equal(r.status, 2, args.join(" "));
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);

@@ -121,3 +121,86 @@ test("accumulator spill: past the accumulator size the inputs are re-sent and en
   assert.ok(perMac(32) < perMac(16));
   assert.ok(perMac(64) > perMac(32));
 });
+
+describe("system scale: 30 FC stacks, LLaMA-65B and GPT-3 175B shapes", () => {
+  // FC kernels per layer: LLaMA-65B (h 8192, gated FFN 22016) and GPT-3 175B (h 12288, FFN 49152)
+  const shapes = {
+    "llama-65b qkv": { k: 8192, n: 3 * 8192 },
+    "llama-65b ffn_up": { k: 8192, n: 2 * 22016 },
+    "llama-65b ffn_down": { k: 22016, n: 8192 },
+    "gpt3-175b qkv": { k: 12288, n: 3 * 12288 },
+    "gpt3-175b ffn_up": { k: 12288, n: 49152 },
+  };
+  const time = (d: string, m: number, s: { k: number; n: number }) => pimFcCost(PIM_DESIGNS[d], { m, ...s, numStacks: 30 }).timeSec;
+
+  // Where the FPUs bind (m >= 16), column-matched semantics gives 4P1B ceil(m/4) MAC commands per column and
+  // 1P1B m: 4x the MAC rate per bank on 3/4 of the banks (768 vs 1,024), a per-stack FPU ratio of 3. The fixed
+  // row overhead (nRCD + nRTPL + nRP = 46 tCK per 32 columns) weighs more on 4P1B's shorter rows (e.g. m 16:
+  // 32 x 4 x 6 = 768 tCK + 46 vs 32 x 16 x 6 = 3,072 + 46), so the ratio is 3 x (3118/3072) / (814/768) = 2.87
+  // at m 16, rising toward 3.
+  test("4P1B beats 1P1B by close to the per-stack FPU ratio of 3 at m = 16..64", () => {
+    for (const [name, s] of Object.entries(shapes)) {
+      for (const m of [16, 32, 64]) {
+        const r = time("attacc", m, s) / time("fc-pim", m, s);
+        assert.ok(r >= 2.7 && r <= 3.1, `${name} m ${m}: ${r}`);
+      }
+    }
+  });
+
+  test("the FPU count changes FC time: 2P1B lies strictly between 1P1B and 4P1B, about 2x from each", () => {
+    for (const [name, s] of Object.entries(shapes)) {
+      for (const m of [16, 64]) {
+        const [t1, t2, t4] = [time("attacc", m, s), time("2p1b", m, s), time("fc-pim", m, s)];
+        assert.ok(t1 > t2 && t2 > t4, `${name} m ${m}`);
+        assert.ok(t2 / t4 >= 1.8 && t2 / t4 <= 2.05, `${name} m ${m}: 2P1B/4P1B ${t2 / t4}`);
+      }
+    }
+  });
+
+  test("at reuse 1 the extra FPUs idle: 2P1B = 4P1B, and 1P1B's 1,024 banks beat their 768", () => {
+    for (const s of Object.values(shapes)) {
+      assert.equal(time("2p1b", 1, s), time("fc-pim", 1, s));
+      const r = time("fc-pim", 1, s) / time("attacc", 1, s);
+      assert.ok(r > 1.2 && r < 1.45, String(r)); // 1024 / 768 = 1.33, give or take the tile rounding
+    }
+  });
+
+  test("the cost names its mapping and binding resource; a mapping can be forced per call or per design", () => {
+    const s = { m: 64, k: 8192, n: 8192, numStacks: 30 };
+    const auto = pimFcCost(PIM_DESIGNS["fc-pim"], s);
+    assert.equal(auto.mapping, "k-split");
+    assert.equal(auto.bindingResource, "bank-array");
+    const forced = pimFcCost(PIM_DESIGNS["fc-pim"], s, "n-split");
+    assert.equal(forced.mapping, "n-split");
+    assert.equal(forced.kSplit, 1);
+    assert.equal(forced.bindingResource, "input-bus");
+    const nSplitDesign = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], fcMapping: "n-split" });
+    assert.equal(pimFcCost(nSplitDesign, s).timeSec, forced.timeSec);
+    // k-split needs a full column of k per bank: k 64 cannot be split
+    assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, k: 64 }, "k-split"), /mapping "k-split" cannot lay out k = 64/);
+  });
+
+  test("energy: the weights are read once per call whatever the semantics; k-split pays for its partial sums", () => {
+    const s = { m: 16, k: 8192, n: 8192, numStacks: 30 };
+    const cm = pimFcCost(PIM_DESIGNS["fc-pim"], s, "n-split");
+    const dc = pimFcCost(resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], computeSemantics: "decoupled-clock" }), s, "n-split");
+    assert.equal(cm.internalBytes, dc.internalBytes);
+    assert.equal(cm.energyBreakdownJoules.dramAccess, dc.energyBreakdownJoules.dramAccess);
+    assert.equal(cm.commands.MACAB, 4 * dc.commands.MACAB); // ceil(16 / 4) commands per column
+    const k = pimFcCost(PIM_DESIGNS["fc-pim"], s, "k-split");
+    const adds = (k.kSplit - 1) * 16 * 8192;
+    assert.ok(Math.abs(k.energyBreakdownJoules.compute - (16 * 8192 * 8192 + adds) * 0.32e-12) < 1e-15);
+  });
+});
+
+test("memoized per (design, call): the same call returns the same record, another mapping or design its own", () => {
+  const s = { m: 16, k: 8192, n: 8192, numStacks: 30 };
+  const a = pimFcCost(PIM_DESIGNS["fc-pim"], s);
+  assert.equal(pimFcCost(PIM_DESIGNS["fc-pim"], { ...s }), a);
+  assert.notEqual(pimFcCost(PIM_DESIGNS["fc-pim"], s, "n-split"), a);
+  const slower = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], hbm: { preset: "hbm3-5.2", timing: { nCCDABPowerConstrained: 12 } } });
+  assert.ok(pimFcCost(slower, s).timeSec > a.timeSec);
+  // bad input is still rejected on every call (never cached)
+  assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, m: 0 }), /fc\.m/);
+  assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, m: 0 }), /fc\.m/);
+});

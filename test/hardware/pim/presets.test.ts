@@ -72,3 +72,23 @@ test("a user design with HBM overrides and partial energy is accepted and keeps 
   assert.equal(pimStackCapacityBytes(d), 18 * GiB);
   assert.ok(PimDesign.safeParse(d).success);
 });
+
+test("every preset is column-matched, power-limited per command and maps FC automatically; each is a field a user can set", () => {
+  for (const d of Object.values(PIM_DESIGNS)) {
+    assert.equal(d.computeSemantics, "column-matched", d.name);
+    assert.equal(d.macPowerLimitScope, "command", d.name);
+    assert.equal(d.fcMapping, "auto", d.name);
+    assert.equal(d.reductionElementsPerClock, 16, d.name);
+  }
+  const d = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], computeSemantics: "decoupled-clock", fcMapping: "k-split", macPowerLimitScope: "column-reads" });
+  assert.deepEqual([d.computeSemantics, d.fcMapping, d.macPowerLimitScope], ["decoupled-clock", "k-split", "column-reads"]);
+});
+
+test("unknown keys and bad choices are one-line errors naming the field", () => {
+  const oneLine = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n");
+  assert.throws(() => resolvePimDesign({ ...PIM_DESIGNS.attacc, numFpu: 2 }), oneLine(/numFpu/));
+  assert.throws(() => resolvePimDesign({ ...PIM_DESIGNS.attacc, energy: { macJoule: 1e-12 } }), oneLine(/energy.*macJoule/));
+  assert.throws(() => resolvePimDesign({ ...PIM_DESIGNS.attacc, computeSemantics: "fast" }), oneLine(/computeSemantics: .*column-matched.*decoupled-clock/));
+  assert.throws(() => resolvePimDesign({ ...PIM_DESIGNS.attacc, fcMapping: "m-split" }), oneLine(/fcMapping: .*auto.*n-split.*k-split/));
+  assert.throws(() => resolvePimDesign({ ...PIM_DESIGNS.attacc, reductionElementsPerClock: 0 }), oneLine(/reductionElementsPerClock/));
+});
