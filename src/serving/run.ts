@@ -10,7 +10,7 @@ import { Timeline } from "./timeline.ts";
 import { loadTrace, type RequestSpec } from "./trace.ts";
 
 export interface Breakdown { fc: number; attention: number; communication: number; other: number }
-/** Energy split: dynamic energy of decoding by kernel class, prefill, and the GPUs' static energy over the run. */
+/** Energy split: dynamic energy of decoding by kernel class, prefill, and static energy (GPUs + PIM stacks) over the run. */
 export interface EnergyBreakdown extends Breakdown { prefill: number; static: number }
 
 /** What one run reports (`papi run --json`). Times in seconds, energy in joules. */
@@ -31,6 +31,8 @@ export interface RunResult {
   tokensPerJoule: number;
   breakdownSec: Breakdown;
   breakdownJoules: EnergyBreakdown;
+  /** breakdownJoules.static by source: the GPUs' static power, the PIM stacks' background + refresh power. */
+  staticJoulesBySource: { gpu: number; pim: number };
   perTokenSec: Breakdown;
   prefillSec: number;
   prefillJoules: number;
@@ -119,6 +121,7 @@ export function runOnce(
     tokensPerJoule: m.energyJoules > 0 ? m.generatedTokens / m.energyJoules : 0,
     breakdownSec,
     breakdownJoules: { fc: m.fcJoules, attention: m.attentionJoules, communication: m.communicationJoules, other: m.otherJoules, prefill: m.prefillJoules, static: m.staticJoules },
+    staticJoulesBySource: m.staticJoulesBySource,
     perTokenSec: { fc: per(m.fcSec), attention: per(m.attentionSec), communication: per(m.communicationSec), other: per(m.otherSec) },
     prefillSec: m.prefillSec,
     prefillJoules: m.prefillJoules,

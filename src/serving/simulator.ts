@@ -29,7 +29,15 @@ export interface ServeConfig {
  * instead of keeping a heap. Every step's cost comes from the pure functions in systems/; the scheduler is asked
  * before every decode iteration. Each request produces its first token in prefill and the rest in decoding.
  */
-export type ServeResult = MetricsStore & { startSec: number; endSec: number; idleSec: number; staticJoules: number; energyJoules: number };
+export type ServeResult = MetricsStore & {
+  startSec: number;
+  endSec: number;
+  idleSec: number;
+  /** Static energy over the whole run (GPUs + PIM stacks), and its split by source. */
+  staticJoules: number;
+  staticJoulesBySource: { gpu: number; pim: number };
+  energyJoules: number;
+};
 
 export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline): ServeResult {
   const metrics = new MetricsStore();
@@ -184,6 +192,14 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     }
   }
   // Static power over the whole run (prefill, decoding, draft steps, idle gaps), charged once.
-  const staticJoules = staticEnergyJoules(ctx, timeSec - startSec);
-  return Object.assign(metrics, { endSec: timeSec, startSec, idleSec, staticJoules, energyJoules: energyJoules + staticJoules });
+  const st = staticEnergyJoules(ctx, timeSec - startSec);
+  const staticJoules = st.gpuJoules + st.pimJoules;
+  return Object.assign(metrics, {
+    endSec: timeSec,
+    startSec,
+    idleSec,
+    staticJoules,
+    staticJoulesBySource: { gpu: st.gpuJoules, pim: st.pimJoules },
+    energyJoules: energyJoules + staticJoules,
+  });
 }

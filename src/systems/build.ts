@@ -64,6 +64,19 @@ export function overrideSpec<S extends z.ZodType>(schema: S, base: z.infer<S>, p
   return r.data;
 }
 
+/**
+ * KV capacity where the KV cache shares GPU memory with the weights: the memory is the FC stacks, but no more
+ * than the GPUs can address (numGpus x gpu.memoryCapacityBytes; the presets agree: 5 x 16 GiB = 80 GiB per A100),
+ * minus the weights. Without GPUs (a PIM-only system whose KV cache lives on its FC stacks) only the stacks count.
+ */
+function gpuMemoryKvBytes(spec: SystemSpec, gpu: GpuSpec | null, fcCapacityBytes: number, weightBytes: number): number {
+  const memoryBytes = gpu ? Math.min(fcCapacityBytes, spec.gpu.numGpus * gpu.memoryCapacityBytes) : fcCapacityBytes;
+  if (weightBytes > memoryBytes) {
+    throw new UserError(`the weights (${(weightBytes / GB).toFixed(1)} GB) do not fit system ${spec.name}'s GPU memory (${(memoryBytes / GB).toFixed(1)} GB = min(FC stacks, numGpus x gpu.memoryCapacityBytes))`);
+  }
+  return memoryBytes - weightBytes;
+}
+
 export function buildSystem(specOrName: SystemSpec | string, model: ModelConfig, o: SystemOverrides = {}): SystemContext {
   let spec = typeof specOrName === "string" ? resolveSystemSpec(specOrName) : specOrName;
   spec = overrideSpec(SystemSpec, spec, {
@@ -95,9 +108,7 @@ export function buildSystem(specOrName: SystemSpec | string, model: ModelConfig,
         `hold ${gb(fcCapacityBytes)} GB; raise --fc-stacks or pick a smaller model`,
     );
   }
-  const kvCapacityBytes = attnPim
-    ? pimStackCapacityBytes(attnPim) * spec.attnStacks.numStacks
-    : fcCapacityBytes - weightBytes;
+  const kvCapacityBytes = attnPim ? pimStackCapacityBytes(attnPim) * spec.attnStacks.numStacks : gpuMemoryKvBytes(spec, gpu, fcCapacityBytes, weightBytes);
   const shape = { dtypeBytes: dtypeBytes(model), numHeads: model.num_attention_heads, numKvHeads: numKvHeads(model), headDim: headDim(model) };
   return { spec, model, gpu, fcPim, attnPim, links, weightBytes, kvCapacityBytes, kvBytesPerToken: kvCacheBytesPerToken(model), shape };
 }

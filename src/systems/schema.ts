@@ -60,5 +60,17 @@ export const SystemSpec = z
     if (s.hostUnit === "gpu" && s.gpu.numGpus === 0) {
       ctx.addIssue({ code: "custom", path: ["hostUnit"], message: "is gpu but the system has no GPUs" });
     }
+    if (s.hostUnit === "pim" && s.fcStacks.design === null) {
+      ctx.addIssue({ code: "custom", path: ["hostUnit"], message: "is pim but the FC stacks have no PIM design (fcStacks.design is null)" });
+    }
+    if (s.hostUnit === "pim" && s.attnStacks.numStacks === 0) {
+      ctx.addIssue({ code: "custom", path: ["hostUnit"], message: "is pim but there are no attention stacks to run prefill attention (attnStacks.numStacks is 0)" });
+    }
+    // FC weights are split over the GPUs (or the PIM-PIM ports without GPUs); each group needs >= 1 FC stack.
+    const groups = s.gpu.numGpus > 0 ? s.gpu.numGpus : s.links.numPimPimLinks;
+    if (s.fcStacks.numStacks < groups) {
+      const what = s.gpu.numGpus > 0 ? `gpu.numGpus (${groups})` : `links.numPimPimLinks (${groups})`;
+      ctx.addIssue({ code: "custom", path: ["fcStacks", "numStacks"], message: `must be >= ${what}: every tensor-parallel group needs its own FC stacks` });
+    }
   });
 export type SystemSpec = z.infer<typeof SystemSpec>;

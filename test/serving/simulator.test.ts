@@ -11,6 +11,7 @@ import { makePolicy } from "../../src/scheduling/registry.ts";
 import { serve } from "../../src/serving/simulator.ts";
 import { Timeline } from "../../src/serving/timeline.ts";
 import { buildSystem } from "../../src/systems/build.ts";
+import { staticPowerWatts } from "../../src/systems/static-power.ts";
 import { attentionIterationCost } from "../../src/systems/step-cost.ts";
 
 const reqs = (pairs: [number, number][], gapSec = 0): RequestSpec[] =>
@@ -158,6 +159,17 @@ describe("accounting, pinned by hand", () => {
     assert.deepEqual(moves, ["FC -> gpu", "FC -> pim"]);
   });
 
+  test("static power of every device over the whole run, idle gaps included", () => {
+    const ctx = ctxOf("papi");
+    const requests = reqs([[8, 3], [8, 3]], 5); // the second request arrives 5 s later: the system idles
+    const r = runOnce({ ...base, batching: "continuous", batch: 4, spec: 1 }, { requests, ctx });
+    assert.ok(r.idleSec > 4.9);
+    const p = staticPowerWatts(ctx);
+    close(r.staticJoulesBySource.gpu, 6 * 60 * r.latencySec);
+    close(r.staticJoulesBySource.pim, p.pimWatts * r.latencySec);
+    close(r.breakdownJoules.static, (p.gpuWatts + p.pimWatts) * r.latencySec);
+  });
+
   test("KV space: a request that cannot fit is refused; others wait, and each waiting request is counted once", () => {
     // one 16-GiB attention stack holds 6,553 tokens of LLaMA-65B KV (2.62 MB each); a request of 2,000 + 10
     // tokens (+1 TLP) reserves 2,011: three fit, so 8 requests run as 3 + 3 + 2 and requests 4..8 wait
@@ -183,5 +195,26 @@ describe("accounting, pinned by hand", () => {
     const events = JSON.parse(timeline.toJson("t")).traceEvents as { name: string; args?: { rlp?: number; requests?: number } }[];
     const rlps = events.filter((e) => e.name.startsWith("iter ")).map((e) => e.args!.rlp!);
     assert.ok(Math.max(...rlps) === 3 && rlps.every((x) => x <= 3), JSON.stringify(rlps));
+  });
+
+  test("a slower GPU-GPU link slows an all-reduce-bound run by exactly its extra message latency", () => {
+    // every decode iteration: 80 layers x 2 all-reduces x 10 messages + one all-gather of 5 = 1,605 messages
+    const requests = reqs([[16, 6], [16, 3]]);
+    const cfg = { ...base, system: "papi", batch: 2, spec: 1, alpha: 0 };
+    const fast = runOnce(cfg, { requests });
+    const slow = runOnce({ ...cfg, hardware: { links: { gpuGpu: { latencySec: 30.3e-6 } } } }, { requests });
+    close(slow.breakdownSec.communication - fast.breakdownSec.communication, fast.iterations * 1605 * (30.3e-6 - 3.03e-6), 1e-9);
+    assert.ok(slow.latencySec > 3 * fast.latencySec);
+  });
+
+  test("MoE runs end to end on all six systems, tokens and energy conserved", () => {
+    const requests = reqs([[64, 9], [32, 17], [100, 5], [16, 12], [8, 30], [50, 2], [70, 7], [20, 20]]);
+    for (const system of ["gpu-only", "a100-attacc", "a100-hbmpim", "attacc-only", "papi", "pim-only-papi"]) {
+      const r = runOnce({ ...base, system, model: "mixtral-8x7b", batch: 8, spec: 2 }, { requests });
+      assert.equal(r.generatedTokens, 9 + 17 + 5 + 12 + 30 + 2 + 7 + 20, system);
+      const b = r.breakdownJoules;
+      close(b.fc + b.attention + b.communication + b.other + b.prefill + b.static, r.energyJoules);
+      assert.ok(r.breakdownSec.fc > 0 && r.energyJoules > 0, system);
+    }
   });
 });
