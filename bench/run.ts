@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { runOnce } from "../src/serving/run.ts";
-import { loadTrace } from "../src/serving/trace.ts";
+import { loadTrace } from "../src/node/traces.ts";
+import { explorerBench } from "./explorer.ts";
 
 const quick = process.argv.includes("--quick");
 
@@ -53,7 +54,23 @@ function fig8GridSec(): { sec: number; runs: number } {
   return { sec: (performance.now() - t0) / 1e3, runs };
 }
 
+/** Median wall time of a `papi` invocation (a child process, as a user runs it), over `reps` runs. */
+function cliSec(args: string[], reps: number): number {
+  const bin = fileURLToPath(new URL("../bin/papi.mjs", import.meta.url));
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    times.push((performance.now() - t0) / 1e3);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
 const rows: [string, string][] = [];
+rows.push(["start-up: papi --version, wall time (median of 9; target < 0.3 s)", `${cliSec(["--version"], 9).toFixed(3)} s`]);
+rows.push(["papi run with the built-in defaults, wall time (median of 5; target < 1 s)", `${cliSec(["run"], quick ? 3 : 5).toFixed(3)} s`]);
 for (const [system, batch, spec] of [["papi", 16, 4], ["papi", 64, 1], ["papi", 4, 1], ["a100-attacc", 16, 4]] as const) {
   const r = iterationsPerSec(system, batch, spec);
   rows.push([`decode iterations/s, llama-65b on ${system}, batch ${batch}, spec ${spec} (${r.iterations} iters/run)`, r.itersPerSec.toFixed(0)]);
@@ -64,4 +81,5 @@ if (!quick) {
   rows.push(["papi reproduce --figures fig8 (with the sensitivity study), wall time", `${reproduceSec("fig8").toFixed(1)} s`]);
   rows.push(["papi reproduce --figures all, wall time", `${reproduceSec("all").toFixed(1)} s`]);
 }
+rows.push(...(await explorerBench(quick)));
 for (const [k, v] of rows) console.log(`${k.padEnd(90)} ${v}`);

@@ -2,32 +2,32 @@ import { UserError } from "../core/errors.ts";
 
 /** Parsers for CLI flag values. Each throws a one-line UserError naming the flag and the allowed range. */
 
-export function parsePositiveInt(flag: string, value: string | undefined): number {
+export function parseInteger(flag: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = Number(value);
-  if (value === undefined || value.trim() === "" || !Number.isInteger(v) || v < 1) {
-    throw new UserError(`${flag} must be a positive integer (>= 1), got "${value}"`);
+  if (value === undefined || value.trim() === "" || !Number.isInteger(v) || v < min || v > max) {
+    throw new UserError(`${flag} must be an integer in [${min}, ${max}], got "${value}"`);
   }
   return v;
 }
 
-export function parseNonNegativeInt(flag: string, value: string | undefined): number {
+export function parsePositiveInt(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number {
+  return parseInteger(flag, value, 1, max);
+}
+
+export function parseNonNegativeInt(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number {
+  return parseInteger(flag, value, 0, max);
+}
+
+export function parseNumber(flag: string, value: string | undefined, min: number, max: number): number {
   const v = Number(value);
-  if (value === undefined || value.trim() === "" || !Number.isInteger(v) || v < 0) {
-    throw new UserError(`${flag} must be a non-negative integer (>= 0), got "${value}"`);
+  if (value === undefined || value.trim() === "" || !Number.isFinite(v) || v < min || v > max) {
+    throw new UserError(`${flag} must be a number in [${min}, ${max}], got "${value}"`);
   }
   return v;
 }
 
-export function parseNonNegativeNumber(flag: string, value: string | undefined): number {
-  const v = Number(value);
-  if (value === undefined || value.trim() === "" || !Number.isFinite(v) || v < 0) {
-    throw new UserError(`${flag} must be a non-negative number, got "${value}"`);
-  }
-  return v;
-}
-
-export function parsePositiveIntList(flag: string, value: string): number[] {
-  return value.split(",").map((s) => parsePositiveInt(flag, s.trim()));
+export function parsePositiveIntList(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number[] {
+  return value.split(",").map((s) => parsePositiveInt(flag, s.trim(), max));
 }
 
 /** Checks a name against a registry and lists the known names on a miss. */
@@ -39,7 +39,5 @@ export function pickNamed<T>(flag: string, name: string, table: Readonly<Record<
   return hit;
 }
 
-/** Prints a value as pretty JSON on stdout. */
-export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
-}
+/** Collects a repeatable option (commander's reducer): `--set a=1 --set b=2`. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,19 +1,40 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../core/errors.ts";
+import { PAPI_VERSION } from "../core/version.ts";
 import { commands } from "./commands/index.ts";
+import { err, out } from "./io.ts";
 
-/** Builds the `papi` program; each subcommand lives in its own file under commands/. */
+/** Commander's messages as one line: "error: ..." plus its hint lines, joined. */
+function oneLine(message: string): string {
+  return message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .join(" ")
+    .replace(/^error:\s*/, "");
+}
+
+/**
+ * Builds the `papi` program. Each subcommand lives in its own file under commands/ and loads its implementation
+ * only when it runs, so `papi --version` and `papi --help` load almost nothing.
+ */
 export function buildProgram(): Command {
   const program = new Command("papi")
     .description("PAPI: a PIM-enabled heterogeneous LLM-decoding system, simulated")
-    .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)")
-    .exitOverride();
+    .version(PAPI_VERSION)
+    // options after a subcommand belong to it (`papi sweep merge ... --out` is merge's --out, not sweep's)
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => out(s),
+      writeErr: (s) => err(s),
+      outputError: (s, write) => write(`papi: error: ${oneLine(s)} (see --help)\n`),
+    });
   for (const register of commands) register(program);
   return program;
 }
 
-/** Runs the CLI and returns the exit code. User mistakes print one line, never a stack trace. */
+/** Runs the CLI and returns the exit code. User mistakes print one line and exit 2, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -21,11 +42,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // commander already printed its one-line message (or the help/version text)
+      // commander already printed its message (or the help/version text)
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`papi: error: ${e.message}\n`);
+      err(`papi: error: ${e.message.replace(/\s*\n\s*/g, " ")}\n`);
       return 2;
     }
     throw e;

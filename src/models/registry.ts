@@ -1,6 +1,5 @@
-import { basename } from "node:path";
 import { formatZodIssues, UserError } from "../core/errors.ts";
-import { readDataFile } from "../core/json-file.ts";
+import { nearest } from "../core/merge.ts";
 import { MODEL_PRESETS } from "./presets/index.ts";
 import { ModelConfig } from "./schema.ts";
 
@@ -13,22 +12,35 @@ export function parseModelConfig(raw: unknown, label: string): ModelConfig {
   return r.data;
 }
 
+export const isModelPreset = (name: string): boolean => Object.prototype.hasOwnProperty.call(MODEL_PRESETS, name);
+
+/** True when a model reference names a file rather than a preset. */
+export const looksLikeModelPath = (ref: string): boolean => /[\\/]/.test(ref) || /\.(json|ya?ml)$/i.test(ref);
+
+/** A preset by name; one-line UserError listing the known names (and the nearest one). */
+export function modelPreset(name: string): ModelConfig {
+  if (isModelPreset(name)) return MODEL_PRESETS[name];
+  const near = nearest(name, Object.keys(MODEL_PRESETS));
+  throw new UserError(
+    `unknown model "${name}"${near ? ` (did you mean "${near}"?)` : ""}; known: ${Object.keys(MODEL_PRESETS).join(", ")} (or a path to a config.json)`,
+  );
+}
+
 /**
- * A preset name (`llama-65b`) or a path to a Hugging Face style config.json. A file without a `name`
- * takes its file name (without extension).
+ * A model from a Hugging Face style config object. Its name: `name`, else HF's `_name_or_path` (e.g.
+ * "Qwen/Qwen3-30B-A3B" -> "Qwen3-30B-A3B"), else `fallbackName` (the file's folder or stem).
  */
-export function resolveModel(nameOrPath: string): ModelConfig {
-  if (Object.prototype.hasOwnProperty.call(MODEL_PRESETS, nameOrPath)) return MODEL_PRESETS[nameOrPath];
-  const looksLikePath = /[\\/]/.test(nameOrPath) || /\.(json|ya?ml)$/i.test(nameOrPath);
-  if (!looksLikePath) {
-    throw new UserError(`unknown model "${nameOrPath}"; known: ${Object.keys(MODEL_PRESETS).join(", ")} (or a path to a config.json)`);
-  }
-  const raw = readDataFile(nameOrPath);
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new UserError(`${nameOrPath}: a model config must be a JSON object`);
-  }
-  const name = basename(nameOrPath).replace(/\.(json|ya?ml)$/i, "");
-  const withName = { name, source: nameOrPath, ...(raw as Record<string, unknown>) };
-  if (typeof withName.name !== "string" || withName.name === "") withName.name = name;
-  return parseModelConfig(withName, nameOrPath);
+export function modelFromObject(raw: unknown, label: string, fallbackName = "model", source = label): ModelConfig {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`${label}: a model config must be a JSON object`);
+  const r = raw as Record<string, unknown>;
+  const hfName = typeof r._name_or_path === "string" && r._name_or_path !== "" ? r._name_or_path.split("/").filter(Boolean).pop() : undefined;
+  const name = typeof r.name === "string" && r.name !== "" ? r.name : hfName ?? fallbackName;
+  return parseModelConfig({ source, ...r, name }, label);
+}
+
+/** A preset name or an inline config object (no files: the edges resolve paths, see src/node/models.ts). */
+export function resolveModel(ref: string | Record<string, unknown>): ModelConfig {
+  if (typeof ref !== "string") return modelFromObject(ref, "model");
+  if (looksLikeModelPath(ref)) throw new UserError(`model "${ref}" is a file path; this caller cannot read files`);
+  return modelPreset(ref);
 }

@@ -16,7 +16,7 @@ export const ATTACC_SEMANTICS = [
   "no GPU static power",
 ];
 
-function oneTokenPerMac(design: string): { fpuClockHz: number } {
+function oneTokenPerMac(design: unknown): { fpuClockHz: number } {
   // With reuse 1 the MAC interval is the command spacing (nCCDAB under the power limit); one FPU cycle per command.
   return { fpuClockHz: 1 / pimMacIntervalSec(resolvePimDesign(design), 1) };
 }

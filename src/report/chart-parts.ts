@@ -1,3 +1,4 @@
+import type { Config } from "vega-lite";
 import type { VegaLiteSpec } from "./plot.ts";
 
 /** Shared pieces of the chart builders in charts.ts: scales, ticks, labels, reference lines, the spec wrapper. */
@@ -114,3 +115,20 @@ export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 export function asSpec(spec: object): VegaLiteSpec {
   return spec as VegaLiteSpec;
 }
+
+/** The one font family used in every figure; shipped in data/fonts/ so PNGs need no system fonts (browsers fall back to sans-serif). */
+export const FONT_FAMILY = "DejaVu Sans";
+
+/** House style merged under every spec's own `config`. tableau10 is distinguishable under common colour-vision deficiencies. */
+export const BASE_CONFIG: Config = {
+  font: FONT_FAMILY,
+  background: "white",
+  padding: 12,
+  view: { continuousWidth: 500, continuousHeight: 300, stroke: "#bbbbbb" },
+  range: { category: { scheme: "tableau10" } },
+  title: { fontSize: 15, fontWeight: "bold", anchor: "start", offset: 10 },
+  axis: { labelFontSize: 12, labelOverlap: true, labelSeparation: 6, titleFontSize: 13, titleFontWeight: "normal", gridColor: "#e6e6e6", tickColor: "#888888", domainColor: "#888888" },
+  legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "bold", labelLimit: 260 },
+  header: { labelFontSize: 13, titleFontSize: 13, labelFontWeight: "bold" },
+  text: { fontSize: 11 },
+};

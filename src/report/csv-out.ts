@@ -1,53 +1,9 @@
-import { writeFileAtomic } from "../core/atomic-write.ts";
+import { writeFileAtomic } from "../node/output.ts";
+import { toCsv, type CsvValue } from "./csv-text.ts";
 
-export type CsvValue = string | number | boolean | null | undefined;
-
-/** Significant digits of non-integer numbers in CSV output. */
-export const CSV_SIGNIFICANT_DIGITS = 6;
-
-/**
- * Formats rows as CSV (RFC 4180 quoting, "\n" line ends, trailing newline).
- * Columns: the first row's keys in order, then keys first seen in later rows; a missing value is empty.
- * Numbers: integers exactly; other finite numbers rounded to 6 significant digits and printed in the
- * shortest form JavaScript reads back (1.23457e-7, 0.333333, 123457); NaN and ±Infinity as NaN, Infinity,
- * -Infinity; -0 as 0. Booleans as true/false; null and undefined as empty.
- */
-export function toCsv(rows: readonly Readonly<Record<string, CsvValue>>[]): string {
-  const columns: string[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    for (const key of Object.keys(row)) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        columns.push(key);
-      }
-    }
-  }
-  const lines = [columns.map(quote).join(",")];
-  for (const row of rows) lines.push(columns.map((c) => formatValue(row[c])).join(","));
-  return lines.join("\n") + "\n";
-}
+export { CSV_SIGNIFICANT_DIGITS, formatNumber, formatValue, toCsv, type CsvValue } from "./csv-text.ts";
 
 /** Writes `toCsv(rows)` through a temporary file and a rename. */
 export function writeCsv(path: string, rows: readonly Readonly<Record<string, CsvValue>>[]): void {
   writeFileAtomic(path, toCsv(rows));
-}
-
-export function formatValue(v: CsvValue): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return formatNumber(v);
-  return quote(v);
-}
-
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Object.is(v, -0)) return "0";
-  if (Number.isInteger(v)) return Number.isSafeInteger(v) ? String(v) : String(Number(v.toPrecision(CSV_SIGNIFICANT_DIGITS)));
-  return String(Number(v.toPrecision(CSV_SIGNIFICANT_DIGITS)));
-}
-
-/** Quotes a field when it holds a comma, quote, line break or leading/trailing space. */
-function quote(s: string): string {
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

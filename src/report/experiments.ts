@@ -1,6 +1,7 @@
 import { makeRng, sampleIndices } from "../core/rng.ts";
 import { runOnce, type RunResult } from "../serving/run.ts";
-import { loadTrace, type RequestSpec } from "../serving/trace.ts";
+import type { RequestSpec } from "../serving/trace.ts";
+import { loadTrace } from "../node/traces.ts";
 import type { RunConfigInput } from "../serving/config.ts";
 
 /**

@@ -2,33 +2,21 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
-import { compile, type Config, type TopLevelSpec } from "vega-lite";
-import { writeFileAtomic } from "../core/atomic-write.ts";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { writeFileAtomic } from "../node/output.ts";
+import { BASE_CONFIG, FONT_FAMILY } from "./chart-parts.ts";
+
+export { BASE_CONFIG, FONT_FAMILY } from "./chart-parts.ts";
 
 /** A vega-lite 6 top-level spec, as built by charts.ts. */
 export type VegaLiteSpec = TopLevelSpec;
 
-/** The one font family used in every figure; shipped in data/fonts/ so PNGs need no system fonts. */
-export const FONT_FAMILY = "DejaVu Sans";
 const fontPath = (file: string): string => fileURLToPath(new URL(`../../data/fonts/${file}`, import.meta.url));
 export const FONT_FILES: readonly string[] = [fontPath("DejaVuSans.ttf"), fontPath("DejaVuSans-Bold.ttf")];
 
 /** PNG pixels per SVG unit: 2 gives print-quality bitmaps (a 500 x 300 plot becomes 1000 x 600 px). */
 export const PNG_ZOOM = 2;
 
-/** House style merged under every spec's own `config`. tableau10 is distinguishable under common colour-vision deficiencies. */
-export const BASE_CONFIG: Config = {
-  font: FONT_FAMILY,
-  background: "white",
-  padding: 12,
-  view: { continuousWidth: 500, continuousHeight: 300, stroke: "#bbbbbb" },
-  range: { category: { scheme: "tableau10" } },
-  title: { fontSize: 15, fontWeight: "bold", anchor: "start", offset: 10 },
-  axis: { labelFontSize: 12, labelOverlap: true, labelSeparation: 6, titleFontSize: 13, titleFontWeight: "normal", gridColor: "#e6e6e6", tickColor: "#888888", domainColor: "#888888" },
-  legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "bold", labelLimit: 260 },
-  header: { labelFontSize: 13, titleFontSize: 13, labelFontWeight: "bold" },
-  text: { fontSize: 11 },
-};
 
 /**
  * Compiles a vega-lite spec and writes `<base>.svg` and `<base>.png` (through writeFileAtomic).

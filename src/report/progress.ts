@@ -18,7 +18,7 @@ export function makeProgress(total: number, label: string, enabled: boolean, str
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `${label} [{bar}] {value}/{total} {percentage}% | {duration_formatted} elapsed | {note}`,
+      format: `${label} [{bar}] {value}/{total} {percentage}% | {duration_formatted} elapsed, ETA {eta_formatted} | {note}`,
       barsize: 30,
       hideCursor: true,
       clearOnComplete: false,

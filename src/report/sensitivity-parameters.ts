@@ -62,7 +62,7 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     description: "achievable fraction of A100 peak FLOP/s and HBM bandwidth (capped at 1)",
     apply: (p, f) => {
       if (f === 1 || SYSTEM_PRESETS[p.system]?.gpu.numGpus === 0) return p;
-      const g = resolveGpu(SYSTEM_PRESETS[p.system].gpu.preset);
+      const g = resolveGpu(SYSTEM_PRESETS[p.system].gpu.device);
       return merge(p, { gpu: { computeEfficiency: Math.min(1, g.computeEfficiency * f), memoryEfficiency: Math.min(1, g.memoryEfficiency * f) } });
     },
   },

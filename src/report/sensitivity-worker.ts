@@ -1,5 +1,5 @@
 import { isMainThread } from "node:worker_threads";
-import { answerTasks } from "../core/worker-pool.ts";
+import { answerTasks } from "../node/worker-pool.ts";
 import { Experiments, fig8Grid, type Protocol } from "./experiments.ts";
 import { FIG8_SYSTEMS, type PointResult } from "./figures/fig8.ts";
 import { SENSITIVITY_PARAMETERS } from "./sensitivity-parameters.ts";

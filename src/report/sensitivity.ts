@@ -1,8 +1,8 @@
-import { runInWorkers } from "../core/worker-pool.ts";
+import { runInWorkers, siblingModule } from "../node/worker-pool.ts";
 import type { Experiments, Protocol } from "./experiments.ts";
 import { fig8Summary, type Fig8Summary } from "./figures/fig8.ts";
 import type { Comparison } from "./figures/types.ts";
-import { loadTrace } from "../serving/trace.ts";
+import { loadTrace } from "../node/traces.ts";
 import { SENSITIVITY_PARAMETERS, type SensitivityParameter } from "./sensitivity-parameters.ts";
 import { pointKey, type SensitivityAnswer, type SensitivityTask } from "./sensitivity-worker.ts";
 
@@ -68,7 +68,7 @@ export function startSensitivityRuns(trace: string, seed: number, protocol: Prot
     if (adjustable(p, trace, protocol)) return;
     for (const factor of FACTORS) if (factor !== 1) tasks.push({ trace, seed, protocol, param, factor });
   });
-  const answers = runInWorkers<SensitivityTask, SensitivityAnswer>(new URL("./sensitivity-worker.ts", import.meta.url), tasks);
+  const answers = runInWorkers<SensitivityTask, SensitivityAnswer>(siblingModule(import.meta.url, "sensitivity-worker"), tasks);
   answers.catch(() => {}); // awaited (and reported) by sensitivityStudy
   return { tasks, answers };
 }

@@ -1,59 +1,73 @@
 import { z } from "zod";
+import { blockJsonSchema, blockOf } from "../core/blocks.ts";
 import { SCHEDULER_NAMES } from "../scheduling/policy.ts";
+import { HardwareOverrides } from "../systems/resolve.ts";
+import { SystemBlock } from "../systems/presets.ts";
+import { MAX_GPUS, MAX_STACKS } from "../systems/schema.ts";
+import { MAX_RATE_PER_SEC, MAX_REQUESTS } from "./trace.ts";
 
 /**
- * A run, as data: what `papi run` takes from flags or a YAML/JSON file (`--config`), nested the way the system is
- * (system preset, then device counts, then per-device overrides). Parsed once, at the edge (cli).
+ * A run, as data: what `papi run` takes from flags, `--set path=value` and a YAML/JSON file (`--config`), nested
+ * the way the system is (system, then devices, then per-device overrides). Parsed once, at the edge (cli, web).
+ * Every object is strict: an unknown key is an error naming the nearest valid key.
  */
-const posInt = (f: string) => z.number().int(`${f} must be an integer`).min(1, `${f} must be >= 1`);
+const int = (f: string, min: number, max: number) =>
+  z.number({ error: `${f} must be a number` }).int(`${f} must be an integer`).min(min, `${f} must be >= ${min}`).max(max, `${f} must be <= ${max}`);
+
+/** ASSUMPTION: bounds that keep one run a serving scenario (not a typo): batch <= 65,536; TLP <= 256. */
+export const MAX_BATCH = 65_536;
+export const MAX_TLP = 256;
+
+export const SpecConfig = z
+  .union([
+    int("spec", 1, MAX_TLP),
+    z.array(int("spec", 1, MAX_TLP)).min(1).max(1024),
+    z.object({ targetTokens: int("spec.targetTokens", 1, MAX_BATCH * MAX_TLP), maxTlp: int("spec.maxTlp", 1, MAX_TLP) }).strict(),
+  ])
+  .describe("speculation length (TLP); a list cycles per iteration; {targetTokens, maxTlp} retunes TLP each iteration to keep RLP x TLP near the target");
 
 export const RunConfig = z
   .object({
-    system: z.string().default("papi").describe("system preset: gpu-only, a100-attacc, a100-hbmpim, attacc-only, papi, pim-only-papi"),
-    model: z.string().default("llama-65b").describe("model preset name or path to a Hugging Face config.json"),
-    trace: z.string().default("dolly-creative").describe("dolly-creative, dolly-openqa, azure-conv, azure-code, fixed:LIN:LOUT, uniform:..., or a CSV path"),
-    requests: posInt("requests").optional().describe("take the first N requests of the trace (default: all)"),
-    ratePerSec: z.number().positive().optional().describe("Poisson arrival rate for traces without arrival times"),
-    batching: z.enum(["static", "continuous"]).default("static"),
-    batch: posInt("batch").default(16).describe("batch size (static) or max requests in flight (continuous)"),
-    spec: z
-      .union([
-        posInt("spec"),
-        z.array(posInt("spec")).min(1),
-        z.object({ targetTokens: posInt("spec.targetTokens"), maxTlp: posInt("spec.maxTlp") }).strict(),
-      ])
-      .default(4)
-      .describe("speculation length (TLP); a list cycles per iteration; {targetTokens, maxTlp} retunes TLP each iteration to keep RLP x TLP near the target"),
-    acceptanceRate: z.number().gt(0).max(1).optional().describe("per-token draft acceptance probability; omitted = ideal (all accepted)"),
+    system: SystemBlock.shape.default("papi").describe("system: preset name (gpu-only, a100-attacc, a100-hbmpim, attacc-only, papi, pim-only-papi), { preset, ...overrides } or a full description"),
+    model: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
+      .default("llama-65b")
+      .describe("model preset name, path to a Hugging Face config.json (relative to the config file), or the config object itself"),
+    trace: z.string().min(1).default("dolly-creative").describe("dolly-creative, dolly-openqa, azure-conv, azure-code, fixed:LIN:LOUT, uniform:..., lognormal:..., or a CSV path (relative to the config file)"),
+    requests: int("requests", 1, MAX_REQUESTS).optional().describe("take the first N requests of the trace (default: all; 64 for synthetic traces)"),
+    ratePerSec: z.number().gt(0, "ratePerSec must be > 0").max(MAX_RATE_PER_SEC, `ratePerSec must be <= ${MAX_RATE_PER_SEC}`).optional().describe("Poisson arrival rate (requests per second), replacing the trace's arrival times"),
+    batching: z.enum(["static", "continuous"]).default("static").describe("static (the paper's: a batch starts together, RLP only falls) or continuous (requests join every iteration)"),
+    batch: int("batch", 1, MAX_BATCH).default(16).describe("batch size (static) or max requests in flight (continuous)"),
+    spec: SpecConfig.default(4),
+    acceptanceRate: z.number().gt(0, "acceptanceRate must be in (0, 1]").max(1, "acceptanceRate must be in (0, 1]").optional().describe("per-token draft acceptance probability; omitted = ideal (all accepted)"),
     draft: z
-      .object({ timePerTokenSec: z.number().min(0).default(0), energyPerTokenJoules: z.number().min(0).default(0) })
-      .default({ timePerTokenSec: 0, energyPerTokenJoules: 0 }),
-    scheduler: z.enum(SCHEDULER_NAMES).optional().describe("default: papi where FC can run on both units, else the fixed mapping"),
-    alpha: z.number().min(0).optional().describe("PAPI threshold; default: calibrated by the offline sweep"),
-    seed: z.number().int().min(0).default(1),
-    gpus: z.number().int().min(0).optional(),
-    fcStacks: posInt("fcStacks").optional(),
-    attnStacks: z.number().int().min(0).optional(),
-    hardware: z
       .object({
-        gpu: z.record(z.string(), z.unknown()).optional(),
-        fcPim: z.record(z.string(), z.unknown()).optional(),
-        attnPim: z.record(z.string(), z.unknown()).optional(),
-        links: z
-          .object({
-            gpuGpu: z.record(z.string(), z.unknown()).optional(),
-            attention: z.record(z.string(), z.unknown()).optional(),
-            pimPim: z.record(z.string(), z.unknown()).optional(),
-          })
-          .optional(),
+        timePerTokenSec: z.number().min(0).max(1, "draft.timePerTokenSec must be <= 1 s").default(0).describe("draft-model time per drafted token, seconds"),
+        energyPerTokenJoules: z.number().min(0).max(1000, "draft.energyPerTokenJoules must be <= 1000 J").default(0).describe("draft-model energy per drafted token, joules"),
       })
-      .default({})
-      .describe("partial overrides of the hardware specs, e.g. gpu: { hbmBandwidthBytesPerSec: 4.8e12 }"),
+      .strict()
+      .default({ timePerTokenSec: 0, energyPerTokenJoules: 0 })
+      .describe("cost of the draft model (the paper leaves it unspecified; default free)"),
+    scheduler: z.enum(SCHEDULER_NAMES).optional().describe("papi, oracle, static-gpu, static-pim; default: papi where FC can run on both units, else the fixed mapping"),
+    alpha: z.number().min(0).max(1e9, "alpha must be <= 1e9").optional().describe("PAPI threshold on RLP x TLP; default: calibrated by the offline sweep"),
+    seed: int("seed", 0, 2 ** 32 - 1).default(1).describe("seed of sampled lengths, arrivals and acceptance"),
+    gpus: int("gpus", 0, MAX_GPUS).optional().describe("number of GPUs (overrides the system's)"),
+    fcStacks: int("fcStacks", 1, MAX_STACKS).optional().describe("number of FC stacks (overrides the system's)"),
+    attnStacks: int("attnStacks", 0, MAX_STACKS).optional().describe("number of attention stacks (overrides the system's)"),
+    hardware: HardwareOverrides.default({}).describe("overrides of the system's devices, e.g. fcPim: { numFpus: 2 } or gpu: h100-sxm"),
   })
   .strict();
-export type RunConfig = z.infer<typeof RunConfig>;
+export type RunConfig = z.output<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;
 
+/** JSON Schema of a run config (for editors): every field with its range, default, unit (in its name) and description. */
 export function runConfigJsonSchema(): unknown {
-  return z.toJSONSchema(RunConfig, { io: "input" });
+  const toJson = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", override: overrideBlocks }) as Record<string, unknown>;
+  function overrideBlocks(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+    const kind = blockOf(ctx.zodSchema as z.ZodType);
+    if (!kind) return;
+    for (const k of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[k];
+    Object.assign(ctx.jsonSchema, blockJsonSchema(kind, toJson));
+  }
+  return { ...toJson(RunConfig), title: "papi run config" };
 }

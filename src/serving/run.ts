@@ -1,20 +1,36 @@
-import { UserError, formatZodIssues } from "../core/errors.ts";
+import { formatIssues } from "../core/blocks.ts";
+import { UserError } from "../core/errors.ts";
+import { hashOf } from "../core/hash.ts";
+import { PAPI_VERSION } from "../core/version.ts";
 import { resolveModel } from "../models/registry.ts";
+import type { ModelConfig } from "../models/schema.ts";
 import { makePolicy, defaultScheduler } from "../scheduling/registry.ts";
-import { buildSystem, type SystemContext } from "../systems/build.ts";
+import { buildContext, type SystemContext } from "../systems/build.ts";
+import { resolveSystem } from "../systems/resolve.ts";
+import type { SystemSpec } from "../systems/schema.ts";
 import { RunConfig, type RunConfigInput } from "./config.ts";
 import { percentiles, type Percentiles } from "./metrics.ts";
+import type { RunRecorder } from "./recorder.ts";
 import { serve } from "./simulator.ts";
 import type { SpeculationPolicy } from "./speculative.ts";
-import { Timeline } from "./timeline.ts";
-import { loadTrace, type RequestSpec } from "./trace.ts";
+import type { Timeline } from "./timeline.ts";
+import { isBuiltInTrace, loadTrace, unknownTraceError, type RequestSpec, type TraceRowSource } from "./trace.ts";
 
 export interface Breakdown { fc: number; attention: number; communication: number; other: number }
 /** Energy split: dynamic energy of decoding by kernel class, prefill, and static energy (GPUs + PIM stacks) over the run. */
 export interface EnergyBreakdown extends Breakdown { prefill: number; static: number }
 
+/** A run config with every preset resolved: the system as full specs and the model as its config. */
+export type ResolvedRunConfig = Omit<RunConfig, "system" | "model" | "hardware" | "gpus" | "fcStacks" | "attnStacks"> & {
+  system: SystemSpec;
+  model: ModelConfig;
+};
+
 /** What one run reports (`papi run --json`). Times in seconds, energy in joules. */
 export interface RunResult {
+  papiVersion: string;
+  /** hash of `config` (stable JSON): equal configs give equal hashes */
+  configHash: string;
   system: string;
   model: string;
   trace: string;
@@ -23,6 +39,8 @@ export interface RunResult {
   batching: string;
   batch: number;
   spec: RunConfig["spec"];
+  acceptanceRate: number | null;
+  seed: number;
   numRequests: number;
   latencySec: number;
   energyJoules: number;
@@ -48,63 +66,106 @@ export interface RunResult {
   kvLimitedAdmissions: number;
   ttftSec: Percentiles;
   tpotSec: Percentiles;
+  /** every value the run used, after presets and overrides (a valid run config) */
+  config: ResolvedRunConfig;
 }
 
+/**
+ * Where a run's named inputs come from. The pure core knows model and system presets and synthetic traces; the
+ * edges add files (src/node: built-in trace files, CSV and config.json paths) or a browser bundle and uploads.
+ */
+export interface InputLoader {
+  traceSource: TraceRowSource;
+  model(ref: string): ModelConfig;
+}
+
+/** A loader with presets only (no files): built-in traces are not available through it. */
+export const PRESETS_ONLY: InputLoader = {
+  traceSource: (spec) => {
+    if (isBuiltInTrace(spec)) throw new UserError(`trace "${spec}": this caller has no trace data; pass the requests`);
+    throw unknownTraceError(spec);
+  },
+  model: (ref) => resolveModel(ref),
+};
+
+/** Parses a run config; one-line UserError naming the field (and, for unknown keys, the nearest valid key). */
 export function parseRunConfig(input: unknown, label = "config"): RunConfig {
   const r = RunConfig.safeParse(input);
-  if (!r.success) throw new UserError(formatZodIssues(r.error.issues, `${label}: `));
+  if (!r.success) throw new UserError(`${label}: ${formatIssues(r.error.issues, "", RunConfig)}`);
   return r.data;
+}
+
+/** The model a run config names (preset, inline object, or a file through the loader). */
+export function modelOf(cfg: RunConfig, loader: InputLoader = PRESETS_ONLY): ModelConfig {
+  return typeof cfg.model === "string" ? loader.model(cfg.model) : resolveModel(cfg.model);
+}
+
+/** The system a run config describes, with its counts and hardware overrides, every device resolved. */
+export function systemSpecOf(cfg: RunConfig): SystemSpec {
+  return resolveSystem(cfg.system, cfg.hardware, { numGpus: cfg.gpus, numFcStacks: cfg.fcStacks, numAttnStacks: cfg.attnStacks });
 }
 
 const contexts = new Map<string, SystemContext>();
 
 /**
- * Resolves the system of a run config against its model (with the config's device counts and overrides).
- * Contexts are cached per process by their inputs, so a sweep shares the memoized kernel costs.
+ * Resolves the system of a run config against its model. Contexts are cached per process by their inputs, so a
+ * sweep shares the memoized kernel costs.
  */
-export function systemOf(cfg: RunConfig): SystemContext {
-  const key = JSON.stringify([cfg.system, cfg.model, cfg.gpus, cfg.fcStacks, cfg.attnStacks, cfg.hardware]);
+export function systemOf(cfg: RunConfig, loader: InputLoader = PRESETS_ONLY): SystemContext {
+  const model = modelOf(cfg, loader);
+  const key = JSON.stringify([cfg.system, cfg.hardware, cfg.gpus, cfg.fcStacks, cfg.attnStacks, model]);
   let ctx = contexts.get(key);
   if (!ctx) {
-    ctx = buildSystem(cfg.system, resolveModel(cfg.model), {
-      numGpus: cfg.gpus,
-      numFcStacks: cfg.fcStacks,
-      numAttnStacks: cfg.attnStacks,
-      ...cfg.hardware,
-    });
+    ctx = buildContext(systemSpecOf(cfg), model);
+    if (contexts.size > 256) contexts.clear();
     contexts.set(key, ctx);
   }
   return ctx;
 }
 
-/** Runs one configuration end to end. `requests` and `ctx` may be passed in to share work across a sweep. */
-export function runOnce(
-  input: RunConfigInput | RunConfig,
-  opts: { timeline?: Timeline; requests?: readonly RequestSpec[]; ctx?: SystemContext } = {},
-): RunResult {
+export interface RunOptions {
+  /** named inputs (files); default: presets only */
+  loader?: InputLoader;
+  timeline?: Timeline;
+  recorder?: RunRecorder;
+  /** the requests, when the caller already has them (shared across a sweep) */
+  requests?: readonly RequestSpec[];
+  ctx?: SystemContext;
+}
+
+export const speculationPolicyOf = (spec: RunConfig["spec"]): SpeculationPolicy =>
+  Array.isArray(spec) ? { kind: "cycle", tlps: spec } : typeof spec === "number" ? { kind: "fixed", tlp: spec } : { kind: "adaptive", ...spec };
+
+/** The resolved config of a run: every preset replaced by its values (a valid run config again). */
+export function resolvedConfigOf(cfg: RunConfig, ctx: SystemContext): ResolvedRunConfig {
+  const { system: _s, model: _m, hardware: _h, gpus: _g, fcStacks: _f, attnStacks: _a, ...rest } = cfg;
+  return { system: ctx.spec, model: ctx.model, ...rest };
+}
+
+/** Runs one configuration end to end. */
+export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}): RunResult {
   const cfg = parseRunConfig(input);
-  const ctx = opts.ctx ?? systemOf(cfg);
+  const loader = opts.loader ?? PRESETS_ONLY;
+  const ctx = opts.ctx ?? systemOf(cfg, loader);
   const schedulerName = cfg.scheduler ?? defaultScheduler(ctx);
   const policy = makePolicy(schedulerName, ctx, cfg.alpha);
-  const requests = opts.requests ?? loadTrace(cfg.trace, { numRequests: cfg.requests, seed: cfg.seed, ratePerSec: cfg.ratePerSec }).requests;
-  const speculation: SpeculationPolicy = Array.isArray(cfg.spec)
-    ? { kind: "cycle", tlps: cfg.spec }
-    : typeof cfg.spec === "number"
-      ? { kind: "fixed", tlp: cfg.spec }
-      : { kind: "adaptive", ...cfg.spec };
+  const requests = opts.requests ?? loadTrace(cfg.trace, { numRequests: cfg.requests, seed: cfg.seed, ratePerSec: cfg.ratePerSec }, loader.traceSource).requests;
   const m = serve(ctx, policy, requests, {
     batching: cfg.batching,
     batchSize: cfg.batch,
-    speculation,
+    speculation: speculationPolicyOf(cfg.spec),
     acceptance: cfg.acceptanceRate === undefined ? { kind: "ideal" } : { kind: "rate", rate: cfg.acceptanceRate },
     draft: cfg.draft,
     seed: cfg.seed,
-  }, opts.timeline);
+  }, opts.timeline, opts.recorder);
   const latencySec = m.endSec - m.startSec;
   const breakdownSec = { fc: m.fcSec, attention: m.attentionSec, communication: m.communicationSec, other: m.otherSec };
   const decodeSec = m.fcSec + m.attentionSec + m.communicationSec + m.otherSec;
   const per = (x: number) => (m.generatedTokens > 0 ? x / m.generatedTokens : 0);
+  const config = resolvedConfigOf(cfg, ctx);
   return {
+    papiVersion: PAPI_VERSION,
+    configHash: hashOf(config),
     system: ctx.spec.name,
     model: ctx.model.name,
     trace: cfg.trace,
@@ -113,6 +174,8 @@ export function runOnce(
     batching: cfg.batching,
     batch: cfg.batch,
     spec: cfg.spec,
+    acceptanceRate: cfg.acceptanceRate ?? null,
+    seed: cfg.seed,
     numRequests: requests.length,
     latencySec,
     energyJoules: m.energyJoules,
@@ -136,5 +199,6 @@ export function runOnce(
     kvLimitedAdmissions: m.kvLimitedAdmissions,
     ttftSec: percentiles(m.ttftSec),
     tpotSec: percentiles(m.tpotSec),
+    config,
   };
 }

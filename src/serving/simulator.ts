@@ -6,6 +6,7 @@ import { prefillCost } from "../systems/prefill-cost.ts";
 import { decodeStepCost, phaseEnergyJoules, phaseTimeSec, staticEnergyJoules, type DecodeBatch } from "../systems/step-cost.ts";
 import { MetricsStore } from "./metrics.ts";
 import { maxTlp, tlpAt, tokensProduced, type Acceptance, type DraftCost, type SpeculationPolicy } from "./speculative.ts";
+import type { RunRecorder } from "./recorder.ts";
 import type { Timeline } from "./timeline.ts";
 import type { RequestSpec } from "./trace.ts";
 
@@ -39,7 +40,7 @@ export type ServeResult = MetricsStore & {
   energyJoules: number;
 };
 
-export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline): ServeResult {
+export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline, recorder?: RunRecorder): ServeResult {
   const metrics = new MetricsStore();
   const rng = makeRng(cfg.seed);
   const order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
@@ -79,6 +80,11 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
   const finish = (i: number) => {
     const a = act[i];
     metrics.onRequestDone(a.r.id, a.r.arrivalSec, a.firstTokenAtSec, timeSec, a.r.outputTokens);
+    recorder?.request({
+      id: a.r.id, arrivalSec: a.r.arrivalSec, firstTokenAtSec: a.firstTokenAtSec, finishedAtSec: timeSec,
+      inputTokens: a.r.inputTokens, outputTokens: a.r.outputTokens, ttftSec: a.firstTokenAtSec - a.r.arrivalSec,
+      tpotSec: a.r.outputTokens > 1 ? (timeSec - a.firstTokenAtSec) / (a.r.outputTokens - 1) : 0,
+    });
     kvReserved -= kvNeed(a.r);
     const last = act.length - 1;
     act[i] = act[last];
@@ -136,6 +142,10 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
       t += p.communicationSec;
       timeline.span("other", "norms/activations/draft", t, p.otherSec);
     }
+    recorder?.iteration({
+      iteration, startSec: timeSec, rlp: act.length, tlp, fcUnit: unit, fcSec: p.fcSec, attentionSec: p.attentionSec,
+      communicationSec: p.communicationSec, otherSec: p.otherSec, energyJoules: phaseEnergyJoules(p),
+    });
     timeSec += stepSec;
     energyJoules += phaseEnergyJoules(p);
     metrics.onDecode(p, unit === "gpu");

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { parseCsv } from "../core/csv.ts";
+import { CsvTable, type CsvRow } from "../core/csv.ts";
 import { UserError } from "../core/errors.ts";
 
 /** One trace row before ids and arrival overrides are applied. */
@@ -14,68 +13,95 @@ export interface TraceRow {
 export const LENGTHS_COLUMNS = ["lin", "lout"] as const;
 export const AZURE_COLUMNS = ["TIMESTAMP", "ContextTokens", "GeneratedTokens"] as const;
 
+/** ASSUMPTION: no request is longer than 10 M tokens (beyond every model's context); longer rows are input errors. */
+export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+
 /**
- * Reads a trace CSV: either `lin,lout` (optional `arrival_sec`, other columns such as `category` ignored)
- * or the Azure LLM inference trace columns `TIMESTAMP,ContextTokens,GeneratedTokens`.
- * `category`, when given, keeps only the rows whose `category` column equals it (file order is kept).
- * Token counts of 0 are clamped to 1 (a request has at least one prompt token and generates at least one);
- * negative or non-integer counts are UserErrors naming file and line.
+ * Turns the records of a trace CSV into rows, one record at a time (so files can be streamed and reading can stop
+ * after `limit` rows). Formats: `lin,lout` (optional `arrival_sec`, other columns such as `category` ignored) or
+ * the Azure LLM inference trace columns `TIMESTAMP,ContextTokens,GeneratedTokens`. `category`, when given, keeps
+ * only the rows whose `category` column equals it (file order is kept). Token counts of 0 are clamped to 1 (a
+ * request has at least one prompt token and generates at least one); negative, non-integer or absurd counts are
+ * UserErrors naming file and line.
  */
-export function readTraceCsv(path: string, label: string, category?: string): TraceRow[] {
-  if (!existsSync(path)) throw new UserError(`${label}: file not found`);
-  const text = readFileSync(path, "utf8");
-  const header = text.slice(0, text.search(/\r?\n|$/)).split(",").map((s) => s.trim());
-  if (header.includes("lin") || header.includes("lout")) return readLengths(text, label, header, category);
-  if (AZURE_COLUMNS.some((c) => header.includes(c))) return readAzure(text, label);
-  throw new UserError(
-    `${label}:1: unknown trace columns (header has: ${header.join(", ")}); ` +
-      `expected "${LENGTHS_COLUMNS.join(",")}" [+ arrival_sec] or "${AZURE_COLUMNS.join(",")}"`,
-  );
-}
+export class TraceCsvReader {
+  readonly rows: TraceRow[] = [];
+  private table: CsvTable | undefined;
+  private format: "lengths" | "azure" | undefined;
+  private hasArrival = false;
+  private prevSec = 0;
+  private first: Timestamp | undefined;
 
-function readLengths(text: string, label: string, header: string[], category: string | undefined): TraceRow[] {
-  const required: string[] = [...LENGTHS_COLUMNS];
-  if (category !== undefined) required.push("category");
-  const rows = parseCsv(text, label, required);
-  const hasArrival = header.includes("arrival_sec");
-  const out: TraceRow[] = [];
-  let prevSec = 0;
-  for (const r of rows) {
-    if (category !== undefined && r.get("category") !== category) continue;
-    const inputTokens = Math.max(1, r.num("lin", { min: 0, integer: true }));
-    const outputTokens = Math.max(1, r.num("lout", { min: 0, integer: true }));
-    let arrivalSec: number | undefined;
-    if (hasArrival) {
-      arrivalSec = r.num("arrival_sec", { min: 0 });
-      if (arrivalSec < prevSec) {
-        throw new UserError(`${label}:${r.line}: arrival_sec must be non-decreasing, got ${arrivalSec} after ${prevSec}`);
+  constructor(
+    private readonly label: string,
+    private readonly category: string | undefined,
+    private readonly limit = Infinity,
+  ) {}
+
+  /** Feeds one record (the first is the header); returns false once `limit` rows are read. */
+  record(fields: string[], line: number): boolean {
+    if (this.table === undefined) {
+      const header = fields.map((f) => f.trim());
+      if (header.includes("lin") || header.includes("lout")) {
+        this.format = "lengths";
+        const required: string[] = [...LENGTHS_COLUMNS];
+        if (this.category !== undefined) required.push("category");
+        this.hasArrival = header.includes("arrival_sec");
+        this.table = new CsvTable(this.label, required);
+      } else if (AZURE_COLUMNS.some((c) => header.includes(c))) {
+        this.format = "azure";
+        this.table = new CsvTable(this.label, AZURE_COLUMNS);
+      } else {
+        throw new UserError(
+          `${this.label}:${line}: unknown trace columns (header has: ${header.join(", ")}); ` +
+            `expected "${LENGTHS_COLUMNS.join(",")}" [+ arrival_sec] or "${AZURE_COLUMNS.join(",")}"`,
+        );
       }
-      prevSec = arrivalSec;
+      this.table.record(fields, line);
+      return this.limit > 0;
     }
-    out.push({ inputTokens, outputTokens, arrivalSec });
+    const r = this.table.record(fields, line)!;
+    if (this.format === "lengths") this.lengthsRow(r);
+    else this.azureRow(r);
+    return this.rows.length < this.limit;
   }
-  return out;
-}
 
-function readAzure(text: string, label: string): TraceRow[] {
-  const rows = parseCsv(text, label, AZURE_COLUMNS);
-  const out: TraceRow[] = [];
-  let first: Timestamp | undefined;
-  let prevSec = 0;
-  for (const r of rows) {
-    const ts = parseTimestamp(r.get("TIMESTAMP"), `${label}:${r.line}`);
-    first ??= ts;
-    // Whole seconds are exact integers; the fractions are subtracted separately to keep sub-microsecond precision.
-    const arrivalSec = ts.wholeSec - first.wholeSec + (ts.fracSec - first.fracSec);
-    if (arrivalSec < prevSec) {
-      throw new UserError(`${label}:${r.line}: TIMESTAMP must be non-decreasing, got ${r.get("TIMESTAMP")}`);
-    }
-    prevSec = arrivalSec;
-    const inputTokens = Math.max(1, r.num("ContextTokens", { min: 0, integer: true }));
-    const outputTokens = Math.max(1, r.num("GeneratedTokens", { min: 0, integer: true }));
-    out.push({ inputTokens, outputTokens, arrivalSec });
+  private tokens(r: CsvRow, column: string): number {
+    return Math.max(1, r.num(column, { min: 0, max: MAX_TOKENS_PER_REQUEST, integer: true }));
   }
-  return out;
+
+  private lengthsRow(r: CsvRow): void {
+    if (this.category !== undefined && r.get("category") !== this.category) return;
+    const inputTokens = this.tokens(r, "lin");
+    const outputTokens = this.tokens(r, "lout");
+    let arrivalSec: number | undefined;
+    if (this.hasArrival) {
+      arrivalSec = r.num("arrival_sec", { min: 0 });
+      if (arrivalSec < this.prevSec) {
+        throw new UserError(`${this.label}:${r.line}: arrival_sec must be non-decreasing, got ${arrivalSec} after ${this.prevSec}`);
+      }
+      this.prevSec = arrivalSec;
+    }
+    this.rows.push({ inputTokens, outputTokens, arrivalSec });
+  }
+
+  private azureRow(r: CsvRow): void {
+    const ts = parseTimestamp(r.get("TIMESTAMP"), `${this.label}:${r.line}`);
+    this.first ??= ts;
+    // Whole seconds are exact integers; the fractions are subtracted separately to keep sub-microsecond precision.
+    const arrivalSec = ts.wholeSec - this.first.wholeSec + (ts.fracSec - this.first.fracSec);
+    if (arrivalSec < this.prevSec) {
+      throw new UserError(`${this.label}:${r.line}: TIMESTAMP must be non-decreasing, got ${r.get("TIMESTAMP")}`);
+    }
+    this.prevSec = arrivalSec;
+    this.rows.push({ inputTokens: this.tokens(r, "ContextTokens"), outputTokens: this.tokens(r, "GeneratedTokens"), arrivalSec });
+  }
+
+  /** The rows read; a UserError for a file without a header. */
+  finish(): TraceRow[] {
+    if (this.table === undefined) throw new UserError(`${this.label}: empty trace file (expected a header line)`);
+    return this.rows;
+  }
 }
 
 /** A wall-clock timestamp split into whole seconds since 1970-01-01 (no time zone) and a fraction in [0, 1). */

@@ -1,10 +1,10 @@
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { forEachCsvRecord } from "../core/csv.ts";
 import { UserError } from "../core/errors.ts";
 import { makeRng } from "../core/rng.ts";
-import { readTraceCsv, type TraceRow } from "./trace-csv.ts";
+import { TraceCsvReader, type TraceRow } from "./trace-csv.ts";
 import { parseSyntheticSpec, poissonArrivalsSec, SYNTHETIC_SYNTAX } from "./trace-synthetic.ts";
+
+export type { TraceRow } from "./trace-csv.ts";
 
 /** One request of a trace: when it arrives and how many tokens it reads and writes. */
 export interface RequestSpec {
@@ -28,68 +28,85 @@ export interface LoadTraceOptions {
   ratePerSec?: number;
 }
 
-/** Built-in traces shipped in data/traces/, resolved from the package root. */
-const BUILT_INS: Readonly<Record<string, { file: string; category?: string }>> = {
-  "dolly-creative": { file: "dolly-lengths-gpt2.csv", category: "creative_writing" },
-  "dolly-openqa": { file: "dolly-lengths-gpt2.csv", category: "open_qa" },
-  "azure-conv": { file: "azure-llm-2023-conv.csv" },
-  "azure-code": { file: "azure-llm-2023-code.csv" },
+/**
+ * ASSUMPTION: at most 2 million requests per run (100x the Azure conversation hour; the serving loop handles
+ * about that many in under a minute). Larger requests are an input error rather than a hang.
+ */
+export const MAX_REQUESTS = 2_000_000;
+/** ASSUMPTION: arrival rates above 1e6 requests/s are not a serving scenario (and would overflow nothing useful). */
+export const MAX_RATE_PER_SEC = 1e6;
+
+/** Built-in traces shipped in data/traces/ (the edges supply their text: files in Node, a bundle in the browser). */
+export const BUILT_IN_TRACES: Readonly<Record<string, { file: string; category?: string; description: string }>> = {
+  "dolly-creative": { file: "dolly-lengths-gpt2.csv", category: "creative_writing", description: "Dolly-15k creative_writing lengths (709 requests, the paper's)" },
+  "dolly-openqa": { file: "dolly-lengths-gpt2.csv", category: "open_qa", description: "Dolly-15k open_qa lengths (3,742 requests)" },
+  "azure-conv": { file: "azure-llm-2023-conv.csv", description: "Azure LLM inference 2023, conversation, one hour with real arrivals (19,366 requests)" },
+  "azure-code": { file: "azure-llm-2023-code.csv", description: "Azure LLM inference 2023, code completion, one hour with real arrivals (8,819 requests)" },
 };
 
-export const TRACE_NAMES: readonly string[] = Object.keys(BUILT_INS);
+export const TRACE_NAMES: readonly string[] = Object.keys(BUILT_IN_TRACES);
 
 /** Default request count of synthetic specs. */
 export const DEFAULT_SYNTHETIC_REQUESTS = 64;
 
-/** Parsed built-in files, by trace name; the reproduction loads the same traces many times. */
-const builtInCache = new Map<string, TraceRow[]>();
+export const isBuiltInTrace = (spec: string): boolean => Object.prototype.hasOwnProperty.call(BUILT_IN_TRACES, spec);
 
-/** Absolute path of a built-in trace file. */
-export function builtInTracePath(name: string): string {
-  const entry = BUILT_INS[name];
-  if (entry === undefined) throw new UserError(`unknown built-in trace "${name}"; known: ${TRACE_NAMES.join(", ")}`);
-  return fileURLToPath(new URL(`../../data/traces/${entry.file}`, import.meta.url));
+/**
+ * Rows of a trace that is not synthetic (a built-in name or a CSV the user names), at most `limit` of them. The
+ * edges supply it: src/node reads files, the browser reads its bundle and uploads. Throws a UserError for an
+ * unknown name.
+ */
+export type TraceRowSource = (spec: string, limit: number) => readonly TraceRow[];
+
+/** The error for a trace spec that is neither built in, synthetic, nor an existing file. */
+export function unknownTraceError(spec: string): UserError {
+  return new UserError(
+    `unknown trace "${spec}" (not a built-in name nor a file); known: ${TRACE_NAMES.join(", ")}; ` +
+      `synthetic: ${SYNTHETIC_SYNTAX.join(" | ")}; or a CSV path with columns lin,lout[,arrival_sec] ` +
+      `or TIMESTAMP,ContextTokens,GeneratedTokens`,
+  );
+}
+
+/** Parses trace CSV text (a bundled built-in or an upload), reading at most `limit` rows. */
+export function parseTraceText(text: string, label: string, category?: string, limit = Infinity): TraceRow[] {
+  const reader = new TraceCsvReader(label, category, limit);
+  forEachCsvRecord(text, label, (fields, line) => reader.record(fields, line));
+  return reader.finish();
+}
+
+/** Checks the options shared by every trace kind; one-line UserErrors naming the field and its range. */
+export function checkTraceOptions(opts: LoadTraceOptions): void {
+  const { numRequests, ratePerSec, seed } = opts;
+  if (numRequests !== undefined && (!Number.isInteger(numRequests) || numRequests < 1 || numRequests > MAX_REQUESTS)) {
+    throw new UserError(`number of requests must be an integer in [1, ${MAX_REQUESTS}], got ${numRequests}`);
+  }
+  if (ratePerSec !== undefined && (!Number.isFinite(ratePerSec) || ratePerSec <= 0 || ratePerSec > MAX_RATE_PER_SEC)) {
+    throw new UserError(`request rate must be a number in (0, ${MAX_RATE_PER_SEC}] per second, got ${ratePerSec}`);
+  }
+  if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) throw new UserError(`seed must be a non-negative integer, got ${seed}`);
 }
 
 /**
- * Loads a trace by spec: a built-in name (TRACE_NAMES), a synthetic spec (SYNTHETIC_SYNTAX), or a CSV path
- * (relative to cwd). Requests get ids 0..N-1 in file order; arrivals are non-decreasing and start at 0
- * (files without arrival times and synthetic specs: all at 0 unless `ratePerSec` is given).
+ * Loads a trace by spec: a synthetic spec (SYNTHETIC_SYNTAX), or anything `source` knows (built-in names, CSV
+ * files). Requests get ids 0..N-1 in file order; arrivals are non-decreasing and start at 0 (files without arrival
+ * times and synthetic specs: all at 0 unless `ratePerSec` is given).
  */
-export function loadTrace(spec: string, opts: LoadTraceOptions = {}): Trace {
+export function loadTrace(spec: string, opts: LoadTraceOptions, source: TraceRowSource): Trace {
+  checkTraceOptions(opts);
   const { numRequests, ratePerSec } = opts;
   const seed = opts.seed ?? 0;
-  if (numRequests !== undefined && (!Number.isInteger(numRequests) || numRequests < 1)) {
-    throw new UserError(`number of requests must be an integer >= 1, got ${numRequests}`);
-  }
-  if (ratePerSec !== undefined && (!Number.isFinite(ratePerSec) || ratePerSec <= 0)) {
-    throw new UserError(`request rate must be a finite number > 0 per second, got ${ratePerSec}`);
-  }
-  if (!Number.isInteger(seed)) throw new UserError(`seed must be an integer, got ${seed}`);
-
   let rows: readonly TraceRow[];
   const sampler = parseSyntheticSpec(spec);
   if (sampler !== undefined) {
     const rng = makeRng(seed);
-    rows = Array.from({ length: numRequests ?? DEFAULT_SYNTHETIC_REQUESTS }, () => ({
-      ...sampler(rng),
-      arrivalSec: undefined,
-    }));
-  } else if (Object.prototype.hasOwnProperty.call(BUILT_INS, spec)) {
-    rows = builtInRows(spec);
+    rows = Array.from({ length: numRequests ?? DEFAULT_SYNTHETIC_REQUESTS }, () => ({ ...sampler(rng), arrivalSec: undefined }));
   } else {
-    const path = resolve(spec);
-    if (!existsSync(path) || !statSync(path).isFile()) {
-      throw new UserError(
-        `unknown trace "${spec}" (not a built-in name nor a file); known: ${TRACE_NAMES.join(", ")}; ` +
-          `synthetic: ${SYNTHETIC_SYNTAX.join(" | ")}; or a CSV path with columns lin,lout[,arrival_sec] ` +
-          `or TIMESTAMP,ContextTokens,GeneratedTokens`,
-      );
-    }
-    rows = readTraceCsv(path, spec);
+    rows = source(spec, numRequests ?? Infinity);
     if (rows.length === 0) throw new UserError(`${spec}: trace has no requests`);
+    if (rows.length > MAX_REQUESTS && numRequests === undefined) {
+      throw new UserError(`${spec}: trace has ${rows.length} requests, more than ${MAX_REQUESTS}; pass --requests N (or requests: N) to take the first N`);
+    }
   }
-
   const n = Math.min(rows.length, numRequests ?? rows.length);
   // Arrivals draw from their own stream so that adding a rate never changes synthetic lengths.
   const poisson = ratePerSec === undefined ? undefined : poissonArrivalsSec(n, ratePerSec, makeRng((seed ^ 0x51ed270b) >>> 0));
@@ -101,13 +118,4 @@ export function loadTrace(spec: string, opts: LoadTraceOptions = {}): Trace {
     requests[i] = { id: i, arrivalSec, inputTokens: r.inputTokens, outputTokens: r.outputTokens };
   }
   return { name: spec, requests };
-}
-
-function builtInRows(name: string): TraceRow[] {
-  let rows = builtInCache.get(name);
-  if (rows === undefined) {
-    rows = readTraceCsv(builtInTracePath(name), `data/traces/${BUILT_INS[name].file}`, BUILT_INS[name].category);
-    builtInCache.set(name, rows);
-  }
-  return rows;
 }

@@ -1,76 +1,112 @@
 import { z } from "zod";
+import { GpuBlock } from "../hardware/gpu/presets.ts";
+import type { GpuSpec } from "../hardware/gpu/schema.ts";
+import { LinkBlock } from "../hardware/links/presets.ts";
+import type { LinkSpec } from "../hardware/links/schema.ts";
+import { HbmBlock } from "../hardware/pim/hbm-presets.ts";
+import type { HbmSpec } from "../hardware/pim/hbm.ts";
+import { PimDesignBlock } from "../hardware/pim/presets.ts";
+import type { PimDesign } from "../hardware/pim/schema.ts";
 
 /**
- * A system is a composition of devices, as data (ramulator-style tree): GPUs, the HBM stacks that hold the FC
- * weights (plain HBM3 for the GPU baselines, FC-PIM for PAPI), the stacks that serve attention, and the links
+ * A system is a composition of devices, as data (a Ramulator-style tree): GPUs, the HBM stacks that hold the FC
+ * weights (plain HBM for the GPU baselines, FC-PIM for PAPI), the stacks that serve attention, and the links
  * between them. Which unit may run each kind of kernel is part of the system; which one actually runs FC in a
- * given iteration is the scheduler's decision.
+ * given iteration is the scheduler's decision. Every device is a block (a preset name, a preset with overrides,
+ * or a full description), so a new system is a config file, not code.
  */
 export const FcUnit = z.enum(["gpu", "pim"]);
 export type FcUnit = z.infer<typeof FcUnit>;
 
-const count = (what: string) => z.number().int(`${what} must be an integer`).min(0, `${what} must be >= 0`);
+/** ASSUMPTION: device counts beyond these are not a single serving system (CXL 3.0 allows 4,096 nodes). */
+export const MAX_GPUS = 4096;
+export const MAX_STACKS = 4096;
+export const MAX_LINKS = 4096;
 
-export const SystemSpec = z
+const count = (what: string, max: number) =>
+  z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0, `${what} must be >= 0`).max(max, `${what} must be <= ${max}`);
+
+/** The description of a system: what a config writes and what `papi systems --json` prints (round-trips). */
+export const SystemDescription = z
   .object({
-    name: z.string().min(1),
-    description: z.string(),
-    /** GPU preset and how many; numGpus 0 means a PIM-only system. */
-    gpu: z.object({ preset: z.string(), numGpus: count("gpu.numGpus") }),
-    /** Stacks that hold all FC weights. `design: null` = plain HBM3 (no PIM units), the GPUs' main memory. */
-    fcStacks: z.object({
-      design: z.string().nullable(),
-      numStacks: count("fcStacks.numStacks").min(1),
-      /** Capacity of one plain (design: null) stack. */
-      plainCapacityBytesPerStack: z.number().positive(),
-    }),
-    /** Stacks that hold the KV cache and run attention. numStacks 0 = KV cache in GPU memory, attention on GPU. */
-    attnStacks: z.object({ design: z.string().nullable(), numStacks: count("attnStacks.numStacks") }),
-    /** Units allowed to run FC kernels; the scheduler chooses among them. */
-    fcUnits: z.array(FcUnit).min(1),
-    /** Where prefill (and the LM head, norms, activations) runs. */
-    hostUnit: FcUnit,
-    links: z.object({
-      /** GPU <-> GPU, for tensor-parallel all-reduce. */
-      gpuGpu: z.string(),
-      /** Host/GPUs <-> attention stacks (Q/K/V out, attention results back). */
-      attention: z.string(),
-      /** Number of parallel attention links (one per attention device group). */
-      numAttentionLinks: count("links.numAttentionLinks").min(1),
-      /** Between PIM stacks of a PIM-only system (partial-sum reduction of FC), through the host/switch. */
-      pimPim: z.string(),
-      numPimPimLinks: count("links.numPimPimLinks").min(1),
-    }),
-    /** Host-side bookkeeping per iteration (count finished requests, compare RLP x TLP with alpha, move FC). */
-    schedulerOverheadSec: z.number().min(0),
+    name: z.string().min(1).describe("system name (shown in reports)"),
+    description: z.string().default("").describe("one line about the system"),
+    gpu: z
+      .object({
+        device: GpuBlock.field("GPU: preset name (a100-hbm3, a100-80gb, h100-sxm, h200-sxm), { preset, ...overrides } or a full spec"),
+        numGpus: count("gpu.numGpus", MAX_GPUS).describe("number of GPUs; 0 = a PIM-only system"),
+      })
+      .strict(),
+    fcStacks: z
+      .object({
+        design: PimDesignBlock.shape.nullable().describe("PIM design of the stacks that hold the FC weights; null = plain HBM (the GPUs' memory)"),
+        hbm: HbmBlock.shape.default("hbm3-5.2").describe("HBM of plain (design: null) stacks; PIM designs name their own"),
+        numStacks: count("fcStacks.numStacks", MAX_STACKS).min(1, "fcStacks.numStacks must be >= 1").describe("stacks holding every FC weight"),
+      })
+      .strict(),
+    attnStacks: z
+      .object({
+        design: PimDesignBlock.shape.nullable().describe("PIM design of the attention stacks (KV cache); null with numStacks 0 = attention on the GPUs"),
+        numStacks: count("attnStacks.numStacks", MAX_STACKS).describe("attention stacks; 0 = KV cache in GPU memory"),
+      })
+      .strict(),
+    fcUnits: z.array(FcUnit).min(1).describe("units allowed to run FC kernels; the scheduler chooses among them"),
+    hostUnit: FcUnit.describe("where prefill, norms, activations and the LM head's elementwise work run"),
+    links: z
+      .object({
+        gpuGpu: LinkBlock.field("GPU <-> GPU (tensor-parallel collectives); the one source of NVLink bandwidth and latency"),
+        attention: LinkBlock.field("host/GPUs <-> attention stacks (Q/K/V out, attention results back)"),
+        numAttentionLinks: count("links.numAttentionLinks", MAX_LINKS).min(1, "links.numAttentionLinks must be >= 1").describe("parallel attention links (one per attention device)"),
+        pimPim: LinkBlock.field("between FC stack groups of a PIM-only system, through the host/switch"),
+        numPimPimLinks: count("links.numPimPimLinks", MAX_LINKS).min(1, "links.numPimPimLinks must be >= 1").describe("parallel PIM-PIM links"),
+      })
+      .strict(),
+    schedulerOverheadSec: z.number().min(0).max(1, "schedulerOverheadSec must be <= 1 s").describe("host bookkeeping per iteration (count finished requests, compare RLP x TLP with alpha), seconds"),
   })
-  .superRefine((s, ctx) => {
-    if (s.fcUnits.includes("gpu") && s.gpu.numGpus === 0) {
-      ctx.addIssue({ code: "custom", path: ["gpu", "numGpus"], message: "must be >= 1 when FC may run on the GPU" });
-    }
-    if (s.fcUnits.includes("pim") && s.fcStacks.design === null) {
-      ctx.addIssue({ code: "custom", path: ["fcStacks", "design"], message: "FC on PIM needs a PIM design on the FC stacks" });
-    }
-    if (s.attnStacks.numStacks > 0 && s.attnStacks.design === null) {
-      ctx.addIssue({ code: "custom", path: ["attnStacks", "design"], message: "attention stacks need a PIM design" });
-    }
-    if (s.attnStacks.numStacks === 0 && s.gpu.numGpus === 0) {
-      ctx.addIssue({ code: "custom", path: ["attnStacks", "numStacks"], message: "must be >= 1 in a system without GPUs" });
-    }
-    if (s.hostUnit === "gpu" && s.gpu.numGpus === 0) {
-      ctx.addIssue({ code: "custom", path: ["hostUnit"], message: "is gpu but the system has no GPUs" });
-    }
-    if (s.hostUnit === "pim" && s.fcStacks.design === null) {
-      ctx.addIssue({ code: "custom", path: ["hostUnit"], message: "is pim but the FC stacks have no PIM design (fcStacks.design is null)" });
-    }
-    if (s.hostUnit === "pim" && s.attnStacks.numStacks === 0) {
-      ctx.addIssue({ code: "custom", path: ["hostUnit"], message: "is pim but there are no attention stacks to run prefill attention (attnStacks.numStacks is 0)" });
-    }
-    // FC weights are split over the GPUs (or the PIM-PIM ports without GPUs); each group needs >= 1 FC stack.
-    const groups = s.gpu.numGpus > 0 ? s.gpu.numGpus : s.links.numPimPimLinks;
-    if (s.fcStacks.numStacks < groups) {
-      const what = s.gpu.numGpus > 0 ? `gpu.numGpus (${groups})` : `links.numPimPimLinks (${groups})`;
-      ctx.addIssue({ code: "custom", path: ["fcStacks", "numStacks"], message: `must be >= ${what}: every tensor-parallel group needs its own FC stacks` });
-    }
-  });
-export type SystemSpec = z.infer<typeof SystemSpec>;
+  .strict();
+export type SystemDescription = z.output<typeof SystemDescription>;
+export type SystemDescriptionInput = z.input<typeof SystemDescription>;
+
+/** A system with every device resolved: the read-only input of the cost functions (and a valid description). */
+export interface SystemSpec {
+  name: string;
+  description: string;
+  gpu: { device: GpuSpec; numGpus: number };
+  fcStacks: { design: PimDesign | null; hbm: HbmSpec; numStacks: number };
+  attnStacks: { design: PimDesign | null; numStacks: number };
+  fcUnits: FcUnit[];
+  hostUnit: FcUnit;
+  links: { gpuGpu: LinkSpec; attention: LinkSpec; numAttentionLinks: number; pimPim: LinkSpec; numPimPimLinks: number };
+  schedulerOverheadSec: number;
+}
+
+/** Consistency rules of a system (after counts and overrides); each is a (path, message) on failure. */
+export function systemRuleViolations(s: {
+  gpu: { numGpus: number };
+  fcStacks: { design: unknown; numStacks: number };
+  attnStacks: { design: unknown; numStacks: number };
+  fcUnits: readonly FcUnit[];
+  hostUnit: FcUnit;
+  links: { numPimPimLinks: number };
+}): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  if (s.fcUnits.includes("gpu") && s.gpu.numGpus === 0) out.push({ path: "gpu.numGpus", message: "must be >= 1 when FC may run on the GPU (fcUnits has gpu)" });
+  if (s.fcUnits.includes("pim") && s.fcStacks.design === null) out.push({ path: "fcStacks.design", message: "FC on PIM (fcUnits has pim) needs a PIM design on the FC stacks" });
+  if (s.attnStacks.numStacks > 0 && s.attnStacks.design === null) out.push({ path: "attnStacks.design", message: "attention stacks need a PIM design" });
+  if (s.attnStacks.numStacks === 0 && s.gpu.numGpus === 0) out.push({ path: "attnStacks.numStacks", message: "must be >= 1 in a system without GPUs" });
+  if (s.hostUnit === "gpu" && s.gpu.numGpus === 0) out.push({ path: "hostUnit", message: "is gpu but the system has no GPUs" });
+  if (s.hostUnit === "pim" && s.fcStacks.design === null) out.push({ path: "hostUnit", message: "is pim but the FC stacks have no PIM design" });
+  if (s.hostUnit === "pim" && s.attnStacks.numStacks === 0) out.push({ path: "hostUnit", message: "is pim but the system has no attention stacks" });
+  // FC weights are split over the GPUs (or the PIM-PIM port groups without GPUs); each group needs its own FC stack
+  const groups = s.gpu.numGpus > 0 ? s.gpu.numGpus : s.links.numPimPimLinks;
+  if (s.fcStacks.numStacks < groups) {
+    const what = s.gpu.numGpus > 0 ? `gpu.numGpus (${groups})` : `links.numPimPimLinks (${groups})`;
+    out.push({ path: "fcStacks.numStacks", message: `must be >= ${what}: every tensor-parallel group needs its own FC stacks` });
+  }
+  return out;
+}
+
+/** The full schema of a system block: the description plus its consistency rules. */
+export const SystemDescriptionChecked = SystemDescription.superRefine((s, ctx) => {
+  for (const v of systemRuleViolations(s)) ctx.addIssue({ code: "custom", path: v.path.split("."), message: v.message });
+});

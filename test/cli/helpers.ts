@@ -1,18 +1,38 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { withIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/papi.mjs", import.meta.url));
 
 export interface CliResult { status: number | null; stdout: string; stderr: string }
 
-/** Runs the real `papi` command in a child process. */
-export function papi(args: string[], opts: { cwd?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: opts.cwd, env: { ...process.env, NO_COLOR: "1" } });
+/**
+ * Runs `papi` in this process (the same main() the binary runs, with its output captured): fast, so most CLI
+ * tests use it. Bugs (non-UserError exceptions) surface as status 1 with the stack in stderr, as in a real process.
+ */
+export async function papi(args: string[]): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const status = await withIo({ out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, async () => {
+    try {
+      return await main(["node", "papi", ...args]);
+    } catch (e) {
+      stderr += String((e as Error).stack ?? e);
+      return 1;
+    }
+  });
+  return { status, stdout, stderr };
+}
+
+/** Runs the real `papi` binary (compiled dist/) in a child process: for exit codes, signals and stdout piping. */
+export function papiProcess(args: string[], opts: { cwd?: string; input?: string; timeoutMs?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: opts.cwd, input: opts.input, timeout: opts.timeoutMs, env: { ...process.env, NO_COLOR: "1" } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A user mistake: non-zero exit, a one-line message (commander may add a usage hint line), no stack trace. */
+/** A user mistake: exit code 2, exactly one line on stderr, no stack trace, nothing on stdout. */
 export function isCleanUserError(r: CliResult): boolean {
-  const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("(run with --help"));
-  return r.status !== 0 && r.status !== null && lines.length === 1 && !/\n\s+at /.test(r.stderr);
+  const lines = r.stderr.split("\n").filter((l) => l !== "");
+  return r.status === 2 && lines.length === 1 && !/\n\s+at /.test(r.stderr) && r.stdout === "";
 }

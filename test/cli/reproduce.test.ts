@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isCleanUserError, papi } from "./helpers.ts";
+import { isCleanUserError, papi, papiProcess } from "./helpers.ts";
 
-test("papi reproduce --json has the documented summary keys, and writes figures, data and the report", () => {
+test("papi reproduce --json has the documented summary keys, and writes figures, data and the report", async () => {
   const out = join(mkdtempSync(join(tmpdir(), "papi-repro-")), "out");
-  const r = papi(["reproduce", "--figures", "fig8,fig10,fig11,fig12,fig7", "--no-sensitivity", "--json", "--out", out]);
+  const r = await papi(["reproduce", "--figures", "fig8,fig10,fig11,fig12,fig7", "--no-sensitivity", "--json", "--out", out]);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   const positive = (x: unknown) => typeof x === "number" && Number.isFinite(x) && x > 0;
@@ -32,24 +32,24 @@ test("papi reproduce --json has the documented summary keys, and writes figures,
   assert.match(md, /qualitative claims/);
 });
 
-test("bad reproduce flags are one-line errors and leave no output folder", () => {
+test("bad reproduce flags are one-line errors and leave no output folder", async () => {
   const out = join(mkdtempSync(join(tmpdir(), "papi-repro-")), "out");
   for (const args of [["--figures", "fig99"], ["--protocol", "some"], ["--seed", "-3"]]) {
-    const r = papi(["reproduce", ...args, "--out", out]);
+    const r = await papi(["reproduce", ...args, "--out", out]);
     assert.ok(isCleanUserError(r), `${args.join(" ")}: ${r.stderr}`);
     assert.ok(!existsSync(out));
   }
 });
 
-test("reproduce never replaces a folder that is not an earlier papi output", () => {
+test("reproduce never replaces a folder that is not an earlier papi output", async () => {
   const dir = mkdtempSync(join(tmpdir(), "papi-user-"));
   writeFileSync(join(dir, "notes.txt"), "mine");
-  const r = papi(["reproduce", "--figures", "fig6", "--out", "."], { cwd: dir });
+  const r = papiProcess(["reproduce", "--figures", "fig6", "--out", "."], { cwd: dir });
   assert.ok(isCleanUserError(r), r.stderr);
   assert.equal(readFileSync(join(dir, "notes.txt"), "utf8"), "mine");
   // an earlier papi output folder is replaced as a whole
   const out = join(dir, "out");
-  assert.equal(papi(["reproduce", "--figures", "fig6", "--out", out]).status, 0);
-  assert.equal(papi(["reproduce", "--figures", "fig6", "--out", out]).status, 0);
+  assert.equal((await papi(["reproduce", "--figures", "fig6", "--out", out])).status, 0);
+  assert.equal((await papi(["reproduce", "--figures", "fig6", "--out", out])).status, 0);
   assert.ok(existsSync(join(out, "fig6.svg")));
 });

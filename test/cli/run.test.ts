@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCleanUserError, papi } from "./helpers.ts";
 
-test("papi run --json has the documented keys", () => {
-  const r = papi(["run", "--system", "papi", "--model", "llama-65b", "--trace", "dolly-creative", "--requests", "16", "--batch", "16", "--spec", "4", "--json"]);
+test("papi run --json has the documented keys", async () => {
+  const r = await papi(["run", "--system", "papi", "--model", "llama-65b", "--trace", "dolly-creative", "--requests", "16", "--batch", "16", "--spec", "4", "--json"]);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   for (const k of ["latencySec", "energyJoules", "generatedTokens", "tokensPerSec", "iterations", "fcOnGpuIterations", "fcOnPimIterations", "alpha", "prefillSec", "decodeStepSecMean"]) {
@@ -15,7 +15,7 @@ test("papi run --json has the documented keys", () => {
   for (const k of ["fc", "attention", "communication", "other"]) assert.equal(typeof j.breakdownSec[k], "number");
 });
 
-test("bad flags give one-line errors and no output file", () => {
+test("bad flags give one-line errors and no output file", async () => {
   const dir = mkdtempSync(join(tmpdir(), "papi-run-"));
   const timeline = join(dir, "t.json");
   const cases = [
@@ -28,64 +28,64 @@ test("bad flags give one-line errors and no output file", () => {
     ["--model", "nope"],
   ];
   for (const c of cases) {
-    const r = papi(["run", "--requests", "4", ...c, "--timeline", timeline]);
+    const r = await papi(["run", "--requests", "4", ...c, "--timeline", timeline]);
     assert.ok(isCleanUserError(r), `${c.join(" ")}: status ${r.status} stderr ${r.stderr}`);
     assert.ok(!existsSync(timeline));
   }
-  assert.match(papi(["run", "--system", "nope"]).stderr, /known: .*papi/);
-  assert.match(papi(["run", "--scheduler", "nope"]).stderr, /scheduler.*papi.*oracle/);
+  assert.match((await papi(["run", "--system", "nope"])).stderr, /known: .*papi/);
+  assert.match((await papi(["run", "--scheduler", "nope"])).stderr, /scheduler.*papi.*oracle/);
 });
 
-test("a model too large for the system is a clear error", () => {
-  const r = papi(["run", "--model", "gpt3-175b", "--fc-stacks", "6", "--requests", "2"]);
+test("a model too large for the system is a clear error", async () => {
+  const r = await papi(["run", "--model", "gpt3-175b", "--fc-stacks", "6", "--requests", "2"]);
   assert.ok(isCleanUserError(r), r.stderr);
   assert.match(r.stderr, /weights/);
 });
 
-test("a bad trace row names file and line", () => {
+test("a bad trace row names file and line", async () => {
   const dir = mkdtempSync(join(tmpdir(), "papi-trace-"));
   const f = join(dir, "t.csv");
   writeFileSync(f, "lin,lout\n10,5\n12,-3\n");
-  const r = papi(["run", "--trace", f]);
+  const r = await papi(["run", "--trace", f]);
   assert.ok(isCleanUserError(r), r.stderr);
   assert.match(r.stderr, /t\.csv:3/);
 });
 
-test("--timeline writes a Chrome trace and --config is validated", () => {
+test("--timeline writes a Chrome trace and --config is validated", async () => {
   const dir = mkdtempSync(join(tmpdir(), "papi-tl-"));
   const timeline = join(dir, "t.json");
-  const r = papi(["run", "--requests", "8", "--batch", "8", "--timeline", timeline]);
+  const r = await papi(["run", "--requests", "8", "--batch", "8", "--timeline", timeline]);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(readFileSync(timeline, "utf8"));
   assert.ok(j.traceEvents.some((e: { ph: string }) => e.ph === "X"));
   const cfg = join(dir, "run.yaml");
   writeFileSync(cfg, "system: papi\nbatch: 0\n");
-  const bad = papi(["run", "--config", cfg]);
+  const bad = await papi(["run", "--config", cfg]);
   assert.ok(isCleanUserError(bad), bad.stderr);
   assert.match(bad.stderr, /batch/);
   writeFileSync(cfg, "system: pim-only-papi\nmodel: llama-65b\ntrace: fixed:32:8\nrequests: 4\nbatch: 4\nspec: 2\n");
-  const ok = papi(["run", "--config", cfg, "--json"]);
+  const ok = await papi(["run", "--config", cfg, "--json"]);
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).system, "pim-only-papi");
 });
 
-test("papi schema prints a JSON Schema and calibrate prints alpha", () => {
-  const s = papi(["schema"]);
+test("papi schema prints a JSON Schema and calibrate prints alpha", async () => {
+  const s = await papi(["schema"]);
   assert.equal(s.status, 0);
   assert.ok(JSON.parse(s.stdout).properties.batch);
-  const c = papi(["calibrate", "--system", "papi", "--model", "llama-65b", "--json"]);
+  const c = await papi(["calibrate", "--system", "papi", "--model", "llama-65b", "--json"]);
   assert.equal(c.status, 0, c.stderr);
   const a = JSON.parse(c.stdout).alpha;
   assert.ok(Number.isInteger(a) && a >= 1, String(a));
 });
 
-test("MoE models run on PIM from the CLI (papi run and calibrate with mixtral-8x7b and a Qwen3-MoE config)", () => {
+test("MoE models run on PIM from the CLI (papi run and calibrate with mixtral-8x7b and a Qwen3-MoE config)", async () => {
   for (const system of ["papi", "attacc-only", "pim-only-papi"]) {
-    const r = papi(["run", "--system", system, "--model", "mixtral-8x7b", "--requests", "8", "--json"]);
+    const r = await papi(["run", "--system", system, "--model", "mixtral-8x7b", "--requests", "8", "--json"]);
     assert.equal(r.status, 0, `${system}: ${r.stderr}`);
     assert.ok(JSON.parse(r.stdout).generatedTokens > 0);
   }
-  const c = papi(["calibrate", "--system", "papi", "--model", "mixtral-8x7b", "--json"]);
+  const c = await papi(["calibrate", "--system", "papi", "--model", "mixtral-8x7b", "--json"]);
   assert.equal(c.status, 0, c.stderr);
   // a Hugging Face Qwen3-MoE config as shipped (num_experts, moe_intermediate_size, unknown keys ignored)
   const dir = mkdtempSync(join(tmpdir(), "papi-moe-"));
@@ -95,6 +95,6 @@ test("MoE models run on PIM from the CLI (papi run and calibrate with mixtral-8x
     num_key_value_heads: 4, head_dim: 128, vocab_size: 151936, hidden_act: "silu", num_experts: 128, num_experts_per_tok: 8,
     moe_intermediate_size: 768, decoder_sparse_step: 1, mlp_only_layers: [], norm_topk_prob: true, torch_dtype: "bfloat16",
   }));
-  const q = papi(["run", "--system", "papi", "--model", f, "--requests", "4", "--json"]);
+  const q = await papi(["run", "--system", "papi", "--model", f, "--requests", "4", "--json"]);
   assert.equal(q.status, 0, q.stderr);
 });

@@ -1,17 +1,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { papi as cli } from "../cli/helpers.ts";
 import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
 import { decodeKernels, expectedActiveExperts, expertTokenCounts, fcShapesPerLayer, lmHeadShape } from "../../src/models/kernels.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const papi = (...args: string[]) => spawnSync(process.execPath, ["bin/papi.mjs", ...args], { cwd: root, encoding: "utf8" });
+const papi = (...args: string[]) => cli(args);
 
 describe("FC shapes", () => {
-  test("paper Eq. 1: OPT-30B h x h FC at RLP 4, TLP 8 has 31.7 FLOP/B", () => {
+  test("paper Eq. 1: OPT-30B h x h FC at RLP 4, TLP 8 has 31.7 FLOP/B", async () => {
     // by hand: 2·32·h² / ((2·32·h + h²)·2) = 32h / (64 + h) = 32·7168 / 7232 = 31.717
     const proj = decodeKernels(MODEL_PRESETS["opt-30b"], { rlp: 4, tlp: 8, contextLens: [1024] }).find((r) => r.name === "proj")!;
     assert.equal(proj.flops, 2 * 32 * 7168 * 7168);
@@ -83,7 +81,7 @@ describe("FC shapes", () => {
 });
 
 describe("decode kernels", () => {
-  test("attention: 2·H·T·L·d per request for score and context, KV bytes kv·L·d each", () => {
+  test("attention: 2·H·T·L·d per request for score and context, KV bytes kv·L·d each", async () => {
     const m = MODEL_PRESETS["llama-65b"];
     const rows = decodeKernels(m, { rlp: 2, tlp: 4, contextLens: [100, 300] });
     const score = rows.find((r) => r.name === "attn_score")!;
@@ -100,7 +98,7 @@ describe("decode kernels", () => {
     assert.ok(Math.abs(flops / bytes - 8) < 0.1, String(flops / bytes));
   });
 
-  test("every kernel listed once, LM head and final norm once per iteration", () => {
+  test("every kernel listed once, LM head and final norm once per iteration", async () => {
     const rows = decodeKernels(MODEL_PRESETS["gpt3-66b"], { rlp: 4, tlp: 2, contextLens: [512] });
     const names = rows.map((r) => r.name);
     for (const n of ["input_norm", "qkv", "kv_write", "attn_score", "attn_softmax", "attn_context", "proj", "attn_residual", "post_attn_norm", "ffn_up", "ffn_act", "ffn_down", "ffn_residual"]) {
@@ -111,7 +109,7 @@ describe("decode kernels", () => {
     assert.equal(new Set(names).size, names.length);
   });
 
-  test("bad batches are UserErrors", () => {
+  test("bad batches are UserErrors", async () => {
     const m = MODEL_PRESETS["opt-30b"];
     assert.throws(() => decodeKernels(m, { rlp: 0, tlp: 1, contextLens: [10] }), UserError);
     assert.throws(() => decodeKernels(m, { rlp: 1, tlp: 1.5, contextLens: [10] }), UserError);
@@ -132,8 +130,8 @@ describe("decode kernels", () => {
 });
 
 describe("CLI", () => {
-  test("papi kernels --json prints the rows", () => {
-    const r = papi("kernels", "--model", "opt-30b", "--rlp", "4", "--tlp", "8", "--json");
+  test("papi kernels --json prints the rows", async () => {
+    const r = await papi("kernels", "--model", "opt-30b", "--rlp", "4", "--tlp", "8", "--json");
     assert.equal(r.status, 0, r.stderr);
     const rows = JSON.parse(r.stdout) as Array<{ name: string; arithmeticIntensity: number }>;
     assert.equal(rows.find((x) => x.name === "proj")!.arithmeticIntensity.toFixed(1), "31.7");
@@ -145,8 +143,8 @@ describe("CLI", () => {
     ["kernels", "--model", "opt-30b", "--tlp", "2.5"],
     ["kernels", "--model", "no/such/config.json"],
   ]) {
-    test(`bad input: papi ${args.join(" ")}`, () => {
-      const r = papi(...args);
+    test(`bad input: papi ${args.join(" ")}`, async () => {
+      const r = await papi(...args);
       assert.equal(r.status, 2);
       const lines = r.stderr.trim().split("\n");
       assert.equal(lines.length, 1, r.stderr);

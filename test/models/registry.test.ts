@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../src/core/errors.ts";
-import { MODEL_PRESETS, resolveModel } from "../../src/models/registry.ts";
+import { MODEL_PRESETS } from "../../src/models/registry.ts";
+import { loadModel as resolveModel } from "../../src/node/models.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "papi-models-"));
 const write = (name: string, obj: unknown) => {

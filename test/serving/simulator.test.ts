@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { runOnce } from "../../src/serving/run.ts";
+import { nodeLoader } from "../../src/node/loader.ts";
 import { LINK_PRESETS } from "../../src/hardware/links/presets.ts";
 import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
 import type { RequestSpec } from "../../src/serving/trace.ts";
@@ -44,7 +45,7 @@ test("adaptive speculation keeps RLP x TLP near the target as the batch drains",
 
 test("papi with alpha 0 equals static-gpu; with a huge alpha equals static-pim", () => {
   const requests = reqs([[32, 40], [16, 9], [64, 70], [10, 3], [20, 20], [5, 60]]);
-  const strip = (r: ReturnType<typeof runOnce>) => ({ ...r, scheduler: "", alpha: null });
+  const strip = (r: ReturnType<typeof runOnce>) => ({ ...r, scheduler: "", alpha: null, config: null, configHash: "" });
   for (const spec of [1, 4]) {
     const cfg = { ...base, batch: 4, spec };
     assert.deepEqual(strip(runOnce({ ...cfg, scheduler: "papi", alpha: 0 }, { requests })), strip(runOnce({ ...cfg, scheduler: "static-gpu" }, { requests })));
@@ -54,9 +55,9 @@ test("papi with alpha 0 equals static-gpu; with a huge alpha equals static-pim",
 
 test("the seed drives acceptance: same seed, same run; another seed, another run", () => {
   const cfg = { ...base, trace: "dolly-creative", requests: 40, batch: 8, spec: 4, acceptanceRate: 0.7, seed: 7 };
-  const a = runOnce(cfg);
-  assert.deepEqual(runOnce(cfg), a);
-  const b = runOnce({ ...cfg, seed: 8 });
+  const a = runOnce(cfg, { loader: nodeLoader() });
+  assert.deepEqual(runOnce(cfg, { loader: nodeLoader() }), a);
+  const b = runOnce({ ...cfg, seed: 8 }, { loader: nodeLoader() });
   assert.notEqual(b.iterations, a.iterations);
   assert.equal(b.generatedTokens, a.generatedTokens);
 });
@@ -124,7 +125,7 @@ describe("properties", () => {
 });
 
 describe("accounting, pinned by hand", () => {
-  const ctxOf = (system: string, o: Parameters<typeof buildSystem>[2] = {}) => buildSystem(system, MODEL_PRESETS["llama-65b"], o);
+  const ctxOf = (system: string, counts: Parameters<typeof buildSystem>[3] = {}) => buildSystem(system, MODEL_PRESETS["llama-65b"], {}, counts);
   const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 
   test("KV length of each iteration = cached tokens + TLP (prompt cached by prefill, first output token not yet)", () => {

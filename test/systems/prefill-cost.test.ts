@@ -7,7 +7,6 @@ import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { buildSystem } from "../../src/systems/build.ts";
 import { fcLayersCost } from "../../src/systems/fc-iteration.ts";
 import { prefillCost } from "../../src/systems/prefill-cost.ts";
-import { SYSTEM_PRESETS } from "../../src/systems/presets.ts";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 const llama = MODEL_PRESETS["llama-65b"];
@@ -23,11 +22,10 @@ describe("prefill", () => {
   });
 
   test("causal attention on the GPUs at the prefill efficiency: an 8k prompt's attention costs less than its FC (H100)", () => {
-    const spec = { ...SYSTEM_PRESETS["a100-attacc"], gpu: { preset: "h100-sxm", numGpus: 6 } };
-    const p = prefillCost(buildSystem(spec, llama), [8192]);
+    const ctx = buildSystem("a100-attacc", llama, { gpu: "h100-sxm" });
+    const p = prefillCost(ctx, [8192]);
     assert.ok(p.attentionSec < p.fcSec, `${p.attentionSec} vs ${p.fcSec}`);
     // 64 heads over 6 GPUs: 11 each; time of one GPU, energy of all six, 80 layers
-    const ctx = buildSystem(spec, llama);
     const one = gpuPrefillAttentionCost(ctx.gpu!, { numHeads: 11, numKvHeads: 11, headDim: 128, numPromptTokens: 8192, dtypeBytes: 2 });
     close(p.attentionSec, 80 * one.timeSec);
     close(p.attentionJoules, 80 * 6 * one.energyJoules);
@@ -38,8 +36,8 @@ describe("prefill", () => {
     const small = ModelConfig.parse({ name: "small", hidden_size: 1024, intermediate_size: 2816, num_hidden_layers: 4, num_attention_heads: 8, vocab_size: 1000 });
     fc.assert(
       fc.property(fc.constantFrom(2, 4, 8), fc.integer({ min: 1, max: 3000 }), (g, l) => {
-        const one = prefillCost(buildSystem("gpu-only", small, { numGpus: 1 }), [l]).attentionJoules;
-        const many = prefillCost(buildSystem("gpu-only", small, { numGpus: g }), [l]).attentionJoules;
+        const one = prefillCost(buildSystem("gpu-only", small, {}, { numGpus: 1 }), [l]).attentionJoules;
+        const many = prefillCost(buildSystem("gpu-only", small, {}, { numGpus: g }), [l]).attentionJoules;
         return Math.abs(many - one) <= 1e-9 * one;
       }),
       { numRuns: 30 },

@@ -1,30 +1,37 @@
 import type { Command } from "commander";
 import { UserError } from "../../core/errors.ts";
-import { calibrateAlpha } from "../../scheduling/calibrate.ts";
-import { parseRunConfig, systemOf } from "../../serving/run.ts";
-import { parsePositiveInt, printJson } from "../args.ts";
-import { addSystemFlags, rawRunConfig } from "./run.ts";
+import { parsePositiveInt } from "../args.ts";
+import { out, printJson } from "../io.ts";
+import { addSystemFlags, configSources } from "../run-flags.ts";
+
+/** ASSUMPTION: sweeping beyond 65,536 tokens per iteration (batch x TLP bounds) says nothing new. */
+const MAX_SWEEP_TOKENS = 65_536;
 
 export function registerCalibrate(program: Command): void {
   addSystemFlags(program.command("calibrate").description("find PAPI's threshold alpha by the offline FC sweep (GPU vs FC-PIM)"))
-    .option("--max-tokens <n>", "sweep RLP x TLP from 1 to this", "512")
+    .option("--max-tokens <n>", `sweep RLP x TLP from 1 to this (<= ${MAX_SWEEP_TOKENS})`, "512")
     .option("--sweep", "also print the sweep")
     .option("--json", "print JSON")
-    .action((o: Record<string, string | boolean | undefined>) => {
-      const cfg = parseRunConfig(rawRunConfig(o));
-      const ctx = systemOf(cfg);
+    .action(async (o: Record<string, unknown>) => {
+      const maxTokens = parsePositiveInt("--max-tokens", String(o.maxTokens), MAX_SWEEP_TOKENS);
+      const { loadRunConfig } = await import("../../node/run-config.ts");
+      const { nodeLoader } = await import("../../node/loader.ts");
+      const { systemOf } = await import("../../serving/run.ts");
+      const { calibrateAlpha } = await import("../../scheduling/calibrate.ts");
+      const { config, baseDir } = loadRunConfig(configSources(o));
+      const ctx = systemOf(config, nodeLoader(baseDir));
       if (!(ctx.spec.fcUnits.includes("gpu") && ctx.spec.fcUnits.includes("pim"))) {
         throw new UserError(`system ${ctx.spec.name} runs FC on ${ctx.spec.fcUnits.join(", ")} only; alpha needs both GPU and FC-PIM (try --system papi)`);
       }
-      const c = calibrateAlpha(ctx, parsePositiveInt("--max-tokens", String(o.maxTokens)));
+      const c = calibrateAlpha(ctx, maxTokens);
       if (o.json) {
         printJson({ system: ctx.spec.name, model: ctx.model.name, alpha: c.alpha, ...(o.sweep ? { sweep: c.sweep } : {}) });
         return;
       }
-      process.stdout.write(`alpha = ${c.alpha} for ${ctx.spec.name} / ${ctx.model.name}: FC runs on FC-PIM while RLP x TLP <= ${c.alpha}, on the GPUs above\n`);
+      out(`alpha = ${c.alpha} for ${ctx.spec.name} / ${ctx.model.name}: FC runs on FC-PIM while RLP x TLP <= ${c.alpha}, on the GPUs above\n`);
       if (o.sweep) {
-        process.stdout.write("tokens  gpu_ms    pim_ms\n");
-        for (const s of c.sweep) process.stdout.write(`${String(s.numTokens).padStart(6)}  ${(s.gpuSec * 1e3).toFixed(3).padStart(8)}  ${(s.pimSec * 1e3).toFixed(3).padStart(8)}\n`);
+        out("tokens  gpu_ms    pim_ms\n");
+        for (const s of c.sweep) out(`${String(s.numTokens).padStart(6)}  ${(s.gpuSec * 1e3).toFixed(3).padStart(8)}  ${(s.pimSec * 1e3).toFixed(3).padStart(8)}\n`);
       }
     });
 }

@@ -1,15 +1,14 @@
 import type { Command } from "commander";
-import { modelParamCount, modelWeightBytes, kvCacheBytesPerToken } from "../../models/params.ts";
-import { MODEL_PRESETS } from "../../models/registry.ts";
-import { printJson } from "../args.ts";
-import { formatTable } from "./kernels.ts";
+import { formatTable, out, printJson } from "../io.ts";
 
 export function registerModels(program: Command): void {
   program
     .command("models")
     .description("list the model presets with parameter count and weight size")
     .option("--json", "print JSON")
-    .action((o: { json?: boolean }) => {
+    .action(async (o: { json?: boolean }) => {
+      const { modelParamCount, modelWeightBytes, kvCacheBytesPerToken } = await import("../../models/params.ts");
+      const { MODEL_PRESETS } = await import("../../models/registry.ts");
       const list = Object.values(MODEL_PRESETS).map((m) => ({
         ...m,
         paramCount: modelParamCount(m),
@@ -28,6 +27,6 @@ export function registerModels(program: Command): void {
         m.num_local_experts ? `${m.num_experts_per_tok} of ${m.num_local_experts}` : "-",
         m.dtype,
       ]);
-      process.stdout.write(formatTable(["model", "params", "weights", "KV/token", "layers", "hidden", "heads/kv", "experts", "dtype"], rows));
+      out(formatTable(["model", "params", "weights", "KV/token", "layers", "hidden", "heads/kv", "experts", "dtype"], rows));
     });
 }

@@ -1,118 +1,7 @@
 import type { Command } from "commander";
-import { UserError } from "../../core/errors.ts";
-import { readDataFile } from "../../core/json-file.ts";
-import { pimAttentionCost, pimFcCost, type PimKernelCost } from "../../hardware/pim/cost.ts";
-import { pimEnergyBreakdownAtReuse, pimStackPowerWatts } from "../../hardware/pim/power.ts";
-import { PIM_DESIGNS, POWER_STUDY_DESIGNS, resolvePimDesign } from "../../hardware/pim/presets.ts";
-import { PAPER_PIM_AREA, maxBanksPerDie, pimBanksPerDie, type PimDesign } from "../../hardware/pim/schema.ts";
-import { parseNonNegativeNumber, parsePositiveInt, parsePositiveIntList, printJson } from "../args.ts";
+import type { KernelOpts } from "../actions/pim.ts";
 
 /** `papi pim`: one PIM kernel from DRAM commands; `papi pim power`; `papi pim area`. */
-
-/** A preset name, or a path to a JSON/YAML design file (schema-validated). */
-function loadDesign(nameOrPath: string): PimDesign {
-  if (/\.(json|ya?ml)$/.test(nameOrPath)) return resolvePimDesign(readDataFile(nameOrPath));
-  return resolvePimDesign(nameOrPath);
-}
-
-interface KernelOpts {
-  design?: string; kernel: string; json?: boolean; stacks: string; dtypeBytes: string;
-  m?: string; k?: string; n?: string;
-  heads?: string; kvHeads?: string; headDim?: string; context?: string; tlp: string; requests: string;
-}
-
-function need(flag: string, v: string | undefined): number {
-  if (v === undefined) throw new UserError(`${flag} is required for this kernel`);
-  return parsePositiveInt(flag, v);
-}
-
-function runKernel(o: KernelOpts): void {
-  const design = loadDesign(o.design ?? "fc-pim");
-  const numStacks = parsePositiveInt("--stacks", o.stacks);
-  const dtypeBytes = parsePositiveInt("--dtype-bytes", o.dtypeBytes);
-  let cost: PimKernelCost;
-  if (o.kernel === "fc") {
-    cost = pimFcCost(design, { m: need("--m", o.m), k: need("--k", o.k), n: need("--n", o.n), numStacks, dtypeBytes });
-  } else if (o.kernel === "attention") {
-    const numHeads = need("--heads", o.heads);
-    const numRequests = parsePositiveInt("--requests", o.requests);
-    const context = parsePositiveIntList("--context", o.context ?? "");
-    if (context.length !== 1 && context.length !== numRequests) {
-      throw new UserError(`--context must give 1 length or one per request (${numRequests}), got ${context.length}`);
-    }
-    const contextLens = Array.from({ length: numRequests }, (_, i) => context[context.length === 1 ? 0 : i]);
-    cost = pimAttentionCost(design, {
-      numHeads,
-      numKvHeads: o.kvHeads === undefined ? numHeads : parsePositiveInt("--kv-heads", o.kvHeads),
-      headDim: need("--head-dim", o.headDim),
-      contextLens,
-      tlp: parsePositiveInt("--tlp", o.tlp),
-      numStacks,
-      dtypeBytes,
-    });
-  } else {
-    throw new UserError(`--kernel must be "fc" or "attention", got "${o.kernel}"`);
-  }
-  if (o.json) return printJson({ design: design.name, kernel: o.kernel, ...cost });
-  const b = cost.energyBreakdownJoules;
-  const pct = (x: number) => `${((100 * x) / cost.energyJoules).toFixed(1)}%`;
-  const lines = [
-    `design ${design.name} (${design.numFpus}P${design.numBanksPerFpuGroup}B), kernel ${o.kernel}, ${numStacks} stack(s)`,
-    `time            ${(cost.timeSec * 1e6).toFixed(3)} us`,
-    `internal BW     ${(cost.internalBandwidthBytesPerSec / 1e12).toFixed(3)} TB/s (${(cost.internalBytes / 2 ** 20).toFixed(2)} MiB read in the banks)`,
-    `throughput      ${(cost.flopsPerSec / 1e12).toFixed(3)} TFLOP/s (${(cost.flops / 1e9).toFixed(3)} GFLOP)`,
-    `energy          ${(cost.energyJoules * 1e6).toFixed(3)} uJ: DRAM access ${pct(b.dramAccess)}, transfer ${pct(b.transfer)}, compute ${pct(b.compute)}, background ${pct(b.background)}`,
-    `transfers       in ${(cost.transferBytesIn / 2 ** 20).toFixed(3)} MiB, out ${(cost.transferBytesOut / 2 ** 20).toFixed(3)} MiB`,
-    `commands        ${Object.entries(cost.commands).map(([k, v]) => `${k} ${v}`).join(", ")}`,
-  ];
-  process.stdout.write(lines.join("\n") + "\n");
-}
-
-function runPower(o: { design?: string; reuse: string; budget?: string; json?: boolean }): void {
-  const names = o.design === undefined ? [...POWER_STUDY_DESIGNS] : o.design.split(",").map((s) => s.trim());
-  const designs = names.map(loadDesign);
-  const reuses = parsePositiveIntList("--reuse", o.reuse);
-  const budgetWatts = o.budget === undefined ? undefined : parseNonNegativeNumber("--budget", o.budget);
-  if (budgetWatts === 0) throw new UserError(`--budget must be > 0 W, got "${o.budget}"`);
-  const rows = designs.flatMap((d) =>
-    reuses.map((r) => ({ ...pimStackPowerWatts(d, r, { budgetWatts }), energy: pimEnergyBreakdownAtReuse(d, r) })),
-  );
-  if (o.json) return printJson(rows);
-  process.stdout.write(
-    "design     reuse  model W  fits   FPU-peak W  fits   DRAM%  transfer%  compute%  pJ/MAC\n",
-  );
-  for (const r of rows) {
-    const f = r.energy.fractions;
-    process.stdout.write(
-      `${r.design.padEnd(10)} ${String(r.reuse).padStart(5)}  ${r.watts.toFixed(1).padStart(7)}  ${(r.withinBudget ? "yes" : "NO").padEnd(5)}` +
-        `  ${r.fpuPeakWatts.toFixed(1).padStart(10)}  ${(r.fpuPeakWithinBudget ? "yes" : "NO").padEnd(5)}` +
-        `  ${(100 * f.dramAccess).toFixed(1).padStart(5)}  ${(100 * f.transfer).toFixed(1).padStart(9)}  ${(100 * f.compute).toFixed(1).padStart(8)}` +
-        `  ${(r.energy.joulesPerMac.total * 1e12).toFixed(3).padStart(6)}\n`,
-    );
-  }
-  process.stdout.write(`budget ${rows[0]?.budgetWatts ?? "-"} W per stack (ASSUMPTION, see docs/assumptions.md)\n`);
-}
-
-function runArea(o: { json?: boolean }): void {
-  const rows = [
-    { design: "1P2B", fpusPerBank: 0.5 },
-    { design: "1P1B", fpusPerBank: 1 },
-    { design: "2P1B", fpusPerBank: 2 },
-    { design: "4P1B", fpusPerBank: 4 },
-  ].map((r) => {
-    const maxBanks = maxBanksPerDie(r.fpusPerBank, PAPER_PIM_AREA);
-    // a die has 128 banks in 4 bank groups of 32 (hbm3-5.2); bank groups are kept or dropped whole
-    const banksPerBankGroup = pimBanksPerDie(PIM_DESIGNS.attacc) / PIM_DESIGNS.attacc.hbm.org.numBankGroups;
-    const usable = Math.min(pimBanksPerDie(PIM_DESIGNS.attacc), Math.floor(maxBanks / banksPerBankGroup) * banksPerBankGroup);
-    return { ...r, maxBanksPerDie: maxBanks, usableBanksPerDie: usable, area: PAPER_PIM_AREA };
-  });
-  if (o.json) return printJson(rows);
-  const a = PAPER_PIM_AREA;
-  process.stdout.write(`area rule m (n x ${a.fpuAreaMm2} + ${a.bankAreaMm2}) <= ${a.maxDieAreaMm2} mm2 per die\n`);
-  for (const r of rows) {
-    process.stdout.write(`${r.design}  max banks per die ${String(r.maxBanksPerDie).padStart(4)}  in whole bank groups ${String(r.usableBanksPerDie).padStart(4)}\n`);
-  }
-}
 
 /** commander hands flags shared with `pim` (--design, --json) to the parent; take them from there too. */
 function inherited(cmd: Command, o: { design?: string; json?: boolean }): { design?: string; json?: boolean } {
@@ -124,7 +13,7 @@ export function registerPim(program: Command): void {
   const pim = program
     .command("pim")
     .description("cost of one PIM kernel from HBM3 DRAM commands (subcommands: power, area)")
-    .option("--design <name|file>", `PIM design preset (${Object.keys(PIM_DESIGNS).join(", ")}) or a JSON/YAML file (default fc-pim)`)
+    .option("--design <name|file>", "PIM design preset (fc-pim, attn-pim, attacc, hbm-pim, 2p1b; `papi presets pim`) or a JSON/YAML file (default fc-pim)")
     .option("--kernel <fc|attention>", "kernel", "fc")
     .option("--m <n>", "fc: tokens (reuse of each weight)")
     .option("--k <n>", "fc: input features")
@@ -138,7 +27,7 @@ export function registerPim(program: Command): void {
     .option("--stacks <n>", "PIM stacks the kernel is spread over", "1")
     .option("--dtype-bytes <n>", "bytes per value", "2")
     .option("--json", "print JSON")
-    .action((o: KernelOpts) => runKernel(o));
+    .action(async (o: KernelOpts) => (await import("../actions/pim.ts")).runKernel(o));
   pim
     .command("power")
     .description("per-stack power vs the budget at each weight-reuse level (default designs: 1P1B, 2P1B, 4P1B)")
@@ -146,11 +35,11 @@ export function registerPim(program: Command): void {
     .option("--reuse <list>", "reuse levels", "1,2,4,8,16,32,64")
     .option("--budget <watts>", "power budget per stack (default: the design's)")
     .option("--json", "print JSON")
-    .action((o: { design?: string; reuse: string; budget?: string; json?: boolean }, cmd: Command) =>
-      runPower({ ...o, ...inherited(cmd, o) }));
+    .action(async (o: { design?: string; reuse: string; budget?: string; json?: boolean }, cmd: Command) =>
+      (await import("../actions/pim.ts")).runPower({ ...o, ...inherited(cmd, o) }));
   pim
     .command("area")
     .description("largest bank count per HBM die for 1P2B/1P1B/2P1B/4P1B under the paper's area rule")
     .option("--json", "print JSON")
-    .action((o: { json?: boolean }, cmd: Command) => runArea({ json: inherited(cmd, o).json }));
+    .action(async (o: { json?: boolean }, cmd: Command) => (await import("../actions/pim.ts")).runArea({ json: inherited(cmd, o).json }));
 }

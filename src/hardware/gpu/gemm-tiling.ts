@@ -56,16 +56,31 @@ interface Tiles {
 }
 const tileCache = new WeakMap<GpuSpec, Tiles>();
 
+/**
+ * Smooth-max tables by exponent p, shared by specs with the same p (a fit or a sweep makes thousands of
+ * specs; building a table costs ~0.5 ms). Read-only once built. Bounded: cleared past MAX_FACTOR_TABLES.
+ */
+const factorTables = new Map<number, Float64Array>();
+const MAX_FACTOR_TABLES = 64;
+
+function factorTableOf(p: number): Float64Array {
+  let factor = factorTables.get(p);
+  if (factor === undefined) {
+    factor = new Float64Array(FACTOR_STEPS + 2);
+    for (let i = 0; i <= FACTOR_STEPS; i++) factor[i] = Math.pow(1 + Math.pow(i / FACTOR_STEPS, p), 1 / p);
+    factor[FACTOR_STEPS + 1] = factor[FACTOR_STEPS]; // guard for r = 1 exactly
+    if (factorTables.size >= MAX_FACTOR_TABLES) factorTables.clear();
+    factorTables.set(p, factor);
+  }
+  return factor;
+}
+
 function tilesOf(gpu: GpuSpec): Tiles {
   let t = tileCache.get(gpu);
   if (t === undefined) {
     const n = gpu.gemmTileShapes.length;
-    const p = gpu.rooflineSharpness;
-    const factor = new Float64Array(FACTOR_STEPS + 2);
-    for (let i = 0; i <= FACTOR_STEPS; i++) factor[i] = Math.pow(1 + Math.pow(i / FACTOR_STEPS, p), 1 / p);
-    factor[FACTOR_STEPS + 1] = factor[FACTOR_STEPS]; // guard for r = 1 exactly
     t = {
-      factor,
+      factor: factorTableOf(gpu.rooflineSharpness),
       m: Float64Array.from(gpu.gemmTileShapes, (x) => x.m),
       n: Float64Array.from(gpu.gemmTileShapes, (x) => x.n),
       computeSec: new Float64Array(2 * n),

@@ -1,4 +1,4 @@
-import { UserError } from "../../core/errors.ts";
+import { defineBlock, resolveBlock } from "../../core/blocks.ts";
 import { LinkSpec } from "./schema.ts";
 
 /**
@@ -67,9 +67,10 @@ export const LINK_PRESETS: Readonly<Record<string, LinkSpec>> = Object.freeze(
   Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, LinkSpec.parse(v)])),
 );
 
-/** A preset by name; throws a one-line UserError listing the known names. */
-export function resolveLink(name: string): LinkSpec {
-  const hit = Object.prototype.hasOwnProperty.call(LINK_PRESETS, name) ? LINK_PRESETS[name] : undefined;
-  if (!hit) throw new UserError(`unknown link "${name}"; known: ${Object.keys(LINK_PRESETS).join(", ")}`);
-  return hit;
+/** A link block of a config: a preset name, `{ preset, ...overrides }`, or a full description. */
+export const LinkBlock = defineBlock<LinkSpec>("link", LinkSpec, () => LINK_PRESETS, ["aggregateBandwidthBytesPerSec"]);
+
+/** A link by preset name or block value (overriding `base` when given); one-line UserError on bad input. */
+export function resolveLink(value: unknown, base?: unknown, path = "link"): LinkSpec {
+  return resolveBlock(LinkBlock, value, base, path);
 }

@@ -1,6 +1,6 @@
-import { UserError, formatZodIssues } from "../../core/errors.ts";
+import { defineBlock, resolveBlock } from "../../core/blocks.ts";
 import { GiB } from "../../core/units.ts";
-import { HbmOverride, HbmSpec } from "./hbm.ts";
+import { HBM_DERIVED_FIELDS, HbmSpec } from "./hbm.ts";
 
 /**
  * HBM3 stack presets. Sources:
@@ -102,37 +102,16 @@ export const HBM_PRESETS: Readonly<Record<string, HbmSpec>> = Object.freeze({
   hbm3e,
 });
 
-/** A preset name, a full spec, or `{ preset, ...overrides }` (overrides one field at a time). */
-export type HbmRef = string | HbmSpec | ({ preset: string } & HbmOverride);
+/** An HBM block of a config: a preset name, `{ preset, ...overrides }` (one field at a time), or a full spec. */
+export const HbmBlock = defineBlock<HbmSpec>("HBM", HbmSpec, () => HBM_PRESETS, HBM_DERIVED_FIELDS);
 
-/** Resolves a preset name or object; throws a one-line UserError naming the field on bad input. */
-export function resolveHbm(ref: unknown, field = "hbm"): HbmSpec {
-  if (typeof ref === "string") {
-    const hit = Object.prototype.hasOwnProperty.call(HBM_PRESETS, ref) ? HBM_PRESETS[ref] : undefined;
-    if (!hit) throw new UserError(`${field}: unknown HBM preset "${ref}"; known: ${Object.keys(HBM_PRESETS).join(", ")}`);
-    return hit;
-  }
-  if (ref !== null && typeof ref === "object" && "preset" in ref) {
-    const { preset, ...rest } = ref as { preset: unknown };
-    const base = resolveHbm(preset, `${field}.preset`);
-    const o = HbmOverride.safeParse(rest);
-    if (!o.success) throw new UserError(formatZodIssues(o.error.issues, `${field}.`));
-    return parseHbm(
-      {
-        name: o.data.name ?? base.name,
-        org: { ...base.org, ...o.data.org },
-        timing: { ...base.timing, ...o.data.timing },
-        capacityBytes: o.data.capacityBytes ?? base.capacityBytes,
-        externalBandwidthBytesPerSec: o.data.externalBandwidthBytesPerSec ?? base.externalBandwidthBytesPerSec,
-      },
-      field,
-    );
-  }
-  return parseHbm(ref, field);
+/** Resolves a preset name or block value (overriding `base` when given); one-line UserError naming the field. */
+export function resolveHbm(value: unknown, path = "hbm", base?: unknown): HbmSpec {
+  return resolveBlock(HbmBlock, value, base, path);
 }
 
-function parseHbm(value: unknown, field: string): HbmSpec {
-  const r = HbmSpec.safeParse(value);
-  if (!r.success) throw new UserError(formatZodIssues(r.error.issues, `${field}.`));
-  return r.data;
-}
+/** One line per preset: what it is and where its numbers come from. */
+export const HBM_PRESET_SOURCES: Readonly<Record<string, string>> = {
+  "hbm3-5.2": "HBM3 at 5.2 Gb/s, 16 GiB 8-high: AttAcc's Ramulator 2.0 HBM3-PIM org/timing presets (JESD238A org)",
+  hbm3e: "HBM3E at 9.6 Gb/s, 24 GiB 8-high: vendor announcements; array timings kept in ns from HBM3 (ASSUMPTION)",
+};

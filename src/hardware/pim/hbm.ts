@@ -56,15 +56,15 @@ const HbmSpecObject = z.object({
   name: z.string().min(1),
   org: HbmOrg,
   timing: HbmTiming,
-  /** declared capacity; must equal the geometry */
-  capacityBytes: z.number().positive(),
-  /** declared external (pin) bandwidth; must equal pins x rate / 8 */
-  externalBandwidthBytesPerSec: z.number().positive(),
+  /** capacity; derived from the geometry (if declared, it must equal the geometry's) */
+  capacityBytes: z.number().positive().optional(),
+  /** external (pin) bandwidth; derived as pins x rate / 8 (if declared, it must equal that) */
+  externalBandwidthBytesPerSec: z.number().positive().optional(),
 });
 
 export const HbmSpec = HbmSpecObject.superRefine((s, ctx) => {
   const cap = hbmCapacityFromGeometryBytes(s.org);
-  if (cap !== s.capacityBytes) {
+  if (s.capacityBytes !== undefined && cap !== s.capacityBytes) {
     ctx.addIssue({
       code: "custom",
       path: ["capacityBytes"],
@@ -72,7 +72,7 @@ export const HbmSpec = HbmSpecObject.superRefine((s, ctx) => {
     });
   }
   const bw = hbmExternalBandwidthFromPinsBytesPerSec(s.org, s.timing);
-  if (Math.abs(bw - s.externalBandwidthBytesPerSec) > 1e-6 * bw) {
+  if (s.externalBandwidthBytesPerSec !== undefined && Math.abs(bw - s.externalBandwidthBytesPerSec) > 1e-6 * bw) {
     ctx.addIssue({
       code: "custom",
       path: ["externalBandwidthBytesPerSec"],
@@ -95,18 +95,14 @@ export const HbmSpec = HbmSpecObject.superRefine((s, ctx) => {
     s.org.numDies !== 0) {
     ctx.addIssue({ code: "custom", path: ["org", "numDies"], message: "banks per stack must divide evenly over the dies" });
   }
-});
-export type HbmSpec = z.infer<typeof HbmSpec>;
-
-/** Partial override of a preset, one field at a time (as in Ramulator's YAML). */
-export const HbmOverride = z.object({
-  name: z.string().min(1).optional(),
-  org: HbmOrg.partial().optional(),
-  timing: HbmTiming.partial().optional(),
-  capacityBytes: z.number().positive().optional(),
-  externalBandwidthBytesPerSec: z.number().positive().optional(),
-});
-export type HbmOverride = z.infer<typeof HbmOverride>;
+}).transform((s) => ({
+  ...s,
+  capacityBytes: hbmCapacityFromGeometryBytes(s.org),
+  externalBandwidthBytesPerSec: hbmExternalBandwidthFromPinsBytesPerSec(s.org, s.timing),
+}));
+export type HbmSpec = z.output<typeof HbmSpec>;
+/** Fields computed from the others (a declared value is checked, an inherited one is recomputed). */
+export const HBM_DERIVED_FIELDS = ["capacityBytes", "externalBandwidthBytesPerSec"] as const;
 
 // ---- derived quantities (pure) -------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-import { UserError, formatZodIssues } from "../../core/errors.ts";
+import { defineBlock, resolveBlock } from "../../core/blocks.ts";
 import { GiB } from "../../core/units.ts";
 import { PimDesign, type PimDesignInput } from "./schema.ts";
 
@@ -82,19 +82,13 @@ export const PIM_DESIGNS: Readonly<Record<string, PimDesign>> = Object.freeze(
 /** The designs of the paper's power figure: 1P1B, 2P1B, 4P1B. */
 export const POWER_STUDY_DESIGNS = ["attacc", "2p1b", "fc-pim"] as const;
 
+/** A PIM design block of a config: a preset name, `{ preset, ...overrides }`, or a full description. */
+export const PimDesignBlock = defineBlock<PimDesign>("PIM design", PimDesign, () => PIM_DESIGNS, ["capacityBytes"]);
+
 /**
- * A preset name or a user design object (schema-validated). Throws a one-line UserError naming the
+ * A preset name or design block value (overriding `base` when given). Throws a one-line UserError naming the
  * field, or listing the known names.
  */
-export function resolvePimDesign(nameOrObject: unknown): PimDesign {
-  if (typeof nameOrObject === "string") {
-    const hit = Object.prototype.hasOwnProperty.call(PIM_DESIGNS, nameOrObject) ? PIM_DESIGNS[nameOrObject] : undefined;
-    if (!hit) {
-      throw new UserError(`unknown PIM design "${nameOrObject}"; known: ${Object.keys(PIM_DESIGNS).join(", ")}`);
-    }
-    return hit;
-  }
-  const r = PimDesign.safeParse(nameOrObject);
-  if (!r.success) throw new UserError(`PIM design: ${formatZodIssues(r.error.issues)}`);
-  return r.data;
+export function resolvePimDesign(value: unknown, base?: unknown, path = "design"): PimDesign {
+  return resolveBlock(PimDesignBlock, value, base, path);
 }

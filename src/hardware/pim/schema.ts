@@ -4,7 +4,7 @@ import { DEFAULT_PIM_ENERGY, PimEnergy } from "./energy.ts";
 import {
   HbmSpec, hbmBanksPerChannel, hbmBanksPerStack, hbmColumnBytes, hbmRowBytes,
 } from "./hbm.ts";
-import { resolveHbm } from "./hbm-presets.ts";
+import { HbmBlock, resolveHbm } from "./hbm-presets.ts";
 
 /**
  * A PIM design: an HBM stack plus FPUs next to its banks, written xPyB (x FPUs per y banks).
@@ -28,7 +28,7 @@ const PimDesignInput = z.object({
   name: z.string().min(1),
   description: z.string().default(""),
   /** HBM preset name, full spec, or { preset, org?, timing?, ... } overrides */
-  hbm: z.union([z.string(), z.record(z.string(), z.unknown())]).default("hbm3-5.2"),
+  hbm: HbmBlock.shape.default("hbm3-5.2"),
   /** x in xPyB */
   numFpus: z.number().int().positive(),
   /** y in xPyB */

@@ -2,7 +2,7 @@ import type { Row } from "../charts.ts";
 import { groupedBarChart, lineChart } from "../charts.ts";
 import { arithmeticMean, fig8Grid } from "../experiments.ts";
 import { runOnce } from "../../serving/run.ts";
-import { loadTrace } from "../../serving/trace.ts";
+import { loadTrace } from "../../node/traces.ts";
 import { systemLabel, withModelLabels } from "./fig8.ts";
 import { fmt, mdTable, type FigureContext, type FigureOutput } from "./types.ts";
 

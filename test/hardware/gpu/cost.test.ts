@@ -113,6 +113,17 @@ describe("GEMM", () => {
     close(c.timeSec, 5e-6, 1e-6); // the smooth max is interpolated from a table (relative error < 1e-6)
   });
 
+  test("smooth-max tables are shared by exponent, never across exponents (also past the table cap)", () => {
+    // compute 3 us, memory 4 us as above: (3^p + 4^p)^(1/p) us
+    const g = { ...toy, kernelLaunchOverheadSec: 0, graphKernelOverheadSec: 0, peakFp16FlopsPerSec: 2e9 / 3e-6, hbmBandwidthBytesPerSec: 6e6 / 4e-6 };
+    const shape = { m: 1000, k: 1000, n: 1000, dtypeBytes: 2 };
+    // 70 distinct exponents (more than the 64 tables kept), then the first ones again on fresh spec objects
+    const ps = Array.from({ length: 70 }, (_, i) => 1 + i / 8);
+    for (const p of [...ps, ...ps.slice(0, 8)]) {
+      close(gpuGemmCost({ ...g, rooflineSharpness: p }, shape).timeSec, Math.pow(Math.pow(3, p) + Math.pow(4, p), 1 / p) * 1e-6, 1e-6);
+    }
+  });
+
   test("fp32 runs at fp32ThroughputRatio of the fp16 peak", () => {
     const a = gpuGemmCost(toy, { m: 100, k: 100, n: 100, dtypeBytes: 2 });
     const b = gpuGemmCost(toy, { m: 100, k: 100, n: 100, dtypeBytes: 4 });

@@ -35,13 +35,17 @@ test("hbm3e: 24 GiB and 1,228.8 GB/s", () => {
   assert.equal(s.externalBandwidthBytesPerSec, 1228.8e9);
 });
 
-test("declared capacity or bandwidth that the geometry contradicts is a one-line UserError naming the field", () => {
+test("capacity and external bandwidth are derived; a declared value the geometry contradicts is a one-line UserError", () => {
+  // an override of the geometry recomputes the inherited derived values: 2^15 rows double the 16 GiB stack
+  assert.equal(resolveHbm({ preset: "hbm3-5.2", org: { numRows: 1 << 15 } }).capacityBytes, 32 * GiB);
+  // 1024 pins x 6.4 Gb/s / 8 = 819.2 GB/s
+  assert.equal(resolveHbm({ preset: "hbm3-5.2", timing: { dataRateBitsPerSecPerPin: 6.4e9 } }).externalBandwidthBytesPerSec, 819.2e9);
   assert.throws(
-    () => resolveHbm({ preset: "hbm3-5.2", org: { numRows: 1 << 15 } }),
+    () => resolveHbm({ preset: "hbm3-5.2", org: { numRows: 1 << 15 }, capacityBytes: 16 * GiB }),
     (e: unknown) => e instanceof UserError && /hbm\.capacityBytes: declared/.test(e.message) && !e.message.includes("\n"),
   );
   assert.throws(
-    () => resolveHbm({ preset: "hbm3-5.2", timing: { dataRateBitsPerSecPerPin: 6.4e9 } }),
+    () => resolveHbm({ preset: "hbm3-5.2", timing: { dataRateBitsPerSecPerPin: 6.4e9 }, externalBandwidthBytesPerSec: 665.6e9 }),
     (e: unknown) => e instanceof UserError && /externalBandwidthBytesPerSec/.test(e.message),
   );
   // an override that keeps everything consistent is accepted
@@ -52,5 +56,5 @@ test("declared capacity or bandwidth that the geometry contradicts is a one-line
 test("negative or zero timing and zero banks are rejected with the field name", () => {
   assert.throws(() => resolveHbm({ preset: "hbm3-5.2", timing: { nRCD: -1 } }), /hbm\.timing\.nRCD/);
   assert.throws(() => resolveHbm({ preset: "hbm3-5.2", org: { numBanksPerGroup: 0 } }), /hbm\.org\.numBanksPerGroup/);
-  assert.throws(() => resolveHbm("hbm9"), /unknown HBM preset "hbm9"; known: hbm3-5.2, hbm3e/);
+  assert.throws(() => resolveHbm("hbm9"), /unknown HBM preset "hbm9" \(did you mean "hbm3e"\?\); known: hbm3-5.2, hbm3e/);
 });

@@ -50,7 +50,7 @@ test("a design whose FPUs exceed the die area is rejected in one line naming num
 });
 
 test("bad designs name the field: unknown name, zero banks, too many bank groups, wrong capacity, negative timing", () => {
-  assert.throws(() => resolvePimDesign("pim9"), /unknown PIM design "pim9"; known: fc-pim, attn-pim, attacc, hbm-pim, 2p1b/);
+  assert.throws(() => resolvePimDesign("pim9"), /unknown PIM design preset "pim9" \(did you mean "fc-pim"\?\); known: fc-pim, attn-pim, attacc, hbm-pim, 2p1b/);
   const base = { ...PIM_DESIGNS.attacc, capacityBytes: undefined };
   assert.throws(() => resolvePimDesign({ ...base, numFpus: 0 }), /numFpus/);
   assert.throws(() => resolvePimDesign({ ...base, hbm: { preset: "hbm3-5.2", org: { numBanksPerGroup: 0 } } }), /hbm\.org\.numBanksPerGroup/);

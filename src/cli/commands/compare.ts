@@ -1,0 +1,35 @@
+import type { Command } from "commander";
+import { UserError } from "../../core/errors.ts";
+import { formatTable, out, printJson } from "../io.ts";
+
+export function registerCompare(program: Command): void {
+  program
+    .command("compare")
+    .description("compare saved runs (folders written by papi run --out): metrics side by side and the config differences")
+    .argument("<dirs...>", "two or more run folders; ratios are relative to the first")
+    .option("--json", "print the comparison as JSON")
+    .option("--html <file>", "also write an HTML page with the plots side by side")
+    .action(async (dirs: string[], o: { json?: boolean; html?: string }) => {
+      if (dirs.length < 2) throw new UserError("papi compare needs at least two run folders");
+      const { readRunFolder, compareRuns, comparisonHtml } = await import("../../report/compare.ts");
+      const runs = dirs.map(readRunFolder);
+      const c = compareRuns(runs);
+      if (o.html !== undefined) {
+        const { writeOutputFile } = await import("../../node/output.ts");
+        writeOutputFile(o.html, await comparisonHtml(c, runs));
+      }
+      if (o.json) return printJson(c);
+      const fmt = (v: number | null) => (v === null ? "-" : Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4));
+      const rows = c.metrics.map((m) => [
+        `${m.name}${m.unit ? ` (${m.unit})` : ""}`,
+        ...m.values.map((v, i) => (i === 0 ? fmt(v) : `${fmt(v)}${m.ratioToFirst[i] === null ? "" : ` (${m.ratioToFirst[i]!.toFixed(2)}x)`}`)),
+      ]);
+      out(formatTable(["metric", ...c.runs.map((r) => r.label)], rows));
+      if (c.configDifferences.length === 0) out("\nconfigs: identical\n");
+      else {
+        out(`\nconfig differences (${c.configDifferences.length}):\n`);
+        const cut = (s: string | undefined) => (s === undefined ? "(absent)" : s.length > 40 ? s.slice(0, 37) + "..." : s);
+        out(formatTable(["path", ...c.runs.map((r) => r.label)], c.configDifferences.map((d) => [d.path, ...d.values.map(cut)])));
+      }
+    });
+}

@@ -1,0 +1,68 @@
+import type { Command } from "commander";
+import { parsePositiveInt } from "../args.ts";
+import { formatTable, out, printJson } from "../io.ts";
+
+/**
+ * `papi sweep SPEC.yaml`: design-space exploration (grid, zip, random; constraints; metrics as columns), one
+ * `papi run` per point, sharded for job arrays and resumable. Subcommands: `merge` joins shard outputs, `pareto`
+ * draws the front. Registration only: the implementations load when a command runs.
+ */
+export function registerSweep(program: Command): void {
+  const sweep = program
+    .command("sweep")
+    .description("run a design-space sweep from a spec (grid/zip/random over config paths, constraints, metrics); subcommands: merge, pareto")
+    .argument("<spec>", "sweep spec (YAML or JSON): base run config, grid, zip, random, constraints, metrics, pareto")
+    .option("--out <dir>", "output folder: results.csv, results.parquet, sweep.json, points.jsonl", "sweep-out")
+    .option("--jobs <n>", "worker threads (default: the machine's cores; 1 = this thread)")
+    .option("--shard <I/N>", "run only shard I of N (points with index mod N = I), for job arrays")
+    .option("--resume", "skip the points the output folder already holds")
+    .option("--json", "print the summary as JSON")
+    .action(async (specPath: string, o: { out: string; jobs?: string; shard?: string; resume?: boolean; json?: boolean }) => {
+      const { parseShard } = await import("../../sweep/expand.ts");
+      const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+      const jobs = o.jobs === undefined ? undefined : parsePositiveInt("--jobs", o.jobs, 1024);
+      const { runSweep } = await import("../../report/sweep/run.ts");
+      const s = await runSweep({ specPath, outDir: o.out, jobs, shard, resume: o.resume === true, progress: !o.json });
+      if (o.json) return printJson(s);
+      out(
+        `papi sweep ${s.shard}: ${s.numShardPoints} of ${s.numPoints} points (${s.numRun} run, ${s.numResumed} resumed; ${s.numOk} ok, ${s.numInfeasible} infeasible) ` +
+          `in ${s.wallSec.toFixed(1)} s (${s.pointsPerSec.toFixed(1)} points/s) -> ${s.outDir}\n`,
+      );
+    });
+
+  sweep
+    .command("merge")
+    .description("join shard outputs of one spec; checks every point is there exactly once and lists what is missing")
+    .argument("<dirs...>", "shard output folders")
+    .option("--out <dir>", "merged output folder", "sweep-merged")
+    .action(async (dirs: string[], o: { out: string }) => {
+      const { mergeSweepOutputs } = await import("../../report/sweep/merge.ts");
+      const r = mergeSweepOutputs(dirs, o.out);
+      out(`papi sweep merge: ${r.numPoints} points from ${r.numShards} shard folders -> ${r.outDir}\n`);
+    });
+
+  sweep
+    .command("pareto")
+    .description("Pareto-optimal designs of a sweep (objectives aggregated over the workload paths) as a table and an SVG/PNG figure")
+    .argument("<dir>", "sweep output folder (or a merged one)")
+    .option("--x <metric>", "first objective (minimized; append :max to maximize)")
+    .option("--y <metric>", "second objective")
+    .option("--z <metric>", "third objective (optional)")
+    .option("--over <paths>", "comma-separated swept paths that form the workload (geometric mean over them); default: the spec's pareto.over")
+    .option("--out <dir>", "where pareto.csv/svg/png/md go (default: DIR/pareto)")
+    .option("--json", "print the designs as JSON")
+    .action(async (dir: string, o: { x?: string; y?: string; z?: string; over?: string; out?: string; json?: boolean }) => {
+      const { paretoReport } = await import("../../report/sweep/pareto.ts");
+      const over = o.over === undefined ? undefined : o.over.split(",").map((s) => s.trim()).filter((s) => s !== "");
+      const r = await paretoReport({ dir, x: o.x, y: o.y, z: o.z, over, outDir: o.out });
+      if (o.json) return printJson({ objectives: r.objectives, designColumns: r.designColumns, designs: r.groups });
+      const front = r.groups.filter((g) => g.onFront).sort((a, b) => a.values[0] - b.values[0]);
+      const fmt = (x: number) => x.toPrecision(4);
+      out(
+        formatTable(
+          [...r.designColumns, ...r.objectives.map((ob) => ob.column), "reference"],
+          front.map((g) => [...r.designColumns.map((c) => String(g.design[c] ?? "")), ...g.values.map(fmt), g.references.join(" ")]),
+        ) + `${front.length} Pareto-optimal of ${r.groups.filter((g) => g.feasible).length} feasible designs (${r.groups.length} in all) -> ${r.outDir}/pareto.{csv,svg,png,md}\n`,
+      );
+    });
+}

@@ -1,0 +1,60 @@
+import { dirname, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { UserError } from "../core/errors.ts";
+import { isPlainObject, setPath } from "../core/merge.ts";
+import { RunConfig } from "../serving/config.ts";
+import { parseRunConfig } from "../serving/run.ts";
+import { readDataFile } from "./read-data-file.ts";
+
+/** The system a run config uses when it names none (the schema's default). */
+const DEFAULT_SYSTEM = RunConfig.shape.system.parse(undefined) as string;
+
+/** A run config assembled from its sources, and the folder its relative paths resolve from. */
+export interface LoadedRunConfig {
+  config: RunConfig;
+  /** folder of the config file (relative model and trace paths resolve from it), or the cwd */
+  baseDir: string;
+}
+
+/**
+ * Parses one `--set path=value`: the value is YAML (so `2`, `true`, `h100-sxm`, `[1, 2]`, `{preset: cxl2}` all
+ * work); the path is dot-separated config field names.
+ */
+export function parseSet(assignment: string): { path: string; value: unknown } {
+  const eq = assignment.indexOf("=");
+  if (eq <= 0) throw new UserError(`--set ${assignment}: expected path=value, e.g. hardware.fcPim.numFpus=2`);
+  const path = assignment.slice(0, eq).trim();
+  const text = assignment.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = text.trim() === "" ? "" : parseYaml(text);
+  } catch (e) {
+    throw new UserError(`--set ${path}: cannot parse the value "${text}": ${(e as Error).message.split("\n")[0]}`);
+  }
+  return { path, value };
+}
+
+/** Reads a config file into a raw object (YAML or JSON); one-line errors. */
+export function readRawConfig(path: string): Record<string, unknown> {
+  const raw = readDataFile(path);
+  if (raw === null || raw === undefined) return {};
+  if (!isPlainObject(raw)) throw new UserError(`${path}: expected a mapping of config fields at the top level`);
+  return raw;
+}
+
+/**
+ * Builds a run config: the file (if any), then the typed flag values, then every `--set` in order, parsed with the
+ * run config's schema (unknown keys are errors naming the nearest valid key).
+ */
+export function loadRunConfig(src: { configPath?: string; flags?: Record<string, unknown>; sets?: readonly string[] }): LoadedRunConfig {
+  const raw: Record<string, unknown> = src.configPath ? readRawConfig(src.configPath) : {};
+  for (const [k, v] of Object.entries(src.flags ?? {})) if (v !== undefined) raw[k] = v;
+  for (const s of src.sets ?? []) {
+    const { path, value } = parseSet(s);
+    // A field of the system patches the system the config names, or the default one.
+    if (path.startsWith("system.") && raw.system === undefined) raw.system = DEFAULT_SYSTEM;
+    setPath(raw, path, value);
+  }
+  const label = src.configPath ?? "config";
+  return { config: parseRunConfig(raw, label), baseDir: src.configPath ? dirname(resolve(src.configPath)) : process.cwd() };
+}

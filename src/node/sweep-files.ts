@@ -1,0 +1,100 @@
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { UserError } from "../core/errors.ts";
+import { isPlainObject } from "../core/merge.ts";
+import { baseObject, formatShard, type Shard } from "../sweep/expand.ts";
+import type { SweepRow } from "../sweep/prepare.ts";
+import { parseSweepSpec, type SweepSpec } from "../sweep/spec.ts";
+import { readDataFile } from "./read-data-file.ts";
+import { readRawConfig } from "./run-config.ts";
+import { ensureDir, writeOutputFile } from "./output.ts";
+import { siblingModule } from "./worker-pool.ts";
+
+/** A spec file, loaded: the parsed spec, its base config, and the folder the base's relative paths resolve from. */
+export interface LoadedSweepSpec {
+  spec: SweepSpec;
+  base: Record<string, unknown>;
+  baseDir: string;
+  label: string;
+}
+
+export function loadSweepSpec(path: string): LoadedSweepSpec {
+  const spec = parseSweepSpec(readDataFile(path), path);
+  const specDir = dirname(resolve(path));
+  if (typeof spec.base === "string") {
+    const basePath = resolve(specDir, spec.base);
+    return { spec, base: readRawConfig(basePath), baseDir: dirname(basePath), label: path };
+  }
+  return { spec, base: baseObject(spec.base, `${path}: base`), baseDir: specDir, label: path };
+}
+
+/** Files of a sweep output folder. */
+export const SWEEP_FILES = { journal: "points.jsonl", csv: "results.csv", parquet: "results.parquet", meta: "sweep.json" } as const;
+
+/** A folder holds an earlier sweep output when it has its journal or its sweep.json. */
+export const isSweepOutput = (entries: readonly string[]): boolean => entries.includes(SWEEP_FILES.journal) || entries.includes(SWEEP_FILES.meta);
+
+export interface JournalHeader {
+  papiSweepJournal: 1;
+  specHash: string;
+  shard: string;
+  numPoints: number;
+}
+
+/**
+ * The journal of a sweep output (points.jsonl): a header line, then one JSON row per finished point, appended as
+ * points finish, so an interrupted sweep can `--resume`. Rewritten in point order when the sweep completes.
+ */
+export function readJournal(dir: string): { header: JournalHeader; rows: SweepRow[] } | undefined {
+  const path = join(dir, SWEEP_FILES.journal);
+  if (!existsSync(path)) return undefined;
+  const lines = readFileSync(path, "utf8").split("\n");
+  let header: JournalHeader | undefined;
+  const rows: SweepRow[] = [];
+  lines.forEach((line, k) => {
+    if (line.trim() === "") return;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      // a line cut short by a kill mid-write: only the last line can be, and its point simply reruns
+      if (k >= lines.length - 2) return;
+      throw new UserError(`${path}:${k + 1}: not a JSON line; the journal is damaged (delete the folder to start over)`);
+    }
+    if (!isPlainObject(v)) throw new UserError(`${path}:${k + 1}: not a journal line`);
+    if (header === undefined) {
+      if (v.papiSweepJournal !== 1) throw new UserError(`${path}: not a papi sweep journal`);
+      header = v as unknown as JournalHeader;
+    } else rows.push(v as SweepRow);
+  });
+  if (!header) return undefined;
+  return { header, rows };
+}
+
+export function startJournal(dir: string, header: JournalHeader, rows: readonly SweepRow[]): void {
+  ensureDir(dir);
+  writeOutputFile(join(dir, SWEEP_FILES.journal), [JSON.stringify(header), ...rows.map((r) => JSON.stringify(r))].join("\n") + "\n");
+}
+
+export function appendJournal(dir: string, rows: readonly SweepRow[]): void {
+  if (rows.length > 0) appendFileSync(join(dir, SWEEP_FILES.journal), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+}
+
+/**
+ * Checks that `dir` may receive a sweep: new, empty, or an earlier sweep output (never a folder of the user's files).
+ * Without `resume`, an earlier output's files are removed so the sweep starts over.
+ */
+export function prepareOutputDir(dir: string, given: string, resume: boolean): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new UserError(`--out ${given}: exists and is not a folder`);
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !isSweepOutput(entries)) {
+    throw new UserError(`--out ${given}: folder exists and is not an earlier papi sweep output; choose a new or empty folder`);
+  }
+  if (!resume) for (const f of Object.values(SWEEP_FILES)) rmSync(join(dir, f), { force: true });
+}
+
+export const shardLabel = (s: Shard): string => formatShard(s);
+
+/** The worker module of sweeps (compiled .js in the package, .ts under the test runner). */
+export const sweepWorkerUrl = (): URL => siblingModule(import.meta.url, "sweep-worker");

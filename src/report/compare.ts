@@ -1,0 +1,110 @@
+import { readdirSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { UserError } from "../core/errors.ts";
+import { isPlainObject } from "../core/merge.ts";
+import { readDataFile } from "../node/read-data-file.ts";
+import { groupedBarChart, stackedBarChart } from "./charts.ts";
+import { specToSvg } from "./plot.ts";
+import { isRunFolder } from "./run-folder.ts";
+
+/** A saved run folder, as `papi compare` reads it. */
+export interface SavedRun {
+  dir: string;
+  label: string;
+  summary: Record<string, unknown>;
+  config: Record<string, unknown>;
+}
+
+export function readRunFolder(dir: string): SavedRun {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    throw new UserError(`${dir}: not a folder (expected a run folder written by papi run --out)`);
+  }
+  if (!isRunFolder(entries)) throw new UserError(`${dir}: not a papi run folder (no summary.json and config.yaml; write one with papi run --out)`);
+  const summary = readDataFile(join(dir, "summary.json"));
+  const config = readDataFile(join(dir, "config.yaml"));
+  if (!isPlainObject(summary) || !isPlainObject(config)) throw new UserError(`${dir}: summary.json or config.yaml is not a mapping`);
+  return { dir, label: basename(resolve(dir)), summary, config };
+}
+
+/** The metrics `papi compare` lists, with how to read them from summary.json. */
+export const COMPARED_METRICS: readonly { name: string; unit: string; get: (s: Record<string, unknown>) => number | null }[] = [
+  { name: "latency", unit: "s", get: (s) => num(s.latencySec) },
+  { name: "energy", unit: "J", get: (s) => num(s.energyJoules) },
+  { name: "throughput", unit: "tokens/s", get: (s) => num(s.tokensPerSec) },
+  { name: "energy efficiency", unit: "tokens/J", get: (s) => num(s.tokensPerJoule) },
+  { name: "TTFT p50", unit: "s", get: (s) => num((s.ttftSec as Record<string, unknown> | undefined)?.p50) },
+  { name: "TTFT p99", unit: "s", get: (s) => num((s.ttftSec as Record<string, unknown> | undefined)?.p99) },
+  { name: "TPOT p50", unit: "s", get: (s) => num((s.tpotSec as Record<string, unknown> | undefined)?.p50) },
+  { name: "TPOT p99", unit: "s", get: (s) => num((s.tpotSec as Record<string, unknown> | undefined)?.p99) },
+  { name: "iterations", unit: "", get: (s) => num(s.iterations) },
+  { name: "FC on GPU", unit: "iterations", get: (s) => num(s.fcOnGpuIterations) },
+  { name: "FC switches", unit: "", get: (s) => num(s.fcSwitches) },
+  { name: "alpha", unit: "tokens", get: (s) => num(s.alpha) },
+];
+
+function num(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+/** Every leaf of a plain-data tree as path -> JSON text (arrays as one leaf). */
+export function flatten(value: unknown, prefix = "", out: Map<string, string> = new Map()): Map<string, string> {
+  if (isPlainObject(value)) {
+    for (const k of Object.keys(value).sort()) flatten(value[k], prefix === "" ? k : `${prefix}.${k}`, out);
+  } else out.set(prefix, JSON.stringify(value));
+  return out;
+}
+
+/** Config paths whose values differ between runs (missing counts as a difference), with each run's value. */
+export function configDifferences(runs: readonly SavedRun[]): { path: string; values: (string | undefined)[] }[] {
+  const flat = runs.map((r) => flatten(r.config));
+  const paths = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();
+  return paths
+    .map((path) => ({ path, values: flat.map((f) => f.get(path)) }))
+    .filter((d) => d.values.some((v) => v !== d.values[0]));
+}
+
+export interface Comparison {
+  runs: { dir: string; label: string }[];
+  metrics: { name: string; unit: string; values: (number | null)[]; ratioToFirst: (number | null)[] }[];
+  configDifferences: { path: string; values: (string | undefined)[] }[];
+}
+
+export function compareRuns(runs: readonly SavedRun[]): Comparison {
+  const metrics = COMPARED_METRICS.map((m) => {
+    const values = runs.map((r) => m.get(r.summary));
+    const first = values[0];
+    return { name: m.name, unit: m.unit, values, ratioToFirst: values.map((v) => (v === null || first === null || first === 0 ? null : v / first)) };
+  });
+  return { runs: runs.map((r) => ({ dir: r.dir, label: r.label })), metrics, configDifferences: configDifferences(runs) };
+}
+
+/** A self-contained HTML page (inline SVG) with the compared metrics and time splits side by side. */
+export async function comparisonHtml(c: Comparison, runs: readonly SavedRun[]): Promise<string> {
+  const bars = c.metrics
+    .filter((m) => ["latency", "energy", "throughput", "energy efficiency"].includes(m.name))
+    .flatMap((m) => m.values.map((v, i) => ({ metric: `${m.name} (${m.unit})`, run: c.runs[i].label, relative: m.ratioToFirst[i] ?? 0, value: v ?? 0 })));
+  const relSvg = await specToSvg(groupedBarChart({ rows: bars, x: "metric", group: "run", y: "relative", title: "Runs relative to the first", yTitle: `relative to ${c.runs[0].label}`, refLine: 1, groupTitle: "run" }));
+  const split = runs.flatMap((r) => {
+    const b = (r.summary.breakdownSec ?? {}) as Record<string, number>;
+    return ["fc", "attention", "communication", "other"].map((phase) => ({ run: r.label, phase, sec: b[phase] ?? 0 }));
+  });
+  const splitSvg = await specToSvg(stackedBarChart({ rows: split, x: "run", stack: "phase", y: "sec", title: "Decode time by phase", yTitle: "seconds", stackTitle: "phase" }));
+  const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
+  const head = `<tr><th>metric</th>${c.runs.map((r) => `<th>${esc(r.label)}</th>`).join("")}</tr>`;
+  const rows = c.metrics.map((m) => `<tr><td>${esc(m.name)}${m.unit ? ` (${esc(m.unit)})` : ""}</td>${m.values.map((v, i) => `<td>${v === null ? "-" : v.toPrecision(4)}${i > 0 && m.ratioToFirst[i] !== null ? ` (${m.ratioToFirst[i]!.toFixed(2)}x)` : ""}</td>`).join("")}</tr>`);
+  const diffs = c.configDifferences.map((d) => `<tr><td><code>${esc(d.path)}</code></td>${d.values.map((v) => `<td><code>${esc(v ?? "(absent)")}</code></td>`).join("")}</tr>`);
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>papi compare</title>
+<style>body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:1200px;margin:0 auto;padding:24px}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}code{font-size:.85em}</style>
+</head><body><h1>papi compare</h1>
+<table>${head}${rows.join("")}</table>
+${relSvg}
+${splitSvg}
+<h2>Config differences</h2>
+${diffs.length === 0 ? "<p>The resolved configs are identical.</p>" : `<table>${head.replace("metric", "config path")}${diffs.join("")}</table>`}
+</body></html>
+`;
+}

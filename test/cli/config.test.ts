@@ -1,0 +1,106 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isCleanUserError, papi } from "./helpers.ts";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "papi-cfg-"));
+const json = (s: string) => JSON.parse(s) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("run configs from files, flags and --set", () => {
+  test("--set patches the default system; a later --set wins; flags override the file", async () => {
+    const d = tmp();
+    const cfg = join(d, "c.yaml");
+    writeFileSync(cfg, "batch: 8\nspec: 2\nrequests: 8\n");
+    const r = await papi(["run", "--config", cfg, "--batch", "4", "--set", "system.gpu.numGpus=3", "--set", "spec=1", "--set", "spec=2", "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const j = json(r.stdout);
+    assert.equal(j.config.system.name, "papi");
+    assert.equal(j.config.system.gpu.numGpus, 3);
+    assert.equal(j.batch, 4);
+    assert.equal(j.spec, 2);
+  });
+
+  test("unknown keys anywhere name the path and the nearest valid key", async () => {
+    for (const [set, where, near] of [
+      ["hardware.fcPim.numFPUs=2", "hardware.fcPim", "numFpus"],
+      ["hardware.gpu.hbmBandwidth=1e12", "hardware.gpu", "hbmBandwidthBytesPerSec"],
+      ["hardware.fcPim.hbm.timing.nCCDABX=5", "hardware.fcPim.hbm.timing", "nCCDAB"],
+      ["system.attnStacks.numStack=4", "system.attnStacks", "numStacks"],
+      ["batchSize=4", "config", "batch"],
+    ]) {
+      const r = await papi(["run", "--set", set]);
+      assert.ok(isCleanUserError(r), `${set}: ${r.stderr}`);
+      assert.ok(r.stderr.includes(where) && r.stderr.includes(`did you mean "${near}"`), `${set}: ${r.stderr}`);
+    }
+  });
+
+  test("unknown preset names list the known ones and suggest the nearest", async () => {
+    const r = await papi(["run", "--set", "hardware.gpu=h100-sx"]);
+    assert.ok(isCleanUserError(r));
+    assert.match(r.stderr, /unknown GPU preset "h100-sx" \(did you mean "h100-sxm"\?\); known: .*h200-sxm/);
+  });
+
+  test("paths in a config resolve from the config's folder, not the cwd", async () => {
+    const d = tmp();
+    mkdirSync(join(d, "m"));
+    writeFileSync(join(d, "m", "config.json"), JSON.stringify({ _name_or_path: "acme/Tiny-1B", hidden_size: 2048, intermediate_size: 5632, num_hidden_layers: 4, num_attention_heads: 16, vocab_size: 32000 }));
+    writeFileSync(join(d, "t.csv"), "lin,lout\n10,5\n20,3\n");
+    writeFileSync(join(d, "c.yaml"), "model: m/config.json\ntrace: t.csv\nbatch: 2\nspec: 1\n");
+    const r = await papi(["run", "--config", join(d, "c.yaml"), "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const j = json(r.stdout);
+    assert.equal(j.model, "Tiny-1B"); // HF _name_or_path, not "config"
+    assert.equal(j.numRequests, 2);
+    assert.equal(j.generatedTokens, 8);
+    assert.equal(j.config.trace, join(d, "t.csv")); // the resolved config holds the absolute path
+  });
+
+  test("what papi systems --json and papi presets --json print is valid input", async () => {
+    const systems = json((await papi(["systems", "--json"])).stdout);
+    for (const [name, desc] of Object.entries(systems)) {
+      const r = await papi(["run", "--set", `system=${JSON.stringify(desc)}`, "--requests", "4", "--trace", "fixed:16:4", "--json"]);
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.equal(json(r.stdout).system, name);
+    }
+    const gpus = json((await papi(["presets", "gpu", "--json"])).stdout);
+    const a = await papi(["run", "--set", `hardware.gpu=${JSON.stringify(gpus["h100-sxm"])}`, "--requests", "4", "--trace", "fixed:16:4", "--json"]);
+    const b = await papi(["run", "--set", "hardware.gpu=h100-sxm", "--requests", "4", "--trace", "fixed:16:4", "--json"]);
+    assert.equal(json(a.stdout).latencySec, json(b.stdout).latencySec);
+  });
+});
+
+describe("run folders and papi compare", () => {
+  test("--out writes the folder; config.yaml reruns to the same hash; compare lists metrics and config differences", async () => {
+    const d = tmp();
+    const a = join(d, "a");
+    const b = join(d, "b");
+    assert.equal((await papi(["run", "--requests", "8", "--out", a])).status, 0);
+    assert.equal((await papi(["run", "--requests", "8", "--set", "hardware.links.attention=cxl2", "--out", b])).status, 0);
+    for (const f of ["config.yaml", "summary.json", "requests.csv", "iterations.csv", "index.html"]) assert.ok(existsSync(join(a, f)), f);
+    const summary = json(readFileSync(join(a, "summary.json"), "utf8"));
+    assert.equal(readFileSync(join(a, "requests.csv"), "utf8").trim().split("\n").length, 1 + 8);
+    assert.equal(readFileSync(join(a, "iterations.csv"), "utf8").trim().split("\n").length, 1 + summary.iterations);
+    const again = json((await papi(["run", "--config", join(a, "config.yaml"), "--json"])).stdout);
+    assert.equal(again.configHash, summary.configHash);
+    assert.equal(again.latencySec, summary.latencySec);
+    const c = await papi(["compare", a, b, "--json"]);
+    assert.equal(c.status, 0, c.stderr);
+    const cj = json(c.stdout);
+    // pcie5 and cxl2 both carry 64 GB/s per direction (PCIe 5.0 x16 PHY); they differ in latency (2 vs 1 us)
+    assert.deepEqual(cj.configDifferences.map((x: { path: string }) => x.path), [
+      "system.links.attention.description", "system.links.attention.latencySec", "system.links.attention.name",
+    ]);
+    assert.equal(cj.metrics.find((m: { name: string }) => m.name === "latency").ratioToFirst[0], 1);
+  });
+
+  test("--out never replaces a folder of the user's files; compare rejects non-run folders", async () => {
+    const d = tmp();
+    writeFileSync(join(d, "notes.txt"), "mine");
+    const r = await papi(["run", "--requests", "4", "--out", d]);
+    assert.ok(isCleanUserError(r), r.stderr);
+    assert.equal(readFileSync(join(d, "notes.txt"), "utf8"), "mine");
+    assert.ok(isCleanUserError(await papi(["compare", d, d])));
+  });
+});

@@ -1,0 +1,113 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parquetReadObjects } from "hyparquet";
+import { isCleanUserError, papi } from "./helpers.ts";
+import { runOnce } from "../../src/serving/run.ts";
+import { nodeLoader } from "../../src/node/loader.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "papi-sweep-"));
+const SPEC = join(dir, "spec.yaml");
+writeFileSync(SPEC, `name: t
+base: { system: papi, model: llama-65b, trace: dolly-creative, requests: 4, batch: 4 }
+grid:
+  hardware.fcPim.numFpus: [1, 4, 8]
+  spec: [1, 4]
+metrics: [latencySec, energyJoules, areaMm2, fcPimPowerWatts]
+pareto: { x: latencySec, y: energyJoules, over: [spec], references: { paper: { hardware.fcPim.numFpus: 4 } } }
+`);
+const read = (d: string, f: string) => readFileSync(join(d, f));
+
+test("papi sweep: one row per point, infeasible points kept with their reason, results equal papi run", async () => {
+  const r = await papi(["sweep", SPEC, "--out", join(dir, "a"), "--jobs", "1", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.numPoints, 6);
+  // 8P1B with 3 bank groups: 96 x (8 x 0.1025 + 0.83) = 158.4 mm2 > 121 mm2 (area rule), so 2 infeasible points
+  assert.equal(s.numInfeasible, 2);
+  const rows = (await parquetReadObjects({ file: new Uint8Array(read(join(dir, "a"), "results.parquet")).buffer })) as Record<string, unknown>[];
+  assert.equal(rows.length, 6);
+  const bad = rows.filter((x) => x.status === "infeasible");
+  assert.deepEqual(bad.map((x) => x["hardware.fcPim.numFpus"]), [8, 8]);
+  assert.match(String(bad[0].reason), /^area: .*158\.4 mm2 > area\.maxDieAreaMm2 121/);
+  assert.equal(bad[0].latencySec, null);
+  // areaMm2 of the paper's FC-PIM system: 30 FC stacks x 8 dies x 96 x (4 x 0.1025 + 0.83) + 60 attention stacks x 8 dies x 128 x (0.5 x 0.1025 + 0.83)
+  const paper = rows.find((x) => x["hardware.fcPim.numFpus"] === 4 && x.spec === 1)!;
+  assert.ok(Math.abs((paper.areaMm2 as number) - (30 * 8 * 96 * (4 * 0.1025 + 0.83) + 60 * 8 * 128 * (0.5 * 0.1025 + 0.83))) < 1e-6);
+  // the same run through papi run's code path
+  const direct = runOnce({ system: "papi", model: "llama-65b", trace: "dolly-creative", requests: 4, batch: 4, spec: 1, hardware: { fcPim: { numFpus: 4 } } }, { loader: nodeLoader() });
+  assert.equal(paper.latencySec, direct.latencySec);
+  assert.equal(paper.energyJoules, direct.energyJoules);
+});
+
+test("reruns are byte-identical, with one thread or two, and shards merge into the same table", async () => {
+  assert.equal((await papi(["sweep", SPEC, "--out", join(dir, "b"), "--jobs", "2", "--json"])).status, 0);
+  for (const f of ["results.csv", "results.parquet", "points.jsonl"]) assert.deepEqual(read(join(dir, "b"), f), read(join(dir, "a"), f), f);
+  for (const i of [0, 1, 2]) assert.equal((await papi(["sweep", SPEC, "--out", join(dir, `s${i}`), "--shard", `${i}/3`, "--jobs", "1", "--json"])).status, 0);
+  const m = await papi(["sweep", "merge", join(dir, "s0"), join(dir, "s1"), join(dir, "s2"), "--out", join(dir, "m")]);
+  assert.equal(m.status, 0, m.stderr);
+  for (const f of ["results.csv", "results.parquet", "points.jsonl"]) assert.deepEqual(read(join(dir, "m"), f), read(join(dir, "a"), f), f);
+  const missing = await papi(["sweep", "merge", join(dir, "s0"), join(dir, "s2"), "--out", join(dir, "m2")]);
+  assert.ok(isCleanUserError(missing), missing.stderr);
+  assert.match(missing.stderr, /2 of 6 points missing \(shard 1\/3 not given \(points 1, 4\)\)/);
+  assert.ok(!existsSync(join(dir, "m2")));
+});
+
+test("--resume skips the points the folder holds and gives the same table", async () => {
+  const d = join(dir, "r");
+  assert.equal((await papi(["sweep", SPEC, "--out", d, "--jobs", "1"])).status, 0);
+  const full = read(d, "results.csv");
+  const lines = readFileSync(join(d, "points.jsonl"), "utf8").split("\n").filter((l) => l !== "");
+  writeFileSync(join(d, "points.jsonl"), lines.slice(0, 3).join("\n") + "\n"); // header + 2 finished points
+  const r = await papi(["sweep", SPEC, "--out", d, "--jobs", "1", "--resume", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.deepEqual([s.numResumed, s.numRun], [2, 4]);
+  assert.deepEqual(read(d, "results.csv"), full);
+});
+
+test("merging outputs of different specs is refused", async () => {
+  const other = join(dir, "other.yaml");
+  writeFileSync(other, readFileSync(SPEC, "utf8").replace("[1, 4, 8]", "[1, 2]"));
+  assert.equal((await papi(["sweep", other, "--out", join(dir, "o1"), "--shard", "1/3", "--jobs", "1"])).status, 0);
+  const r = await papi(["sweep", "merge", join(dir, "s0"), join(dir, "o1"), join(dir, "s2"), "--out", join(dir, "m3")]);
+  assert.ok(isCleanUserError(r), r.stderr);
+  assert.match(r.stderr, /comes from a different spec/);
+});
+
+test("bad input: one line, exit 2, no output folder", async () => {
+  const cases: [string, RegExp][] = [
+    ["grid:\n  hardware.fcPim.numFpu: [1]\n", /unknown config path "hardware\.fcPim\.numFpu".*did you mean "hardware\.fcPim\.numFpus"/],
+    ["grid:\n  batch: []\n", /grid\.batch: empty list/],
+    ["grid:\n  batch: [0]\n", /batch must be >= 1/],
+    ["grid:\n  batch: [4]\nmetrics: [latencySecs]\n", /unknown metric "latencySecs" \(did you mean "latencySec"\?\)/],
+    ["grid:\n  batch: [4]\nconstraints: [area, pwoer]\n", /unknown constraint "pwoer" \(did you mean "power"\?\)/],
+    ["grid:\n  batch: [4]\nbase: { trace: nosuch.csv }\n", /nosuch\.csv/],
+  ];
+  for (const [text, re] of cases) {
+    const spec = join(dir, "bad.yaml");
+    writeFileSync(spec, text);
+    const out = join(dir, "never");
+    const r = await papi(["sweep", spec, "--out", out]);
+    assert.ok(isCleanUserError(r), `${text}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.ok(!existsSync(out), text);
+  }
+  const r = await papi(["sweep", SPEC, "--out", join(dir, "never"), "--shard", "3/3"]);
+  assert.ok(isCleanUserError(r));
+  assert.match(r.stderr, /shard index out of range/);
+});
+
+test("papi sweep pareto: front table, figure, generated text naming the reference", async () => {
+  const r = await papi(["sweep", "pareto", join(dir, "a")]);
+  assert.equal(r.status, 0, r.stderr);
+  for (const f of ["pareto.csv", "pareto.svg", "pareto.png", "pareto.md"]) assert.ok(existsSync(join(dir, "a", "pareto", f)), f);
+  const md = readFileSync(join(dir, "a", "pareto", "pareto.md"), "utf8");
+  assert.match(md, /\*\*paper\*\* \(hardware\.fcPim\.numFpus=4\) is \*\*(on the Pareto front|not Pareto-optimal)/);
+  assert.match(md, /Infeasible designs by first violated constraint: area 1/);
+  const bad = await papi(["sweep", "pareto", join(dir, "a"), "--x", "latencySecs"]);
+  assert.ok(isCleanUserError(bad));
+  assert.match(bad.stderr, /did you mean "latencySec"/);
+});

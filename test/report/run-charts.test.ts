@@ -1,0 +1,50 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { specToSvg, type VegaLiteSpec } from "../../src/report/plot.ts";
+import { latencyHistogram, pimPowerChart, schedulerChart, splitChart, systemsChart } from "../../src/report/run-charts.ts";
+import { RunRecorder } from "../../src/serving/recorder.ts";
+import { runOnce } from "../../src/serving/run.ts";
+
+/** Renders to SVG and fails on any vega-lite / vega warning. */
+async function svgOf(spec: VegaLiteSpec): Promise<string> {
+  const warnings: unknown[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args);
+  try {
+    const svg = await specToSvg(spec);
+    assert.deepEqual(warnings, []);
+    return svg;
+  } finally {
+    console.warn = original;
+  }
+}
+
+const recorder = new RunRecorder();
+const run = runOnce({ trace: "fixed:64:32", requests: 48, batch: 16, spec: [1, 4], batching: "continuous", ratePerSec: 50 }, { recorder });
+
+test("the explorer's run charts render without warnings, with the run's own values", async () => {
+  const sched = await svgOf(schedulerChart(recorder.iterations, run.alpha, "scheduler"));
+  assert.match(sched, new RegExp(`alpha = ${run.alpha}`));
+  await svgOf(latencyHistogram(recorder.requests, "ttftSec", "TTFT"));
+  const split = splitChart(run, "split") as unknown as { layer: { data: { values: { quantity: string; part: string; value: number }[] } }[] };
+  // the latency bar's parts add up to the run's latency (prefill + decode + idle), the energy bar's to its energy
+  const parts = split.layer[0].data.values;
+  const sum = (q: string) => parts.filter((p) => p.quantity === q).reduce((s, p) => s + p.value, 0);
+  assert.ok(Math.abs(sum("latency") - run.latencySec) <= 1e-9 * run.latencySec, `${sum("latency")} vs ${run.latencySec}`);
+  assert.ok(Math.abs(sum("energy") - run.energyJoules) <= 1e-9 * run.energyJoules, `${sum("energy")} vs ${run.energyJoules}`);
+  await svgOf(splitChart(run, "split"));
+});
+
+test("systems chart: two bars per finite system, failed systems left out; power chart: the budget line", async () => {
+  const rows = [
+    { label: "A100+AttAcc", speedupVsA100Attacc: 1, energyEfficiencyVsA100Attacc: 1 },
+    { label: "PAPI", speedupVsA100Attacc: 1.8, energyEfficiencyVsA100Attacc: 3.4 },
+    { label: "GPU-only", speedupVsA100Attacc: NaN, energyEfficiencyVsA100Attacc: NaN },
+  ];
+  const spec = systemsChart(rows, "t", "s") as unknown as { data: { values: unknown[] } };
+  assert.equal(spec.data.values.length, 4);
+  const svg = await svgOf(systemsChart(rows, "t", "s"));
+  assert.ok(svg.includes("PAPI") && !svg.includes("GPU-only"));
+  const power = await svgOf(pimPowerChart([{ reuse: 1, watts: 20, fpuPeakWatts: 300 }, { reuse: 4, watts: 22, fpuPeakWatts: 90 }], 116, "power"));
+  assert.match(power, /budget 116 W/);
+});

@@ -1,0 +1,176 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { UserError } from "../../src/core/errors.ts";
+import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
+import { GpuSpec } from "../../src/hardware/gpu/schema.ts";
+import {
+  GPU_FIT_PARAMETERS,
+  type GemmCeiling,
+  fitGpu,
+  fitObjective,
+  gemmCeilingFromMeta,
+  gridOf,
+  measuredModels,
+  modeledGemmFlopsPerSec,
+  selectModels,
+} from "../../src/systems/fit-gpu.ts";
+import { type GpuValidation, type ValidationRow, evaluateGpu } from "../../src/systems/validate-gpu.ts";
+import { loadGpuMeasurements } from "../../src/node/gpu-measurements.ts";
+
+const dir = fileURLToPath(new URL("../../data/measurements/h200", import.meta.url));
+const data = loadGpuMeasurements(dir);
+const ceiling = gemmCeilingFromMeta(JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")), "meta.json");
+const h200 = GPU_PRESETS["h200-sxm"];
+const FILES = ["fc", "attn", "layer"] as const;
+
+describe("the shipped h200-sxm preset is the fit on all rows", () => {
+  const fit = fitGpu(h200, data, ceiling);
+
+  test("every fitted parameter equals the preset value (the preset cannot drift from its fit)", () => {
+    for (const key of [...GPU_FIT_PARAMETERS.map((p) => p.key), "attentionGraphOverheadSec" as const]) {
+      const got = fit.spec[key];
+      const want = h200[key];
+      if (typeof want === "boolean") assert.equal(got, want, key);
+      else assert.ok(Math.abs((got as number) - want) <= 1e-9 * Math.abs(want), `${key}: fit ${got}, preset ${want}`);
+    }
+    // the Hopper presets share the fitted values
+    for (const p of GPU_FIT_PARAMETERS) assert.equal(GPU_PRESETS["h100-sxm"][p.key], h200[p.key], p.key);
+  });
+
+  test("the fit respects the measured 8192^3 GEMM (meta.json: 749.75 TFLOPS)", () => {
+    assert.ok(Math.abs(ceiling.flopsPerSec - 749.7542677981033e12) < 1);
+    assert.ok(modeledGemmFlopsPerSec(fit.spec, ceiling) <= ceiling.flopsPerSec);
+  });
+
+  test("no single grid step of any parameter lowers the objective (a local optimum of the search)", () => {
+    for (const p of GPU_FIT_PARAMETERS) {
+      const i = p.grid.indexOf(fit.spec[p.key]);
+      assert.ok(i >= 0, `${p.key} = ${fit.spec[p.key]} is on its grid`);
+      for (const j of [i - 1, i + 1]) {
+        if (j < 0 || j >= p.grid.length) continue;
+        const cand = { ...fit.spec, [p.key]: p.grid[j] } as GpuSpec;
+        if (p.key === "graphKernelOverheadSec") cand.attentionGraphOverheadSec = 2 * (p.grid[j] as number);
+        if (modeledGemmFlopsPerSec(cand, ceiling) > ceiling.flopsPerSec) continue;
+        assert.ok(fitObjective(evaluateGpu(cand, data)) >= fit.objective, `${p.key} -> ${p.grid[j]}`);
+      }
+    }
+  });
+});
+
+describe("fitObjective", () => {
+  const row = (file: ValidationRow["file"], ratio: number): ValidationRow => ({
+    file,
+    line: 2,
+    label: "",
+    measuredSec: 1e-4,
+    predictedSec: 1e-4 * ratio,
+    relErr: ratio - 1,
+  });
+  const v = (rows: ValidationRow[]) => ({ rows }) as GpuValidation;
+
+  test("sum over files of the mean squared log error, by hand", () => {
+    // fc: ln ratios +0.1 and -0.1 -> mean of squares 0.01; attn: one row at +0.2 -> 0.04; layer: no rows,
+    // no term. 0.01 + 0.04 = 0.05. (Pooling all rows would give (0.01 + 0.01 + 0.04)/3 = 0.02.)
+    const o = fitObjective(v([row("fc", Math.exp(0.1)), row("fc", Math.exp(-0.1)), row("attn", Math.exp(0.2))]));
+    assert.ok(Math.abs(o - 0.05) < 1e-12, String(o));
+  });
+
+  test("symmetric in over- and under-prediction by the same factor, zero when exact", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.2, max: 5, noNaN: true }), fc.constantFrom(...FILES), (r, f) => {
+        const a = fitObjective(v([row(f, r)]));
+        const b = fitObjective(v([row(f, 1 / r)]));
+        return Math.abs(a - b) <= 1e-12 * Math.max(1, a) && fitObjective(v([row(f, 1)])) === 0;
+      }),
+    );
+  });
+
+  test("a file's weight does not grow with its row count", () => {
+    const one = fitObjective(v([row("layer", 1.2)]));
+    const many = fitObjective(v(Array.from({ length: 50 }, () => row("layer", 1.2))));
+    assert.ok(Math.abs(one - many) < 1e-12);
+  });
+});
+
+describe("parameters and grids", () => {
+  test("gridOf: inclusive, exact decimal steps", () => {
+    const g = gridOf(0.7, 0.85, 0.01);
+    assert.equal(g.length, 16);
+    assert.equal(g[0], 0.7);
+    assert.equal(g[8], 0.78);
+    assert.equal(g[15], 0.85);
+    assert.deepEqual(gridOf(0, 10e-6, 0.5e-6).slice(0, 4), [0, 0.5e-6, 1e-6, 1.5e-6]);
+  });
+
+  test("every start value lies on its grid and the start point passes the schema", () => {
+    for (const p of GPU_FIT_PARAMETERS) assert.ok(p.grid.includes(p.start), p.key);
+    const start = Object.fromEntries(GPU_FIT_PARAMETERS.map((p) => [p.key, p.start]));
+    assert.ok(GpuSpec.safeParse({ ...h200, ...start }).success);
+  });
+
+  test("each parameter changes exactly the files it declares (so 'not constrained' is reported right)", () => {
+    const base = evaluateGpu(h200, data);
+    for (const p of GPU_FIT_PARAMETERS) {
+      const other = p.grid.find((x) => x !== h200[p.key] && x !== 0)!;
+      const g = { ...h200, [p.key]: other } as GpuSpec;
+      if (p.key === "graphKernelOverheadSec") g.attentionGraphOverheadSec = 2 * (other as number);
+      const moved = evaluateGpu(g, data);
+      const changed = FILES.filter((f) => moved.rows.some((r, i) => r.file === f && r.predictedSec !== base.rows[i].predictedSec));
+      assert.deepEqual(changed, [...p.files], p.key);
+    }
+  });
+});
+
+describe("the fit itself", () => {
+  // a small fit set keeps these tests fast: llama-65b attention rows only
+  const small = { fc: [], attn: data.attn.filter((r) => r.modelName === "llama-65b"), layer: [] };
+
+  test("does not depend on the fitted fields of the base spec, and is deterministic", () => {
+    const a = fitGpu(h200, small, ceiling);
+    const perturbed = Object.fromEntries(GPU_FIT_PARAMETERS.map((p) => [p.key, p.grid[p.grid.length - 1]]));
+    const b = fitGpu({ ...h200, ...perturbed } as GpuSpec, small, ceiling);
+    assert.deepEqual(b, a);
+    // only attention rows: the GEMM knobs and both CUDA-graph overheads stay at their start values
+    for (const p of GPU_FIT_PARAMETERS) if (!p.files.includes("attn")) assert.equal(a.spec[p.key], p.start, p.key);
+  });
+
+  test("a lower measured GEMM ceiling binds the fit", () => {
+    // llama-65b GEMMs with M >= 256 alone fit to ~748 TFLOPS on the 8192^3 shape; the start point models
+    // ~727, so a 735 TFLOPS ceiling lies between them and must bind.
+    const big = { fc: data.fc.filter((r) => r.modelName === "llama-65b" && r.m >= 256), attn: [], layer: [] };
+    const free = fitGpu(h200, big, ceiling);
+    const low: GemmCeiling = { ...ceiling, flopsPerSec: 735e12 };
+    const bound = fitGpu(h200, big, low);
+    assert.ok(modeledGemmFlopsPerSec(free.spec, ceiling) > 735e12); // so the lower ceiling has work to do
+    assert.ok(modeledGemmFlopsPerSec(bound.spec, low) <= 735e12);
+    assert.ok(bound.objective >= free.objective);
+  });
+});
+
+describe("model selection", () => {
+  test("measuredModels and selectModels partition the rows", () => {
+    assert.deepEqual(measuredModels(data), ["gpt3-66b", "llama-65b"]);
+    const kept = selectModels(data, ["llama-65b"]);
+    const dropped = selectModels(data, ["llama-65b"], false);
+    for (const f of FILES) assert.equal(kept[f].length + dropped[f].length, data[f].length, f);
+    assert.deepEqual([kept.fc.length, kept.attn.length, kept.layer.length], [68, 48, 40]);
+    assert.deepEqual(measuredModels(dropped), ["gpt3-66b"]);
+  });
+});
+
+describe("bad input", () => {
+  test("meta.json without gemm_TFLOPs_8192 names the field", () => {
+    for (const meta of [{}, { gemm_TFLOPs_8192: "fast" }, { gemm_TFLOPs_8192: -1 }, null]) {
+      assert.throws(() => gemmCeilingFromMeta(meta, "x/meta.json"), (e: unknown) => e instanceof UserError && /x\/meta.json: gemm_TFLOPs_8192/.test(e.message));
+    }
+  });
+
+  test("no rows, or a ceiling below the start point", () => {
+    assert.throws(() => fitGpu(h200, { fc: [], attn: [], layer: [] }, ceiling), UserError);
+    assert.throws(() => fitGpu(h200, data, { ...ceiling, flopsPerSec: 100e12 }), (e: unknown) => e instanceof UserError && e.message.includes("gemm_TFLOPs_8192"));
+  });
+});
