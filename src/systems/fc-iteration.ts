@@ -91,45 +91,50 @@ const layersMemo: Memo = new WeakMap();
 const headMemo: Memo = new WeakMap();
 const iterationMemo: Memo = new WeakMap();
 
-function memoized(memo: Memo, ctx: SystemContext, unit: FcUnit, numTokens: number, build: () => FcCost): FcCost {
+// Memo lookups first, the cost builders (and their closures) only on a miss: the hot path allocates nothing.
+function lookup(memo: Memo, ctx: SystemContext, unit: FcUnit, numTokens: number): FcCost | undefined {
+  return memo.get(ctx)?.get(unit === "gpu" ? numTokens : -numTokens);
+}
+
+function store(memo: Memo, ctx: SystemContext, unit: FcUnit, numTokens: number, cost: FcCost): FcCost {
   let byTokens = memo.get(ctx);
   if (!byTokens) memo.set(ctx, (byTokens = new Map()));
-  const key = unit === "gpu" ? numTokens : -numTokens;
-  let hit = byTokens.get(key);
-  if (!hit) byTokens.set(key, (hit = build()));
-  return hit;
+  byTokens.set(unit === "gpu" ? numTokens : -numTokens, cost);
+  return cost;
 }
 
 /** All decoder layers for `numTokens` tokens with FC on `unit`: FC, the two all-reduces per layer, elementwise. */
 export function fcLayersCost(ctx: SystemContext, unit: FcUnit, numTokens: number): FcCost {
-  return memoized(layersMemo, ctx, unit, numTokens, () => {
-    let fc = ZERO;
-    for (const s of fcShapesPerLayer(ctx.model, numTokens)) fc = sum(fc, fcShapeCost(ctx, unit, s));
-    const activationBytes = numTokens * ctx.model.hidden_size * ctx.shape.dtypeBytes;
-    const allReduce = collectiveCost(tensorParallelLink(ctx), "all-reduce", activationBytes, numFcGroups(ctx));
-    const other = hostElementwiseCost(ctx, hostLayerElementwiseKernels(ctx.model, numTokens, ctx.attnPim === null));
-    const layers = ctx.model.num_hidden_layers;
-    return { fc: scale(fc, layers), comm: scale(allReduce, 2 * layers), other: scale(other, layers) };
-  });
+  return lookup(layersMemo, ctx, unit, numTokens) ?? store(layersMemo, ctx, unit, numTokens, buildLayersCost(ctx, unit, numTokens));
+}
+
+function buildLayersCost(ctx: SystemContext, unit: FcUnit, numTokens: number): FcCost {
+  let fc = ZERO;
+  for (const s of fcShapesPerLayer(ctx.model, numTokens)) fc = sum(fc, fcShapeCost(ctx, unit, s));
+  const activationBytes = numTokens * ctx.model.hidden_size * ctx.shape.dtypeBytes;
+  const allReduce = collectiveCost(tensorParallelLink(ctx), "all-reduce", activationBytes, numFcGroups(ctx));
+  const other = hostElementwiseCost(ctx, hostLayerElementwiseKernels(ctx.model, numTokens, ctx.attnPim === null));
+  const layers = ctx.model.num_hidden_layers;
+  return { fc: scale(fc, layers), comm: scale(allReduce, 2 * layers), other: scale(other, layers) };
 }
 
 /** Final norm, LM head on `unit` and the all-gather of its vocabulary slices, for `numTokens` tokens. */
 export function lmHeadCost(ctx: SystemContext, unit: FcUnit, numTokens: number): FcCost {
-  return memoized(headMemo, ctx, unit, numTokens, () => {
-    const logitsBytes = numTokens * ctx.model.vocab_size * ctx.shape.dtypeBytes;
-    return {
-      fc: fcShapeCost(ctx, unit, lmHeadShape(ctx.model, numTokens)),
-      comm: collectiveCost(tensorParallelLink(ctx), "all-gather", logitsBytes, numFcGroups(ctx)),
-      other: hostElementwiseCost(ctx, [finalNormKernel(ctx.model, numTokens)]),
-    };
+  const hit = lookup(headMemo, ctx, unit, numTokens);
+  if (hit) return hit;
+  const logitsBytes = numTokens * ctx.model.vocab_size * ctx.shape.dtypeBytes;
+  return store(headMemo, ctx, unit, numTokens, {
+    fc: fcShapeCost(ctx, unit, lmHeadShape(ctx.model, numTokens)),
+    comm: collectiveCost(tensorParallelLink(ctx), "all-gather", logitsBytes, numFcGroups(ctx)),
+    other: hostElementwiseCost(ctx, [finalNormKernel(ctx.model, numTokens)]),
   });
 }
 
 /** FC of one decode iteration (all layers + LM head for every token) on `unit`, with its communication. */
 export function fcIterationCost(ctx: SystemContext, unit: FcUnit, numTokens: number): FcCost {
-  return memoized(iterationMemo, ctx, unit, numTokens, () => {
-    const l = fcLayersCost(ctx, unit, numTokens);
-    const h = lmHeadCost(ctx, unit, numTokens);
-    return { fc: sum(l.fc, h.fc), comm: sum(l.comm, h.comm), other: sum(l.other, h.other) };
-  });
+  const hit = lookup(iterationMemo, ctx, unit, numTokens);
+  if (hit) return hit;
+  const l = fcLayersCost(ctx, unit, numTokens);
+  const h = lmHeadCost(ctx, unit, numTokens);
+  return store(iterationMemo, ctx, unit, numTokens, { fc: sum(l.fc, h.fc), comm: sum(l.comm, h.comm), other: sum(l.other, h.other) });
 }

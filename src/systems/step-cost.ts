@@ -53,6 +53,16 @@ export interface DecodeBatch {
  * groups' PIM-PIM ports (one message each way). Energy counts every link.
  */
 export function attentionTransferCost(ctx: SystemContext, numTokens: number): { cost: KernelCost; linkBwSec: number } {
+  let byTokens = transferMemo.get(ctx);
+  if (!byTokens) transferMemo.set(ctx, (byTokens = new Map()));
+  let hit = byTokens.get(numTokens);
+  if (!hit) byTokens.set(numTokens, (hit = attentionTransfer(ctx, numTokens)));
+  return hit;
+}
+
+const transferMemo = new WeakMap<SystemContext, Map<number, { cost: KernelCost; linkBwSec: number }>>();
+
+function attentionTransfer(ctx: SystemContext, numTokens: number): { cost: KernelCost; linkBwSec: number } {
   const { dtypeBytes: b, numHeads, numKvHeads, headDim: d } = ctx.shape;
   const layers = ctx.model.num_hidden_layers;
   const bytes = numTokens * ((numHeads + 2 * numKvHeads) * d + numHeads * d) * b;
