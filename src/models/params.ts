@@ -1,19 +1,22 @@
-import { type ModelConfig, dtypeBytes, headDim, isGatedFfn, isMoe, numKvHeads } from "./schema.ts";
+import { type ModelConfig, dtypeBytes, expertFfnSize, headDim, isGatedFfn, isMoe, numKvHeads, sharedExpertFfn } from "./schema.ts";
 
 export { dtypeBytes, isGatedFfn } from "./schema.ts";
 
 /**
- * Parameters of one decoder layer: QKV and output projections, the FFN (all experts for MoE, plus the
- * router), and two norm weight vectors. Biases and learned position embeddings (OPT, GPT-3) are not
+ * Parameters of one decoder layer: QKV and output projections, the FFN (for MoE: all routed experts at
+ * their own width, the router, shared experts and Qwen2-MoE's shared-expert gate), and two norm weight vectors. Biases and learned position embeddings (OPT, GPT-3) are not
  * counted: below 0.1 % of the total for every preset.
  */
 export function layerParamCount(m: ModelConfig): number {
   const h = m.hidden_size;
   const d = headDim(m);
   const attn = h * (m.num_attention_heads + 2 * numKvHeads(m)) * d + m.num_attention_heads * d * h;
-  const ffnOne = (isGatedFfn(m) ? 3 : 2) * h * m.intermediate_size;
-  const ffn = isMoe(m) ? m.num_local_experts! * ffnOne + h * m.num_local_experts! : ffnOne;
-  return attn + ffn + 2 * h;
+  const perWidth = (isGatedFfn(m) ? 3 : 2) * h; // weights per unit of FFN width
+  if (!isMoe(m)) return attn + perWidth * m.intermediate_size + 2 * h;
+  const E = m.num_local_experts!;
+  const shared = sharedExpertFfn(m);
+  const moe = E * perWidth * expertFfnSize(m) + h * E + perWidth * shared.ffnSize + (shared.gated ? h : 0);
+  return attn + moe + 2 * h;
 }
 
 /** All weights: layers, token embedding, LM head (unless tied) and the final norm. */

@@ -4,7 +4,8 @@ import { z } from "zod";
  * A decoder-only transformer, described with Hugging Face `config.json` field names so that a real HF
  * config can be loaded as is. Unknown HF keys are ignored. A few common aliases are mapped first
  * (OPT: `ffn_dim`, `activation_function`; GPT-2: `n_embd`, `n_layer`, `n_head`, `n_inner`;
- * `torch_dtype`/`dtype` spelled "float16"/"bfloat16"/"float32").
+ * `torch_dtype`/`dtype` spelled "float16"/"bfloat16"/"float32"; MoE: Qwen2-MoE/Qwen3-MoE `num_experts` for
+ * Mixtral's `num_local_experts`, DeepSeek's `n_shared_experts` for `num_shared_experts`).
  */
 
 const posInt = (field: string) =>
@@ -41,6 +42,8 @@ function applyAliases(raw: unknown): unknown {
   alias("n_layer", "num_hidden_layers");
   alias("n_head", "num_attention_heads");
   alias("torch_dtype", "dtype");
+  alias("num_experts", "num_local_experts");
+  alias("n_shared_experts", "num_shared_experts");
   if (typeof r.dtype === "string") {
     const d = DTYPE_ALIASES[r.dtype.toLowerCase()];
     if (d !== undefined) r.dtype = d;
@@ -72,6 +75,24 @@ const ModelConfigObject = z.object({
   tie_word_embeddings: z.boolean().default(false),
   num_local_experts: posInt("num_local_experts").optional(),
   num_experts_per_tok: posInt("num_experts_per_tok").optional(),
+  /** Width of one routed expert's FFN (Qwen2/3-MoE, DeepSeek); defaults to intermediate_size (Mixtral). */
+  moe_intermediate_size: posInt("moe_intermediate_size").optional(),
+  /** Qwen2-MoE: one always-active shared expert of this width, scaled by a sigmoid gate (a hidden -> 1 linear). */
+  shared_expert_intermediate_size: z
+    .number({ error: "shared_expert_intermediate_size must be an integer >= 0" })
+    .int("shared_expert_intermediate_size must be an integer >= 0")
+    .min(0, "shared_expert_intermediate_size must be an integer >= 0")
+    .optional(),
+  /** DeepSeek-style always-active shared experts, each as wide as a routed expert (no gate). */
+  num_shared_experts: z
+    .number({ error: "num_shared_experts must be an integer >= 0" })
+    .int("num_shared_experts must be an integer >= 0")
+    .min(0, "num_shared_experts must be an integer >= 0")
+    .optional(),
+  /** Qwen-MoE layer pattern: only 1 (every layer is MoE) is modelled. */
+  decoder_sparse_step: z.number().optional(),
+  /** Qwen-MoE layers that use a dense FFN instead: only an empty list is modelled. */
+  mlp_only_layers: z.array(z.number()).optional(),
   dtype: z.enum(["fp16", "bf16", "fp32"], { error: 'dtype must be one of "fp16", "bf16", "fp32"' }).default("fp16"),
 });
 
@@ -108,6 +129,13 @@ export const ModelConfig = z.preprocess(
         message: `must be <= num_local_experts (${m.num_local_experts}), got ${m.num_experts_per_tok}`,
       });
     }
+    // Every layer is costed alike, so a config whose layers differ is refused rather than mis-costed.
+    if (m.decoder_sparse_step !== undefined && m.decoder_sparse_step !== 1 && hasE) {
+      ctx.addIssue({ code: "custom", path: ["decoder_sparse_step"], message: `only 1 (every layer MoE) is supported, got ${m.decoder_sparse_step}` });
+    }
+    if (m.mlp_only_layers !== undefined && m.mlp_only_layers.length > 0 && hasE) {
+      ctx.addIssue({ code: "custom", path: ["mlp_only_layers"], message: "must be empty (every layer MoE); mixed dense/MoE layers are not supported" });
+    }
   }),
 );
 export type ModelConfig = z.infer<typeof ModelConfig>;
@@ -134,4 +162,21 @@ export function numKvHeads(m: ModelConfig): number {
 
 export function isMoe(m: ModelConfig): boolean {
   return m.num_local_experts !== undefined && m.num_local_experts > 1;
+}
+
+/** FFN width of one routed expert (moe_intermediate_size when given, else intermediate_size as in Mixtral). */
+export function expertFfnSize(m: ModelConfig): number {
+  return m.moe_intermediate_size ?? m.intermediate_size;
+}
+
+/**
+ * Always-active shared-expert FFN of a MoE layer: total width (Qwen2-MoE's shared_expert_intermediate_size, or
+ * DeepSeek-style num_shared_experts x the routed expert width) and whether a hidden -> 1 sigmoid gate scales it
+ * (Qwen2-MoE). Width 0 = none. Dense models have none.
+ */
+export function sharedExpertFfn(m: ModelConfig): { ffnSize: number; gated: boolean } {
+  if (!isMoe(m)) return { ffnSize: 0, gated: false };
+  const qwen = m.shared_expert_intermediate_size ?? 0;
+  const count = m.num_shared_experts ?? 0;
+  return { ffnSize: qwen + count * expertFfnSize(m), gated: qwen > 0 };
 }

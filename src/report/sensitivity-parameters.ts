@@ -68,10 +68,10 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
   },
   {
     name: "GPU all-reduce latency",
-    description: "per-step latency of the tensor-parallel all-reduce over NVLink (gpu.allReduceStepLatencySec)",
+    description: "per-message latency of the GPU-GPU link, i.e. of every tensor-parallel collective step (links.gpuGpu.latencySec)",
     apply: (p, f) => {
       if (f === 1 || !(SYSTEM_PRESETS[p.system]?.gpu.numGpus > 1)) return p;
-      return merge(p, { gpu: { allReduceStepLatencySec: resolveGpu(SYSTEM_PRESETS[p.system].gpu.device).allReduceStepLatencySec * f } });
+      return merge(p, { links: { gpuGpu: { latencySec: resolveLink(SYSTEM_PRESETS[p.system].links.gpuGpu).latencySec * f } } });
     },
   },
   {
@@ -79,7 +79,7 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     description: "static power per GPU, charged over the whole run (gpu.staticPowerWatts; AttAcc models none)",
     apply: (p) => p,
     // Static energy is power x run time and nothing else depends on it, so scaling it needs no rerun.
-    adjust: (r, f) => ({ ...r, energyJoules: r.energyJoules + (f - 1) * r.breakdownJoules.static }),
+    adjust: (r, f) => ({ ...r, energyJoules: r.energyJoules + (f - 1) * r.staticJoulesBySource.gpu }),
   },
   {
     name: "alpha",

@@ -8,20 +8,38 @@ export interface AlphaCalibration {
 }
 
 /**
+ * The threshold that makes the rule "tokens > alpha -> GPU, else FC-PIM" cheapest over a sweep: with
+ * gpuSec[i], pimSec[i] the FC times at i + 1 tokens, the rule at threshold a costs
+ *   total(a) = sum_{t <= a} pimSec[t - 1] + sum_{t > a} gpuSec[t - 1],   a = 0 .. length,
+ * and alpha = argmin total (the smallest a on ties). Unlike "the largest t at which FC-PIM still wins", one
+ * stray point where FC-PIM wins past the crossover cannot drag alpha over a range where the GPU is faster.
+ * O(length), no allocation.
+ */
+export function chooseAlpha(gpuSec: ArrayLike<number>, pimSec: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < gpuSec.length; i++) total += gpuSec[i]; // a = 0: everything on the GPU
+  let best = total;
+  let alpha = 0;
+  for (let a = 1; a <= gpuSec.length; a++) {
+    total += pimSec[a - 1] - gpuSec[a - 1];
+    if (total < best) {
+      best = total;
+      alpha = a;
+    }
+  }
+  return alpha;
+}
+
+/**
  * The paper's offline step (§5.3): run FC on the GPU and on FC-PIM across parallelism levels RLP x TLP = 1..max
- * and take the crossover. alpha is the largest token count at which FC-PIM is still at least as fast as
- * the GPU, so that the rule "RLP x TLP > alpha -> GPU" sends every level up to the crossover to PIM.
+ * (FC kernels with the communication and host work each placement implies) and pick alpha by chooseAlpha.
  */
 export function calibrateAlpha(ctx: SystemContext, maxTokens = 512): AlphaCalibration {
   const sweep: AlphaCalibration["sweep"] = [];
-  let alpha = 0;
   for (let m = 1; m <= maxTokens; m++) {
-    const gpuSec = fcPlacementTimeSec(ctx, "gpu", m);
-    const pimSec = fcPlacementTimeSec(ctx, "pim", m);
-    sweep.push({ numTokens: m, gpuSec, pimSec });
-    if (pimSec <= gpuSec) alpha = m;
+    sweep.push({ numTokens: m, gpuSec: fcPlacementTimeSec(ctx, "gpu", m), pimSec: fcPlacementTimeSec(ctx, "pim", m) });
   }
-  return { alpha, sweep };
+  return { alpha: chooseAlpha(sweep.map((s) => s.gpuSec), sweep.map((s) => s.pimSec)), sweep };
 }
 
 const cache = new WeakMap<SystemContext, number>();

@@ -20,7 +20,10 @@ export class MetricsStore {
   fcOnPimIterations = 0;
   fcSwitches = 0;
   generatedTokens = 0;
+  /** Requests that had to wait for KV-cache space before admission (each counted once). */
   kvLimitedAdmissions = 0;
+  /** Request ids in the order they finished. */
+  readonly completionOrder: number[] = [];
   readonly ttftSec: number[] = [];
   readonly tpotSec: number[] = [];
   readonly e2eSec: number[] = [];
@@ -46,7 +49,8 @@ export class MetricsStore {
     this.prefillJoules += energyJoules;
   }
 
-  onRequestDone(arrivalSec: number, firstTokenAtSec: number, finishedAtSec: number, outputTokens: number): void {
+  onRequestDone(id: number, arrivalSec: number, firstTokenAtSec: number, finishedAtSec: number, outputTokens: number): void {
+    this.completionOrder.push(id);
     this.ttftSec.push(firstTokenAtSec - arrivalSec);
     this.e2eSec.push(finishedAtSec - arrivalSec);
     if (outputTokens > 1) this.tpotSec.push((finishedAtSec - firstTokenAtSec) / (outputTokens - 1));

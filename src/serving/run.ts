@@ -17,7 +17,7 @@ import type { Timeline } from "./timeline.ts";
 import { isBuiltInTrace, loadTrace, unknownTraceError, type RequestSpec, type TraceRowSource } from "./trace.ts";
 
 export interface Breakdown { fc: number; attention: number; communication: number; other: number }
-/** Energy split: dynamic energy of decoding by kernel class, prefill, and the static energy over the run. */
+/** Energy split: dynamic energy of decoding by kernel class, prefill, and static energy (GPUs + PIM stacks) over the run. */
 export interface EnergyBreakdown extends Breakdown { prefill: number; static: number }
 
 /** A run config with every preset resolved: the system as full specs and the model as its config. */
@@ -49,6 +49,8 @@ export interface RunResult {
   tokensPerJoule: number;
   breakdownSec: Breakdown;
   breakdownJoules: EnergyBreakdown;
+  /** breakdownJoules.static by source: the GPUs' static power, the PIM stacks' background + refresh power. */
+  staticJoulesBySource: { gpu: number; pim: number };
   perTokenSec: Breakdown;
   prefillSec: number;
   prefillJoules: number;
@@ -182,6 +184,7 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     tokensPerJoule: m.energyJoules > 0 ? m.generatedTokens / m.energyJoules : 0,
     breakdownSec,
     breakdownJoules: { fc: m.fcJoules, attention: m.attentionJoules, communication: m.communicationJoules, other: m.otherJoules, prefill: m.prefillJoules, static: m.staticJoules },
+    staticJoulesBySource: m.staticJoulesBySource,
     perTokenSec: { fc: per(m.fcSec), attention: per(m.attentionSec), communication: per(m.communicationSec), other: per(m.otherSec) },
     prefillSec: m.prefillSec,
     prefillJoules: m.prefillJoules,

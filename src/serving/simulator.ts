@@ -30,7 +30,15 @@ export interface ServeConfig {
  * instead of keeping a heap. Every step's cost comes from the pure functions in systems/; the scheduler is asked
  * before every decode iteration. Each request produces its first token in prefill and the rest in decoding.
  */
-export type ServeResult = MetricsStore & { startSec: number; endSec: number; idleSec: number; staticJoules: number; energyJoules: number };
+export type ServeResult = MetricsStore & {
+  startSec: number;
+  endSec: number;
+  idleSec: number;
+  /** Static energy over the whole run (GPUs + PIM stacks), and its split by source. */
+  staticJoules: number;
+  staticJoulesBySource: { gpu: number; pim: number };
+  energyJoules: number;
+};
 
 export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline, recorder?: RunRecorder): ServeResult {
   const metrics = new MetricsStore();
@@ -45,7 +53,12 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     }
   }
 
-  // Active requests (swap-removed when done) and their KV lengths for this iteration, reused across iterations.
+  // Active requests (swap-removed when done), reused across iterations. kvLen = tokens whose K and V are in the
+  // cache. Prefill caches the prompt (inputTokens) and yields the first output token, whose K/V are not cached
+  // yet: it is the input of the next iteration. A decode iteration with TLP T feeds the last accepted token plus
+  // T - 1 drafts, writes their K/V and attends over kvLen + T keys; of the `made` tokens it yields, the last
+  // accepted one is again not cached, and rejected drafts' entries are dropped, so the cache grows by `made`.
+  // Invariant: kvLen = inputTokens + generated - 1, and the KV length of an iteration is kvLen + T.
   const act: { r: RequestSpec; remaining: number; kvLen: number; firstTokenAtSec: number }[] = [];
   const ctxLens: number[] = [];
   let kvReserved = 0;
@@ -66,7 +79,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
 
   const finish = (i: number) => {
     const a = act[i];
-    metrics.onRequestDone(a.r.arrivalSec, a.firstTokenAtSec, timeSec, a.r.outputTokens);
+    metrics.onRequestDone(a.r.id, a.r.arrivalSec, a.firstTokenAtSec, timeSec, a.r.outputTokens);
     recorder?.request({
       id: a.r.id, arrivalSec: a.r.arrivalSec, firstTokenAtSec: a.firstTokenAtSec, finishedAtSec: timeSec,
       inputTokens: a.r.inputTokens, outputTokens: a.r.outputTokens, ttftSec: a.firstTokenAtSec - a.r.arrivalSec,
@@ -88,7 +101,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     metrics.onPrefill(t, e, p.attentionLinkBwSec);
     for (const r of group) {
       metrics.generatedTokens += 1;
-      act.push({ r, remaining: r.outputTokens - 1, kvLen: r.inputTokens + 1, firstTokenAtSec: timeSec });
+      act.push({ r, remaining: r.outputTokens - 1, kvLen: r.inputTokens, firstTokenAtSec: timeSec });
       if (r.outputTokens === 1) finish(act.length - 1);
     }
   };
@@ -112,9 +125,11 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     batch.tokensPerRequest = tlp;
     batch.totalContextTokens = total;
     const p = decodeStepCost(ctx, unit, batch);
-    const draftSec = tlp > 1 ? (tlp - 1) * cfg.draft.timePerTokenSec : 0;
+    // the draft model proposes T - 1 tokens for each of the RLP requests; its cost is given per drafted token
+    const numDrafted = act.length * (tlp - 1);
+    const draftSec = numDrafted * cfg.draft.timePerTokenSec;
     p.otherSec += draftSec;
-    p.otherJoules += tlp > 1 ? (tlp - 1) * cfg.draft.energyPerTokenJoules : 0;
+    p.otherJoules += numDrafted * cfg.draft.energyPerTokenJoules;
     const stepSec = phaseTimeSec(p);
     if (timeline) {
       let t = timeSec;
@@ -146,13 +161,21 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     }
   };
 
+  // Requests (by position in `order`) that have waited for KV space at least once: counted once each.
+  const waitedForKv = new Uint8Array(order.length);
   /** Takes requests in arrival order while they fit the batch and the KV cache. */
   const admit = (limit: number, arrivedBySec: number): RequestSpec[] => {
     const group: RequestSpec[] = [];
     while (next < order.length && act.length + group.length < limit && order[next].arrivalSec <= arrivedBySec) {
       const need = kvNeed(order[next]);
       if (kvReserved + need > ctx.kvCapacityBytes) {
-        metrics.kvLimitedAdmissions++;
+        // this request and every arrived one behind it that a free slot would have taken wait for KV space
+        for (let j = next; j < order.length && act.length + group.length + (j - next) < limit && order[j].arrivalSec <= arrivedBySec; j++) {
+          if (waitedForKv[j] === 0) {
+            waitedForKv[j] = 1;
+            metrics.kvLimitedAdmissions++;
+          }
+        }
         break;
       }
       kvReserved += need;
@@ -179,6 +202,14 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     }
   }
   // Static power over the whole run (prefill, decoding, draft steps, idle gaps), charged once.
-  const staticJoules = staticEnergyJoules(ctx, timeSec - startSec);
-  return Object.assign(metrics, { endSec: timeSec, startSec, idleSec, staticJoules, energyJoules: energyJoules + staticJoules });
+  const st = staticEnergyJoules(ctx, timeSec - startSec);
+  const staticJoules = st.gpuJoules + st.pimJoules;
+  return Object.assign(metrics, {
+    endSec: timeSec,
+    startSec,
+    idleSec,
+    staticJoules,
+    staticJoulesBySource: { gpu: st.gpuJoules, pim: st.pimJoules },
+    energyJoules: energyJoules + staticJoules,
+  });
 }

@@ -30,6 +30,19 @@ export function fcStackCapacityBytes(spec: SystemSpec): number {
   return spec.fcStacks.design ? pimStackCapacityBytes(spec.fcStacks.design) : spec.fcStacks.hbm.capacityBytes;
 }
 
+/**
+ * KV capacity where the KV cache shares GPU memory with the weights: the memory is the FC stacks, but no more
+ * than the GPUs can address (numGpus x gpu.memoryCapacityBytes; the presets agree: 5 x 16 GiB = 80 GiB per A100),
+ * minus the weights. Without GPUs (a PIM-only system whose KV cache lives on its FC stacks) only the stacks count.
+ */
+function gpuMemoryKvBytes(spec: SystemSpec, gpu: GpuSpec | null, fcCapacityBytes: number, weightBytes: number): number {
+  const memoryBytes = gpu ? Math.min(fcCapacityBytes, spec.gpu.numGpus * gpu.memoryCapacityBytes) : fcCapacityBytes;
+  if (weightBytes > memoryBytes) {
+    throw new UserError(`the weights (${(weightBytes / GB).toFixed(1)} GB) do not fit system ${spec.name}'s GPU memory (${(memoryBytes / GB).toFixed(1)} GB = min(FC stacks, numGpus x gpu.memoryCapacityBytes))`);
+  }
+  return memoryBytes - weightBytes;
+}
+
 /** Builds the context of a resolved system for a model; checks that the weights and some KV cache fit. */
 export function buildContext(spec: SystemSpec, model: ModelConfig): SystemContext {
   const gpu = spec.gpu.numGpus > 0 ? spec.gpu.device : null;
@@ -45,7 +58,7 @@ export function buildContext(spec: SystemSpec, model: ModelConfig): SystemContex
         `hold ${gb(fcCapacityBytes)} GB; raise --fc-stacks or pick a smaller model`,
     );
   }
-  const kvCapacityBytes = attnPim ? pimStackCapacityBytes(attnPim) * spec.attnStacks.numStacks : fcCapacityBytes - weightBytes;
+  const kvCapacityBytes = attnPim ? pimStackCapacityBytes(attnPim) * spec.attnStacks.numStacks : gpuMemoryKvBytes(spec, gpu, fcCapacityBytes, weightBytes);
   const shape = { dtypeBytes: dtypeBytes(model), numHeads: model.num_attention_heads, numKvHeads: numKvHeads(model), headDim: headDim(model) };
   return { spec, model, gpu, fcPim, attnPim, links, weightBytes, kvCapacityBytes, kvBytesPerToken: kvCacheBytesPerToken(model), shape };
 }

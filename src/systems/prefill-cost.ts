@@ -1,75 +1,75 @@
-import { gpuAttentionCost } from "../hardware/gpu/cost.ts";
-import { pimAttentionCost } from "../hardware/pim/cost.ts";
+import { gpuPrefillAttentionCost } from "../hardware/gpu/cost.ts";
 import { linkTransferCost } from "../hardware/links/cost.ts";
+import { pimAttentionCost } from "../hardware/pim/cost.ts";
 import type { SystemContext } from "./build.ts";
-import { fcIterationCost, type PhaseCost } from "./step-cost.ts";
+import { fcLayersCost, lmHeadCost } from "./fc-iteration.ts";
+import { attentionTransferCost, type PhaseCost } from "./step-cost.ts";
 
 /**
  * Prefill of a group of requests that start together: one pass over all their prompt tokens on the host unit
- * (GPU, or the PIM stacks in a PIM-only system), attention over each prompt, and, where attention lives on
- * separate stacks, shipping the new KV cache to them. The prefill produces each request's first output token.
- * Causal attention is costed as full attention over the prompt (an upper bound, about 2x the causal FLOPs).
+ * (GPU, or the PIM stacks in a PIM-only system) and causal attention over each prompt. The LM head runs for the
+ * last prompt token of each request only (it produces the request's first output token; engines compute no
+ * other prompt logits). Where the KV cache lives on attention stacks it has to get there:
+ * - host GPU: attention runs on the GPUs, then the prompt's K and V cross the attention links (one message per
+ *   layer and link);
+ * - PIM-only: attention runs on the attention stacks, so Q, K and V cross to them and the output comes back,
+ *   exactly as in decoding (attentionTransferCost).
+ * Energies are dynamic (static power: static-power.ts).
  */
 export function prefillCost(ctx: SystemContext, inputLens: readonly number[]): PhaseCost {
-  const m = ctx.model;
-  const layers = m.num_hidden_layers;
-  const bytes = ctx.shape.dtypeBytes;
+  const layers = ctx.model.num_hidden_layers;
+  const { dtypeBytes, numHeads, numKvHeads, headDim } = ctx.shape;
   let totalTokens = 0;
   for (const l of inputLens) totalTokens += l;
   const unit = ctx.spec.hostUnit;
-  const f = fcIterationCost(ctx, unit, totalTokens);
+  const body = fcLayersCost(ctx, unit, totalTokens);
+  const head = lmHeadCost(ctx, unit, inputLens.length);
 
   let attentionSec = 0;
   let attentionJoules = 0;
   for (const l of inputLens) {
     if (unit === "gpu") {
       const g = ctx.spec.gpu.numGpus;
-      const c = gpuAttentionCost(ctx.gpu!, {
-        numRequests: 1,
-        numHeads: Math.ceil(ctx.shape.numHeads / g),
-        numKvHeads: Math.ceil(ctx.shape.numKvHeads / g),
-        headDim: ctx.shape.headDim,
-        tlp: l,
-        totalContextTokens: l,
-        dtypeBytes: bytes,
+      const c = gpuPrefillAttentionCost(ctx.gpu!, {
+        numHeads: Math.ceil(numHeads / g),
+        numKvHeads: Math.ceil(numKvHeads / g),
+        headDim,
+        numPromptTokens: l,
+        dtypeBytes,
       });
       attentionSec += c.timeSec * layers;
       attentionJoules += c.energyJoules * g * layers;
     } else {
-      const c = pimAttentionCost(ctx.attnPim!, {
-        numHeads: ctx.shape.numHeads,
-        numKvHeads: ctx.shape.numKvHeads,
-        headDim: ctx.shape.headDim,
-        contextLens: [l],
-        tlp: l,
-        numStacks: ctx.spec.attnStacks.numStacks,
-        dtypeBytes: bytes,
-      });
+      const c = pimAttentionCost(ctx.attnPim!, { numHeads, numKvHeads, headDim, contextLens: [l], tlp: l, numStacks: ctx.spec.attnStacks.numStacks, dtypeBytes });
       attentionSec += c.timeSec * layers;
-      attentionJoules += c.energyJoules * layers;
+      attentionJoules += (c.energyJoules - c.energyBreakdownJoules.background) * layers;
     }
   }
-  let communicationSec = f.comm.timeSec;
-  let communicationJoules = f.comm.energyJoules;
+  let communicationSec = body.comm.timeSec + head.comm.timeSec;
+  let communicationJoules = body.comm.energyJoules + head.comm.energyJoules;
   let attentionLinkBwSec = 0;
   if (unit === "gpu" && ctx.attnPim !== null) {
     const links = ctx.spec.links.numAttentionLinks;
     const perLinkBytes = (totalTokens * ctx.kvBytesPerToken) / links;
     const t = linkTransferCost(ctx.links.attention, perLinkBytes, layers);
     communicationSec += t.timeSec;
-    attentionLinkBwSec = perLinkBytes / ctx.links.attention.bandwidthBytesPerSec;
     communicationJoules += t.energyJoules * links;
+    attentionLinkBwSec = perLinkBytes / ctx.links.attention.bandwidthBytesPerSec;
+  } else if (unit === "pim") {
+    const t = attentionTransferCost(ctx, totalTokens);
+    communicationSec += t.cost.timeSec;
+    communicationJoules += t.cost.energyJoules;
+    attentionLinkBwSec = t.linkBwSec;
   }
-  const p: PhaseCost = {
-    fcSec: f.fc.timeSec,
+  return {
+    fcSec: body.fc.timeSec + head.fc.timeSec,
     attentionSec,
     communicationSec,
-    otherSec: f.other.timeSec,
-    fcJoules: f.fc.energyJoules,
+    otherSec: body.other.timeSec + head.other.timeSec,
+    fcJoules: body.fc.energyJoules + head.fc.energyJoules,
     attentionJoules,
     communicationJoules,
-    otherJoules: f.other.energyJoules,
+    otherJoules: body.other.energyJoules + head.other.energyJoules,
     attentionLinkBwSec,
   };
-  return p;
 }

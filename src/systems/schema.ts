@@ -83,10 +83,11 @@ export interface SystemSpec {
 /** Consistency rules of a system (after counts and overrides); each is a (path, message) on failure. */
 export function systemRuleViolations(s: {
   gpu: { numGpus: number };
-  fcStacks: { design: unknown };
+  fcStacks: { design: unknown; numStacks: number };
   attnStacks: { design: unknown; numStacks: number };
   fcUnits: readonly FcUnit[];
   hostUnit: FcUnit;
+  links: { numPimPimLinks: number };
 }): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
   if (s.fcUnits.includes("gpu") && s.gpu.numGpus === 0) out.push({ path: "gpu.numGpus", message: "must be >= 1 when FC may run on the GPU (fcUnits has gpu)" });
@@ -96,6 +97,12 @@ export function systemRuleViolations(s: {
   if (s.hostUnit === "gpu" && s.gpu.numGpus === 0) out.push({ path: "hostUnit", message: "is gpu but the system has no GPUs" });
   if (s.hostUnit === "pim" && s.fcStacks.design === null) out.push({ path: "hostUnit", message: "is pim but the FC stacks have no PIM design" });
   if (s.hostUnit === "pim" && s.attnStacks.numStacks === 0) out.push({ path: "hostUnit", message: "is pim but the system has no attention stacks" });
+  // FC weights are split over the GPUs (or the PIM-PIM port groups without GPUs); each group needs its own FC stack
+  const groups = s.gpu.numGpus > 0 ? s.gpu.numGpus : s.links.numPimPimLinks;
+  if (s.fcStacks.numStacks < groups) {
+    const what = s.gpu.numGpus > 0 ? `gpu.numGpus (${groups})` : `links.numPimPimLinks (${groups})`;
+    out.push({ path: "fcStacks.numStacks", message: `must be >= ${what}: every tensor-parallel group needs its own FC stacks` });
+  }
   return out;
 }
 

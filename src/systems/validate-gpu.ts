@@ -1,10 +1,10 @@
 import { UserError } from "../core/errors.ts";
-import { gpuAttentionCost, gpuElementwiseCost, gpuGemmCost } from "../hardware/gpu/cost.ts";
+import { gpuAttentionCost, gpuGemmCost } from "../hardware/gpu/cost.ts";
 import type { GpuSpec } from "../hardware/gpu/schema.ts";
-import { decodeKernels, fcShapesPerLayer } from "../models/kernels.ts";
 import { MODEL_PRESETS } from "../models/registry.ts";
-import { type ModelConfig, headDim, numKvHeads } from "../models/schema.ts";
+import type { ModelConfig } from "../models/schema.ts";
 import { errStats, type ErrStats } from "./error-stats.ts";
+import { gpuDecoderLayerCost } from "./layer-kernels.ts";
 
 export { errStats, type ErrStats } from "./error-stats.ts";
 
@@ -49,31 +49,13 @@ export function modelFor(name: string, where: string): ModelConfig {
 }
 
 /**
- * One decoder layer inside a CUDA graph: RMSNorm, QKV GEMM, KV-cache write, attention over L cached + T new
- * tokens, output projection, residual, RMSNorm, FFN up(/gate), activation, FFN down, residual, all in
- * launch mode "graph" (graphKernelOverheadSec per kernel, attentionGraphOverheadSec for the attention).
+ * One decoder layer inside a CUDA graph on one GPU: RMSNorm, QKV GEMM, KV-cache write, attention over L cached
+ * + T new tokens, output projection, residual, RMSNorm, FFN up(/gate), activation, FFN down, residual, in
+ * launch mode "graph". The same function prices the layers of the serving loop (layer-kernels.ts).
  */
 export function predictLayerSec(gpu: GpuSpec, model: ModelConfig, numRequests: number, tlp: number, cachedTokens: number): number {
-  const b = model.dtype === "fp32" ? 4 : 2;
-  const M = numRequests * tlp;
-  let t = 0;
-  for (const s of fcShapesPerLayer(model, M)) {
-    t += s.numInstances * gpuGemmCost(gpu, { m: s.m, k: s.k, n: s.n, dtypeBytes: b }, "graph").timeSec;
-  }
-  const kvLen = cachedTokens + tlp;
-  t += gpuAttentionCost(gpu, {
-    numRequests,
-    numHeads: model.num_attention_heads,
-    numKvHeads: numKvHeads(model),
-    headDim: headDim(model),
-    tlp,
-    totalContextTokens: numRequests * kvLen,
-    dtypeBytes: b,
-  }, "graph").timeSec;
-  for (const r of decodeKernels(model, { rlp: numRequests, tlp, contextLens: [kvLen] })) {
-    if (r.kind === "elementwise" && r.perLayer) t += gpuElementwiseCost(gpu, r.bytesRead + r.bytesWritten, "graph").timeSec;
-  }
-  return t;
+  const c = gpuDecoderLayerCost(gpu, model, 1, { numRequests, tlp, totalContextTokens: numRequests * (cachedTokens + tlp) });
+  return c.fc.timeSec + c.attention.timeSec + c.elementwise.timeSec;
 }
 
 /** Parsed measurement rows (times in µs as in the files). */

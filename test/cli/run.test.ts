@@ -37,7 +37,7 @@ test("bad flags give one-line errors and no output file", async () => {
 });
 
 test("a model too large for the system is a clear error", async () => {
-  const r = await papi(["run", "--model", "gpt3-175b", "--fc-stacks", "5", "--requests", "2"]);
+  const r = await papi(["run", "--model", "gpt3-175b", "--fc-stacks", "6", "--requests", "2"]);
   assert.ok(isCleanUserError(r), r.stderr);
   assert.match(r.stderr, /weights/);
 });
@@ -77,4 +77,24 @@ test("papi schema prints a JSON Schema and calibrate prints alpha", async () => 
   assert.equal(c.status, 0, c.stderr);
   const a = JSON.parse(c.stdout).alpha;
   assert.ok(Number.isInteger(a) && a >= 1, String(a));
+});
+
+test("MoE models run on PIM from the CLI (papi run and calibrate with mixtral-8x7b and a Qwen3-MoE config)", async () => {
+  for (const system of ["papi", "attacc-only", "pim-only-papi"]) {
+    const r = await papi(["run", "--system", system, "--model", "mixtral-8x7b", "--requests", "8", "--json"]);
+    assert.equal(r.status, 0, `${system}: ${r.stderr}`);
+    assert.ok(JSON.parse(r.stdout).generatedTokens > 0);
+  }
+  const c = await papi(["calibrate", "--system", "papi", "--model", "mixtral-8x7b", "--json"]);
+  assert.equal(c.status, 0, c.stderr);
+  // a Hugging Face Qwen3-MoE config as shipped (num_experts, moe_intermediate_size, unknown keys ignored)
+  const dir = mkdtempSync(join(tmpdir(), "papi-moe-"));
+  const f = join(dir, "qwen3-moe.json");
+  writeFileSync(f, JSON.stringify({
+    architectures: ["Qwen3MoeForCausalLM"], hidden_size: 2048, intermediate_size: 6144, num_hidden_layers: 48, num_attention_heads: 32,
+    num_key_value_heads: 4, head_dim: 128, vocab_size: 151936, hidden_act: "silu", num_experts: 128, num_experts_per_tok: 8,
+    moe_intermediate_size: 768, decoder_sparse_step: 1, mlp_only_layers: [], norm_topk_prob: true, torch_dtype: "bfloat16",
+  }));
+  const q = await papi(["run", "--system", "papi", "--model", f, "--requests", "4", "--json"]);
+  assert.equal(q.status, 0, q.stderr);
 });

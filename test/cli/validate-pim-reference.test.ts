@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../src/core/errors.ts";
-import { SHIPPED_PIM_REFERENCE, loadPimReference } from "../../src/cli/commands/validate-pim-reference.ts";
+import { SHIPPED_PIM_REFERENCE, loadPimReference } from "../../src/node/pim-reference.ts";
 import { isCleanUserError, papi } from "./helpers.ts";
 
 const copy = () => {
@@ -14,7 +14,7 @@ const copy = () => {
 };
 const oneLine = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n");
 
-test("the shipped references load: 160 attention rows, 5 FC rows, with their hardware", () => {
+test("the shipped references load: 160 attention rows, 5 FC rows, with their hardware", async () => {
   const r = loadPimReference(SHIPPED_PIM_REFERENCE);
   assert.equal(r.attention.length, 160);
   assert.equal(r.fc.length, 5);
@@ -23,7 +23,7 @@ test("the shipped references load: 160 attention rows, 5 FC rows, with their har
   assert.deepEqual(r.fc[0], { line: 2, unit: "bank", fpusPerBank: 1, powerLimited: true, macSpacingClocks: 6, tCkNs: 0.769, timeSec: 5.666223e-5, stacks: 1, k: 12288, n: 12288, m: 1 });
 });
 
-test("a missing folder, a missing file or a bad row is a one-line error naming it", () => {
+test("a missing folder, a missing file or a bad row is a one-line error naming it", async () => {
   assert.throws(() => loadPimReference(join(tmpdir(), "papi-no-such-ref")), oneLine(/--reference: folder not found/));
   const d = copy();
   rmSync(join(d, "fc.csv"));
@@ -40,16 +40,16 @@ test("a missing folder, a missing file or a bad row is a one-line error naming i
   assert.throws(() => loadPimReference(d3), oneLine(/fc\.csv:2: column "m" must be >= 1/));
 });
 
-test("papi validate pim --json prints attention and fc stats; a bad folder exits 2 in one line", () => {
-  const r = papi(["validate", "pim", "--json"]);
+test("papi validate pim --json prints attention and fc stats; a bad folder exits 2 in one line", async () => {
+  const r = await papi(["validate", "pim", "--json"]);
   assert.equal(r.status, 0, r.stderr);
   const o = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(o), ["attention", "fc"]);
   assert.deepEqual(Object.keys(o.fc), ["rows", "medianAbsRelErr", "maxAbsRelErr"]);
-  const human = papi(["validate", "pim"]);
+  const human = await papi(["validate", "pim"]);
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /attention\.csv:2 .* %/);
-  const bad = papi(["validate", "pim", "--reference", join(tmpdir(), "papi-no-such-ref")]);
+  const bad = await papi(["validate", "pim", "--reference", join(tmpdir(), "papi-no-such-ref")]);
   assert.equal(bad.status, 2);
   assert.ok(isCleanUserError(bad), bad.stderr);
 });

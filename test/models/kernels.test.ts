@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { papi as cli } from "../cli/helpers.ts";
 import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
-import { decodeKernels, expectedActiveExperts, fcShapesPerLayer, lmHeadShape } from "../../src/models/kernels.ts";
+import { decodeKernels, expectedActiveExperts, expertTokenCounts, fcShapesPerLayer, lmHeadShape } from "../../src/models/kernels.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 
 const papi = (...args: string[]) => cli(args);
@@ -17,37 +17,67 @@ describe("FC shapes", () => {
     assert.equal(proj.arithmeticIntensity.toFixed(1), "31.7");
   });
 
-  test("dense shapes: qkv, proj, fused gated up, down", async () => {
+  test("dense shapes: qkv, proj, fused gated up, down, with their Megatron split", () => {
     const s = fcShapesPerLayer(MODEL_PRESETS["llama-65b"], 16);
-    assert.deepEqual(s.map((x) => [x.name, x.m, x.k, x.n, x.numInstances]), [
-      ["qkv", 16, 8192, 24576, 1],
-      ["proj", 16, 8192, 8192, 1],
-      ["ffn_up", 16, 8192, 44032, 1],
-      ["ffn_down", 16, 22016, 8192, 1],
+    assert.deepEqual(s.map((x) => [x.name, x.m, x.k, x.n, x.numInstances, x.tpSplit]), [
+      ["qkv", 16, 8192, 24576, 1, "n"],
+      ["proj", 16, 8192, 8192, 1, "k"],
+      ["ffn_up", 16, 8192, 44032, 1, "n"],
+      ["ffn_down", 16, 22016, 8192, 1, "k"],
     ]);
     const g = fcShapesPerLayer(MODEL_PRESETS["gpt3-66b"], 1);
     assert.equal(g.find((x) => x.name === "ffn_up")!.n, 36864);
     // GQA: (64 + 2·8)·128
     assert.equal(fcShapesPerLayer(MODEL_PRESETS["llama-3-70b"], 1)[0].n, 10240);
-    assert.deepEqual(lmHeadShape(MODEL_PRESETS["llama-3-70b"], 3), { name: "lm_head", m: 3, k: 8192, n: 128256, numInstances: 1 });
+    assert.deepEqual(lmHeadShape(MODEL_PRESETS["llama-3-70b"], 3), { name: "lm_head", m: 3, k: 8192, n: 128256, numInstances: 1, tpSplit: "n" });
   });
 
-  test("MoE: router plus expected active experts; every token's k experts are served", async () => {
+  test("MoE by hand: one shape per integer token count, weighted by the expected number of experts", () => {
     const mix = MODEL_PRESETS["mixtral-8x7b"];
-    const s = fcShapesPerLayer(mix, 1);
-    const up = s.find((x) => x.name === "ffn_up")!;
-    assert.ok(s.some((x) => x.name === "router" && x.n === 8));
-    assert.ok(Math.abs(up.numInstances - 2) < 1e-12); // one token activates exactly k = 2 experts
-    assert.ok(Math.abs(up.m - 1) < 1e-12);
-    // 8 tokens: 8·(1 − 0.75^8) = 7.199
+    const ups = (t: number) => fcShapesPerLayer(mix, t).filter((x) => x.name === "ffn_up");
+    // 1 token picks exactly k = 2 of the 8 experts: two experts with 1 token each
+    assert.deepEqual(ups(1).map((x) => x.m), [1]);
+    assert.ok(Math.abs(ups(1)[0].numInstances - 2) < 1e-12);
+    // 2 tokens: an expert's count is Binomial(2, 1/4): P(1) = 2·(1/4)·(3/4) = 3/8, P(2) = 1/16;
+    // expected experts 8·3/8 = 3 with one token and 8/16 = 0.5 with two (3·1 + 0.5·2 = 4 = 2 tokens x 2 picks)
+    const two = ups(2);
+    assert.deepEqual(two.map((x) => x.m), [1, 2]);
+    assert.ok(Math.abs(two[0].numInstances - 3) < 1e-12 && Math.abs(two[1].numInstances - 0.5) < 1e-12);
+    assert.ok(fcShapesPerLayer(mix, 1).some((x) => x.name === "router" && x.n === 8 && x.tpSplit === "none"));
+    // 8 tokens: 8·(1 − 0.75^8) = 7.199 distinct experts
     assert.ok(Math.abs(expectedActiveExperts(8, 2, 8) - 8 * (1 - 0.75 ** 8)) < 1e-12);
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4096 }), (t) => {
-        const e = fcShapesPerLayer(mix, t).find((x) => x.name === "ffn_up")!;
-        return Math.abs(e.m * e.numInstances - 2 * t) < 1e-6 * t && e.numInstances <= 8 && e.numInstances >= 2 - 1e-9;
-      }),
-    );
+    assert.deepEqual(expertTokenCounts(4, 4, 5), [{ numTokens: 5, expectedExperts: 4 }]); // k = E: every expert sees every token
   });
+
+  test("MoE widths: moe_intermediate_size for routed experts; Qwen2-MoE shared expert and its gate", () => {
+    const q3 = fcShapesPerLayer(MODEL_PRESETS["qwen3-30b-a3b"], 1);
+    assert.equal(q3.find((x) => x.name === "ffn_up")!.n, 2 * 768); // not 2 x 6144
+    assert.equal(q3.find((x) => x.name === "ffn_down")!.k, 768);
+    assert.equal(q3.some((x) => x.name.startsWith("shared")), false);
+    const q15 = fcShapesPerLayer(MODEL_PRESETS["qwen1.5-moe-a2.7b"], 3);
+    assert.equal(q15.find((x) => x.name === "router")!.n, 60 + 1); // 60 experts + the shared-expert gate
+    assert.deepEqual(q15.filter((x) => x.name.startsWith("shared")).map((x) => [x.name, x.m, x.k, x.n]), [
+      ["shared_up", 3, 2048, 2 * 5632],
+      ["shared_down", 3, 5632, 2048],
+    ]);
+  });
+
+  test("properties: MoE shapes serve every token's k picks, over the expected number of distinct experts", () =>
+    fc.assert(
+      fc.property(fc.constantFrom("mixtral-8x7b", "qwen3-30b-a3b", "qwen1.5-moe-a2.7b"), fc.integer({ min: 1, max: 6000 }), (name, t) => {
+        const m = MODEL_PRESETS[name];
+        const ups = fcShapesPerLayer(m, t).filter((x) => x.name === "ffn_up");
+        const served = ups.reduce((a, x) => a + x.m * x.numInstances, 0);
+        const experts = ups.reduce((a, x) => a + x.numInstances, 0);
+        const k = m.num_experts_per_tok!;
+        return (
+          ups.every((x) => Number.isInteger(x.m) && x.m >= 1 && x.m <= t) &&
+          Math.abs(served - k * t) <= 1e-9 * k * t &&
+          Math.abs(experts - expectedActiveExperts(m.num_local_experts!, k, t)) <= 1e-9 * experts
+        );
+      }),
+      { numRuns: 60 },
+    ));
 });
 
 describe("decode kernels", () => {

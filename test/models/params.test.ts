@@ -30,10 +30,26 @@ describe("parameter count", () => {
     assert.equal(modelWeightBytes(m), 1352 * 4);
   });
 
+  test("tiny Qwen2-MoE-style model: expert width, shared expert and its gate, by hand", () => {
+    // h 8, 2 heads (d 4): qkv 8*24 = 192, proj 64; 4 experts of width 2 (gated: 3*8*2 = 48 each) = 192,
+    // router 8*4 = 32, shared expert width 6 (3*8*6 = 144) + gate 8; norms 16 -> 648 per layer
+    const m = ModelConfig.parse({
+      name: "q", hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, vocab_size: 10,
+      num_experts: 4, num_experts_per_tok: 2, moe_intermediate_size: 2, shared_expert_intermediate_size: 6,
+    });
+    assert.equal(layerParamCount(m), 192 + 64 + 192 + 32 + 144 + 8 + 16);
+    // DeepSeek-style: 2 shared experts of the routed width (3*8*2 each = 96), no gate
+    const d = ModelConfig.parse({ ...m, shared_expert_intermediate_size: undefined, n_shared_experts: 2 });
+    assert.equal(layerParamCount(d), 192 + 64 + 192 + 32 + 96 + 16);
+  });
+
   test("presets match their published sizes within 2 %", () => {
     const published: Record<string, number> = {
       "opt-30b": 30e9, "llama-65b": 65.2e9, "gpt3-66b": 66e9, "gpt3-175b": 175e9,
       "llama-2-70b": 69e9, "llama-3-70b": 70.6e9, "mixtral-8x7b": 46.7e9,
+      // model cards: Qwen3-30B-A3B 30.5 B, Qwen1.5-MoE-A2.7B 14.3 B (experts at moe_intermediate_size; with
+      // intermediate_size as the expert width Qwen3 would count 232 B, 8x the experts)
+      "qwen3-30b-a3b": 30.5e9, "qwen1.5-moe-a2.7b": 14.3e9,
     };
     for (const [name, n] of Object.entries(published)) {
       const got = modelParamCount(MODEL_PRESETS[name]);

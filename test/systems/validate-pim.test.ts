@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { UserError } from "../../src/core/errors.ts";
 import { pimAttentionCost, pimFcCost } from "../../src/hardware/pim/cost.ts";
-import { SHIPPED_PIM_REFERENCE, loadPimReference } from "../../src/cli/commands/validate-pim-reference.ts";
+import { SHIPPED_PIM_REFERENCE, loadPimReference } from "../../src/node/pim-reference.ts";
 import { evaluatePim, pimDesignForReference, type PimReferenceUnit } from "../../src/systems/validate-pim.ts";
 
 const reference = loadPimReference(SHIPPED_PIM_REFERENCE);

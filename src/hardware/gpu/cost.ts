@@ -65,18 +65,23 @@ export function gpuGemmCost(
 }
 
 /**
- * Tensor parallelism: the N dimension (output columns) is split evenly over numGpus, each GPU runs its
- * slice in parallel. Time is one slice's; energy, flops and bytes are totals over all GPUs. The
- * all-reduce/all-gather that follows is not included (use gpuAllReduceCost).
+ * Tensor parallelism over numGpus GPUs: `split` "n" gives each GPU ceil(n / N) output columns (column-parallel),
+ * "k" gives it ceil(k / N) input rows (row-parallel: every GPU produces a partial sum of the whole output),
+ * "none" runs the whole GEMM on every GPU (replicated). The GPUs run in parallel: time is one GPU's; energy,
+ * flops and bytes are totals over all GPUs. The collective that follows is not included
+ * (src/hardware/links/collective.ts prices it on the GPU-GPU link).
  */
 export function gpuTensorParallelGemmCost(
   gpu: GpuSpec,
   g: { m: number; k: number; n: number; dtypeBytes: number },
   numGpus: number,
   launch: GpuLaunchMode = "graph",
+  split: "n" | "k" | "none" = "n",
 ): GpuKernelCost {
   const parts = numGpus >= 1 ? Math.floor(numGpus) : 1;
-  const c = gemm(gpu, g.m, g.k, Math.ceil(g.n / parts), g.dtypeBytes, kernelOverhead(gpu, launch));
+  const k = split === "k" ? Math.ceil(g.k / parts) : g.k;
+  const n = split === "n" ? Math.ceil(g.n / parts) : g.n;
+  const c = gemm(gpu, g.m, k, n, g.dtypeBytes, kernelOverhead(gpu, launch));
   c.energyJoules *= parts;
   c.flops *= parts;
   c.bytes *= parts;
@@ -115,6 +120,33 @@ export function gpuAttentionCost(
   };
 }
 
+/**
+ * Causal (flash) attention over one prompt of `numPromptTokens` tokens, as in prefill: query i attends to keys
+ * 1..i, so L(L+1)/2 query-key pairs per head; FLOPs (4·d + 5) per pair and head (score, context, softmax, as
+ * gpuAttentionCost). Bytes: Q, K, V read and the output written once (the tiles stay on chip). Unlike decode
+ * attention the query block is full, so the compute side runs at prefillAttentionComputeEfficiency.
+ */
+export function gpuPrefillAttentionCost(
+  gpu: GpuSpec,
+  a: { numHeads: number; numKvHeads: number; headDim: number; numPromptTokens: number; dtypeBytes: number },
+  launch: GpuLaunchMode = "graph",
+): GpuKernelCost {
+  const L = a.numPromptTokens;
+  if (!(L > 0) || !(a.numHeads > 0)) return { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
+  const flops = (4 * a.headDim + 5) * a.numHeads * ((L * (L + 1)) / 2);
+  const bytes = 2 * (a.numHeads + a.numKvHeads) * L * a.headDim * a.dtypeBytes;
+  const computeSec = flops / flopsPerSec(gpu, a.dtypeBytes, gpu.prefillAttentionComputeEfficiency);
+  const memorySec = bytes / (gpu.hbmBandwidthBytesPerSec * gpu.attentionMemoryEfficiency);
+  return {
+    timeSec: (launch === "eager" ? gpu.attentionLaunchOverheadSec : gpu.attentionGraphOverheadSec) + smoothMax(computeSec, memorySec, gpu.rooflineSharpness),
+    energyJoules: flops * gpu.energyPerFlopJoules + bytes * gpu.hbmEnergyPerByteJoules,
+    computeSec,
+    memorySec,
+    flops,
+    bytes,
+  };
+}
+
 /** A memory-bound elementwise kernel (norm, activation, residual, KV write) moving `bytes` in total. */
 export function gpuElementwiseCost(gpu: GpuSpec, bytes: number, launch: GpuLaunchMode = "graph"): GpuKernelCost {
   if (bytes <= 0) return { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
@@ -126,23 +158,6 @@ export function gpuElementwiseCost(gpu: GpuSpec, bytes: number, launch: GpuLaunc
     memorySec,
     flops: 0,
     bytes,
-  };
-}
-
-/**
- * All-reduce of `bytes` over numGpus GPUs on NVLink. Bandwidth term of a ring (each GPU sends
- * 2(N−1)/N · bytes); latency term (N−1) · allReduceStepLatencySec, the form AttAcc's simulator fits to
- * measured A100 all-reduce latencies (src/devices.py get_nvlink_time: 6.06 µs per step, N−1 steps).
- * time = 2(N−1)/N · bytes / nvlinkBandwidth + (N−1) · allReduceStepLatencySec; energy counts every byte
- * every GPU sends (2(N−1)·bytes in all) at nvlinkEnergyPerByteJoules. Zero for one GPU or no data.
- */
-export function gpuAllReduceCost(gpu: GpuSpec, a: { bytes: number; numGpus: number }): KernelCost {
-  const N = a.numGpus;
-  if (N <= 1 || a.bytes <= 0) return { timeSec: 0, energyJoules: 0 };
-  const steps = 2 * (N - 1);
-  return {
-    timeSec: ((steps / N) * a.bytes) / gpu.nvlinkBandwidthBytesPerSec + (N - 1) * gpu.allReduceStepLatencySec,
-    energyJoules: steps * a.bytes * gpu.nvlinkEnergyPerByteJoules,
   };
 }
 

@@ -1,4 +1,5 @@
 import { defineBlock, resolveBlock } from "../../core/blocks.ts";
+import { GiB } from "../../core/units.ts";
 import { GpuSpec } from "./schema.ts";
 
 /**
@@ -11,9 +12,14 @@ import { GpuSpec } from "./schema.ts";
  *  [H100-WP]  NVIDIA H100 Tensor Core GPU Architecture whitepaper: H100 SXM5 has 132 SMs.
  *  [H200-PB]  NVIDIA H200 Tensor Core GPU product brief / datasheet, SXM column (141 GB HBM3e, 4.8 TB/s,
  *             FP16 tensor 1,979 TFLOPS with sparsity, NVLink 900 GB/s, up to 700 W).
- *  [ATTACC]   AttAcc (ASPLOS'24) public simulator, as digested in PAPI.md §7: "A100a" = A100 with 5 HBM3
- *             stacks (3,352 GB/s), caps 0.8 compute / 0.85 bandwidth, NVLink 600 GB/s, ~6 us all-reduce
- *             step floor, 0.32 pJ per FP16 MAC, links 1.3 pJ/bit, GPU HBM access 28.7 pJ/B (FGDRAM, MICRO'17).
+ *  [ATTACC]   AttAcc (ASPLOS'24) public simulator (scale-snu/attacc_simulator src/config.py), as digested in
+ *             PAPI.md §7: "A100a" = A100 with 5 HBM3 stacks (3,352 GB/s), MEM_CAPACITY_PER_DEVICE
+ *             80 x 1024^3 B, caps 0.8 compute / 0.85 bandwidth, 0.32 pJ per FP16 MAC, GPU HBM access
+ *             28.7 pJ/B (FGDRAM, MICRO'17). Its NVLink figures live in the links (src/hardware/links/presets.ts).
+ *  [SMI]      nvidia-smi on an A100-SXM4-80GB reports 81920 MiB: NVIDIA's memory "GB" are GiB (5 stacks x
+ *             16 GiB), so an "80 GB" GPU holds exactly five 16-GiB stacks.
+ *  [FA2]      T. Dao, FlashAttention-2 (arXiv 2307.08691), abstract: forward pass "reaching 50-73% of the
+ *             theoretical maximum FLOPs/s on A100".
  *  [H200-MEAS] data/measurements/h200 (meta.json and the fc/attn/layer CSVs), fitted by
  *             src/systems/fit-gpu.ts (npm run calibrate:h200); see docs/gpu-validation.md.
  */
@@ -21,8 +27,6 @@ import { GpuSpec } from "./schema.ts";
 // [ATTACC]: FGDRAM per-bit energies summed over the GPU access path (0.11+0.44+1.01+1.23+0.5+0.3 pJ/bit
 // ≈ 3.59 pJ/bit ≈ 28.7 pJ/B).
 const HBM_ENERGY_PER_BYTE_J = 28.7e-12;
-// [ATTACC]: 1.3 pJ/bit for GPU-GPU links.
-const NVLINK_ENERGY_PER_BYTE_J = 1.3e-12 * 8;
 // [ATTACC]: 0.32 pJ per FP16 MAC = 2 FLOPs.
 const ATTACC_ENERGY_PER_FLOP_J = 0.16e-12;
 // ASSUMPTION: static (idle, context-resident) power = 15 % of TDP, a common rule of thumb consistent with
@@ -59,6 +63,11 @@ const HOPPER_FIT = {
   attentionMinSec: 0, // fitted (grid 0..50 us): no GPU-side floor beyond the launch overheads
 } as const;
 
+// ASSUMPTION: [FA2]'s low end (50 %) for prefill attention (all presets but the AttAcc replica): prompts are short (Dolly: ~100-200
+// tokens) and causal, which keeps flash attention at the low end of its measured range. The H200 measurements
+// have no prefill rows to fit it on. Override prefillAttentionComputeEfficiency.
+const PREFILL_ATTENTION_COMPUTE_EFFICIENCY = 0.5;
+
 // [A100-WP] "L2 cache read bandwidth 5120 Bytes/clk" x 1.41 GHz boost clock (Table 1)
 const A100_L2_BW = 5120 * 1.41e9;
 const h200Peak = 989.5e12; // [H200-PB] 1,979 TFLOPS FP16 with sparsity / 2
@@ -70,7 +79,7 @@ const raw: Record<string, Record<string, unknown>> = {
     peakFp16FlopsPerSec: 312e12, // [A100-WP] Table 1
     fp32ThroughputRatio: 0.5, // [A100-WP] TF32 156 / FP16 312
     hbmBandwidthBytesPerSec: 2.039e12, // [A100-DS] 80GB SXM
-    memoryCapacityBytes: 80e9, // [A100-DS]
+    memoryCapacityBytes: 80 * GiB, // [A100-DS] 80 GB, [SMI] 81920 MiB
     numSms: 108, // [A100-WP]
     computeEfficiency: 0.8, // [ATTACC] cap
     memoryEfficiency: 0.85, // [ATTACC] cap
@@ -87,9 +96,7 @@ const raw: Record<string, Record<string, unknown>> = {
     attentionMemoryEfficiency: 0.85, // [ATTACC] cap
     attentionLaunchOverheadSec: HOPPER_FIT.attentionLaunchOverheadSec, // ASSUMPTION: as measured on H200
     attentionMinSec: HOPPER_FIT.attentionMinSec, // ASSUMPTION: as fitted on H200
-    nvlinkBandwidthBytesPerSec: 300e9, // [A100-WP] 600 GB/s total = 300 GB/s per direction
-    allReduceStepLatencySec: 6e-6, // [ATTACC]
-    nvlinkEnergyPerByteJoules: NVLINK_ENERGY_PER_BYTE_J,
+    prefillAttentionComputeEfficiency: PREFILL_ATTENTION_COMPUTE_EFFICIENCY,
     energyPerFlopJoules: ATTACC_ENERGY_PER_FLOP_J,
     hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
     staticPowerWatts: 400 * STATIC_FRACTION_OF_TDP,
@@ -100,7 +107,7 @@ const raw: Record<string, Record<string, unknown>> = {
     peakFp16FlopsPerSec: 312e12,
     fp32ThroughputRatio: 0.5, // [A100-WP]
     hbmBandwidthBytesPerSec: 3.352e12, // [ATTACC] 5 x 670.4 GB/s
-    memoryCapacityBytes: 80e9, // [ATTACC]
+    memoryCapacityBytes: 80 * GiB, // [ATTACC] 80 x 1024^3 = 5 stacks x 16 GiB
     numSms: 108,
     computeEfficiency: 0.8, // [ATTACC]
     memoryEfficiency: 0.85, // [ATTACC]
@@ -117,9 +124,7 @@ const raw: Record<string, Record<string, unknown>> = {
     attentionMemoryEfficiency: 0.85, // [ATTACC] cap
     attentionLaunchOverheadSec: HOPPER_FIT.attentionLaunchOverheadSec, // ASSUMPTION
     attentionMinSec: HOPPER_FIT.attentionMinSec, // ASSUMPTION: as fitted on H200
-    nvlinkBandwidthBytesPerSec: 600e9, // [ATTACC] NVLink3 600 GB/s as used by AttAcc
-    allReduceStepLatencySec: 6e-6, // [ATTACC]
-    nvlinkEnergyPerByteJoules: NVLINK_ENERGY_PER_BYTE_J,
+    prefillAttentionComputeEfficiency: 0.8, // [ATTACC] cap, as for every kernel of this AttAcc-baseline replica
     energyPerFlopJoules: ATTACC_ENERGY_PER_FLOP_J,
     hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
     staticPowerWatts: 400 * STATIC_FRACTION_OF_TDP, // AttAcc models none: override with 0 to match it
@@ -129,12 +134,10 @@ const raw: Record<string, Record<string, unknown>> = {
     peakFp16FlopsPerSec: 989.5e12, // [H100-DS] 1,979 with sparsity / 2
     fp32ThroughputRatio: 0.5, // [H100-DS] TF32 989 / FP16 1,979 (both with sparsity)
     hbmBandwidthBytesPerSec: h100Bw,
-    memoryCapacityBytes: 80e9, // [H100-DS]
+    memoryCapacityBytes: 80 * GiB, // [H100-DS] 80 GB, in GiB as [SMI]
     numSms: 132, // [H100-WP]
     ...HOPPER_FIT, // ASSUMPTION: same Hopper SM and memory system as the measured H200
-    nvlinkBandwidthBytesPerSec: 450e9, // [H100-DS] 900 GB/s total = 450 per direction
-    allReduceStepLatencySec: 6e-6, // ASSUMPTION: AttAcc's A100 floor
-    nvlinkEnergyPerByteJoules: NVLINK_ENERGY_PER_BYTE_J,
+    prefillAttentionComputeEfficiency: PREFILL_ATTENTION_COMPUTE_EFFICIENCY,
     energyPerFlopJoules: tdpDerivedEnergyPerFlop(700, 989.5e12, h100Bw),
     hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
     staticPowerWatts: 700 * STATIC_FRACTION_OF_TDP,
@@ -144,12 +147,10 @@ const raw: Record<string, Record<string, unknown>> = {
     peakFp16FlopsPerSec: h200Peak,
     fp32ThroughputRatio: 0.5, // [H200-PB] TF32 989 / FP16 1,979 (both with sparsity)
     hbmBandwidthBytesPerSec: h200Bw,
-    memoryCapacityBytes: 141e9, // [H200-PB]
+    memoryCapacityBytes: 141 * GiB, // [H200-PB] 141 GB, in GiB as [SMI] (ASSUMPTION: same convention)
     numSms: 132, // [H200-MEAS] meta.json sm_count
     ...HOPPER_FIT, // [H200-MEAS] fitted
-    nvlinkBandwidthBytesPerSec: 450e9, // [H200-PB] 900 GB/s total = 450 per direction
-    allReduceStepLatencySec: 6e-6, // ASSUMPTION: AttAcc's A100 floor
-    nvlinkEnergyPerByteJoules: NVLINK_ENERGY_PER_BYTE_J,
+    prefillAttentionComputeEfficiency: PREFILL_ATTENTION_COMPUTE_EFFICIENCY,
     energyPerFlopJoules: tdpDerivedEnergyPerFlop(700, h200Peak, h200Bw),
     hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
     staticPowerWatts: 700 * STATIC_FRACTION_OF_TDP,

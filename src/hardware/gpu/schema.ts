@@ -38,6 +38,7 @@ export const GpuSpec = z
     /** Throughput of 4-byte dtypes (TF32 tensor cores) relative to FP16. */
     fp32ThroughputRatio: frac("fp32ThroughputRatio"),
     hbmBandwidthBytesPerSec: pos("hbmBandwidthBytesPerSec"),
+    /** Device memory of one GPU; bounds weights + KV cache where the KV cache lives in GPU memory (gpu-only). */
     memoryCapacityBytes: pos("memoryCapacityBytes"),
     numSms: posInt("numSms"),
     /** Achievable fraction of peak tensor throughput in large GEMMs. */
@@ -68,16 +69,19 @@ export const GpuSpec = z
     attentionLaunchOverheadSec: nonNeg("attentionLaunchOverheadSec"),
     /** GPU-side minimum duration of the fused attention (split-KV pass + combine); overlaps with its work. */
     attentionMinSec: nonNeg("attentionMinSec"),
-    /** Per direction per GPU. */
-    nvlinkBandwidthBytesPerSec: pos("nvlinkBandwidthBytesPerSec"),
-    allReduceStepLatencySec: nonNeg("allReduceStepLatencySec"),
-    nvlinkEnergyPerByteJoules: nonNeg("nvlinkEnergyPerByteJoules"),
+    /**
+     * Achievable fraction of peak tensor throughput in prefill (causal flash) attention, where the query block
+     * is full (T = prompt length), unlike decode attention's attentionComputeEfficiency.
+     */
+    prefillAttentionComputeEfficiency: frac("prefillAttentionComputeEfficiency"),
     energyPerFlopJoules: nonNeg("energyPerFlopJoules"),
     hbmEnergyPerByteJoules: nonNeg("hbmEnergyPerByteJoules"),
     staticPowerWatts: nonNeg("staticPowerWatts"),
     /** Board power limit; only checked against static power. */
     tdpWatts: pos("tdpWatts"),
   })
+  // GPU-GPU bandwidth, latency and energy live in the system's links.gpuGpu (src/hardware/links), not here.
+  .strict()
   .superRefine((g, ctx) => {
     if (g.staticPowerWatts >= g.tdpWatts) {
       ctx.addIssue({ code: "custom", path: ["staticPowerWatts"], message: `must be < tdpWatts (${g.tdpWatts})` });

@@ -15,9 +15,12 @@ import { LinkSpec } from "./schema.ts";
  *   up to 4,096 nodes, the limit PAPI quotes).
  */
 
-// ASSUMPTION: 2 us per message on GPU links (launch + traversal of one peer-to-peer copy); AttAcc's
-// fitted 6.06 us floor is for one NCCL all-reduce step, not one transfer.
-const GPU_LINK_LATENCY_SEC = 2e-6;
+// [AttAcc] src/devices.py get_nvlink_time ("interpolation of real data on A100"): an all-reduce over N GPUs
+// takes (N-1) x (6,060 ns + ...). A ring all-reduce sends 2(N-1) messages one after another
+// (src/hardware/links/collective.ts), so 6.06 us / 2 = 3.03 us per message reproduces the fitted floor.
+// Used for every message on NVLink-class links (collectives and point-to-point copies). NVLink 4 keeps the
+// A100 figure (ASSUMPTION: no published H100 fit).
+const GPU_LINK_LATENCY_SEC = 3.03e-6;
 // ASSUMPTION: 2 us per PCIe DMA message (descriptor setup + about 1 us round trip).
 const PCIE_LATENCY_SEC = 2e-6;
 // ASSUMPTION: 1 us per CXL.mem/CXL.io bulk message (CXL memory adds a few hundred ns per access).

@@ -16,6 +16,7 @@ export const LinkSpec = z
     latencySec: z.number().nonnegative(),
     energyPerBitJoules: z.number().nonnegative(),
   })
+  .strict()
   .superRefine((l, ctx) => {
     if (
       l.aggregateBandwidthBytesPerSec !== undefined &&

@@ -2,10 +2,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  gpuAllReduceCost,
   gpuAttentionCost,
   gpuElementwiseCost,
   gpuGemmCost,
+  gpuPrefillAttentionCost,
   gpuStaticEnergyJoules,
   gpuTensorParallelGemmCost,
 } from "../../../src/hardware/gpu/cost.ts";
@@ -38,9 +38,7 @@ const toy = GpuSpec.parse({
   attentionMemoryEfficiency: 1,
   attentionLaunchOverheadSec: 2e-6,
   attentionMinSec: 0,
-  nvlinkBandwidthBytesPerSec: 1e11,
-  allReduceStepLatencySec: 1e-6,
-  nvlinkEnergyPerByteJoules: 1e-11,
+  prefillAttentionComputeEfficiency: 0.5,
   energyPerFlopJoules: 1e-12,
   hbmEnergyPerByteJoules: 1e-11,
   staticPowerWatts: 10,
@@ -167,12 +165,26 @@ describe("attention, elementwise, all-reduce, static", () => {
     close(gpuElementwiseCost(toy, 1000).timeSec, 1e-6);
   });
 
-  test("ring all-reduce by hand: 4 GPUs, 1 GB at 100 GB/s", () => {
-    const c = gpuAllReduceCost(toy, { bytes: 1e9, numGpus: 4 });
-    // 4 GPUs: ring bandwidth term 2(N-1)/N = 6/4 of 1 GB at 100 GB/s, plus (N-1) = 3 steps of 1 us
-    close(c.timeSec, (6 / 4) * 1e-2 + 3e-6);
-    close(c.energyJoules, 6 * 1e9 * 1e-11);
-    assert.deepEqual(gpuAllReduceCost(toy, { bytes: 1e9, numGpus: 1 }), { timeSec: 0, energyJoules: 0 });
+  test("prefill attention by hand: causal pairs, prefill efficiency", () => {
+    // L 3, 1 head of d 2: causal pairs 3·4/2 = 6; FLOPs (4·2 + 5)·6 = 78 at 0.5 x 1 TFLOP/s = 156 ps;
+    // bytes Q, K, V, O: 2·(1 + 1)·3·2·2 = 48 B at 1 GB/s = 48 ns; graph overhead 0.5 us
+    const c = gpuPrefillAttentionCost(toy, { numHeads: 1, numKvHeads: 1, headDim: 2, numPromptTokens: 3, dtypeBytes: 2 });
+    assert.equal(c.flops, 78);
+    assert.equal(c.bytes, 48);
+    close(c.computeSec, 156e-12);
+    close(c.timeSec, 0.5e-6 + 48e-9);
+    close(c.energyJoules, 78e-12 + 48e-11);
+  });
+
+  test("prefill attention: causal FLOPs are (L + 1) / 2L of full attention, at the prefill efficiency", () => {
+    const h = GPU_PRESETS["h200-sxm"];
+    const L = 2048;
+    const p = gpuPrefillAttentionCost(h, { numHeads: 64, numKvHeads: 8, headDim: 128, numPromptTokens: L, dtypeBytes: 2 });
+    const full = gpuAttentionCost(h, { numRequests: 1, numHeads: 64, numKvHeads: 8, headDim: 128, tlp: L, totalContextTokens: L, dtypeBytes: 2 });
+    close(p.flops, (full.flops * (L + 1)) / (2 * L));
+    close(p.computeSec, p.flops / (h.peakFp16FlopsPerSec * h.prefillAttentionComputeEfficiency));
+    // an 8k prompt's attention no longer costs more than its decode-efficiency twin: compute-bound, ~12x cheaper
+    assert.ok(p.timeSec < full.timeSec / 10);
   });
 
   test("static energy = power · time", () => close(gpuStaticEnergyJoules(toy, 2), 20));
@@ -219,17 +231,4 @@ describe("properties", () => {
       }),
     ));
 
-  test("all-reduce: zero for one GPU, non-decreasing in bytes and GPUs", () =>
-    fc.assert(
-      fc.property(gpuArb, fc.double({ min: 0, max: 1e10, noNaN: true }), fc.double({ min: 0, max: 1e10, noNaN: true }), fc.integer({ min: 1, max: 64 }), (g, x, y, n) => {
-        const [lo, hi] = x < y ? [x, y] : [y, x];
-        const one = gpuAllReduceCost(g, { bytes: hi, numGpus: 1 });
-        return (
-          one.timeSec === 0 &&
-          one.energyJoules === 0 &&
-          gpuAllReduceCost(g, { bytes: hi, numGpus: n }).timeSec >= gpuAllReduceCost(g, { bytes: lo, numGpus: n }).timeSec &&
-          gpuAllReduceCost(g, { bytes: hi, numGpus: n + 1 }).timeSec >= gpuAllReduceCost(g, { bytes: hi, numGpus: n }).timeSec
-        );
-      }),
-    ));
 });

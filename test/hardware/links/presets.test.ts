@@ -4,12 +4,14 @@ import { UserError } from "../../../src/core/errors.ts";
 import { LinkSpec } from "../../../src/hardware/links/schema.ts";
 import { LINK_PRESETS, resolveLink } from "../../../src/hardware/links/presets.ts";
 
-test("every link preset re-parses; aggregate = 2 x per-direction bandwidth", () => {
+test("every link preset resolves by its name; NVLink per-message latency is AttAcc's fitted 6.06 us all-reduce step / 2", () => {
   for (const [name, l] of Object.entries(LINK_PRESETS)) {
-    assert.deepEqual(LinkSpec.parse(l), l);
     assert.equal(resolveLink(name), l);
-    assert.equal(l.aggregateBandwidthBytesPerSec, 2 * l.bandwidthBytesPerSec);
+    assert.equal(l.name, name);
   }
+  // a ring all-reduce sends 2(N-1) messages; AttAcc's get_nvlink_time fits (N-1) x 6.06 us
+  assert.equal(LINK_PRESETS.nvlink3.latencySec, 3.03e-6);
+  assert.equal(LINK_PRESETS.nvlink3.bandwidthBytesPerSec, 300e9); // 600 GB/s total, 300 per direction
 });
 
 test("AttAcc's interface bandwidths (bidirectional): NVLink3 600, NVLink4 900, PCIe4 64, PCIe5 128 GB/s", () => {
@@ -27,4 +29,6 @@ test("unknown link names list the known ones; an inconsistent aggregate names th
   assert.equal(r.success, false);
   assert.deepEqual(r.error?.issues[0].path, ["aggregateBandwidthBytesPerSec"]);
   assert.equal(LinkSpec.safeParse({ ...LINK_PRESETS.pcie4, latencySec: -1 }).success, false);
+  // unknown keys are errors (an override with a typo must not be ignored)
+  assert.equal(LinkSpec.safeParse({ ...LINK_PRESETS.pcie4, latencyUs: 1 }).success, false);
 });

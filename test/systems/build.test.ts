@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { UserError } from "../../src/core/errors.ts";
+import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
+import { modelWeightBytes } from "../../src/models/params.ts";
+import { MODEL_PRESETS } from "../../src/models/registry.ts";
+import { buildSystem } from "../../src/systems/build.ts";
+import { SYSTEM_PRESETS } from "../../src/systems/presets.ts";
+import { SystemDescriptionChecked } from "../../src/systems/schema.ts";
+
+const GiB = 1024 ** 3;
+const llama = MODEL_PRESETS["llama-65b"];
+
+test("GPU memory: 5 stacks x 16 GiB per GPU is the GPU's 80 GiB; KV capacity = min(stacks, GPUs' memory) - weights", () => {
+  const gpuOnly = buildSystem("gpu-only", llama);
+  assert.equal(5 * gpuOnly.spec.fcStacks.hbm.capacityBytes, GPU_PRESETS["a100-hbm3"].memoryCapacityBytes);
+  const w = modelWeightBytes(llama);
+  assert.equal(gpuOnly.kvCapacityBytes, 30 * 16 * GiB - w);
+  // a GPU that addresses only 40 GiB bounds the KV cache below what its stacks hold
+  assert.equal(buildSystem("gpu-only", llama, { gpu: { memoryCapacityBytes: 40 * GiB } }).kvCapacityBytes, 6 * 40 * GiB - w);
+  assert.throws(() => buildSystem("gpu-only", llama, { gpu: { memoryCapacityBytes: 20 * GiB } }), (e: unknown) => e instanceof UserError && /do not fit/.test(e.message));
+  // attention stacks hold the KV cache elsewhere: 60 x 16 GiB
+  assert.equal(buildSystem("papi", llama).kvCapacityBytes, 60 * 16 * GiB);
+});
+
+test("a PIM host needs PIM FC stacks and attention stacks; every tensor-parallel group needs an FC stack", () => {
+  const issue = (spec: object, path: string) => {
+    const r = SystemDescriptionChecked.safeParse(spec);
+    assert.equal(r.success, false, path);
+    assert.ok(r.error!.issues.some((i) => i.path.join(".") === path), JSON.stringify(r.error!.issues));
+  };
+  const pimOnly = SYSTEM_PRESETS["pim-only-papi"];
+  issue({ ...pimOnly, fcStacks: { ...pimOnly.fcStacks, design: null } }, "hostUnit"); // plain FC stacks: TypeError before
+  issue({ ...SYSTEM_PRESETS["a100-attacc"], hostUnit: "pim" }, "hostUnit");
+  issue({ ...SYSTEM_PRESETS.papi, fcStacks: { ...SYSTEM_PRESETS.papi.fcStacks, numStacks: 4 } }, "fcStacks.numStacks");
+  issue({ ...pimOnly, fcStacks: { ...pimOnly.fcStacks, numStacks: 5 } }, "fcStacks.numStacks"); // 6 PIM-PIM port groups
+  assert.throws(() => buildSystem("a100-attacc", llama, {}, { numGpus: 31 }), (e: unknown) => e instanceof UserError && /fcStacks.numStacks/.test(e.message));
+});
+
+test("the GPU spec has no NVLink fields: an override naming one is an error", () => {
+  assert.throws(() => buildSystem("papi", llama, { gpu: { nvlinkBandwidthBytesPerSec: 1 } }), UserError);
+});

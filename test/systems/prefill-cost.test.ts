@@ -1,0 +1,66 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { gpuPrefillAttentionCost, gpuTensorParallelGemmCost } from "../../src/hardware/gpu/cost.ts";
+import { ModelConfig } from "../../src/models/schema.ts";
+import { MODEL_PRESETS } from "../../src/models/registry.ts";
+import { buildSystem } from "../../src/systems/build.ts";
+import { fcLayersCost } from "../../src/systems/fc-iteration.ts";
+import { prefillCost } from "../../src/systems/prefill-cost.ts";
+
+const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
+const llama = MODEL_PRESETS["llama-65b"];
+
+describe("prefill", () => {
+  test("the LM head runs once per request (its last prompt token), not per prompt token", () => {
+    const ctx = buildSystem("a100-attacc", llama);
+    const p = prefillCost(ctx, [100, 50]);
+    // LM head of 2 tokens, vocabulary-parallel on 6 GPUs: GEMM 2 x 8192 x ceil(32000 / 6)
+    const head = gpuTensorParallelGemmCost(ctx.gpu!, { m: 2, k: 8192, n: 32000, dtypeBytes: 2 }, 6);
+    close(p.fcSec, fcLayersCost(ctx, "gpu", 150).fc.timeSec + head.timeSec);
+    close(p.fcJoules, fcLayersCost(ctx, "gpu", 150).fc.energyJoules + head.energyJoules);
+  });
+
+  test("causal attention on the GPUs at the prefill efficiency: an 8k prompt's attention costs less than its FC (H100)", () => {
+    const ctx = buildSystem("a100-attacc", llama, { gpu: "h100-sxm" });
+    const p = prefillCost(ctx, [8192]);
+    assert.ok(p.attentionSec < p.fcSec, `${p.attentionSec} vs ${p.fcSec}`);
+    // 64 heads over 6 GPUs: 11 each; time of one GPU, energy of all six, 80 layers
+    const one = gpuPrefillAttentionCost(ctx.gpu!, { numHeads: 11, numKvHeads: 11, headDim: 128, numPromptTokens: 8192, dtypeBytes: 2 });
+    close(p.attentionSec, 80 * one.timeSec);
+    close(p.attentionJoules, 80 * 6 * one.energyJoules);
+  });
+
+  test("properties: prefill attention energy does not depend on how many GPUs share the heads", () => {
+    // a small model that fits one GPU: 8 heads, so 1, 2, 4 and 8 GPUs split them evenly
+    const small = ModelConfig.parse({ name: "small", hidden_size: 1024, intermediate_size: 2816, num_hidden_layers: 4, num_attention_heads: 8, vocab_size: 1000 });
+    fc.assert(
+      fc.property(fc.constantFrom(2, 4, 8), fc.integer({ min: 1, max: 3000 }), (g, l) => {
+        const one = prefillCost(buildSystem("gpu-only", small, {}, { numGpus: 1 }), [l]).attentionJoules;
+        const many = prefillCost(buildSystem("gpu-only", small, {}, { numGpus: g }), [l]).attentionJoules;
+        return Math.abs(many - one) <= 1e-9 * one;
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test("GPU host: the prompt's K and V cross the attention links (one message per layer and link)", () => {
+    const ctx = buildSystem("a100-attacc", llama);
+    const p = prefillCost(ctx, [100]);
+    // 100 tokens x 2.62 MB (K and V, 80 layers) / 6 links at 64 GB/s
+    const perLink = (100 * 80 * 2 * 8192 * 2) / 6;
+    close(p.attentionLinkBwSec, perLink / 64e9);
+    close(p.communicationSec, fcLayersCost(ctx, "gpu", 100).comm.timeSec + /* LM head all-gather of 1 x 32000 x 2 B */ 5 * (3.03e-6 + 64000 / 6 / 300e9) + 80 * 2e-6 + perLink / 64e9);
+  });
+
+  test("PIM-only: Q, K and V of the prompt reach the attention stacks over the links they cross (not for free)", () => {
+    const ctx = buildSystem("pim-only-papi", llama);
+    const p = prefillCost(ctx, [100]);
+    // per layer 100 x 32,768 values x 2 B = 6,553,600 B: over 6 PCIe links (2 us x 2 messages) and 6 PIM-PIM ports
+    const bytes = 6553600;
+    close(p.attentionLinkBwSec, (80 * bytes) / 6 / 64e9);
+    const links = 80 * (4e-6 + bytes / 6 / 64e9) + 80 * (2 * 3.03e-6 + bytes / 6 / 300e9);
+    const collectives = fcLayersCost(ctx, "pim", 100).comm.timeSec + 5 * (3.03e-6 + 64000 / 6 / 300e9);
+    close(p.communicationSec, collectives + links);
+  });
+});
