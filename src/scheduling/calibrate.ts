@@ -3,19 +3,38 @@ import { fcPlacementTimeSec } from "./oracle.ts";
 
 export interface AlphaCalibration {
   alpha: number;
+  /** the threshold with the least total FC time over the sweep (for comparison; not used by the scheduler) */
+  argminAlpha: number;
   /** The sweep behind it: FC time per iteration on each unit for each token count. */
   sweep: { numTokens: number; gpuSec: number; pimSec: number }[];
 }
 
 /**
- * The threshold that makes the rule "tokens > alpha -> GPU, else FC-PIM" cheapest over a sweep: with
- * gpuSec[i], pimSec[i] the FC times at i + 1 tokens, the rule at threshold a costs
- *   total(a) = sum_{t <= a} pimSec[t - 1] + sum_{t > a} gpuSec[t - 1],   a = 0 .. length,
- * and alpha = argmin total (the smallest a on ties). Unlike "the largest t at which FC-PIM still wins", one
- * stray point where FC-PIM wins past the crossover cannot drag alpha over a range where the GPU is faster.
- * O(length), no allocation.
+ * The threshold of the rule "tokens > alpha -> GPU, else FC-PIM": the first crossover, i.e. the largest a such that
+ * FC-PIM is at least as fast as the GPU at every token count 1..a (gpuSec[i], pimSec[i]: FC times at i + 1 tokens).
+ *
+ * Why not "the largest t at which FC-PIM wins" (the old rule) or the a that minimizes the swept total: GPU GEMM time
+ * steps with tile waves (LLaMA-65B on 6 A100s: +3.2 ms from 64 to 68 tokens), so FC-PIM can win again past the first
+ * crossover. A threshold reaching into that second region also sends the counts in between to the slower unit, and
+ * faster FC-PIM hardware can then make a workload slower (1.5x FC-PIM data rate: alpha 36 -> 76 under the argmin
+ * rule, and a batch of 16 x TLP 4 = 64 tokens runs 2 % slower). With the first crossover, faster FC-PIM only grows
+ * the prefix where it wins: for t <= the old alpha both place FC on FC-PIM (now faster), between the old and new
+ * alpha FC moves to FC-PIM, which now wins there, and above the new alpha nothing changes, so no iteration's FC
+ * time grows. The cost: a second region where FC-PIM wins is left to the GPU (see argminAlpha). O(length).
  */
 export function chooseAlpha(gpuSec: ArrayLike<number>, pimSec: ArrayLike<number>): number {
+  let a = 0;
+  while (a < gpuSec.length && pimSec[a] <= gpuSec[a]) a++;
+  return a;
+}
+
+/**
+ * The threshold with the least total FC time over the sweep (each token count weighted equally; ties: the smaller):
+ *   total(a) = sum_{t <= a} pimSec[t - 1] + sum_{t > a} gpuSec[t - 1].
+ * Reported beside chooseAlpha by `papi calibrate` so the two can be compared; not used by the scheduler because
+ * it is not monotone in the hardware (see chooseAlpha).
+ */
+export function argminAlpha(gpuSec: ArrayLike<number>, pimSec: ArrayLike<number>): number {
   let total = 0;
   for (let i = 0; i < gpuSec.length; i++) total += gpuSec[i]; // a = 0: everything on the GPU
   let best = total;
@@ -32,14 +51,16 @@ export function chooseAlpha(gpuSec: ArrayLike<number>, pimSec: ArrayLike<number>
 
 /**
  * The paper's offline step (§5.3): run FC on the GPU and on FC-PIM across parallelism levels RLP x TLP = 1..max
- * (FC kernels with the communication and host work each placement implies) and pick alpha by chooseAlpha.
+ * (FC kernels with the communication and host work each placement implies) and take the first crossover (chooseAlpha).
  */
 export function calibrateAlpha(ctx: SystemContext, maxTokens = 512): AlphaCalibration {
   const sweep: AlphaCalibration["sweep"] = [];
   for (let m = 1; m <= maxTokens; m++) {
     sweep.push({ numTokens: m, gpuSec: fcPlacementTimeSec(ctx, "gpu", m), pimSec: fcPlacementTimeSec(ctx, "pim", m) });
   }
-  return { alpha: chooseAlpha(sweep.map((s) => s.gpuSec), sweep.map((s) => s.pimSec)), sweep };
+  const gpu = sweep.map((s) => s.gpuSec);
+  const pim = sweep.map((s) => s.pimSec);
+  return { alpha: chooseAlpha(gpu, pim), argminAlpha: argminAlpha(gpu, pim), sweep };
 }
 
 const cache = new WeakMap<SystemContext, number>();

@@ -2,38 +2,66 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
-import { calibrateAlpha, calibratedAlpha, chooseAlpha } from "../../src/scheduling/calibrate.ts";
+import { argminAlpha, calibrateAlpha, calibratedAlpha, chooseAlpha } from "../../src/scheduling/calibrate.ts";
 import { buildSystem } from "../../src/systems/build.ts";
 import { runOnce } from "../../src/serving/run.ts";
 
 describe("choosing alpha", () => {
-  test("by hand: the threshold with the least total FC time, not the last point where FC-PIM wins", () => {
+  test("by hand: the first crossover, not the last point where FC-PIM wins nor the swept argmin", () => {
     // tokens:        1  2  3  4  5
     // GPU:           5  5  5  5  5
     // FC-PIM:        1  2  9  9  4     (FC-PIM wins again at 5: a stray point past the crossover)
-    // total(a) = sum of PIM up to a + GPU after a: a=0: 25, 1: 21, 2: 18, 3: 22, 4: 26, 5: 25 -> alpha 2
-    // ("largest t with PIM <= GPU" would give 5: every level on FC-PIM, 25 instead of 18)
+    // FC-PIM wins at 1 and 2, loses at 3 -> alpha 2 ("largest t with PIM <= GPU" would give 5)
     assert.equal(chooseAlpha([5, 5, 5, 5, 5], [1, 2, 9, 9, 4]), 2);
-    // ties go to the smaller alpha: total(0) = total(1) = 2
-    assert.equal(chooseAlpha([1, 1], [1, 3]), 0);
+    // a tie counts as FC-PIM at least as fast: PIM 1 <= GPU 1 at t = 1, 3 > 1 at t = 2 -> 1
+    assert.equal(chooseAlpha([1, 1], [1, 3]), 1);
     // FC-PIM always faster: everything on it; never faster: nothing
     assert.equal(chooseAlpha([2, 2, 2], [1, 1, 1]), 3);
     assert.equal(chooseAlpha([1, 1, 1], [2, 2, 2]), 0);
+    // a second region where FC-PIM wins (t = 4, 5) is left to the GPU; the swept argmin would take it:
+    // total(a): a=0: 20, 1: 17, 2: 14, 3: 16, 4: 13, 5: 10 -> argmin 5, first crossover 2
+    assert.equal(chooseAlpha([4, 4, 4, 4, 4], [1, 1, 6, 1, 1]), 2);
+    assert.equal(argminAlpha([4, 4, 4, 4, 4], [1, 1, 6, 1, 1]), 5);
   });
 
   test("a linear FC-PIM against a flat GPU crosses at floor(gpu / slope), by hand", () => {
-    // pim(t) = 0.3 t, gpu = 2: PIM cheaper while 0.3 t < 2, i.e. t <= 6 (0.3 x 7 = 2.1 > 2)
+    // pim(t) = 0.3 t, gpu = 2: PIM no slower while 0.3 t <= 2, i.e. t <= 6 (0.3 x 7 = 2.1 > 2)
     const t = Array.from({ length: 20 }, (_, i) => i + 1);
     assert.equal(chooseAlpha(t.map(() => 2), t.map((x) => 0.3 * x)), 6);
   });
 
-  test("properties: alpha minimizes the swept total among all thresholds", () =>
+  const sweepArb = fc.array(fc.tuple(fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true })), { minLength: 1, maxLength: 40 });
+
+  test("properties: FC-PIM is no slower at every count up to alpha, and slower just past it", () =>
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true })), { minLength: 1, maxLength: 40 }), (pairs) => {
+      fc.property(sweepArb, (pairs) => {
+        const gpu = pairs.map((p) => p[0]);
+        const pim = pairs.map((p) => p[1]);
+        const a = chooseAlpha(gpu, pim);
+        for (let t = 0; t < a; t++) if (pim[t] > gpu[t]) return false;
+        return a === pairs.length || pim[a] > gpu[a];
+      }),
+    ));
+
+  test("properties: faster FC-PIM never makes any token count's FC time larger under the rule", () =>
+    fc.assert(
+      fc.property(sweepArb, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 40, maxLength: 40 }), (pairs, shrink) => {
+        const gpu = pairs.map((p) => p[0]);
+        const pim = pairs.map((p) => p[1]);
+        const faster = pim.map((x, i) => x * shrink[i]);
+        const a0 = chooseAlpha(gpu, pim);
+        const a1 = chooseAlpha(gpu, faster);
+        return gpu.every((g, t) => (t < a1 ? faster[t] : g) <= (t < a0 ? pim[t] : g) + 1e-12);
+      }),
+    ));
+
+  test("properties: argminAlpha minimizes the swept total among all thresholds", () =>
+    fc.assert(
+      fc.property(sweepArb, (pairs) => {
         const gpu = pairs.map((p) => p[0]);
         const pim = pairs.map((p) => p[1]);
         const total = (a: number) => pim.slice(0, a).reduce((s, x) => s + x, 0) + gpu.slice(a).reduce((s, x) => s + x, 0);
-        const a = chooseAlpha(gpu, pim);
+        const a = argminAlpha(gpu, pim);
         for (let b = 0; b <= pairs.length; b++) if (total(b) < total(a) - 1e-9) return false;
         return true;
       }),
@@ -43,12 +71,12 @@ describe("choosing alpha", () => {
 describe("calibrated alpha on the PAPI system (30 FC-PIM stacks, 6 A100s)", () => {
   const llama = MODEL_PRESETS["llama-65b"];
 
-  test("is the argmin of the swept FC time (brute force over every threshold 0..512)", () => {
+  test("is the first crossover of the swept FC times (checked against the sweep)", () => {
     const c = calibrateAlpha(buildSystem("papi", llama));
-    const total = (a: number) => c.sweep.reduce((s, x) => s + (x.numTokens > a ? x.gpuSec : x.pimSec), 0);
-    let best = 0;
-    for (let a = 1; a <= 512; a++) if (total(a) < total(best)) best = a;
-    assert.equal(c.alpha, best);
+    for (const x of c.sweep) {
+      if (x.numTokens <= c.alpha) assert.ok(x.pimSec <= x.gpuSec, `t = ${x.numTokens}`);
+    }
+    assert.ok(c.sweep[c.alpha].pimSec > c.sweep[c.alpha].gpuSec);
     assert.ok(c.alpha > 8, String(c.alpha)); // the paper's crossover lies past RLP x TLP = 8 (PAPI.md §5, Fig. 4)
   });
 

@@ -25,10 +25,11 @@ export function registerCalibrate(program: Command): void {
       }
       const c = calibrateAlpha(ctx, maxTokens);
       if (o.json) {
-        printJson({ system: ctx.spec.name, model: ctx.model.name, alpha: c.alpha, ...(o.sweep ? { sweep: c.sweep } : {}) });
+        printJson({ system: ctx.spec.name, model: ctx.model.name, alpha: c.alpha, argminAlpha: c.argminAlpha, ...(o.sweep ? { sweep: c.sweep } : {}) });
         return;
       }
       out(`alpha = ${c.alpha} for ${ctx.spec.name} / ${ctx.model.name}: FC runs on FC-PIM while RLP x TLP <= ${c.alpha}, on the GPUs above\n`);
+      if (c.argminAlpha !== c.alpha) out(`(the threshold with the least total FC time over the sweep would be ${c.argminAlpha}; papi uses the first crossover, see docs/assumptions.md)\n`);
       if (o.sweep) {
         out("tokens  gpu_ms    pim_ms\n");
         for (const s of c.sweep) out(`${String(s.numTokens).padStart(6)}  ${(s.gpuSec * 1e3).toFixed(3).padStart(8)}  ${(s.pimSec * 1e3).toFixed(3).padStart(8)}\n`);
