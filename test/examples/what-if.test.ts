@@ -30,6 +30,9 @@ const EXPECT: Record<string, (c: Json) => boolean> = {
   "06-hbm3e.yaml": (c) => c.system.fcStacks.design.hbm.name === "hbm3e" && c.system.attnStacks.design.hbm.name === "hbm3e",
   "07-cxl-attention.yaml": (c) => c.system.links.attention.name === "cxl2",
   "08-attention-stacks.yaml": (c) => c.system.attnStacks.numStacks === 40,
+  "09-mixtral-moe.yaml": (c) => c.model.num_local_experts === 8 && c.model.num_experts_per_tok === 2,
+  // HF's num_experts and moe_intermediate_size, read from the shipped config.json, named after its folder
+  "10-qwen3-moe-hf-config.yaml": (c) => c.model.name === "Qwen3-30B-A3B" && c.model.moe_intermediate_size === 768 && (c.model.num_local_experts ?? c.model.num_experts) === 128,
 };
 
 describe("what-if examples", () => {
