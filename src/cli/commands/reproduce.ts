@@ -50,8 +50,15 @@ export function registerReproduce(program: Command): void {
       if (o.json) return printJson(r.summary);
       const lines = [`papi reproduce: ${r.runs} runs in ${fmt(r.wallSec, 1)} s -> ${r.outDir}/report.html`];
       if (r.comparisons.length > 0) {
-        lines.push("", "what".padEnd(44) + "paper".padStart(8) + "papi".padStart(8) + "ratio".padStart(8));
-        for (const c of r.comparisons) lines.push(c.what.padEnd(44) + `${fmt(c.paper)}x`.padStart(8) + `${fmt(c.ours)}x`.padStart(8) + fmt(c.ours / c.paper).padStart(8));
+        // the main semantics first, then the other one's value (summary.otherComputeSemantics)
+        const sems = Object.keys(r.comparisons[0].oursBySemantics ?? {});
+        const other = sems.slice(1);
+        lines.push("", "what".padEnd(44) + "paper".padStart(8) + "papi".padStart(8) + "ratio".padStart(8) + other.map((s) => s.padStart(18)).join(""));
+        for (const c of r.comparisons) {
+          const alt = other.map((s) => (c.oursBySemantics?.[s] === undefined ? "" : `${fmt(c.oursBySemantics[s]!)}x`).padStart(18)).join("");
+          lines.push(c.what.padEnd(44) + `${fmt(c.paper)}x`.padStart(8) + `${fmt(c.ours)}x`.padStart(8) + fmt(c.ours / c.paper).padStart(8) + alt);
+        }
+        if (sems.length > 0) lines.push("", `papi: ${sems[0]} PIM compute semantics (the figures); ${other.join(", ")} beside it (report.md)`);
       }
       out(lines.join("\n") + "\n");
     });

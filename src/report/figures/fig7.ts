@@ -70,7 +70,8 @@ export function fig7(ctx: FigureContext): FigureOutput {
         spec: lineChart({
           rows: powerChart, x: "reuse", y: "watts", series: "design", seriesTitle: "PIM design", dash: "mode", dashTitle: "FPU activity",
           title: "Fig. 7b: power per HBM3-PIM stack vs weight reuse", subtitle: "more FPUs per bank fit the power budget only once each weight read is reused",
-          xTitle: "weight reuse, RLP x TLP (log)", yTitle: "power per stack (W)", logX: true, xTicks: REUSE, refLines: [{ y: budget, label: `power budget ${fmt(budget, 0)} W` }],
+          // log y: the as-simulated curves (3-30 W) would otherwise lie on top of each other near 0
+          xTitle: "weight reuse, RLP x TLP (log)", yTitle: "power per stack (W, log)", logX: true, logY: true, xTicks: REUSE, refLines: [{ y: budget, label: `power budget ${fmt(budget, 0)} W` }],
         }),
         caption: "Stack power if every FPU ran every clock (solid; the paper's framing) and as the timing model actually schedules them (dashed), against the per-stack budget.",
       },
