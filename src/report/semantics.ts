@@ -39,9 +39,10 @@ export interface Headlines {
   claims: ClaimCheck[];
 }
 
-export function mechanismsOf(exp: Experiments, protocol: Protocol): Mechanisms {
+/** Mechanisms of the given systems over the Fig. 8 grid (default: Fig. 8's four). */
+export function mechanismsOf(exp: Experiments, protocol: Protocol, systemIds: readonly string[] = FIG8_SYSTEMS): Mechanisms {
   const systems: Record<string, SystemMechanisms> = {};
-  for (const system of FIG8_SYSTEMS) {
+  for (const system of systemIds) {
     const rs = [...fig8Grid()].map(({ model, batch, spec }) => exp.run({ system, model, batch, spec }, protocol));
     const mean = (f: (r: (typeof rs)[number]) => number) => arithmeticMean(rs.map(f));
     const share = (f: (r: (typeof rs)[number]) => number) => mean((r) => (r.latencySec > 0 ? f(r) / r.latencySec : 0));
@@ -74,7 +75,8 @@ export function headlinesOf(exp: Experiments, protocol: Protocol, figures: reado
   return {
     computeSemantics: mainComputeSemantics(exp.setup),
     ...(has("fig4") ? { fig4: pick<{ crossoverTokens: Record<string, number> }>(fig4(ctx), "fig4") } : {}),
-    ...(has("fig8") ? { fig8: fig8Summary(exp, protocol).summary, mechanisms: mechanismsOf(exp, protocol) } : {}),
+    // PIM-only PAPI's grid runs exist when Fig. 11 was reproduced (it runs them)
+    ...(has("fig8") ? { fig8: fig8Summary(exp, protocol).summary, mechanisms: mechanismsOf(exp, protocol, has("fig11") ? [...FIG8_SYSTEMS, "pim-only-papi"] : FIG8_SYSTEMS) } : {}),
     ...(has("fig10") ? { fig10: pick(fig10(ctx), "fig10") } : {}),
     ...(has("fig11") ? { fig11: pick(fig11(ctx), "fig11") } : {}),
     ...(has("fig12") ? { fig12: pick(fig12(ctx), "fig12") } : {}),
