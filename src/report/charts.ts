@@ -30,8 +30,6 @@ export interface GroupedBarOptions extends Common {
   groupTitle?: string;
   /** Lowest y the axis must show (linear axes; e.g. a scale of 0..1 % when every bar is 0). */
   yMaxAtLeast?: number;
-  /** A sentence written across the middle of the plot (e.g. why every bar is 0). */
-  note?: string;
   width?: number;
   height?: number;
 }
@@ -54,9 +52,6 @@ export function groupedBarChart(o: GroupedBarOptions): VegaLiteSpec {
     },
   ];
   if (o.refLine !== undefined) layer.push(refRule(o.refLine));
-  if (o.note !== undefined) {
-    layer.push({ data: { values: [{}] }, mark: { type: "text", fontSize: 13, color: "#333333" }, encoding: { x: { value: width / 2 }, y: { value: (o.height ?? PLOT_HEIGHT) / 2 }, text: { value: o.note } } });
-  }
   return wrap(o, { layer, width, height: o.height ?? PLOT_HEIGHT });
 }
 

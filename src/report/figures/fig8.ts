@@ -18,10 +18,10 @@ export interface Fig8Summary {
   geomean: { speedupVs: Record<string, number>; energyEfficiencyVs: Record<string, number> };
 }
 
-/** Per-point ratios of each baseline to PAPI, averaged over the 27 points (arithmetic and geometric). */
 /** What the Fig. 8 aggregation needs from one run. */
 export type PointResult = Pick<RunResult, "latencySec" | "energyJoules" | "iterations" | "fcOnGpuIterations">;
 
+/** Per-point ratios of each baseline to PAPI, averaged over the 27 points (arithmetic and geometric). */
 export function fig8Summary(
   exp: Experiments,
   protocol: Protocol,
