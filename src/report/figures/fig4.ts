@@ -78,7 +78,7 @@ export function fig4(ctx: FigureContext): FigureOutput {
         xTitle: "tokens per iteration, RLP x TLP (log)", yTitle: `latency / ${gpuName} latency (log)`, logX: true, logY: true,
         xTicks: [...new Set(rows.map((r) => Number(r.tokens)))].sort((p, q) => p - q),
       }),
-      caption: `FC latency of PIM designs relative to a ${gpuName} whose memory is the same ${stacksPerGpu} stacks (the ${gpuName} line is 1); PIM wins at low RLP x TLP and loses as it grows.`,
+      caption: `FC latency of PIM designs relative to the ${gpuName} whose memory is the same ${stacksPerGpu} stacks (the ${gpuName} line is 1); PIM wins at low RLP x TLP and loses as it grows.`,
     }],
     tables: [{ name: "fig4", rows }],
     markdown: crossings.map((c) => `- ${c}`).join("\n") +

@@ -52,6 +52,7 @@ export function fig7(ctx: FigureContext): FigureOutput {
   const peak = { watts: Number(top.watts), label: String(top.design), reuse: Number(top.reuse) };
   const dram1 = breakdown.find((r) => r.reuse === "reuse 1" && r.part === "dramAccess")!.share as number;
   const dram64 = breakdown.find((r) => r.reuse === "reuse 64" && r.part === "dramAccess")!.share as number;
+  const compute64 = breakdown.find((r) => r.reuse === "reuse 64" && r.part === "compute")!.share as number;
   return {
     id: "fig7",
     title: "Fig. 7: PIM energy breakdown and power versus reuse",
@@ -63,7 +64,7 @@ export function fig7(ctx: FigureContext): FigureOutput {
           xTitle: "weight reuse (RLP x TLP)", yTitle: "share of PIM energy", stackTitle: "energy spent on", normalize: true, segmentLabel: (_v, f) => `${(f * 100).toFixed(1)} %`,
           outsideLabelName: (label) => label,
         }),
-        caption: "Share of PIM energy spent on DRAM access, transfers, computation and background power at reuse 1 and 64: reuse makes computation, not DRAM access, the main cost.",
+        caption: `Share of PIM energy spent on DRAM access, transfers, computation and background power at reuse 1 and 64${compute64 > dram64 ? ": reuse makes computation, not DRAM access, the main cost" : ""}.`,
       },
       {
         name: "fig7-power",
