@@ -10,7 +10,8 @@ export const PLOT_HEIGHT = 300;
 
 export interface Common {
   title: string;
-  subtitle?: string;
+  /** one line, or several */
+  subtitle?: string | readonly string[];
 }
 
 export function uniques(rows: readonly Row[], field: string): (string | number | boolean | null)[] {

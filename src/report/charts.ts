@@ -30,8 +30,6 @@ export interface GroupedBarOptions extends Common {
   groupTitle?: string;
   /** Lowest y the axis must show (linear axes; e.g. a scale of 0..1 % when every bar is 0). */
   yMaxAtLeast?: number;
-  /** A sentence written across the middle of the plot (e.g. why every bar is 0). */
-  note?: string;
   width?: number;
   height?: number;
 }
@@ -54,9 +52,6 @@ export function groupedBarChart(o: GroupedBarOptions): VegaLiteSpec {
     },
   ];
   if (o.refLine !== undefined) layer.push(refRule(o.refLine));
-  if (o.note !== undefined) {
-    layer.push({ data: { values: [{}] }, mark: { type: "text", fontSize: 13, color: "#333333" }, encoding: { x: { value: width / 2 }, y: { value: (o.height ?? PLOT_HEIGHT) / 2 }, text: { value: o.note } } });
-  }
   return wrap(o, { layer, width, height: o.height ?? PLOT_HEIGHT });
 }
 
@@ -126,15 +121,29 @@ export interface StackedBarOptions extends Common {
   normalize?: boolean;
   /** Legend title (default: the stack field's name). */
   stackTitle?: string;
-  /** Writes a label inside each segment taller than 4 % of its bar: text from (value, fraction of the bar). */
+  /** Writes a label inside each segment tall enough for it (INSIDE_LABEL_MIN_PX): text from (value, fraction of the bar). */
   segmentLabel?: (value: number, fraction: number) => string;
+  /**
+   * Labels the segments too thin for an inside label (under INSIDE_LABEL_MIN_PX) beside the bar, as a swatch of
+   * the segment's colour and "name: segmentLabel", spread apart vertically, so a segment too thin to see is still
+   * read off the chart (its height stays true to its value). Gives each stack value's short name.
+   */
+  outsideLabelName?: (stackValue: string) => string;
 }
+
+/** Segments shorter than this (px, on a PLOT_HEIGHT plot) get no inside label: a 12 px label would spill out. */
+const INSIDE_LABEL_MIN_PX = 15;
+/** Vertical gap between outside labels, as a fraction of the tallest bar (about 16 px of a 300 px plot). */
+const OUTSIDE_LABEL_GAP = 0.055;
 
 export function stackedBarChart(o: StackedBarOptions): VegaLiteSpec {
   const stackOrder = uniques(o.rows, o.stack);
   const xs = uniques(o.rows, o.x);
   const rank = `indexof(${JSON.stringify(stackOrder)}, datum[${JSON.stringify(o.stack)}])`;
-  const x = { field: esc(o.x), type: "nominal", sort: xs, title: o.xTitle ?? o.x, axis: { labelAngle: labelAngle(xs, PLOT_WIDTH), labelLimit: 160 } };
+  const outside = o.segmentLabel !== undefined && o.outsideLabelName !== undefined && o.facet === undefined ? outsideLabels(o, xs, stackOrder) : [];
+  // Outside labels need room between the bars: narrower bars then.
+  const scale = outside.length > 0 ? { scale: { paddingInner: 0.55, paddingOuter: 0.1 } } : {};
+  const x = { field: esc(o.x), type: "nominal", sort: xs, title: o.xTitle ?? o.x, axis: { labelAngle: labelAngle(xs, PLOT_WIDTH), labelLimit: 160 }, ...scale };
   const bars = {
     transform: [{ calculate: rank, as: "__stackRank" }],
     mark: { type: "bar" },
@@ -154,6 +163,7 @@ export function stackedBarChart(o: StackedBarOptions): VegaLiteSpec {
   if (o.segmentLabel === undefined || o.facet !== undefined) return wrap(o, { ...bars, width: PLOT_WIDTH, height: PLOT_HEIGHT });
   // Segment midpoints are computed here (in stack order), so the labels need no vega stacking of their own.
   const labels: Row[] = [];
+  const top = tallestBar(o, xs);
   for (const xv of xs) {
     const seg = stackOrder.flatMap((k) => o.rows.filter((r) => r[o.x] === xv && r[o.stack] === k)).map((r) => Number(r[o.y]));
     const total = seg.reduce((a, b) => a + b, 0);
@@ -161,7 +171,7 @@ export function stackedBarChart(o: StackedBarOptions): VegaLiteSpec {
     for (const v of seg) {
       const mid = base + v / 2;
       base += v;
-      if (total > 0 && v / total >= 0.04) labels.push({ [o.x]: xv, __y: o.normalize ? mid / total : mid, __t: o.segmentLabel(v, v / total) });
+      if (total > 0 && fitsInside(o, v, total, top)) labels.push({ [o.x]: xv, __y: o.normalize ? mid / total : mid, __t: o.segmentLabel(v, v / total) });
     }
   }
   const text = {
@@ -169,7 +179,63 @@ export function stackedBarChart(o: StackedBarOptions): VegaLiteSpec {
     mark: { type: "text", color: "white", fontSize: 12, fontWeight: "bold", baseline: "middle" },
     encoding: { x, y: { field: "__y", type: "quantitative" }, text: { field: "__t" } },
   };
-  return wrap(o, { layer: [{ data: { values: o.rows }, ...bars }, text], width: PLOT_WIDTH, height: PLOT_HEIGHT }, false);
+  const layer: object[] = [{ data: { values: o.rows }, ...bars }, text];
+  if (outside.length > 0) {
+    // Beside the bar's right edge: a swatch in the segment's colour, then "name: value".
+    const edge = { ...x, bandPosition: 1 };
+    const y = { field: "__y", type: "quantitative" };
+    layer.push(
+      {
+        data: { values: outside },
+        mark: { type: "point", shape: "square", filled: true, size: 70, opacity: 1, xOffset: 10 },
+        // the bars' colour encoding, so the two share one scale and one legend
+        encoding: { x: edge, y, color: bars.encoding.color },
+      },
+      { data: { values: outside }, mark: { type: "text", color: "#222222", fontSize: 11, align: "left", baseline: "middle", dx: 18 }, encoding: { x: edge, y, text: { field: "__t" } } },
+    );
+  }
+  return wrap(o, { layer, width: PLOT_WIDTH, height: PLOT_HEIGHT }, false);
+}
+
+/**
+ * Labels of the thin segments, beside their bar: at the segment's middle, pushed up just enough to keep
+ * OUTSIDE_LABEL_GAP between neighbours (then down again if the last one passes the top of the tallest bar).
+ */
+/** The y extent of the plot's data: 1 for normalized bars, else the tallest bar's total. */
+function tallestBar(o: StackedBarOptions, xs: readonly unknown[]): number {
+  if (o.normalize) return 1;
+  return Math.max(0, ...xs.map((xv) => o.rows.filter((r) => r[o.x] === xv).reduce((a, r) => a + Number(r[o.y]), 0)));
+}
+
+/** Whether a segment is tall enough for its label inside (INSIDE_LABEL_MIN_PX at the plot's scale). */
+function fitsInside(o: StackedBarOptions, v: number, total: number, top: number): boolean {
+  const share = o.normalize ? v / total : v / top;
+  return share * PLOT_HEIGHT >= INSIDE_LABEL_MIN_PX;
+}
+
+function outsideLabels(o: StackedBarOptions, xs: readonly unknown[], stackOrder: readonly unknown[]): Row[] {
+  const totals = xs.map((xv) => o.rows.filter((r) => r[o.x] === xv).reduce((a, r) => a + Number(r[o.y]), 0));
+  const top = tallestBar(o, xs);
+  const gap = top * OUTSIDE_LABEL_GAP;
+  const out: Row[] = [];
+  xs.forEach((xv, i) => {
+    const total = totals[i];
+    if (!(total > 0)) return;
+    const unit = o.normalize ? 1 / total : 1;
+    const thin: { key: string; mid: number; text: string }[] = [];
+    let base = 0;
+    for (const k of stackOrder) {
+      const v = o.rows.filter((r) => r[o.x] === xv && r[o.stack] === k).reduce((a, r) => a + Number(r[o.y]), 0);
+      if (v > 0 && !fitsInside(o, v, total, top)) thin.push({ key: String(k), mid: (base + v / 2) * unit, text: `${o.outsideLabelName!(String(k))}: ${o.segmentLabel!(v, v / total)}` });
+      base += v;
+    }
+    const ys: number[] = [];
+    thin.forEach((t, j) => ys.push(j === 0 ? t.mid : Math.max(t.mid, ys[j - 1] + gap)));
+    const over = ys.length > 0 ? ys[ys.length - 1] - top : 0;
+    for (let j = ys.length - 1; over > 0 && j >= 0; j--) ys[j] = Math.min(ys[j], top - (ys.length - 1 - j) * gap);
+    thin.forEach((t, j) => out.push({ [o.x]: xv as string, [o.stack]: t.key, __mid: t.mid, __y: ys[j], __t: t.text }));
+  });
+  return out;
 }
 
 export interface RooflinePoint {
@@ -178,9 +244,14 @@ export interface RooflinePoint {
   ai: number;
   flopsPerSec: number;
   group: string;
-  /** Put the label below-right of the point instead of above-right (keeps two sweeps through the same spots apart). */
-  labelBelow?: boolean;
+  /**
+   * Where the point's label goes: above-right (default), below-right, under (centred below), left, or nowhere (e.g.
+   * a point that coincides with a labelled point of another group). Two sweeps through nearby spots stay readable with their labels apart.
+   */
+  label?: RooflineLabel;
 }
+
+export type RooflineLabel = "above" | "below" | "under" | "left" | "none";
 
 export interface Roof {
   label: string;
@@ -219,24 +290,35 @@ export function rooflineChart(o: RooflineOptions): VegaLiteSpec {
   const groups = [...new Set(o.points.map((p) => p.group))];
   const pointRows = o.points.map((p) => ({ name: p.name, group: p.group, ai: p.ai, tflops: p.flopsPerSec / 1e12 }));
   // Points of one group at the same spot (e.g. attention at every batch size) share one label, "B4–B128".
-  const labelAt: { group: string; names: string[]; ai: number; tflops: number; below: boolean }[] = [];
+  // A point joins a cluster when it is near any of its members (a chain: points that creep up step by step).
+  const labelAt: { group: string; names: string[]; members: { ai: number; tflops: number }[]; ai: number; tflops: number; pos: RooflineLabel }[] = [];
   const near = (a: number, b: number): boolean => Math.abs(Math.log10(a / b)) < 0.06;
   for (const p of o.points) {
     const tflops = p.flopsPerSec / 1e12;
-    const l = labelAt.find((q) => q.group === p.group && near(q.ai, p.ai) && near(q.tflops, tflops));
-    if (l) l.names.push(p.name);
-    else labelAt.push({ group: p.group, names: [p.name], ai: p.ai, tflops, below: p.labelBelow === true });
+    const l = labelAt.find((q) => q.group === p.group && q.members.some((m) => near(m.ai, p.ai) && near(m.tflops, tflops)));
+    if (l) {
+      l.names.push(p.name);
+      l.members.push({ ai: p.ai, tflops });
+    } else labelAt.push({ group: p.group, names: [p.name], members: [{ ai: p.ai, tflops }], ai: p.ai, tflops, pos: p.label ?? "above" });
   }
-  const labels = labelAt.map((l) => ({ ai: l.ai, tflops: l.tflops, below: l.below, name: l.names.length > 2 ? `${l.names[0]}–${l.names[l.names.length - 1]}` : l.names.join(", ") }));
+  const labels = labelAt
+    .filter((l) => l.pos !== "none")
+    .map((l) => ({ ai: l.ai, tflops: l.tflops, pos: l.pos, name: l.names.length > 2 ? `${l.names[0]}–${l.names[l.names.length - 1]}` : l.names.join(", ") }));
   const roofNotes = roofs.map((r, i) => ({
     ai: aiMax, tflops: r.peakFlopsPerSec / 1e12,
     name: `${r.label}: ${fmtNum(r.peakFlopsPerSec / 1e12)} TFLOP/s, ${fmtNum(r.bandwidthBytesPerSec / 1e12)} TB/s, ridge ${fmtNum(ridges[i])} FLOP/B`,
   }));
   const x = { field: "ai", type: "quantitative", scale: { type: "log", domain: [aiMin, aiMax] }, title: "Arithmetic intensity (FLOP/byte)" };
   const y = { field: "tflops", type: "quantitative", scale: { type: "log" }, title: "Performance (TFLOP/s)" };
-  const text = (below: boolean) => ({
-    transform: [{ filter: below ? "datum.below" : "!datum.below" }],
-    mark: { type: "text", align: "left", dx: 7, dy: below ? 10 : -8, fontSize: 11 },
+  const placement = {
+    above: { align: "left", baseline: "bottom", dx: 6, dy: -4 },
+    below: { align: "left", baseline: "top", dx: 6, dy: 4 },
+    under: { align: "center", baseline: "top", dx: 0, dy: 6 },
+    left: { align: "right", baseline: "middle", dx: -8, dy: 0 },
+  } as const;
+  const text = (pos: keyof typeof placement) => ({
+    transform: [{ filter: `datum.pos === '${pos}'` }],
+    mark: { type: "text", fontSize: 11, ...placement[pos] },
     encoding: { x, y, text: { field: "name" } },
   });
   const spec = {
@@ -252,7 +334,7 @@ export function rooflineChart(o: RooflineOptions): VegaLiteSpec {
         mark: { type: "point", filled: true, size: 70, opacity: 1 },
         encoding: { x, y, color: { field: "group", type: "nominal", scale: { domain: groups }, title: o.groupTitle ?? "kind" }, shape: { field: "group", type: "nominal", scale: { domain: groups }, title: o.groupTitle ?? "kind" } },
       },
-      { data: { values: labels }, layer: [text(false), text(true)] },
+      { data: { values: labels }, layer: [text("above"), text("below"), text("under"), text("left")] },
     ],
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,

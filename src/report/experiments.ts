@@ -3,6 +3,7 @@ import { runOnce, type RunResult } from "../serving/run.ts";
 import type { RequestSpec } from "../serving/trace.ts";
 import { loadTrace } from "../node/traces.ts";
 import type { RunConfigInput } from "../serving/config.ts";
+import { applySetup, PAPER_SETUP, type ReportSetup } from "./setup.ts";
 
 /**
  * How a grid point runs its trace. The paper does not say: `all-batches` serves the whole dataset as consecutive
@@ -20,23 +21,40 @@ export interface PointSpec extends RunConfigInput {
   spec: number;
 }
 
-/** Runs grid points and remembers them, so figures that share points (8, 11, extra) run each once. */
-export class Experiments {
-  private readonly cache = new Map<string, RunResult>();
-  private readonly samples = new Map<string, RequestSpec[]>();
-  runs = 0;
+/** Run results by point, shared by the Experiments of one reproduction (each setup's points have their own keys). */
+export interface RunCache {
+  results: Map<string, RunResult>;
+  samples: Map<string, RequestSpec[]>;
+  runs: number;
+}
 
+/**
+ * Runs grid points of one setup (the paper's, or a design under study) and remembers them, so figures that share
+ * points (8, 11, extra) run each once. Every point gets the setup (setup.ts `applySetup`) before it runs.
+ */
+export class Experiments {
   constructor(
     readonly trace: string,
     readonly seed: number,
-    private readonly onRun: () => void = () => {},
+    readonly setup: ReportSetup = PAPER_SETUP,
+    private readonly cache: RunCache = { results: new Map(), samples: new Map(), runs: 0 },
   ) {}
+
+  /** Simulated runs so far (over every Experiments sharing this one's cache). */
+  get runs(): number {
+    return this.cache.runs;
+  }
+
+  /** The same trace, seed and run cache under another setup. */
+  withSetup(setup: ReportSetup): Experiments {
+    return new Experiments(this.trace, this.seed, setup, this.cache);
+  }
 
   requestsFor(protocol: Protocol, batch: number): RequestSpec[] {
     const all = loadTrace(this.trace).requests;
     if (protocol === "all-batches") return all;
     const key = `${protocol}|${batch}`;
-    let s = this.samples.get(key);
+    let s = this.cache.samples.get(key);
     if (!s) {
       if (protocol === "equal-lengths") {
         const mean = (f: (r: RequestSpec) => number) => Math.max(1, Math.round(all.reduce((a, r) => a + f(r), 0) / all.length));
@@ -47,19 +65,19 @@ export class Experiments {
         const rng = makeRng(this.seed * 1_000_003 + batch);
         s = sampleIndices(rng, all.length, batch).map((i, k) => ({ ...all[i], id: k, arrivalSec: 0 }));
       }
-      this.samples.set(key, s);
+      this.cache.samples.set(key, s);
     }
     return s;
   }
 
   run(p: PointSpec, protocol: Protocol): RunResult {
-    const key = JSON.stringify([protocol, p]);
-    let r = this.cache.get(key);
+    const point = applySetup(p, this.setup);
+    const key = JSON.stringify([protocol, point]);
+    let r = this.cache.results.get(key);
     if (!r) {
-      r = runOnce({ trace: this.trace, seed: this.seed, ...p }, { requests: this.requestsFor(protocol, p.batch) });
-      this.cache.set(key, r);
-      this.runs++;
-      this.onRun();
+      r = runOnce({ trace: this.trace, seed: this.seed, ...point }, { requests: this.requestsFor(protocol, p.batch) });
+      this.cache.results.set(key, r);
+      this.cache.runs++;
     }
     return r;
   }

@@ -1,14 +1,15 @@
 import { join, resolve } from "node:path";
 import { writeFileAtomic, writeFolderAtomically } from "../node/output.ts";
 import { writeCsv } from "./csv-out.ts";
-import { checkClaims } from "./claims.ts";
 import { Experiments, type Protocol } from "./experiments.ts";
 import { markdownToHtml } from "./html.ts";
 import { renderChart } from "./plot.ts";
 import { makeProgress } from "./progress.ts";
 import { FIGURES } from "./figures/index.ts";
-import { sensitivityStudy, startSensitivityRuns, type SensitivityResult } from "./sensitivity.ts";
+import { headlinesOf, type Headlines } from "./semantics.ts";
+import { metricOf, sensitivityStudy, startSensitivityRuns, type SensitivityResult } from "./sensitivity.ts";
 import { buildReportMarkdown } from "./report-md.ts";
+import { PAPER_SETUP, REPORT_SYSTEMS, mainComputeSemantics, otherComputeSemantics, setupChanges, setupDevices, withComputeSemantics, type ReportSetup } from "./setup.ts";
 import type { Comparison, FigureId, FigureOutput } from "./figures/types.ts";
 
 export interface ReproduceOptions {
@@ -20,6 +21,8 @@ export interface ReproduceOptions {
   progress: boolean;
   /** Skip the sensitivity study (it reruns the Fig. 8 grid per parameter value). */
   sensitivity: boolean;
+  /** The design under study (default: the paper's setup); see setup.ts. */
+  setup?: ReportSetup;
 }
 
 export interface ReproduceResult {
@@ -31,20 +34,30 @@ export interface ReproduceResult {
   runs: number;
 }
 
+/** Figures whose headline numbers are also computed under the other compute semantics. */
+const SEMANTICS_FIGURES: readonly FigureId[] = ["fig4", "fig8", "fig10", "fig11", "fig12"];
+
 /**
  * Regenerates the requested figures: runs the experiments, writes SVG + PNG + CSV per figure and report.md /
- * report.html, all into a staging folder that replaces `outDir` only when everything succeeded.
+ * report.html, all into a staging folder that replaces `outDir` only when everything succeeded. The headline
+ * numbers are computed under both PIM compute semantics (the main figures use the setup's, column-matched by
+ * default); every system of every figure gets the setup (`papi reproduce --config/--set`).
  */
 export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const t0 = performance.now();
-  const bar = makeProgress(o.figures.length + (o.sensitivity && o.figures.includes("fig8") ? 1 : 0), "papi reproduce", o.progress);
-  const exp = new Experiments(o.trace, o.seed);
+  const setup = o.setup ?? PAPER_SETUP;
+  const withStudy = o.sensitivity && o.figures.includes("fig8");
+  const withOther = o.figures.some((f) => SEMANTICS_FIGURES.includes(f));
+  const bar = makeProgress(o.figures.length + (withStudy ? 1 : 0) + (withOther ? 1 : 0), "papi reproduce", o.progress);
+  const exp = new Experiments(o.trace, o.seed, setup);
+  const semantics = mainComputeSemantics(setup);
+  const other = otherComputeSemantics(semantics);
   let result: ReproduceResult | undefined;
   try {
     await writeFolderAtomically(o.outDir, o.outDir, (e) => e.includes("summary.json") && e.includes("report.md"), async (stage) => {
-      // The sensitivity reruns only need the configuration, so they start now, on worker threads, and overlap
-      // with the figures computed here.
-      const study = o.sensitivity && o.figures.includes("fig8") ? startSensitivityRuns(o.trace, o.seed, o.protocol) : undefined;
+      // The sensitivity reruns only need the configuration and the Fig. 8 numbers we miss, so they start now, on
+      // worker threads, and overlap with the figures computed here.
+      const study = withStudy ? startSensitivityRuns(exp, o.protocol) : undefined;
       const outputs: FigureOutput[] = [];
       for (const id of o.figures) {
         const f = await FIGURES[id]({ exp, protocol: o.protocol });
@@ -53,14 +66,32 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
         outputs.push(f);
         bar.tick(1, `${id} (${exp.runs} runs)`);
       }
-      const comparisons = outputs.flatMap((f) => f.comparisons ?? []);
-      const claims = checkClaims(exp, o.protocol, o.figures);
-      const sensitivity = study ? await sensitivityStudy(exp, o.protocol, comparisons, study) : [];
+      const headlines: Headlines[] = [headlinesOf(exp, o.protocol, o.figures)];
+      if (withOther) {
+        headlines.push(headlinesOf(exp.withSetup(withComputeSemantics(setup, other)), o.protocol, o.figures));
+        bar.tick(1, `${other} semantics (${exp.runs} runs)`);
+      }
+      const comparisons = outputs.flatMap((f) => f.comparisons ?? []).map((c) => ({
+        ...c,
+        oursBySemantics: Object.fromEntries(headlines.filter((h) => h.fig8).map((h) => [h.computeSemantics, metricOf(h.fig8!, c.key)])),
+      }));
+      const byProtocol = (key: string) => comparisons.find((c) => c.key === key)?.oursByProtocol;
+      const sensitivity = study ? await sensitivityStudy(exp, o.protocol, byProtocol, study) : [];
       if (study) bar.tick(1, "sensitivity");
-      const summary: Record<string, unknown> = Object.assign({}, ...outputs.map((f) => f.summary ?? {}));
-      const wallSec = (performance.now() - t0) / 1e3;
-      if (claims.length > 0) summary.claims = claims;
-      const md = buildReportMarkdown({ outputs, comparisons, claims, sensitivity, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs, wallSec });
+      const changes = setupChanges(setup);
+      const devices = setupDevices(setup, REPORT_SYSTEMS);
+      const [main, alt] = headlines;
+      const summary: Record<string, unknown> = {
+        setup: { changes, devices },
+        computeSemantics: semantics,
+        ...Object.assign({}, ...outputs.map((f) => f.summary ?? {})),
+      };
+      if (main.claims.length > 0) summary.claims = main.claims;
+      if (main.mechanisms) summary.mechanisms = main.mechanisms;
+      if (alt) summary.otherComputeSemantics = alt;
+      const md = buildReportMarkdown({
+        outputs, comparisons, headlines, sensitivity, setup, changes, devices, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs,
+      });
       writeFileAtomic(join(stage, "report.md"), md);
       writeFileAtomic(join(stage, "report.html"), markdownToHtml(md, "papi: reproduction of PAPI (ASPLOS 2025)"));
       writeFileAtomic(join(stage, "summary.json"), JSON.stringify(summary, null, 2) + "\n");

@@ -1,13 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCleanUserError, papi, papiProcess } from "./helpers.ts";
+import { GOLDEN_FILE } from "../golden/golden.ts";
 
 test("papi reproduce --json has the documented summary keys, and writes figures, data and the report", async () => {
   const out = join(mkdtempSync(join(tmpdir(), "papi-repro-")), "out");
-  const r = await papi(["reproduce", "--figures", "fig8,fig10,fig11,fig12,fig7", "--no-sensitivity", "--json", "--out", out]);
+  const r = await papi(["reproduce", "--figures", "fig4,fig8,fig10,fig11,fig12,fig7", "--no-sensitivity", "--json", "--out", out]);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   const positive = (x: unknown) => typeof x === "number" && Number.isFinite(x) && x > 0;
@@ -22,6 +23,15 @@ test("papi reproduce --json has the documented summary keys, and writes figures,
   for (const k of ["average", "b4s1", "b64s4"]) assert.ok(positive(j.fig11.speedupVsAttaccOnly[k]), k);
   for (const k of ["fcSpeedup", "attentionSlowdown"]) assert.ok(positive(j.fig12[k]), k);
   assert.ok(j.fig12.communicationShare >= 0 && j.fig12.communicationShare < 1);
+  assert.deepEqual(Object.keys(j.fig4.crossoverTokens).sort(), ["attacc", "fc-pim", "hbm-pim"]);
+  // the other compute semantics' headline numbers, under a key that names it
+  assert.equal(j.computeSemantics, "column-matched");
+  const o = j.otherComputeSemantics;
+  assert.equal(o.computeSemantics, "decoupled-clock");
+  for (const b of ["a100-attacc", "a100-hbmpim", "attacc-only"]) assert.ok(positive(o.fig8.speedupVs[b]) && o.fig8.speedupVs[b] !== j.fig8.speedupVs[b], b);
+  assert.equal(o.claims.length, j.claims.length);
+  assert.ok(positive(o.fig11.speedupVsAttaccOnly.average) && positive(o.fig12.fcSpeedup) && positive(o.fig10.batchSweep.speedupVs["a100-attacc"]));
+  assert.deepEqual(j.setup.changes, []);
   for (const f of ["report.md", "report.html", "summary.json", "fig8-speedup.svg", "fig8-speedup.png", "fig8.csv", "fig12.png", "fig7-power.svg"]) {
     assert.ok(existsSync(join(out, f)), f);
   }
@@ -34,7 +44,7 @@ test("papi reproduce --json has the documented summary keys, and writes figures,
 
 test("bad reproduce flags are one-line errors and leave no output folder", async () => {
   const out = join(mkdtempSync(join(tmpdir(), "papi-repro-")), "out");
-  for (const args of [["--figures", "fig99"], ["--protocol", "some"], ["--seed", "-3"]]) {
+  for (const args of [["--figures", "fig99"], ["--protocol", "some"], ["--seed", "-3"], ["--set", "batch=4"], ["--set", "hardware.gpu=h9"], ["--config", join(out, "..", "missing.yaml")]]) {
     const r = await papi(["reproduce", ...args, "--out", out]);
     assert.ok(isCleanUserError(r), `${args.join(" ")}: ${r.stderr}`);
     assert.ok(!existsSync(out));
@@ -52,4 +62,52 @@ test("reproduce never replaces a folder that is not an earlier papi output", asy
   assert.equal((await papi(["reproduce", "--figures", "fig6", "--out", out])).status, 0);
   assert.equal((await papi(["reproduce", "--figures", "fig6", "--out", out])).status, 0);
   assert.ok(existsSync(join(out, "fig6.svg")));
+});
+
+test("reproduce --config/--set: an H100 design changes Fig. 8, and the report says what changed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-repro-"));
+  const config = join(dir, "h100.yaml");
+  writeFileSync(config, "hardware:\n  gpu: h100-sxm\n");
+  const out = join(dir, "out");
+  const r = await papi(["reproduce", "--figures", "fig8", "--no-sensitivity", "--json", "--config", config, "--set", "hardware.links.gpuGpu=nvlink4", "--out", out]);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  // the paper's setup, from the golden run (test/golden): every Fig. 8 ratio moves with the GPU
+  const paper = JSON.parse(readFileSync(GOLDEN_FILE, "utf8"));
+  for (const m of ["speedupVs", "energyEfficiencyVs"]) {
+    for (const b of Object.keys(paper.fig8[m])) assert.ok(Math.abs(j.fig8[m][b] / paper.fig8[m][b] - 1) > 1e-3, `${m}.${b}: ${j.fig8[m][b]} vs ${paper.fig8[m][b]}`);
+  }
+  assert.deepEqual(j.setup.changes, [{ path: "hardware.gpu", value: "h100-sxm" }, { path: "hardware.links.gpuGpu", value: "nvlink4" }]);
+  assert.equal(j.setup.devices.papi.gpu, "6 x h100-sxm");
+  assert.equal(j.setup.devices["attacc-only"].gpu, null);
+  const md = readFileSync(join(out, "report.md"), "utf8");
+  const header = md.slice(md.indexOf("## Design under study"), md.indexOf("## Paper vs papi"));
+  assert.match(header, /\| `hardware\.gpu` \| `"h100-sxm"` \|/);
+  assert.match(header, /\| `hardware\.links\.gpuGpu` \| `"nvlink4"` \|/);
+  assert.match(header, /\| PAPI \| 6 x h100-sxm \| 30 x fc-pim \(4P1B, column-matched\) on hbm3-5\.2 \|/);
+  const csv = readFileSync(join(out, "fig8.csv"), "utf8").split("\n");
+  assert.match(csv[0], /(^|,)system,systemLabel(,|$)/);
+  assert.ok(csv.some((l) => l.includes(",papi,PAPI,")));
+});
+
+test("reproduce --set of a field the figures set themselves is a one-line error naming it", async () => {
+  const out = join(mkdtempSync(join(tmpdir(), "papi-repro-")), "out");
+  const r = await papi(["reproduce", "--set", "system=x", "--out", out]);
+  assert.ok(isCleanUserError(r), r.stderr);
+  assert.match(r.stderr, /--set system: papi reproduce sets system itself/);
+  assert.ok(!existsSync(out));
+});
+
+test("reproduce is byte-identical from run to run (report, summary, CSV, SVG, PNG)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-repro-"));
+  const run = async (name: string) => {
+    const out = join(dir, name);
+    assert.equal((await papi(["reproduce", "--figures", "fig2,fig7,fig12", "--no-sensitivity", "--out", out])).status, 0);
+    return out;
+  };
+  const [a, b] = [await run("a"), await run("b")];
+  const files = readdirSync(a).sort();
+  assert.deepEqual(readdirSync(b).sort(), files);
+  assert.ok(files.includes("report.md") && files.includes("fig12.png"));
+  for (const f of files) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f);
 });

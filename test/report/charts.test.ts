@@ -136,7 +136,7 @@ test("stacked bars: segment labels at segment midpoints, small segments unlabell
 
 test("roofline: points of one group at the same spot share one label", async () => {
   const points = [4, 16, 64].map((b) => ({ name: `B${b}`, ai: 7 * (1 + b * 1e-4), flopsPerSec: 14e12, group: "attention" }));
-  const svg = await svgOf(rooflineChart({ title: "r", peakFlopsPerSec: 312e12, bandwidthBytesPerSec: 2e12, points: [...points, { name: "S2", ai: 2, flopsPerSec: 4e12, group: "FC", labelBelow: true }] }));
+  const svg = await svgOf(rooflineChart({ title: "r", peakFlopsPerSec: 312e12, bandwidthBytesPerSec: 2e12, points: [...points, { name: "S2", ai: 2, flopsPerSec: 4e12, group: "FC", label: "below" }] }));
   assert.equal(count(svg, />B4–B64</g), 1);
   assert.equal(count(svg, />B16</g), 0);
   assert.ok(svg.includes(">S2<") && svg.includes("ridge 156 FLOP/B"));
@@ -148,4 +148,52 @@ test("tick labels lie flat when they fit and tilt when they do not", async () =>
   const angle = (s: unknown): number => (s as { layer: { encoding: { x: { axis: { labelAngle: number } } } }[] }).layer[0].encoding.x.axis.labelAngle;
   assert.equal(angle(few), 0);
   assert.equal(angle(many), -30);
+});
+
+test("roofline: a label can go left of its point or nowhere (a point that sits on another group's labelled one)", async () => {
+  const svg = await svgOf(rooflineChart({
+    title: "r", peakFlopsPerSec: 312e12, bandwidthBytesPerSec: 2e12,
+    points: [
+      { name: "B16", ai: 125, flopsPerSec: 190e12, group: "FC, batch", label: "left" },
+      { name: "S4", ai: 125, flopsPerSec: 190e12, group: "FC, spec", label: "none" },
+      { name: "S6", ai: 185, flopsPerSec: 225e12, group: "FC, spec", label: "below" },
+    ],
+  }));
+  assert.equal(count(svg, />B16</g), 1);
+  assert.equal(count(svg, />S4</g), 0);
+  assert.equal(count(svg, />S6</g), 1);
+  // the left label ends left of its point: text-anchor end
+  assert.match(svg, /text-anchor="end"[^>]*>B16</);
+});
+
+test("stacked bars: segments too thin for an inside label are labelled beside the bar, spread apart, one legend", async () => {
+  // fig12's shape: per-token ms. Tallest bar 1.5: "attention" 0.025 is 5 px of 300, "other" 0.0046 under 1 px.
+  const rows = [
+    ...[["fc", 0.707], ["attention", 0.025], ["communication", 0.763], ["other", 0.0046]].map(([part, v]) => ({ system: "A", part, ms: v })),
+    ...[["fc", 0.263], ["attention", 0.046], ["communication", 0.763], ["other", 0.0046]].map(([part, v]) => ({ system: "B", part, ms: v })),
+  ];
+  const spec = stackedBarChart({ rows, x: "system", stack: "part", y: "ms", title: "t", segmentLabel: (v) => `${v} ms`, outsideLabelName: (k) => k.toUpperCase() });
+  const layers = (spec as { layer: { data: { values: Record<string, unknown>[] } }[] }).layer;
+  const inside = layers[1].data.values.map((l) => l.__t);
+  // 0.046 of 1.5 is 9.2 px (< 15 px): outside too; 0.263 is 53 px: inside
+  assert.deepEqual(inside, ["0.707 ms", "0.763 ms", "0.263 ms", "0.763 ms"]);
+  const outside = layers[3].data.values;
+  assert.deepEqual(outside.map((l) => `${l.system} ${l.__t}`), ["A ATTENTION: 0.025 ms", "A OTHER: 0.0046 ms", "B ATTENTION: 0.046 ms", "B OTHER: 0.0046 ms"]);
+  // each at its segment's middle unless that is within the minimum gap (5.5 % of the tallest bar) of the one below
+  assert.equal(outside[0].__y, 0.707 + 0.025 / 2);
+  assert.equal(outside[1].__mid, 0.707 + 0.025 + 0.763 + 0.0023);
+  for (const o of outside) assert.ok(Number(o.__y) >= Number(o.__mid) - 1e-12);
+  const svg = await svgOf(spec);
+  assert.equal(legends(svg), 1, "the swatches share the bars' colour legend");
+  assert.ok(svg.includes(">OTHER: 0.0046 ms<"));
+});
+
+test("stacked bars: labels pushed past the top come back down, keeping the gap", () => {
+  const rows = [["big", 1], ["a", 0.01], ["b", 0.01], ["c", 0.01]].map(([part, v]) => ({ x: "X", part, v }));
+  const spec = stackedBarChart({ rows, x: "x", stack: "part", y: "v", title: "t", segmentLabel: (v) => String(v), outsideLabelName: (k) => k });
+  const ys = (spec as { layer: { data: { values: { __y: number }[] } }[] }).layer[3].data.values.map((l) => l.__y);
+  const top = 1.03;
+  const gap = top * 0.055;
+  assert.ok(ys[ys.length - 1] <= top + 1e-12, JSON.stringify(ys));
+  for (let i = 1; i < ys.length; i++) assert.ok(ys[i] - ys[i - 1] >= gap - 1e-12, JSON.stringify(ys));
 });

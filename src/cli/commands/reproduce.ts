@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { UserError } from "../../core/errors.ts";
-import { parseNonNegativeInt } from "../args.ts";
+import { collect, parseNonNegativeInt } from "../args.ts";
 import { out, printJson } from "../io.ts";
 
 /** Figure ids, protocols (kept here so that `--help` loads nothing heavy; checked against the report's lists in tests). */
@@ -24,29 +24,41 @@ export function registerReproduce(program: Command): void {
     .option("--out <dir>", "output folder", "papi-out")
     .option("--protocol <p>", "all-batches (whole dataset in consecutive static batches), one-batch (one seeded sample) or equal-lengths (one batch of mean-length requests, as AttAcc's simulator)", "all-batches")
     .option("--trace <name>", "trace of the end-to-end figures", "dolly-creative")
-    .option("--seed <n>", "seed of the one-batch samples", "1")
+    .option("--seed <n>", "seed of the one-batch samples and of the runs (default: the config's seed, else 1)")
+    .option("--config <file>", "a run config (YAML or JSON) whose hardware, gpus, fcStacks, attnStacks, acceptanceRate, draft and seed apply to every system of every figure")
+    .option("--set <path=value>", "override one such field, e.g. hardware.gpu=h100-sxm (repeatable; the value is YAML)", collect, [])
     .option("--no-sensitivity", "skip the sensitivity study")
     .option("--json", "print the machine-readable summary")
-    .action(async (o: { figures: string; out: string; protocol: string; trace: string; seed: string; sensitivity: boolean; json?: boolean }) => {
+    .action(async (o: { figures: string; out: string; protocol: string; trace: string; seed?: string; config?: string; set: string[]; sensitivity: boolean; json?: boolean }) => {
       if (!(PROTOCOLS_CLI as readonly string[]).includes(o.protocol)) throw new UserError(`--protocol must be one of ${PROTOCOLS_CLI.join(", ")}, got "${o.protocol}"`);
       const figures = parseFigures(o.figures);
-      const seed = parseNonNegativeInt("--seed", o.seed, 2 ** 32 - 1);
+      const flagSeed = o.seed === undefined ? undefined : parseNonNegativeInt("--seed", o.seed, 2 ** 32 - 1);
+      const { loadReproduceSetup } = await import("../../report/setup-load.ts");
+      const { setup, seed: configSeed } = loadReproduceSetup({ configPath: o.config, sets: o.set });
       const { reproduce } = await import("../../report/reproduce.ts");
       const { fmt } = await import("../../report/figures/types.ts");
       const r = await reproduce({
         figures: figures as Parameters<typeof reproduce>[0]["figures"],
         outDir: o.out,
         protocol: o.protocol as Parameters<typeof reproduce>[0]["protocol"],
-        seed,
+        seed: flagSeed ?? configSeed ?? 1,
         trace: o.trace,
         progress: !o.json,
         sensitivity: o.sensitivity,
+        setup,
       });
       if (o.json) return printJson(r.summary);
       const lines = [`papi reproduce: ${r.runs} runs in ${fmt(r.wallSec, 1)} s -> ${r.outDir}/report.html`];
       if (r.comparisons.length > 0) {
-        lines.push("", "what".padEnd(44) + "paper".padStart(8) + "papi".padStart(8) + "ratio".padStart(8));
-        for (const c of r.comparisons) lines.push(c.what.padEnd(44) + `${fmt(c.paper)}x`.padStart(8) + `${fmt(c.ours)}x`.padStart(8) + fmt(c.ours / c.paper).padStart(8));
+        // the main semantics first, then the other one's value (summary.otherComputeSemantics)
+        const sems = Object.keys(r.comparisons[0].oursBySemantics ?? {});
+        const other = sems.slice(1);
+        lines.push("", "what".padEnd(44) + "paper".padStart(8) + "papi".padStart(8) + "ratio".padStart(8) + other.map((s) => s.padStart(18)).join(""));
+        for (const c of r.comparisons) {
+          const alt = other.map((s) => (c.oursBySemantics?.[s] === undefined ? "" : `${fmt(c.oursBySemantics[s]!)}x`).padStart(18)).join("");
+          lines.push(c.what.padEnd(44) + `${fmt(c.paper)}x`.padStart(8) + `${fmt(c.ours)}x`.padStart(8) + fmt(c.ours / c.paper).padStart(8) + alt);
+        }
+        if (sems.length > 0) lines.push("", `papi: ${sems[0]} PIM compute semantics (the figures); ${other.join(", ")} beside it (report.md)`);
       }
       out(lines.join("\n") + "\n");
     });

@@ -18,10 +18,10 @@ export interface Fig8Summary {
   geomean: { speedupVs: Record<string, number>; energyEfficiencyVs: Record<string, number> };
 }
 
-/** Per-point ratios of each baseline to PAPI, averaged over the 27 points (arithmetic and geometric). */
 /** What the Fig. 8 aggregation needs from one run. */
 export type PointResult = Pick<RunResult, "latencySec" | "energyJoules" | "iterations" | "fcOnGpuIterations">;
 
+/** Per-point ratios of each baseline to PAPI, averaged over the 27 points (arithmetic and geometric). */
 export function fig8Summary(
   exp: Experiments,
   protocol: Protocol,
@@ -38,7 +38,7 @@ export function fig8Summary(
     for (const system of systems) {
       const r = run(system);
       rows.push({
-        model, batch, spec, point: `B${batch} S${spec}`, system: systemLabel(system),
+        model, batch, spec, point: `B${batch} S${spec}`, system, systemLabel: systemLabel(system),
         latencySec: r.latencySec, energyJoules: r.energyJoules,
         speedupVsA100Attacc: ref.latencySec / r.latencySec,
         energyEfficiencyVsA100Attacc: ref.energyJoules / r.energyJoules,
@@ -75,7 +75,7 @@ export function fig8(ctx: FigureContext): FigureOutput {
     };
   });
   const chartRows = withModelLabels(main.rows);
-  const bars = { rows: chartRows, x: "point", group: "system", facet: "model", facetColumns: 1, height: 190, groupTitle: "system", xTitle: "batch size B, speculation length S", refLine: 1 };
+  const bars = { rows: chartRows, x: "point", group: "systemLabel", facet: "model", facetColumns: 1, height: 190, groupTitle: "system", xTitle: "batch size B, speculation length S", refLine: 1 };
   const charts = [
     {
       name: "fig8-speedup",

@@ -17,6 +17,8 @@ export interface Comparison {
   where: string;
   /** Our value under every protocol (the main one included). */
   oursByProtocol?: Partial<Record<Protocol, number>>;
+  /** Our value (main protocol) under each PIM compute semantics (the main one included). */
+  oursBySemantics?: Partial<Record<string, number>>;
 }
 
 export interface FigureOutput {

@@ -1,0 +1,151 @@
+import { hashOf } from "../core/hash.ts";
+import { deepMerge, isPlainObject } from "../core/merge.ts";
+import { GPU_PRESETS, resolveGpu } from "../hardware/gpu/presets.ts";
+import type { GpuSpec } from "../hardware/gpu/schema.ts";
+import { LINK_PRESETS } from "../hardware/links/presets.ts";
+import { HBM_PRESETS } from "../hardware/pim/hbm-presets.ts";
+import { PIM_DESIGNS, resolvePimDesign } from "../hardware/pim/presets.ts";
+import type { PimComputeSemantics, PimDesign } from "../hardware/pim/schema.ts";
+import { parseRunConfig, systemSpecOf } from "../serving/run.ts";
+import type { RunConfigInput } from "../serving/config.ts";
+import { SYSTEM_PRESETS } from "../systems/presets.ts";
+import type { SystemSpec } from "../systems/schema.ts";
+import type { HardwareOverrides } from "../systems/resolve.ts";
+
+/**
+ * The design a reproduction studies: the paper's setup changed by a run config's hardware overrides, device counts
+ * and serving knobs (`papi reproduce --config FILE --set path=value`). Every system of every figure gets them,
+ * each system only the parts that fit it (a GPU-less system takes no `hardware.gpu` or `gpus`; a system without a
+ * PIM design on its FC stacks takes no `hardware.fcPim`); the device-level figures resolve their devices the same
+ * way (`setupGpu`, `setupPimDesign`).
+ */
+export interface ReportSetup {
+  /** the run config's `hardware` block, as written (blocks: preset name, {preset, ...} or a patch) */
+  hardware: HardwareOverrides;
+  gpus?: number;
+  fcStacks?: number;
+  attnStacks?: number;
+  acceptanceRate?: number;
+  draft?: { timePerTokenSec?: number; energyPerTokenJoules?: number };
+}
+
+/** The paper's setup: every system as its preset describes it. */
+export const PAPER_SETUP: ReportSetup = Object.freeze({ hardware: {} });
+
+/** Run config fields a reproduction takes from `--config` / `--set` (the figures set every other field themselves). */
+export const SETUP_FIELDS = ["hardware", "gpus", "fcStacks", "attnStacks", "acceptanceRate", "draft", "seed"] as const;
+
+/** Systems a reproduction runs (Fig. 8's four, and PIM-only PAPI of Figs. 11 and 12): the report lists their devices. */
+export const REPORT_SYSTEMS = ["a100-attacc", "a100-hbmpim", "attacc-only", "papi", "pim-only-papi"] as const;
+
+/** A grid point of a figure: a run config naming a system preset. */
+export type SetupPoint = RunConfigInput & { system: string };
+
+/**
+ * The point with the setup applied to its system: the setup's overrides first, the point's own (a sensitivity
+ * factor, a probe) on top of them. Returns the point itself when the setup changes nothing.
+ */
+export function applySetup<P extends SetupPoint>(p: P, setup: ReportSetup): P & SetupPoint {
+  const d = SYSTEM_PRESETS[p.system];
+  if (d === undefined || isEmptySetup(setup)) return p;
+  const hw = setup.hardware;
+  const hasGpu = d.gpu.numGpus > 0;
+  const fromSetup: Record<string, unknown> = {};
+  if (hw.gpu !== undefined && hasGpu) fromSetup.gpu = hw.gpu;
+  if (hw.fcPim !== undefined && d.fcStacks.design !== null) fromSetup.fcPim = hw.fcPim;
+  if (hw.attnPim !== undefined && d.attnStacks.design !== null) fromSetup.attnPim = hw.attnPim;
+  if (hw.hbm !== undefined) fromSetup.hbm = hw.hbm;
+  if (hw.links !== undefined) fromSetup.links = hw.links;
+  const hardware = deepMerge(fromSetup, p.hardware ?? {}) as Record<string, unknown>;
+  const out: SetupPoint = { ...p };
+  if (Object.keys(hardware).length > 0) out.hardware = hardware;
+  if (setup.gpus !== undefined && hasGpu) out.gpus = setup.gpus;
+  if (setup.fcStacks !== undefined) out.fcStacks = setup.fcStacks;
+  if (setup.attnStacks !== undefined && d.attnStacks.numStacks > 0) out.attnStacks = setup.attnStacks;
+  if (setup.acceptanceRate !== undefined && out.acceptanceRate === undefined) out.acceptanceRate = setup.acceptanceRate;
+  if (setup.draft !== undefined && out.draft === undefined) out.draft = setup.draft;
+  return out as P & SetupPoint;
+}
+
+export function isEmptySetup(s: ReportSetup): boolean {
+  return setupChanges(s).length === 0;
+}
+
+/** The system of a point with the setup applied, every device resolved (for base values of what-ifs). */
+export function setupSystem(p: SetupPoint, setup: ReportSetup): SystemSpec {
+  return systemSpecOf(parseRunConfig(applySetup(p, setup)));
+}
+
+/** The GPU a device-level figure draws, `base` as the setup changes it (hardware.gpu replaces or patches it). */
+export function setupGpu(setup: ReportSetup, base: string): GpuSpec {
+  return setup.hardware.gpu === undefined ? GPU_PRESETS[base] : resolveGpu(setup.hardware.gpu, base, "hardware.gpu");
+}
+
+/**
+ * A PIM design of a device-level figure, resolved as the systems resolve the design in that role: `fcPim` for a
+ * design that runs FC kernels (FC-PIM, AttAcc-only's 1P1B FC stacks), `attnPim` for one that only serves attention
+ * (Samsung HBM-PIM); `hardware.hbm` reaches every stack.
+ */
+export function setupPimDesign(setup: ReportSetup, role: "fcPim" | "attnPim", base: string): PimDesign {
+  const hw = setup.hardware;
+  const patch = hw.hbm === undefined ? hw[role] : deepMerge(hw[role] ?? {}, { hbm: hw.hbm });
+  return patch === undefined ? PIM_DESIGNS[base] : resolvePimDesign(patch, base, `hardware.${role}`);
+}
+
+/** The setup with every PIM design of every system switched to one compute semantics (docs/pim-model.md). */
+export function withComputeSemantics(setup: ReportSetup, semantics: PimComputeSemantics): ReportSetup {
+  const patch = { computeSemantics: semantics };
+  return {
+    ...setup,
+    hardware: { ...setup.hardware, fcPim: deepMerge(setup.hardware.fcPim ?? {}, patch), attnPim: deepMerge(setup.hardware.attnPim ?? {}, patch) },
+  };
+}
+
+/** The compute semantics PAPI's FC-PIM has under the setup (the report's main semantics). */
+export function mainComputeSemantics(setup: ReportSetup): PimComputeSemantics {
+  return setupPimDesign(setup, "fcPim", "fc-pim").computeSemantics;
+}
+
+export const otherComputeSemantics = (s: PimComputeSemantics): PimComputeSemantics => (s === "column-matched" ? "decoupled-clock" : "column-matched");
+
+/** Every field the setup changes, as (dotted path, value) in a stable order: what the report lists at its top. */
+export function setupChanges(s: ReportSetup): { path: string; value: unknown }[] {
+  const out: { path: string; value: unknown }[] = [];
+  const walk = (v: unknown, path: string) => {
+    if (isPlainObject(v) && Object.keys(v).length > 0) for (const k of Object.keys(v).sort()) walk(v[k], `${path}.${k}`);
+    else if (!(isPlainObject(v) && Object.keys(v).length === 0)) out.push({ path, value: v });
+  };
+  walk(s.hardware, "hardware");
+  for (const k of ["gpus", "fcStacks", "attnStacks", "acceptanceRate"] as const) if (s[k] !== undefined) out.push({ path: k, value: s[k] });
+  if (s.draft !== undefined) walk(s.draft, "draft");
+  return out;
+}
+
+/** The devices of one system as a reproduction resolves them: preset names, "modified" where the setup patched one. */
+export interface SystemDevices {
+  gpu: string | null;
+  fcStacks: string;
+  attnStacks: string | null;
+  links: { gpuGpu: string; attention: string; pimPim: string };
+}
+
+/**
+ * The resolved devices of each system under the setup, as the report's header lists them: "6 x a100-hbm3",
+ * "30 x fc-pim (4P1B) on hbm3-5.2", with "(modified)" after a device whose values differ from its preset's.
+ */
+export function setupDevices(setup: ReportSetup, systems: readonly string[]): Record<string, SystemDevices> {
+  const named = <T extends { name: string }>(v: T, presets: Readonly<Record<string, unknown>>): string =>
+    `${v.name}${presets[v.name] !== undefined && hashOf(presets[v.name]) === hashOf(v) ? "" : " (modified)"}`;
+  const out: Record<string, SystemDevices> = {};
+  for (const system of systems) {
+    const s = setupSystem({ system, model: "llama-65b" }, setup);
+    const stacks = (n: number, d: PimDesign | null, hbm: string) => `${n} x ${d === null ? "plain HBM" : `${named(d, PIM_DESIGNS)} (${d.numFpus}P${d.numBanksPerFpuGroup}B, ${d.computeSemantics})`} on ${hbm}`;
+    out[system] = {
+      gpu: s.gpu.numGpus > 0 ? `${s.gpu.numGpus} x ${named(s.gpu.device, GPU_PRESETS)}` : null,
+      fcStacks: stacks(s.fcStacks.numStacks, s.fcStacks.design, named(s.fcStacks.design?.hbm ?? s.fcStacks.hbm, HBM_PRESETS)),
+      attnStacks: s.attnStacks.numStacks > 0 ? stacks(s.attnStacks.numStacks, s.attnStacks.design, named(s.attnStacks.design?.hbm ?? s.fcStacks.hbm, HBM_PRESETS)) : null,
+      links: { gpuGpu: named(s.links.gpuGpu, LINK_PRESETS), attention: `${s.links.numAttentionLinks} x ${named(s.links.attention, LINK_PRESETS)}`, pimPim: `${s.links.numPimPimLinks} x ${named(s.links.pimPim, LINK_PRESETS)}` },
+    };
+  }
+  return out;
+}

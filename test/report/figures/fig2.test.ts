@@ -1,0 +1,60 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Experiments } from "../../../src/report/experiments.ts";
+import { fig2 } from "../../../src/report/figures/fig2.ts";
+import { specToSvg } from "../../../src/report/plot.ts";
+
+const ctx = (hardware = {}) => ({ exp: new Experiments("dolly-creative", 1, { hardware }), protocol: "all-batches" as const });
+
+interface Box { name: string; x0: number; x1: number; y0: number; y1: number }
+
+/**
+ * The point labels of the rendered SVG as boxes (DejaVu Sans 11 px: about 6.8 px per character, 11 px tall above
+ * the baseline vega places them on) and the point markers as 9 px squares.
+ */
+async function layout(svg: string): Promise<{ labels: Box[]; points: Box[] }> {
+  const labels: Box[] = [];
+  for (const m of svg.matchAll(/<text aria-label="[^"]*name: ([^"]+)"[^>]*text-anchor="(start|end|middle)" transform="translate\(([-\d.]+),([-\d.]+)\)"/g)) {
+    const [, name, anchor, xs, ys] = m;
+    const x = Number(xs);
+    const y = Number(ys);
+    const w = name.length * 6.8;
+    const x0 = anchor === "end" ? x - w : anchor === "middle" ? x - w / 2 : x;
+    labels.push({ name, x0, x1: x0 + w, y0: y - 9, y1: y + 2 });
+  }
+  const points: Box[] = [];
+  for (const m of svg.matchAll(/<path aria-label="[^"]*kernel, sweep: ([^"]+)" role="graphics-symbol" aria-roledescription="point" transform="translate\(([-\d.]+),([-\d.]+)\)"/g)) {
+    const x = Number(m[2]);
+    const y = Number(m[3]);
+    points.push({ name: m[1], x0: x - 4.5, x1: x + 4.5, y0: y - 4.5, y1: y + 4.5 });
+  }
+  return { labels, points };
+}
+const overlap = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+test("Fig. 2's point labels overlap neither each other nor any point marker", async () => {
+  for (const hardware of [{}, { gpu: "h100-sxm" }]) {
+    const f = fig2(ctx(hardware));
+    const { labels, points } = await layout(await specToSvg(f.charts[0].spec));
+    assert.ok(labels.length >= 12 && points.length === 20, `${labels.length} labels, ${points.length} points`);
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) assert.ok(!overlap(labels[i], labels[j]), `${labels[i].name} / ${labels[j].name}`);
+      for (const p of points) assert.ok(!overlap(labels[i], p), `${labels[i].name} over a ${p.name} point`);
+    }
+  }
+});
+
+test("spec-sweep points that coincide with batch-sweep points are labelled once, and the subtitle says which", () => {
+  const f = fig2(ctx());
+  const title = JSON.stringify(f.charts[0].spec.title);
+  assert.match(title, /FC S2 = B8, FC S4 = B16, FC S8 = B32, attention S8 = B32/);
+  // the coinciding points really are the same: FC cost depends only on RLP x TLP
+  const row = (kind: string, rlp: number, tlp: number) => f.tables[0].rows.find((r) => r.kind === kind && r.rlp === rlp && r.tlp === tlp)!;
+  assert.equal(row("fc", 32, 4).achievedFlopsPerSec, row("fc", 16, 8).achievedFlopsPerSec);
+});
+
+test("the GPU is the setup's: hardware.gpu replaces the A100 in the roof, the title and the CSV", () => {
+  const f = fig2(ctx({ gpu: "h100-sxm" }));
+  assert.match(JSON.stringify(f.charts[0].spec.title), /on H100/);
+  assert.ok(f.tables[0].rows.every((r) => r.gpu === "h100-sxm" && r.gpuLabel === "H100"));
+});

@@ -1,0 +1,37 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { calibratedAlpha } from "../../src/scheduling/calibrate.ts";
+import { parseRunConfig, systemOf } from "../../src/serving/run.ts";
+import { Experiments } from "../../src/report/experiments.ts";
+import { headlinesOf, mechanismsOf } from "../../src/report/semantics.ts";
+import { withComputeSemantics } from "../../src/report/setup.ts";
+
+// one-batch keeps the 108 grid runs fast; the accounting does not depend on the protocol
+const exp = new Experiments("dolly-creative", 1);
+const m = mechanismsOf(exp, "one-batch");
+
+test("mechanisms: each system's latency shares add up to 1 (latency = prefill + decode parts + idle)", () => {
+  for (const [system, s] of Object.entries(m.systems)) {
+    const sum = Object.values(s.latencyShare).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-9, `${system}: ${sum}`);
+    for (const v of [...Object.values(s.latencyShare), s.gpuStaticEnergyShare, s.pimStaticEnergyShare, s.fcOnGpuShare]) assert.ok(v >= 0 && v <= 1, system);
+  }
+});
+
+test("mechanisms: GPU static power only where there are GPUs; FC on the GPU always, never, or by alpha", () => {
+  assert.equal(m.systems["attacc-only"].gpuStaticEnergyShare, 0);
+  assert.ok(m.systems.papi.gpuStaticEnergyShare > 0 && m.systems["a100-attacc"].gpuStaticEnergyShare > 0);
+  assert.equal(m.systems["a100-attacc"].fcOnGpuShare, 1);
+  assert.equal(m.systems["attacc-only"].fcOnGpuShare, 0);
+  for (const [model, alpha] of Object.entries(m.papiAlpha)) assert.equal(alpha, calibratedAlpha(systemOf(parseRunConfig({ system: "papi", model }))), model);
+});
+
+test("headlines name their semantics and cover only the figures asked for", () => {
+  const dc = exp.withSetup(withComputeSemantics(exp.setup, "decoupled-clock"));
+  const h = headlinesOf(dc, "one-batch", ["fig4", "fig12"]);
+  assert.equal(h.computeSemantics, "decoupled-clock");
+  assert.deepEqual(Object.keys(h).sort(), ["claims", "computeSemantics", "fig12", "fig4"]);
+  assert.equal(h.claims.length, 1, "the Fig. 12 claim");
+  // decoupled-clock lets 1P1B reuse a column for 3 tokens: AttAcc's Fig. 4 crossover moves up from 8
+  assert.ok(h.fig4!.crossoverTokens.attacc > 8);
+});

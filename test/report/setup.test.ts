@@ -1,0 +1,109 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  PAPER_SETUP, applySetup, mainComputeSemantics, setupChanges, setupDevices, setupPimDesign, setupSystem, withComputeSemantics, type ReportSetup,
+} from "../../src/report/setup.ts";
+
+const point = (system: string) => ({ system, model: "llama-65b", batch: 4, spec: 2 });
+const h100: ReportSetup = { hardware: { gpu: "h100-sxm" }, gpus: 8, fcStacks: 40, attnStacks: 40 };
+
+test("the paper's setup leaves a point as it is (same object: the run cache and the sensitivity study rely on it)", () => {
+  const p = point("papi");
+  assert.equal(applySetup(p, PAPER_SETUP), p);
+});
+
+test("each system takes only the parts of the setup that fit it", () => {
+  const papi = applySetup(point("papi"), h100);
+  assert.deepEqual([papi.hardware, papi.gpus, papi.fcStacks, papi.attnStacks], [{ gpu: "h100-sxm" }, 8, 40, 40]);
+  // AttAcc-only has no GPU: no GPU device, no GPU count (it would gain GPUs it cannot use)
+  const attacc = applySetup(point("attacc-only"), h100);
+  assert.deepEqual([attacc.hardware, attacc.gpus, attacc.fcStacks], [undefined, undefined, 40]);
+  // A100+AttAcc has plain FC stacks: hardware.fcPim would be an error there, so it is left out
+  const fcPatch: ReportSetup = { hardware: { fcPim: { computeSemantics: "decoupled-clock" }, attnPim: { computeSemantics: "decoupled-clock" } } };
+  assert.deepEqual(applySetup(point("a100-attacc"), fcPatch).hardware, { attnPim: { computeSemantics: "decoupled-clock" } });
+  assert.deepEqual(Object.keys(applySetup(point("papi"), fcPatch).hardware ?? {}).sort(), ["attnPim", "fcPim"]);
+});
+
+test("a point's own overrides (a probe, a sensitivity factor) go on top of the setup's", () => {
+  const p = applySetup({ ...point("papi"), hardware: { gpu: { staticPowerWatts: 0 } } }, h100);
+  assert.deepEqual(p.hardware, { gpu: { preset: "h100-sxm", staticPowerWatts: 0 } });
+  const s = setupSystem({ ...point("papi"), hardware: { gpu: { staticPowerWatts: 0 } } }, h100);
+  assert.equal(s.gpu.device.name, "h100-sxm");
+  assert.equal(s.gpu.device.staticPowerWatts, 0);
+  assert.equal(s.gpu.numGpus, 8);
+});
+
+test("withComputeSemantics switches every PIM design of every system, keeping the setup's other changes", () => {
+  const dc = withComputeSemantics({ hardware: { fcPim: "2p1b", hbm: { timing: { nCCDABPowerConstrained: 8 } } } }, "decoupled-clock");
+  for (const system of ["a100-attacc", "a100-hbmpim", "attacc-only", "papi", "pim-only-papi"]) {
+    const s = setupSystem(point(system), dc);
+    for (const d of [s.fcStacks.design, s.attnStacks.design]) {
+      if (d === null) continue;
+      assert.equal(d.computeSemantics, "decoupled-clock", system);
+      assert.equal(d.hbm.timing.nCCDABPowerConstrained, 8, system);
+    }
+  }
+  assert.equal(setupSystem(point("papi"), dc).fcStacks.design!.numFpus, 2, "fcPim: 2p1b kept");
+  assert.equal(mainComputeSemantics(PAPER_SETUP), "column-matched");
+  assert.equal(mainComputeSemantics(dc), "decoupled-clock");
+});
+
+test("device-level figures resolve a design in its role: fcPim reaches FC designs, attnPim attention-only ones", () => {
+  const s: ReportSetup = { hardware: { attnPim: { numFpus: 2 }, hbm: "hbm3e" } };
+  assert.equal(setupPimDesign(s, "attnPim", "hbm-pim").numFpus, 2);
+  assert.equal(setupPimDesign(s, "fcPim", "fc-pim").numFpus, 4);
+  assert.equal(setupPimDesign(s, "fcPim", "fc-pim").hbm.name, "hbm3e", "hardware.hbm reaches every stack");
+});
+
+test("setupChanges lists every leaf the setup sets, in a stable order", () => {
+  const s: ReportSetup = { hardware: { links: { gpuGpu: "nvlink4" }, gpu: { preset: "h100-sxm", staticPowerWatts: 0 } }, gpus: 8, draft: { timePerTokenSec: 1e-3 } };
+  assert.deepEqual(setupChanges(s), [
+    { path: "hardware.gpu.preset", value: "h100-sxm" },
+    { path: "hardware.gpu.staticPowerWatts", value: 0 },
+    { path: "hardware.links.gpuGpu", value: "nvlink4" },
+    { path: "gpus", value: 8 },
+    { path: "draft.timePerTokenSec", value: 1e-3 },
+  ]);
+  assert.deepEqual(setupChanges(PAPER_SETUP), []);
+});
+
+test("setupDevices names each system's devices and marks the ones the setup modified", () => {
+  const paper = setupDevices(PAPER_SETUP, ["papi", "attacc-only"]);
+  assert.deepEqual(paper.papi, {
+    gpu: "6 x a100-hbm3",
+    fcStacks: "30 x fc-pim (4P1B, column-matched) on hbm3-5.2",
+    attnStacks: "60 x attn-pim (1P2B, column-matched) on hbm3-5.2",
+    links: { gpuGpu: "nvlink3", attention: "6 x pcie5", pimPim: "6 x nvlink3" },
+  });
+  assert.equal(paper["attacc-only"].gpu, null);
+  const patched = setupDevices({ hardware: { gpu: { staticPowerWatts: 0 }, hbm: { timing: { nCCDABPowerConstrained: 8 } } } }, ["papi"]).papi;
+  assert.equal(patched.gpu, "6 x a100-hbm3 (modified)");
+  assert.match(patched.fcStacks, /fc-pim \(modified\) .* on hbm3-5\.2 \(modified\)/);
+});
+
+describe("properties", () => {
+  test("a setup's GPU and counts reach every GPU system and never a GPU-less one", () =>
+    fc.assert(
+      fc.property(
+        fc.constantFrom(undefined, "a100-80gb", "h100-sxm", "h200-sxm"),
+        fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 80 }), { nil: undefined }),
+        (gpu, gpus, attnStacks) => {
+          const setup: ReportSetup = { hardware: gpu === undefined ? {} : { gpu }, gpus, attnStacks, fcStacks: 60 };
+          for (const system of ["a100-attacc", "papi"]) {
+            const s = setupSystem(point(system), setup);
+            assert.equal(s.gpu.device.name, gpu ?? "a100-hbm3");
+            assert.equal(s.gpu.numGpus, gpus ?? 6);
+            assert.equal(s.attnStacks.numStacks, attnStacks ?? 60);
+          }
+          for (const system of ["attacc-only", "pim-only-papi"]) {
+            const s = setupSystem(point(system), setup);
+            assert.equal(s.gpu.numGpus, 0);
+            assert.equal(s.fcStacks.numStacks, 60);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    ));
+});
