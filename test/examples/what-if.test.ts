@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { papi } from "../cli/helpers.ts";
@@ -70,4 +71,18 @@ describe("what-if examples", () => {
     assert.equal(again.status, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout).latencySec, r.latencySec);
   });
+});
+
+describe("reproduce examples (the paper's figures for another design)", () => {
+  const files = readdirSync(ex("reproduce")).filter((f) => f.endsWith(".yaml")).sort();
+  for (const f of files) {
+    test(`${f} runs as written and the report names the change`, async () => {
+      const out = join(mkdtempSync(join(tmpdir(), "papi-ex-repro-")), "out");
+      const r = await papi(["reproduce", "--config", ex(join("reproduce", f)), "--figures", "fig4", "--no-sensitivity", "--out", out, "--json"]);
+      assert.equal(r.status, 0, r.stderr);
+      const md = readFileSync(join(out, "report.md"), "utf8");
+      assert.match(md, /Changed from the paper's setup/);
+      assert.match(md, /`hardware\./);
+    });
+  }
 });
