@@ -4,7 +4,7 @@ import { SCHEDULER_NAMES } from "../scheduling/policy.ts";
 import { HardwareOverrides } from "../systems/resolve.ts";
 import { SystemBlock } from "../systems/presets.ts";
 import { MAX_GPUS, MAX_STACKS } from "../systems/schema.ts";
-import { MAX_RATE_PER_SEC, MAX_REQUESTS } from "./trace.ts";
+import { MAX_ALPHA, MAX_BATCH, MAX_RATE_PER_SEC, MAX_REQUESTS, MAX_SEED, MAX_TLP } from "./limits.ts";
 
 /**
  * A run, as data: what `papi run` takes from flags, `--set path=value` and a YAML/JSON file (`--config`), nested
@@ -14,9 +14,7 @@ import { MAX_RATE_PER_SEC, MAX_REQUESTS } from "./trace.ts";
 const int = (f: string, min: number, max: number) =>
   z.number({ error: `${f} must be a number` }).int(`${f} must be an integer`).min(min, `${f} must be >= ${min}`).max(max, `${f} must be <= ${max}`);
 
-/** ASSUMPTION: bounds that keep one run a serving scenario (not a typo): batch <= 65,536; TLP <= 256. */
-export const MAX_BATCH = 65_536;
-export const MAX_TLP = 256;
+export { MAX_BATCH, MAX_TLP } from "./limits.ts";
 
 export const SpecConfig = z
   .union([
@@ -49,8 +47,8 @@ export const RunConfig = z
       .default({ timePerTokenSec: 0, energyPerTokenJoules: 0 })
       .describe("cost of the draft model (the paper leaves it unspecified; default free)"),
     scheduler: z.enum(SCHEDULER_NAMES).optional().describe("papi, oracle, static-gpu, static-pim; default: papi where FC can run on both units, else the fixed mapping"),
-    alpha: z.number().min(0).max(1e9, "alpha must be <= 1e9").optional().describe("PAPI threshold on RLP x TLP; default: calibrated by the offline sweep"),
-    seed: int("seed", 0, 2 ** 32 - 1).default(1).describe("seed of sampled lengths, arrivals and acceptance"),
+    alpha: z.number({ error: `alpha must be a number in [0, ${MAX_ALPHA}]` }).min(0, `alpha must be a number in [0, ${MAX_ALPHA}]`).max(MAX_ALPHA, `alpha must be a number in [0, ${MAX_ALPHA}]`).optional().describe("PAPI threshold on RLP x TLP; default: calibrated by the offline sweep"),
+    seed: int("seed", 0, MAX_SEED).default(1).describe("seed of sampled lengths, arrivals and acceptance"),
     gpus: int("gpus", 0, MAX_GPUS).optional().describe("number of GPUs (overrides the system's)"),
     fcStacks: int("fcStacks", 1, MAX_STACKS).optional().describe("number of FC stacks (overrides the system's)"),
     attnStacks: int("attnStacks", 0, MAX_STACKS).optional().describe("number of attention stacks (overrides the system's)"),
