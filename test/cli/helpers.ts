@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { withIo } from "../../src/cli/io.ts";
@@ -36,3 +37,30 @@ export function isCleanUserError(r: CliResult): boolean {
   const lines = r.stderr.split("\n").filter((l) => l !== "");
   return r.status === 2 && lines.length === 1 && !/\n\s+at /.test(r.stderr) && r.stdout === "";
 }
+
+/** The outcome contract of every command (the fuzz properties): exit 0 quietly, or a clean one-line user error; never a stack. */
+export function assertCleanOutcome(r: CliResult, what: string): void {
+  assert.ok(!/\n\s+at /.test(r.stderr) && !/\n\s+at /.test(r.stdout), `${what}: stack trace\n${r.stderr}`);
+  if (r.status === 0) {
+    assert.equal(r.stderr, "", `${what}: exit 0 with stderr ${r.stderr}`);
+    return;
+  }
+  const lines = r.stderr.split("\n").filter((l) => l !== "");
+  assert.equal(r.status, 2, `${what}: exit ${r.status}: ${r.stderr}`);
+  assert.equal(lines.length, 1, `${what}: ${lines.length} stderr lines: ${r.stderr}`);
+  assert.match(lines[0], /^papi: error: /, what);
+  assert.equal(r.stdout, "", `${what}: stdout on error`);
+}
+
+/** With --json and exit 0: the output parses and every number in it is finite (JSON has no Infinity: null). */
+export function assertFiniteJson(r: CliResult, what: string): void {
+  if (r.status !== 0) return;
+  const v: unknown = JSON.parse(r.stdout);
+  const walk = (x: unknown, path: string): void => {
+    if (typeof x === "number") assert.ok(Number.isFinite(x), `${what}: ${path} = ${x}`);
+    else if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${path}[${i}]`));
+    else if (x !== null && typeof x === "object") for (const [k, y] of Object.entries(x)) walk(y, `${path}.${k}`);
+  };
+  walk(v, "");
+}
+
