@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { blockJsonSchema, blockOf } from "../core/blocks.ts";
 import { SCHEDULER_NAMES } from "../scheduling/policy.ts";
-import { HardwareOverrides } from "../systems/resolve.ts";
+import { HardwareOverrides, resolveSystem } from "../systems/resolve.ts";
 import { SystemBlock } from "../systems/presets.ts";
 import { MAX_GPUS, MAX_STACKS } from "../systems/schema.ts";
 import { MAX_ALPHA, MAX_BATCH, MAX_RATE_PER_SEC, MAX_REQUESTS, MAX_SEED, MAX_TLP } from "./limits.ts";
@@ -67,5 +67,41 @@ export function runConfigJsonSchema(): unknown {
     for (const k of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[k];
     Object.assign(ctx.jsonSchema, blockJsonSchema(kind, toJson));
   }
-  return { ...toJson(RunConfig), title: "papi run config" };
+  const schema = { ...toJson(RunConfig), title: "papi run config" } as Record<string, unknown>;
+  addHardwareDefaults(schema);
+  return schema;
+}
+
+/**
+ * Shows every hardware field's default in the JSON Schema: a field left out keeps the value of the system's device,
+ * so the default shown is the default system's (papi), and the description says so. Walks the object branch of
+ * each `hardware` block and sets `default` from the resolved device, recursing into nested objects (timing, energy).
+ */
+function addHardwareDefaults(schema: Record<string, unknown>): void {
+  const ref = resolveSystem(RunConfig.parse({}).system);
+  const devices: Record<string, unknown> = {
+    gpu: ref.gpu.device, fcPim: ref.fcStacks.design, attnPim: ref.attnStacks.design, hbm: ref.fcStacks.hbm,
+    "links.gpuGpu": ref.links.gpuGpu, "links.attention": ref.links.attention, "links.pimPim": ref.links.pimPim,
+  };
+  const props = (node: unknown): Record<string, Record<string, unknown>> | undefined =>
+    (node as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;
+  const objectBranch = (node: Record<string, unknown>) => (node.anyOf as Record<string, unknown>[] | undefined)?.find((b) => b.type === "object") ?? node;
+  const fill = (node: Record<string, unknown>, value: unknown, preset: string): void => {
+    const p = props(objectBranch(node));
+    if (!p || value === null || typeof value !== "object") return;
+    for (const [k, field] of Object.entries(p)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      if (typeof v === "object" && v !== null && !Array.isArray(v)) fill(field, v, preset);
+      else if (field.default === undefined) {
+        field.default = v;
+        field.description = `${field.description ?? k}; default: the system's device (papi: ${preset})`;
+      }
+    }
+  };
+  const hardware = props(schema)?.hardware;
+  for (const [path, device] of Object.entries(devices)) {
+    const node = path.split(".").reduce<Record<string, unknown> | undefined>((n, k) => props(n)?.[k], hardware);
+    if (node && device) fill(node, device, (device as { name: string }).name);
+  }
 }
