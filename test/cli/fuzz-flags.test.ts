@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { assertCleanOutcome, assertFiniteJson, papi } from "./helpers.ts";
+import { assertCleanOutcome, assertFiniteJson, outcomeTally, papi } from "./helpers.ts";
 
 /**
  * The fuzz campaign's flag class as properties at the CLI boundary (in-process, seeded): random valid and invalid
@@ -46,16 +46,19 @@ const RUN_FLAGS: Record<string, fc.Arbitrary<string>> = {
 
 describe("fuzz: flags", () => {
   test("papi run: any flags give a finite result or one clean line", async () => {
+    const tally = outcomeTally();
     await fc.assert(
       fc.asyncProperty(flagSet(RUN_FLAGS, 5), async (flags) => {
         // keep every run small unless the fuzz gave --requests itself (its valid values are <= 24)
         const args = ["run", ...(flags.includes("--requests") ? [] : ["--requests", "8"]), ...flags, "--json"];
         const r = await papi(args);
+        tally.record(r);
         assertCleanOutcome(r, args.join(" "));
         assertFiniteJson(r, args.join(" "));
       }),
       { numRuns: 60, seed: 42 },
     );
+    tally.assertBothSides("fuzz-flags.test.ts #0");
   });
 
   test("papi kernels, pim, calibrate, presets: any flags give a finite result or one clean line", async () => {
@@ -71,15 +74,18 @@ describe("fuzz: flags", () => {
       flagSet({ "--system": value(fc.constantFrom("papi", "gpu-only")), "--max-tokens": value(smallInt(128)), "--gpus": value(fc.constantFrom("6", "1")) }).map((f) => ["calibrate", ...f]),
       fc.constantFrom<string[]>(["presets"], ["presets", "gpu"], ["presets", "nope"], ["presets", "link"], ["systems"], ["models"]),
     );
+    const tally = outcomeTally();
     await fc.assert(
       fc.asyncProperty(commands, async (args) => {
         const full = [...args, "--json"];
         const r = await papi(full);
+        tally.record(r);
         assertCleanOutcome(r, full.join(" "));
         assertFiniteJson(r, full.join(" "));
       }),
       { numRuns: 80, seed: 43 },
     );
+    tally.assertBothSides("fuzz-flags.test.ts #1");
   });
 
   test("unknown flags, missing values and stray arguments are one line for every command", async () => {
@@ -105,11 +111,13 @@ describe("fuzz: output paths (only regular files replaced; nothing partial)", ()
   const targets = ["new.json", "regular.json", "link.json", "/dev/null", "folder", "afile/x.json", "afile/sub", "missing/sub/t.json"];
 
   test("--timeline and --out to any kind of path: devices stay devices, folders and the user's files are untouched", async () => {
+    const tally = outcomeTally();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...targets), fc.constantFrom("--timeline", "--out"), fc.boolean(), async (t, flag, badRun) => {
         const target = t.startsWith("/") ? t : join(dir, t);
         const args = ["run", "--requests", "4", "--batch", "4", "--trace", "fixed:32:8", ...(badRun ? ["--batch", "0"] : []), flag, target, "--json"];
         const r = await papi(args);
+        tally.record(r);
         assertCleanOutcome(r, args.join(" "));
         // invariants, whatever happened
         assert.ok(statSync("/dev/null").isCharacterDevice());
@@ -122,5 +130,6 @@ describe("fuzz: output paths (only regular files replaced; nothing partial)", ()
       }),
       { numRuns: 40, seed: 44 },
     );
+    tally.assertBothSides("fuzz-flags.test.ts #2");
   });
 });

@@ -64,3 +64,19 @@ export function assertFiniteJson(r: CliResult, what: string): void {
   walk(v, "");
 }
 
+
+/**
+ * Counts a fuzz property's outcomes, so a property can check that it exercised both sides (a fuzz whose every case
+ * fails early, or whose every case is valid, tests less than it seems).
+ */
+export function outcomeTally(): { record(r: CliResult): void; assertBothSides(what: string, minShare?: number): void } {
+  let ok = 0;
+  let failed = 0;
+  return {
+    record: (r) => void (r.status === 0 ? ok++ : failed++),
+    assertBothSides: (what, minShare = 0.1) => {
+      const n = ok + failed;
+      assert.ok(ok >= minShare * n && failed >= minShare * n, `${what}: ${ok} ran, ${failed} refused of ${n}: the fuzz is one-sided`);
+    },
+  };
+}
