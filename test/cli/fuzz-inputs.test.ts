@@ -136,17 +136,29 @@ describe("fuzz: inputs", () => {
 
   test("trace CSVs (quotes, empty lines, BOM, CRLF, negative and huge numbers, missing columns): a finite result or one clean line naming the file", async () => {
     const cell = fc.oneof(
-      { weight: 4, arbitrary: fc.integer({ min: 1, max: 300 }).map(String) },
+      { weight: 12, arbitrary: fc.integer({ min: 1, max: 300 }).map(String) },
       { weight: 1, arbitrary: fc.constantFrom("-3", "0", "1e12", "99999999999", "1.5", "", " ", "abc", '"12"', '"1,2"', '"a""b"', '"x\ny"', "NaN", "Infinity") },
     );
-    const header = fc.constantFrom("lin,lout", "lin,lout,arrival_sec", "category,lin,lout", "lout,lin", "lin", "TIMESTAMP,ContextTokens,GeneratedTokens", "a,b", "");
-    const csv = fc.record({
-      header,
-      rows: fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }).map((c) => c.join(",")), { maxLength: 12 }),
+    // a header and rows that mostly fit it (so some traces run), with bad cells, bad rows and stray lines mixed in
+    const HEADERS: Record<string, (i: number) => fc.Arbitrary<string>> = {
+      "lin,lout": () => fc.tuple(cell, cell).map((c) => c.join(",")),
+      "lin,lout,arrival_sec": (i) => fc.tuple(cell, cell).map((c) => `${c.join(",")},${i * 0.5}`),
+      "category,lin,lout": () => fc.tuple(fc.constantFrom("open_qa", "creative_writing", '"a,b"'), cell, cell).map((c) => c.join(",")),
+      "TIMESTAMP,ContextTokens,GeneratedTokens": (i) => fc.tuple(cell, cell).map((c) => `2023-11-16 18:15:${String(10 + i).padStart(2, "0")}.5,${c.join(",")}`),
+      "lout,lin": () => fc.tuple(cell, cell).map((c) => c.join(",")),
+      "lin": () => cell,
+      "a,b": () => fc.tuple(cell, cell).map((c) => c.join(",")),
+      "": () => cell,
+    };
+    const randomRow = fc.array(cell, { minLength: 1, maxLength: 4 }).map((c) => c.join(","));
+    const csv = fc.constantFrom(...Object.keys(HEADERS)).chain((header) => fc.record({
+      header: fc.constant(header),
+      rows: fc.array(fc.nat(3), { maxLength: 12 }).chain((kinds) =>
+        kinds.length === 0 ? fc.constant([] as string[]) : fc.tuple(...kinds.map((k, i) => (k === 0 ? randomRow : HEADERS[header](i))))),
       empties: fc.array(fc.nat(12), { maxLength: 3 }),
       bom: fc.boolean(),
       nl: fc.constantFrom("\n", "\r\n"),
-    }).map(({ header, rows, empties, bom, nl }) => {
+    })).map(({ header, rows, empties, bom, nl }) => {
       const lines = [header, ...rows];
       for (const e of empties) lines.splice(Math.min(e, lines.length), 0, "");
       return (bom ? "\ufeff" : "") + lines.join(nl) + nl;
