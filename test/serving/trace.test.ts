@@ -131,7 +131,7 @@ test("bad inputs are one-line user errors naming file and line or the allowed va
   assert.throws(() => loadTrace(tmpCsv("ts.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:1,3,4\n")), isUserError(/ts\.csv:2: TIMESTAMP/));
   assert.throws(() => loadTrace(tmpCsv("dec.csv", "lin,lout,arrival_sec\n1,1,5\n1,1,4\n")), isUserError(/dec\.csv:3: arrival_sec must be non-decreasing/));
   assert.throws(() => loadTrace(tmpCsv("empty.csv", "lin,lout\n")), isUserError(/no requests/));
-  assert.throws(() => loadTrace("fixed:0:4"), isUserError(/LIN must be an integer >= 1/));
+  assert.throws(() => loadTrace("fixed:0:4"), isUserError(/LIN must be an integer in \[1, 10000000\]/));
   assert.throws(() => loadTrace("uniform:9-3:1-2"), isUserError(/LIN max must be >= min/));
   assert.throws(() => loadTrace("lognormal:5:5:-1"), isUserError(/SIGMA/));
   assert.throws(() => loadTrace("fixed:4:4", { numRequests: 0 }), isUserError(/integer in \[1, /));
