@@ -214,6 +214,7 @@ export async function writeFolderAtomically(
       try {
         renameSync(outDir, old);
       } catch (e) {
+        liveStages.delete(old);
         throw new UserError(`--out ${given}: cannot replace the folder (${code(e)}; a mount point cannot be replaced, choose a folder inside it)`);
       }
       renameSync(stage, outDir);

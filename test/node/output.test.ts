@@ -205,3 +205,29 @@ describe("stale staging folders", () => {
     assert.deepEqual(readdirSync(d), ["out"]);
   });
 });
+
+describe("a mount point as the output folder", () => {
+  test("cannot be swapped: a one-line error, the mount and its files untouched, no staging left (skipped where mount is not allowed)", async (t) => {
+    const d = tmp();
+    const mnt = join(d, "mnt");
+    mkdirSync(mnt);
+    if (spawnSync("mount", ["-t", "tmpfs", "tmpfs", mnt]).status !== 0) {
+      t.skip("mount -t tmpfs is not permitted here");
+      return;
+    }
+    try {
+      writeFileSync(join(mnt, "summary.json"), "old");
+      await assert.rejects(
+        writeFolderAtomically(mnt, "mnt", (e) => e.includes("summary.json"), (s) => writeOutputFile(join(s, "summary.json"), "new")),
+        (e: unknown) => e instanceof UserError && /--out mnt: cannot replace the folder \(EBUSY; a mount point cannot be replaced, choose a folder inside it\)/.test(e.message),
+      );
+      assert.equal(readFileSync(join(mnt, "summary.json"), "utf8"), "old");
+      assert.deepEqual(readdirSync(d), ["mnt"]);
+      // a folder inside the mount works
+      await writeFolderAtomically(join(mnt, "run"), "mnt/run", (e) => e.includes("summary.json"), (s) => writeOutputFile(join(s, "summary.json"), "new"));
+      assert.equal(readFileSync(join(mnt, "run", "summary.json"), "utf8"), "new");
+    } finally {
+      spawnSync("umount", [mnt]);
+    }
+  });
+});
