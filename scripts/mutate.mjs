@@ -20,8 +20,8 @@ const PARTS_DEF = {
   "serving-loop": { mutate: ["src/serving/simulator.ts"], tests: SERVING_TESTS },
   "serving-traces": { mutate: ["src/serving/trace*.ts"], tests: SERVING_TESTS },
   systems: { mutate: ["src/systems/**/*.ts"], tests: ["test/systems/**/*.test.ts"] },
-  "hardware-gpu": { mutate: ["src/hardware/*.ts", "src/hardware/gpu/**/*.ts", "src/hardware/links/**/*.ts"], tests: ["test/hardware/gpu/**/*.test.ts", "test/hardware/links/**/*.test.ts"] },
-  "hardware-pim": { mutate: ["src/hardware/pim/**/*.ts"], tests: ["test/hardware/pim/**/*.test.ts"] },
+  "hardware-gpu": { mutate: ["src/hardware/*.ts", "src/hardware/gpu/**/*.ts", "src/hardware/links/**/*.ts"], tests: ["test/hardware/*.test.ts", "test/hardware/gpu/**/*.test.ts", "test/hardware/links/**/*.test.ts"] },
+  "hardware-pim": { mutate: ["src/hardware/pim/**/*.ts"], tests: ["test/hardware/*.test.ts", "test/hardware/pim/**/*.test.ts"] },
 };
 const TESTS = Object.fromEntries(Object.entries(PARTS_DEF).map(([k, v]) => [k, v.tests]));
 const PARTS = Object.keys(TESTS);
