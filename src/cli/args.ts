@@ -1,8 +1,11 @@
 import { UserError } from "../core/errors.ts";
 
-/** Parsers for CLI flag values. Each throws a one-line UserError naming the flag and the allowed range. */
+/**
+ * Parsers for CLI flag values. Each throws a one-line UserError naming the flag and the allowed range; every flag
+ * states its maximum (no default: an unbounded count is how `--rlp 5e9` used to crash or hang).
+ */
 
-export function parseInteger(flag: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function parseInteger(flag: string, value: string | undefined, min: number, max: number): number {
   const v = Number(value);
   if (value === undefined || value.trim() === "" || !Number.isInteger(v) || v < min || v > max) {
     throw new UserError(`${flag} must be an integer in [${min}, ${max}], got "${value}"`);
@@ -10,11 +13,11 @@ export function parseInteger(flag: string, value: string | undefined, min: numbe
   return v;
 }
 
-export function parsePositiveInt(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number {
+export function parsePositiveInt(flag: string, value: string | undefined, max: number): number {
   return parseInteger(flag, value, 1, max);
 }
 
-export function parseNonNegativeInt(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number {
+export function parseNonNegativeInt(flag: string, value: string | undefined, max: number): number {
   return parseInteger(flag, value, 0, max);
 }
 
@@ -26,8 +29,10 @@ export function parseNumber(flag: string, value: string | undefined, min: number
   return v;
 }
 
-export function parsePositiveIntList(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number[] {
-  return value.split(",").map((s) => parsePositiveInt(flag, s.trim(), max));
+export function parsePositiveIntList(flag: string, value: string, max: number, maxItems = 65_536): number[] {
+  const parts = value.split(",");
+  if (parts.length > maxItems) throw new UserError(`${flag} must list at most ${maxItems} values, got ${parts.length}`);
+  return parts.map((s) => parsePositiveInt(flag, s.trim(), max));
 }
 
 /** Checks a name against a registry and lists the known names on a miss. */

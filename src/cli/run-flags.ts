@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { UserError } from "../core/errors.ts";
+import { MAX_ALPHA, MAX_BATCH, MAX_RATE_PER_SEC, MAX_REQUESTS, MAX_SEED, MAX_TLP } from "../serving/limits.ts";
+import { MAX_GPUS, MAX_STACKS } from "../systems/limits.ts";
 import { collect, parseInteger, parseNumber, parsePositiveIntList } from "./args.ts";
 
 /**
@@ -40,9 +42,9 @@ type Flags = Record<string, unknown>;
 export function flagsToConfig(o: Flags): Record<string, unknown> {
   const c: Record<string, unknown> = {};
   const s = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
-  const int = (k: string, flag: string, min: number) => {
+  const int = (k: string, flag: string, min: number, max: number) => {
     const v = s(k);
-    if (v !== undefined) return parseInteger(flag, v, min);
+    if (v !== undefined) return parseInteger(flag, v, min, max);
     return undefined;
   };
   const set = (field: string, v: unknown) => {
@@ -51,16 +53,16 @@ export function flagsToConfig(o: Flags): Record<string, unknown> {
   set("system", s("system"));
   set("model", s("model"));
   set("trace", s("trace"));
-  set("requests", int("requests", "--requests", 1));
-  if (s("rate") !== undefined) c.ratePerSec = parseNumber("--rate", s("rate"), Number.MIN_VALUE, 1e6);
+  set("requests", int("requests", "--requests", 1, MAX_REQUESTS));
+  if (s("rate") !== undefined) c.ratePerSec = parseNumber("--rate", s("rate"), Number.MIN_VALUE, MAX_RATE_PER_SEC);
   set("batching", s("batching"));
-  set("batch", int("batch", "--batch", 1));
+  set("batch", int("batch", "--batch", 1, MAX_BATCH));
   const spec = s("spec");
   if (spec !== undefined) {
     const m = /^adaptive:(.*):(.*)$/.exec(spec);
-    if (m) c.spec = { targetTokens: parseInteger("--spec adaptive TARGET", m[1], 1), maxTlp: parseInteger("--spec adaptive MAX", m[2], 1) };
+    if (m) c.spec = { targetTokens: parseInteger("--spec adaptive TARGET", m[1], 1, MAX_BATCH * MAX_TLP), maxTlp: parseInteger("--spec adaptive MAX", m[2], 1, MAX_TLP) };
     else {
-      const list = parsePositiveIntList("--spec", spec);
+      const list = parsePositiveIntList("--spec", spec, MAX_TLP, 1024);
       c.spec = list.length === 1 ? list[0] : list;
     }
   }
@@ -70,11 +72,11 @@ export function flagsToConfig(o: Flags): Record<string, unknown> {
     c.acceptanceRate = a;
   }
   set("scheduler", s("scheduler"));
-  if (s("alpha") !== undefined) c.alpha = parseNumber("--alpha", s("alpha"), 0, 1e9);
-  set("seed", int("seed", "--seed", 0));
-  set("gpus", int("gpus", "--gpus", 0));
-  set("fcStacks", int("fcStacks", "--fc-stacks", 1));
-  set("attnStacks", int("attnStacks", "--attn-stacks", 0));
+  if (s("alpha") !== undefined) c.alpha = parseNumber("--alpha", s("alpha"), 0, MAX_ALPHA);
+  set("seed", int("seed", "--seed", 0, MAX_SEED));
+  set("gpus", int("gpus", "--gpus", 0, MAX_GPUS));
+  set("fcStacks", int("fcStacks", "--fc-stacks", 1, MAX_STACKS));
+  set("attnStacks", int("attnStacks", "--attn-stacks", 0, MAX_STACKS));
   return c;
 }
 

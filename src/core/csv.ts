@@ -17,15 +17,24 @@ export type CsvRecordHandler = (fields: string[], line: number) => boolean | voi
 export class CsvRecordReader {
   /** Newlines in the pieces already parsed. */
   private linesBefore = 0;
+  private firstPiece = true;
   stopped = false;
 
   constructor(
     private readonly label: string,
     private readonly onRecord: CsvRecordHandler,
+    /** read quote-free pieces without Papa Parse (same records; false only to compare the two in tests) */
+    private readonly fastPath = true,
   ) {}
 
   piece(text: string): void {
     if (this.stopped || text.length === 0) return;
+    if (this.firstPiece && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 BOM (Papa drops it too)
+    this.firstPiece = false;
+    if (this.fastPath && isPlainCsv(text)) {
+      this.plainPiece(text);
+      return;
+    }
     let scanned = 0;
     let newlines = 0;
     // newlines in text[0, offset)
@@ -54,6 +63,63 @@ export class CsvRecordReader {
     });
     this.linesBefore += newlinesBefore(text.length);
   }
+
+  /**
+   * The fast path for pieces without quotes (almost every trace): one record per line, fields split on commas, the
+   * same records, lines and empty-line skipping as Papa Parse's (skipEmptyLines "greedy"), several times faster than
+   * its per-record step callback.
+   */
+  private plainPiece(text: string): void {
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf("\n", start);
+      const endsLine = end >= 0;
+      if (!endsLine) end = text.length;
+      const line = this.linesBefore + 1;
+      if (endsLine) this.linesBefore++;
+      const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      const from = start;
+      start = end + 1;
+      if (isBlankRecord(text, from, stop)) continue;
+      if (this.onRecord(splitFields(text, from, stop), line) === false) {
+        this.stopped = true;
+        return;
+      }
+    }
+  }
+}
+
+/** A piece the fast path reads exactly as Papa would: no quotes, and every CR part of a CRLF. */
+function isPlainCsv(text: string): boolean {
+  if (text.indexOf('"') >= 0) return false;
+  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) if (text.charCodeAt(i + 1) !== 10) return false;
+  return true;
+}
+
+/** The comma-separated fields of text[from, stop) (no line string is made first: a million-row trace, a million fewer). */
+function splitFields(text: string, from: number, stop: number): string[] {
+  const fields: string[] = [];
+  for (;;) {
+    const comma = text.indexOf(",", from);
+    if (comma < 0 || comma >= stop) {
+      fields.push(text.slice(from, stop));
+      return fields;
+    }
+    fields.push(text.slice(from, comma));
+    from = comma + 1;
+  }
+}
+
+/** A line whose fields are all whitespace (",, ,"): Papa's "greedy" mode skips it (fields joined, then trimmed). */
+function isBlankRecord(text: string, from: number, stop: number): boolean {
+  for (let i = from; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 32 || c === 9) continue;
+    // any other ASCII character is content; rarer whitespace (NBSP, ...) takes the exact test
+    if (c > 32 && c < 128) return false;
+    return text.slice(from, stop).split(",").join("").trim() === "";
+  }
+  return true;
 }
 
 /** Calls `onRecord` for every non-empty record of `text` (the header included), in order. */
@@ -67,6 +133,7 @@ export function forEachCsvRecord(text: string, label: string, onRecord: CsvRecor
  * newline is inside a field.
  */
 export function completeRecordsPrefix(text: string): number {
+  if (text.indexOf('"') < 0) return text.lastIndexOf("\n") + 1; // no quotes: every newline ends a record
   let inQuotes = false;
   let cut = 0;
   for (let i = 0; i < text.length; i++) {
@@ -112,23 +179,37 @@ export class CsvTable {
     if (fields.length !== this.header.length) {
       throw new UserError(`${this.label}:${line}: expected ${this.header.length} fields, found ${fields.length}`);
     }
-    const index = this.index;
-    const label = this.label;
-    const get = (column: string): string => {
-      const j = index.get(column);
-      if (j === undefined) throw new UserError(`${label}:${line}: no column "${column}"`);
-      return fields[j].trim();
-    };
-    const num = (column: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number => {
-      const s = get(column);
-      const v = s === "" ? NaN : Number(s);
-      if (!Number.isFinite(v)) throw new UserError(`${label}:${line}: column "${column}" is not a number: "${s}"`);
-      if (opts.integer && !Number.isInteger(v)) throw new UserError(`${label}:${line}: column "${column}" must be an integer, got ${s}`);
-      if (opts.min !== undefined && v < opts.min) throw new UserError(`${label}:${line}: column "${column}" must be >= ${opts.min}, got ${s}`);
-      if (opts.max !== undefined && v > opts.max) throw new UserError(`${label}:${line}: column "${column}" must be <= ${opts.max}, got ${s}`);
-      return v;
-    };
-    return { line, get, num };
+    return new TableRow(this.label, this.index, fields, line);
+  }
+}
+
+/** A row of a CsvTable (a class, not closures: a million-row trace makes a million of them). */
+class TableRow implements CsvRow {
+  constructor(
+    private readonly label: string,
+    private readonly index: Map<string, number>,
+    private readonly fields: string[],
+    readonly line: number,
+  ) {}
+
+  get(column: string): string {
+    const j = this.index.get(column);
+    if (j === undefined) throw new UserError(`${this.label}:${this.line}: no column "${column}"`);
+    return this.fields[j].trim();
+  }
+
+  num(column: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+    const s = this.get(column);
+    const v = s === "" ? NaN : Number(s);
+    if (!Number.isFinite(v)) this.fail(column, `is not a number: "${s}"`);
+    if (opts.integer && !Number.isInteger(v)) this.fail(column, `must be an integer, got ${s}`);
+    if (opts.min !== undefined && v < opts.min) this.fail(column, `must be >= ${opts.min}, got ${s}`);
+    if (opts.max !== undefined && v > opts.max) this.fail(column, `must be <= ${opts.max}, got ${s}`);
+    return v;
+  }
+
+  private fail(column: string, message: string): never {
+    throw new UserError(`${this.label}:${this.line}: column "${column}" ${message}`);
   }
 }
 

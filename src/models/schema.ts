@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { count } from "../core/quantity.ts";
 
 /**
  * A decoder-only transformer, described with Hugging Face `config.json` field names so that a real HF
@@ -8,11 +9,22 @@ import { z } from "zod";
  * Mixtral's `num_local_experts`, DeepSeek's `n_shared_experts` for `num_shared_experts`).
  */
 
-const posInt = (field: string) =>
-  z
-    .number({ error: `${field} must be a positive integer` })
-    .int(`${field} must be a positive integer`)
-    .min(1, `${field} must be a positive integer (>= 1)`);
+/**
+ * Every size has a stated maximum (ASSUMPTION: 10-100 x the largest published dense or MoE model, e.g. GPT-3's
+ * 12,288 hidden and 96 layers, Llama-3-405B's 53,248 FFN, 128k-256k vocabularies, DeepSeek-V3's 256 experts), so a
+ * typo is an error naming the field instead of an overflow or a hang.
+ */
+export const MODEL_LIMITS = {
+  hidden_size: 1_000_000,
+  intermediate_size: 10_000_000,
+  num_hidden_layers: 10_000,
+  num_attention_heads: 100_000,
+  head_dim: 100_000,
+  vocab_size: 10_000_000,
+  num_local_experts: 4096,
+} as const;
+
+const posInt = (field: string, max: number, what: string) => count(what, 1, max).describe(`${what} (HF ${field})`);
 
 const DTYPE_ALIASES: Record<string, "fp16" | "bf16" | "fp32"> = {
   fp16: "fp16",
@@ -59,40 +71,32 @@ const ModelConfigObject = z.object({
   name: z.string().min(1, "name must be a non-empty string"),
   /** Where the numbers come from (HF config URL, paper table). */
   source: z.string().default("user config"),
-  hidden_size: posInt("hidden_size"),
-  intermediate_size: posInt("intermediate_size"),
-  num_hidden_layers: posInt("num_hidden_layers"),
-  num_attention_heads: posInt("num_attention_heads"),
+  hidden_size: posInt("hidden_size", MODEL_LIMITS.hidden_size, "model width"),
+  intermediate_size: posInt("intermediate_size", MODEL_LIMITS.intermediate_size, "FFN width"),
+  num_hidden_layers: posInt("num_hidden_layers", MODEL_LIMITS.num_hidden_layers, "decoder layers"),
+  num_attention_heads: posInt("num_attention_heads", MODEL_LIMITS.num_attention_heads, "query heads"),
   /** Grouped-query attention; defaults to num_attention_heads (plain multi-head attention). */
-  num_key_value_heads: posInt("num_key_value_heads").optional(),
+  num_key_value_heads: posInt("num_key_value_heads", MODEL_LIMITS.num_attention_heads, "KV heads").optional(),
   /** Defaults to hidden_size / num_attention_heads. */
-  head_dim: posInt("head_dim").optional(),
-  vocab_size: posInt("vocab_size"),
+  head_dim: posInt("head_dim", MODEL_LIMITS.head_dim, "head dimension").optional(),
+  vocab_size: posInt("vocab_size", MODEL_LIMITS.vocab_size, "vocabulary size"),
   hidden_act: z.string().default("silu"),
   /** Explicit override of the gated-FFN rule derived from hidden_act (papi extension, not an HF key). */
   gated_ffn: z.boolean().optional(),
   /** LM head shares the embedding matrix (HF key); only changes the parameter count. */
   tie_word_embeddings: z.boolean().default(false),
-  num_local_experts: posInt("num_local_experts").optional(),
-  num_experts_per_tok: posInt("num_experts_per_tok").optional(),
+  num_local_experts: posInt("num_local_experts", MODEL_LIMITS.num_local_experts, "routed experts per MoE layer").optional(),
+  num_experts_per_tok: posInt("num_experts_per_tok", MODEL_LIMITS.num_local_experts, "experts each token is routed to").optional(),
   /** Width of one routed expert's FFN (Qwen2/3-MoE, DeepSeek); defaults to intermediate_size (Mixtral). */
-  moe_intermediate_size: posInt("moe_intermediate_size").optional(),
+  moe_intermediate_size: posInt("moe_intermediate_size", MODEL_LIMITS.intermediate_size, "FFN width of one routed expert").optional(),
   /** Qwen2-MoE: one always-active shared expert of this width, scaled by a sigmoid gate (a hidden -> 1 linear). */
-  shared_expert_intermediate_size: z
-    .number({ error: "shared_expert_intermediate_size must be an integer >= 0" })
-    .int("shared_expert_intermediate_size must be an integer >= 0")
-    .min(0, "shared_expert_intermediate_size must be an integer >= 0")
-    .optional(),
+  shared_expert_intermediate_size: count("width of the shared expert (HF shared_expert_intermediate_size)", 0, MODEL_LIMITS.intermediate_size).optional(),
   /** DeepSeek-style always-active shared experts, each as wide as a routed expert (no gate). */
-  num_shared_experts: z
-    .number({ error: "num_shared_experts must be an integer >= 0" })
-    .int("num_shared_experts must be an integer >= 0")
-    .min(0, "num_shared_experts must be an integer >= 0")
-    .optional(),
+  num_shared_experts: count("always-active shared experts (HF n_shared_experts)", 0, MODEL_LIMITS.num_local_experts).optional(),
   /** Qwen-MoE layer pattern: only 1 (every layer is MoE) is modelled. */
-  decoder_sparse_step: z.number().optional(),
+  decoder_sparse_step: count("layers per MoE layer (Qwen-MoE)", 0, MODEL_LIMITS.num_hidden_layers).optional(),
   /** Qwen-MoE layers that use a dense FFN instead: only an empty list is modelled. */
-  mlp_only_layers: z.array(z.number()).optional(),
+  mlp_only_layers: z.array(count("layer index", 0, MODEL_LIMITS.num_hidden_layers)).max(MODEL_LIMITS.num_hidden_layers).optional(),
   dtype: z.enum(["fp16", "bf16", "fp32"], { error: 'dtype must be one of "fp16", "bf16", "fp32"' }).default("fp16"),
 });
 

@@ -98,14 +98,32 @@ export function writeOutputFile(path: string, data: string | Uint8Array): void {
 /** Kept for the writers of a staging folder (always new regular files). */
 export const writeFileAtomic = writeOutputFile;
 
-/** Staging folders of this process, removed if it is interrupted (SIGINT/SIGTERM) or exits early. */
-const liveStages = new Set<string>();
+/**
+ * Staging folders of this process, removed if it is interrupted (SIGINT/SIGTERM) or exits early. A staging folder
+ * maps to undefined; the previous output moved aside (`.old-<pid>`) maps to the folder it came from, and goes back
+ * there if the swap did not finish (an interrupt between the two renames must not lose the old output).
+ */
+const liveStages = new Map<string, string | undefined>();
 let handlersInstalled = false;
+
+/** Puts a moved-aside output back where it was if nothing took its place; otherwise removes it. */
+function restoreOrRemove(aside: string, home: string | undefined): void {
+  if (home !== undefined && !existsSync(home)) {
+    try {
+      renameSync(aside, home);
+      return;
+    } catch {
+      // fall through: leave nothing half-restored behind
+    }
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
 function installCleanup(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   const clean = () => {
-    for (const s of liveStages) rmSync(s, { recursive: true, force: true });
+    for (const [s, home] of liveStages) restoreOrRemove(s, home);
     liveStages.clear();
   };
   process.once("exit", clean);
@@ -143,7 +161,8 @@ export function sweepStaleStages(dir: string): void {
         alive = code(err) === "EPERM";
       }
     }
-    if (!alive) rmSync(join(parent, e), { recursive: true, force: true });
+    // a dead process's `.old-` folder is the previous output when it died between the two renames: restore it
+    if (!alive) restoreOrRemove(join(parent, e), m[1] === "old" ? dir : undefined);
   }
 }
 
@@ -182,15 +201,20 @@ export async function writeFolderAtomically(
     throw new UserError(`--out ${given}: cannot create the output folder (${code(e)})`);
   }
   installCleanup();
-  liveStages.add(stage);
+  liveStages.set(stage, undefined);
   try {
     await fill(stage);
+    // Let a pending SIGINT/SIGTERM run its handler before the swap (fill's work is mostly synchronous, so a signal
+    // that arrived during it is still queued): an interrupted run then leaves the old output, not the new one. Node
+    // runs a queued signal's listeners on the second turn of the event loop (measured: one setImmediate is not enough).
+    for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
     if (existsSync(outDir)) {
       const old = `${outDir}.old-${process.pid}`;
-      liveStages.add(old);
+      liveStages.set(old, outDir);
       try {
         renameSync(outDir, old);
       } catch (e) {
+        liveStages.delete(old);
         throw new UserError(`--out ${given}: cannot replace the folder (${code(e)}; a mount point cannot be replaced, choose a folder inside it)`);
       }
       renameSync(stage, outDir);

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { blockJsonSchema, blockOf } from "../core/blocks.ts";
 import { SCHEDULER_NAMES } from "../scheduling/policy.ts";
-import { HardwareOverrides } from "../systems/resolve.ts";
+import { HardwareOverrides, resolveSystem } from "../systems/resolve.ts";
 import { SystemBlock } from "../systems/presets.ts";
 import { MAX_GPUS, MAX_STACKS } from "../systems/schema.ts";
-import { MAX_RATE_PER_SEC, MAX_REQUESTS } from "./trace.ts";
+import { MAX_ALPHA, MAX_BATCH, MAX_RATE_PER_SEC, MAX_REQUESTS, MAX_SEED, MAX_TLP } from "./limits.ts";
 
 /**
  * A run, as data: what `papi run` takes from flags, `--set path=value` and a YAML/JSON file (`--config`), nested
@@ -14,9 +14,7 @@ import { MAX_RATE_PER_SEC, MAX_REQUESTS } from "./trace.ts";
 const int = (f: string, min: number, max: number) =>
   z.number({ error: `${f} must be a number` }).int(`${f} must be an integer`).min(min, `${f} must be >= ${min}`).max(max, `${f} must be <= ${max}`);
 
-/** ASSUMPTION: bounds that keep one run a serving scenario (not a typo): batch <= 65,536; TLP <= 256. */
-export const MAX_BATCH = 65_536;
-export const MAX_TLP = 256;
+export { MAX_BATCH, MAX_TLP } from "./limits.ts";
 
 export const SpecConfig = z
   .union([
@@ -49,8 +47,8 @@ export const RunConfig = z
       .default({ timePerTokenSec: 0, energyPerTokenJoules: 0 })
       .describe("cost of the draft model (the paper leaves it unspecified; default free)"),
     scheduler: z.enum(SCHEDULER_NAMES).optional().describe("papi, oracle, static-gpu, static-pim; default: papi where FC can run on both units, else the fixed mapping"),
-    alpha: z.number().min(0).max(1e9, "alpha must be <= 1e9").optional().describe("PAPI threshold on RLP x TLP; default: calibrated by the offline sweep"),
-    seed: int("seed", 0, 2 ** 32 - 1).default(1).describe("seed of sampled lengths, arrivals and acceptance"),
+    alpha: z.number({ error: `alpha must be a number in [0, ${MAX_ALPHA}]` }).min(0, `alpha must be a number in [0, ${MAX_ALPHA}]`).max(MAX_ALPHA, `alpha must be a number in [0, ${MAX_ALPHA}]`).optional().describe("PAPI threshold on RLP x TLP; default: calibrated by the offline sweep"),
+    seed: int("seed", 0, MAX_SEED).default(1).describe("seed of sampled lengths, arrivals and acceptance"),
     gpus: int("gpus", 0, MAX_GPUS).optional().describe("number of GPUs (overrides the system's)"),
     fcStacks: int("fcStacks", 1, MAX_STACKS).optional().describe("number of FC stacks (overrides the system's)"),
     attnStacks: int("attnStacks", 0, MAX_STACKS).optional().describe("number of attention stacks (overrides the system's)"),
@@ -69,5 +67,41 @@ export function runConfigJsonSchema(): unknown {
     for (const k of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[k];
     Object.assign(ctx.jsonSchema, blockJsonSchema(kind, toJson));
   }
-  return { ...toJson(RunConfig), title: "papi run config" };
+  const schema = { ...toJson(RunConfig), title: "papi run config" } as Record<string, unknown>;
+  addHardwareDefaults(schema);
+  return schema;
+}
+
+/**
+ * Shows every hardware field's default in the JSON Schema: a field left out keeps the value of the system's device,
+ * so the default shown is the default system's (papi), and the description says so. Walks the object branch of
+ * each `hardware` block and sets `default` from the resolved device, recursing into nested objects (timing, energy).
+ */
+function addHardwareDefaults(schema: Record<string, unknown>): void {
+  const ref = resolveSystem(RunConfig.parse({}).system);
+  const devices: Record<string, unknown> = {
+    gpu: ref.gpu.device, fcPim: ref.fcStacks.design, attnPim: ref.attnStacks.design, hbm: ref.fcStacks.hbm,
+    "links.gpuGpu": ref.links.gpuGpu, "links.attention": ref.links.attention, "links.pimPim": ref.links.pimPim,
+  };
+  const props = (node: unknown): Record<string, Record<string, unknown>> | undefined =>
+    (node as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;
+  const objectBranch = (node: Record<string, unknown>) => (node.anyOf as Record<string, unknown>[] | undefined)?.find((b) => b.type === "object") ?? node;
+  const fill = (node: Record<string, unknown>, value: unknown, preset: string): void => {
+    const p = props(objectBranch(node));
+    if (!p || value === null || typeof value !== "object") return;
+    for (const [k, field] of Object.entries(p)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      if (typeof v === "object" && v !== null && !Array.isArray(v)) fill(field, v, preset);
+      else if (field.default === undefined) {
+        field.default = v;
+        field.description = `${field.description ?? k}; default: the system's device (papi: ${preset})`;
+      }
+    }
+  };
+  const hardware = props(schema)?.hardware;
+  for (const [path, device] of Object.entries(devices)) {
+    const node = path.split(".").reduce<Record<string, unknown> | undefined>((n, k) => props(n)?.[k], hardware);
+    if (node && device) fill(node, device, (device as { name: string }).name);
+  }
 }

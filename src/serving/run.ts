@@ -1,5 +1,6 @@
 import { formatIssues } from "../core/blocks.ts";
 import { UserError } from "../core/errors.ts";
+import { assertFiniteResult, leafPaths } from "../core/finite.ts";
 import { hashOf } from "../core/hash.ts";
 import { PAPI_VERSION } from "../core/version.ts";
 import { resolveModel } from "../models/registry.ts";
@@ -163,7 +164,7 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
   const decodeSec = m.fcSec + m.attentionSec + m.communicationSec + m.otherSec;
   const per = (x: number) => (m.generatedTokens > 0 ? x / m.generatedTokens : 0);
   const config = resolvedConfigOf(cfg, ctx);
-  return {
+  const result: RunResult = {
     papiVersion: PAPI_VERSION,
     configHash: hashOf(config),
     system: ctx.spec.name,
@@ -201,4 +202,19 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     tpotSec: percentiles(m.tpotSec),
     config,
   };
+  assertFiniteResult(result, "the run", suspectInputs(cfg), ["config"]);
+  return result;
+}
+
+/**
+ * The inputs a user chose that can make a result non-finite: every overridden hardware field, an inline system or
+ * model, and the device counts (presets alone are tested to give finite results).
+ */
+export function suspectInputs(cfg: RunConfig): string[] {
+  return [
+    ...leafPaths(cfg.hardware, "hardware"),
+    ...(typeof cfg.system === "object" ? leafPaths(cfg.system, "system") : []),
+    ...(typeof cfg.model === "object" ? ["model"] : []),
+    ...(["gpus", "fcStacks", "attnStacks"] as const).filter((k) => cfg[k] !== undefined),
+  ];
 }

@@ -1,5 +1,6 @@
 import { UserError } from "../core/errors.ts";
 import type { Rng } from "../core/rng.ts";
+import { MAX_TOKENS_PER_REQUEST } from "./trace-csv.ts";
 
 /** Token lengths of one synthetic request. */
 export interface Lengths {
@@ -32,7 +33,9 @@ export function parseSyntheticSpec(spec: string): LengthSampler | undefined {
   };
   const count = (s: string | undefined, what: string): number => {
     const v = Number(s);
-    if (s === undefined || s.trim() === "" || !Number.isInteger(v) || v < 1) fail(`${what} must be an integer >= 1, got "${s}"`);
+    if (s === undefined || s.trim() === "" || !Number.isInteger(v) || v < 1 || v > MAX_TOKENS_PER_REQUEST) {
+      fail(`${what} must be an integer in [1, ${MAX_TOKENS_PER_REQUEST}], got "${s}"`);
+    }
     return v;
   };
   if (kind === "fixed") {

@@ -1,3 +1,4 @@
+import { MAX_RATE_PER_SEC, MAX_REQUESTS } from "./limits.ts";
 import { forEachCsvRecord } from "../core/csv.ts";
 import { UserError } from "../core/errors.ts";
 import { makeRng } from "../core/rng.ts";
@@ -28,13 +29,7 @@ export interface LoadTraceOptions {
   ratePerSec?: number;
 }
 
-/**
- * ASSUMPTION: at most 2 million requests per run (100x the Azure conversation hour; the serving loop handles
- * about that many in under a minute). Larger requests are an input error rather than a hang.
- */
-export const MAX_REQUESTS = 2_000_000;
-/** ASSUMPTION: arrival rates above 1e6 requests/s are not a serving scenario (and would overflow nothing useful). */
-export const MAX_RATE_PER_SEC = 1e6;
+export { MAX_RATE_PER_SEC, MAX_REQUESTS } from "./limits.ts";
 
 /** Built-in traces shipped in data/traces/ (the edges supply their text: files in Node, a bundle in the browser). */
 export const BUILT_IN_TRACES: Readonly<Record<string, { file: string; category?: string; description: string }>> = {

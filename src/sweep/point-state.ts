@@ -1,3 +1,4 @@
+import { RANGES } from "../core/quantity.ts";
 import { UserError } from "../core/errors.ts";
 import { isPlainObject, setPath } from "../core/merge.ts";
 import { makePolicy, defaultScheduler } from "../scheduling/registry.ts";
@@ -45,7 +46,8 @@ export class PointState {
   }
 
   /**
-   * The system with the die-area limit of both PIM designs lifted: resolves exactly when the only problem is the
+   * The system with the die-area limit of both PIM designs lifted (to the range's largest die, 1e4 mm2, which any
+   * design within the schema's FPU and bank bounds on an HBM3-sized stack fits): resolves exactly when the only problem is the
    * area rule, and gives the area such a design would need. Equal to spec() for designs that fit.
    */
   relaxedSpec(): SystemSpec | undefined {
@@ -57,8 +59,8 @@ export class PointState {
         const d = resolveSystemDescription(this.config.system);
         const raw = structuredClone(this.config) as unknown as Record<string, unknown>;
         const hw = isPlainObject(raw.hardware) ? raw.hardware : {};
-        if (d.fcStacks.design !== null) setPath(raw, "hardware.fcPim.area.maxDieAreaMm2", 1e300);
-        if (d.attnStacks.design !== null || hw.attnPim !== undefined) setPath(raw, "hardware.attnPim.area.maxDieAreaMm2", 1e300);
+        if (d.fcStacks.design !== null) setPath(raw, "hardware.fcPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
+        if (d.attnStacks.design !== null || hw.attnPim !== undefined) setPath(raw, "hardware.attnPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
         spec = systemSpecOf(parseRunConfig(raw));
       } catch (e) {
         if (!(e instanceof UserError)) throw e;

@@ -80,6 +80,13 @@ export function evaluatePoint(prep: PreparedSweep, index: number, env: PointEnv)
   for (const p of prep.expansion.paths) row[p] = cellOf(values[p]);
   const fill = (reason: string | null, metric: (m: string) => Cell) => {
     for (const m of prep.metrics) row[m] = metric(m);
+    // A metric that is not finite is never written: the point is reported infeasible with the metric named (a run's
+    // own results are checked by runOnce, so this catches the point metrics: power, area, capacity).
+    const bad = prep.metrics.find((m) => typeof row[m] === "number" && !Number.isFinite(row[m]));
+    if (reason === null && bad !== undefined) {
+      reason = `not finite: ${bad} is ${row[bad]}`;
+      for (const m of prep.metrics) row[m] = null;
+    }
     row.status = reason === null ? "ok" : "infeasible";
     row.reason = reason ?? "";
     return row;

@@ -15,12 +15,28 @@ export const MAX_RANDOM_SAMPLES = 100_000;
 
 const finite = (f: string) => z.number({ error: `${f} must be a number` }).refine(Number.isFinite, `${f} must be finite`);
 
+/** A range's span must be a finite number: from -1e308 to 1e308 overflows (every value would be NaN). */
+const spanIsFinite = (r: { from: number; to: number }) => Number.isFinite(r.to - r.from);
+const SPAN_MESSAGE = { message: "to - from must be a finite number (the range is wider than a double holds)", path: ["to"] };
 /** An inclusive linear range: from, from + step, ... up to `to`. */
-const StepRange = z.object({ from: finite("from"), to: finite("to"), step: z.number().gt(0, "step must be > 0") }).strict();
+const StepRange = z
+  .object({
+    from: finite("from").describe("first value"),
+    to: finite("to").describe("last value (included when a whole number of steps away)"),
+    step: z.number({ error: "step must be a number > 0" }).gt(0, "step must be > 0").refine(Number.isFinite, "step must be finite").describe("spacing (> 0)"),
+  })
+  .strict()
+  .refine(spanIsFinite, SPAN_MESSAGE);
 /** `num` values from `from` to `to` (both included), evenly spaced, or geometrically spaced with `log: true`. */
 const NumRange = z
-  .object({ from: finite("from"), to: finite("to"), num: z.number().int("num must be an integer").min(1, "num must be >= 1").max(MAX_POINTS), log: z.boolean().default(false) })
-  .strict();
+  .object({
+    from: finite("from").describe("first value"),
+    to: finite("to").describe("last value"),
+    num: z.number().int("num must be an integer").min(1, "num must be >= 1").max(MAX_POINTS, `num must be <= ${MAX_POINTS}`).describe("number of values"),
+    log: z.boolean().default(false).describe("geometric spacing (from and to > 0)"),
+  })
+  .strict()
+  .refine(spanIsFinite, SPAN_MESSAGE);
 
 /** One axis of a grid: a list of values (any YAML value: numbers, names, objects), or a numeric range. */
 export const AxisValues = z.union([z.array(z.unknown()), StepRange, NumRange]);

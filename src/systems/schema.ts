@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_GPUS, MAX_LINKS, MAX_STACKS } from "./limits.ts";
 import { GpuBlock } from "../hardware/gpu/presets.ts";
 import type { GpuSpec } from "../hardware/gpu/schema.ts";
 import { LinkBlock } from "../hardware/links/presets.ts";
@@ -18,10 +19,7 @@ import type { PimDesign } from "../hardware/pim/schema.ts";
 export const FcUnit = z.enum(["gpu", "pim"]);
 export type FcUnit = z.infer<typeof FcUnit>;
 
-/** ASSUMPTION: device counts beyond these are not a single serving system (CXL 3.0 allows 4,096 nodes). */
-export const MAX_GPUS = 4096;
-export const MAX_STACKS = 4096;
-export const MAX_LINKS = 4096;
+export { MAX_GPUS, MAX_LINKS, MAX_STACKS } from "./limits.ts";
 
 const count = (what: string, max: number) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0, `${what} must be >= 0`).max(max, `${what} must be <= ${max}`);

@@ -1,3 +1,4 @@
+import { RANGES } from "../core/quantity.ts";
 import { UserError } from "../core/errors.ts";
 import { pimAttentionCost, pimFcCost } from "../hardware/pim/cost.ts";
 import { hbmClockPeriodSec } from "../hardware/pim/hbm.ts";
@@ -102,7 +103,7 @@ export function pimDesignForReference(r: PimReferenceUnit, where: string, cache 
       hbm: { preset: BASE.hbm.name, timing },
       ...layout,
       // a simulator configuration, not a die: the area rule (which caps 4P1B at 3 bank groups) is not applied
-      area: { ...BASE.area, maxDieAreaMm2: Number.MAX_VALUE },
+      area: { ...BASE.area, maxDieAreaMm2: RANGES.areaMm2.max },
       capacityBytes: undefined,
       powerConstrainedMacSpacing: r.powerLimited,
       computeSemantics: "column-matched",

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { withIo } from "../../src/cli/io.ts";
@@ -35,4 +36,47 @@ export function papiProcess(args: string[], opts: { cwd?: string; input?: string
 export function isCleanUserError(r: CliResult): boolean {
   const lines = r.stderr.split("\n").filter((l) => l !== "");
   return r.status === 2 && lines.length === 1 && !/\n\s+at /.test(r.stderr) && r.stdout === "";
+}
+
+/** The outcome contract of every command (the fuzz properties): exit 0 quietly, or a clean one-line user error; never a stack. */
+export function assertCleanOutcome(r: CliResult, what: string): void {
+  assert.ok(!/\n\s+at /.test(r.stderr) && !/\n\s+at /.test(r.stdout), `${what}: stack trace\n${r.stderr}`);
+  if (r.status === 0) {
+    assert.equal(r.stderr, "", `${what}: exit 0 with stderr ${r.stderr}`);
+    return;
+  }
+  const lines = r.stderr.split("\n").filter((l) => l !== "");
+  assert.equal(r.status, 2, `${what}: exit ${r.status}: ${r.stderr}`);
+  assert.equal(lines.length, 1, `${what}: ${lines.length} stderr lines: ${r.stderr}`);
+  assert.match(lines[0], /^papi: error: /, what);
+  assert.equal(r.stdout, "", `${what}: stdout on error`);
+}
+
+/** With --json and exit 0: the output parses and every number in it is finite (JSON has no Infinity: null). */
+export function assertFiniteJson(r: CliResult, what: string): void {
+  if (r.status !== 0) return;
+  const v: unknown = JSON.parse(r.stdout);
+  const walk = (x: unknown, path: string): void => {
+    if (typeof x === "number") assert.ok(Number.isFinite(x), `${what}: ${path} = ${x}`);
+    else if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${path}[${i}]`));
+    else if (x !== null && typeof x === "object") for (const [k, y] of Object.entries(x)) walk(y, `${path}.${k}`);
+  };
+  walk(v, "");
+}
+
+
+/**
+ * Counts a fuzz property's outcomes, so a property can check that it exercised both sides (a fuzz whose every case
+ * fails early, or whose every case is valid, tests less than it seems).
+ */
+export function outcomeTally(): { record(r: CliResult): void; assertBothSides(what: string, minShare?: number): void } {
+  let ok = 0;
+  let failed = 0;
+  return {
+    record: (r) => void (r.status === 0 ? ok++ : failed++),
+    assertBothSides: (what, minShare = 0.1) => {
+      const n = ok + failed;
+      assert.ok(ok >= minShare * n && failed >= minShare * n, `${what}: ${ok} ran, ${failed} refused of ${n}: the fuzz is one-sided`);
+    },
+  };
 }

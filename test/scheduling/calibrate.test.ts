@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { argminAlpha, calibrateAlpha, calibratedAlpha, chooseAlpha } from "../../src/scheduling/calibrate.ts";
+import { fcPlacementTimeSec } from "../../src/scheduling/oracle.ts";
 import { buildSystem } from "../../src/systems/build.ts";
 import { runOnce } from "../../src/serving/run.ts";
 
@@ -99,5 +100,28 @@ describe("calibrated alpha on the PAPI system (30 FC-PIM stacks, 6 A100s)", () =
   test("memoized per system context", () => {
     const ctx = buildSystem("papi", llama);
     assert.equal(calibratedAlpha(ctx), calibrateAlpha(ctx).alpha);
+  });
+});
+
+describe("calibration details", () => {
+  test("argminAlpha: ties go to the smaller threshold; the all-GPU and all-PIM ends, by hand", () => {
+    // equal totals at every a: the smallest (0) wins
+    assert.equal(argminAlpha([1, 1], [1, 1]), 0);
+    // totals a=0: 6, a=1: 5, a=2: 5 (tie with 1), a=3: 6 -> 1
+    assert.equal(argminAlpha([2, 2, 2], [1, 2, 3]), 1);
+    assert.equal(argminAlpha([1, 1, 1], [2, 2, 2]), 0);
+    assert.equal(argminAlpha([3, 3, 3], [1, 1, 1]), 3);
+  });
+
+  test("calibrateAlpha sweeps token counts 1..max on each unit with the oracle's placement times", () => {
+    const ctx = buildSystem("papi", MODEL_PRESETS["llama-65b"]);
+    const c = calibrateAlpha(ctx, 5);
+    assert.deepEqual(c.sweep.map((s) => s.numTokens), [1, 2, 3, 4, 5]);
+    for (const s of c.sweep) {
+      assert.equal(s.gpuSec, fcPlacementTimeSec(ctx, "gpu", s.numTokens));
+      assert.equal(s.pimSec, fcPlacementTimeSec(ctx, "pim", s.numTokens));
+      assert.notEqual(s.gpuSec, s.pimSec);
+    }
+    assert.equal(c.alpha, chooseAlpha(c.sweep.map((s) => s.gpuSec), c.sweep.map((s) => s.pimSec)));
   });
 });

@@ -131,7 +131,7 @@ test("bad inputs are one-line user errors naming file and line or the allowed va
   assert.throws(() => loadTrace(tmpCsv("ts.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:1,3,4\n")), isUserError(/ts\.csv:2: TIMESTAMP/));
   assert.throws(() => loadTrace(tmpCsv("dec.csv", "lin,lout,arrival_sec\n1,1,5\n1,1,4\n")), isUserError(/dec\.csv:3: arrival_sec must be non-decreasing/));
   assert.throws(() => loadTrace(tmpCsv("empty.csv", "lin,lout\n")), isUserError(/no requests/));
-  assert.throws(() => loadTrace("fixed:0:4"), isUserError(/LIN must be an integer >= 1/));
+  assert.throws(() => loadTrace("fixed:0:4"), isUserError(/LIN must be an integer in \[1, 10000000\]/));
   assert.throws(() => loadTrace("uniform:9-3:1-2"), isUserError(/LIN max must be >= min/));
   assert.throws(() => loadTrace("lognormal:5:5:-1"), isUserError(/SIGMA/));
   assert.throws(() => loadTrace("fixed:4:4", { numRequests: 0 }), isUserError(/integer in \[1, /));
@@ -164,4 +164,34 @@ describe("properties", () => {
       }),
       { numRuns: 50 },
     ));
+});
+
+describe("TIMESTAMP parsing (fast fixed-position path and the general one agree)", () => {
+  const two = (n: number) => String(n).padStart(2, "0");
+  test("property: any valid timestamp, with or without a fraction, T or space: whole seconds by hand, fraction as written", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          y: fc.integer({ min: 1970, max: 2100 }), mo: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }),
+          h: fc.integer({ min: 0, max: 23 }), mi: fc.integer({ min: 0, max: 59 }), s: fc.integer({ min: 0, max: 59 }),
+          frac: fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }), sep: fc.constantFrom(" ", "T"),
+        }),
+        ({ y, mo, d, h, mi, s, frac, sep }) => {
+          const text = `${y}-${two(mo)}-${two(d)}${sep}${two(h)}:${two(mi)}:${two(s)}${frac === undefined ? "" : `.${frac}`}`;
+          const t = parseTimestamp(text, "x");
+          assert.equal(t.wholeSec, daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s);
+          assert.equal(t.fracSec, frac === undefined ? 0 : Number(`0.${frac}`));
+          // the same with spaces around (the general path trims)
+          assert.deepEqual(parseTimestamp(` ${text} `, "x"), t);
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
+  test("malformed timestamps are errors naming the place, whichever path sees them", () => {
+    for (const bad of ["2023-13-16 18:15:46", "2023-11-00 18:15:46", "2023-11-16 24:00:00", "2023-11-16 18:60:00", "2023-11-16 18:15:46.", "2023-11-16 18:15:46.5x", "2023-1-16 18:15:46", "2023/11/16 18:15:46", "18:15:46"]) {
+      assert.throws(() => parseTimestamp(bad, "f.csv:7"), (e: unknown) => e instanceof UserError && e.message.startsWith("f.csv:7: TIMESTAMP"), bad);
+    }
+  });
 });

@@ -1,9 +1,13 @@
 import { UserError } from "../../core/errors.ts";
+import { assertFiniteResult } from "../../core/finite.ts";
 import { readDataFile } from "../../node/read-data-file.ts";
 import { PIM_FC_MAPPING_NAMES, pimAttentionCost, pimFcCost, type PimFcMappingName, type PimKernelCost } from "../../hardware/pim/cost.ts";
 import { pimEnergyBreakdownAtReuse, pimStackPowerWatts } from "../../hardware/pim/power.ts";
 import { PIM_DESIGNS, POWER_STUDY_DESIGNS, resolvePimDesign } from "../../hardware/pim/presets.ts";
 import { PAPER_PIM_AREA, maxBanksPerDie, pimBanksPerDie, type PimDesign } from "../../hardware/pim/schema.ts";
+import { MAX_BATCH, MAX_CONTEXT_TOKENS, MAX_TLP } from "../../serving/limits.ts";
+import { MAX_STACKS } from "../../systems/limits.ts";
+import { MODEL_LIMITS } from "../../models/schema.ts";
 import { parseNumber, parsePositiveInt, parsePositiveIntList } from "../args.ts";
 import { out, printJson } from "../io.ts";
 
@@ -21,15 +25,28 @@ export interface KernelOpts {
   heads?: string; kvHeads?: string; headDim?: string; context?: string; tlp: string; requests: string;
 }
 
-function need(flag: string, v: string | undefined): number {
+/**
+ * Bounds of the kernel flags: those of a run and a model (MAX_BATCH x MAX_TLP tokens of reuse, MODEL_LIMITS widths,
+ * MAX_CONTEXT_TOKENS), so `papi pim` prices any kernel a run can produce and nothing that would overflow.
+ */
+const LIMITS = {
+  "--m": MAX_BATCH * MAX_TLP,
+  "--k": MODEL_LIMITS.intermediate_size,
+  "--n": MODEL_LIMITS.intermediate_size,
+  "--heads": MODEL_LIMITS.num_attention_heads,
+  "--kv-heads": MODEL_LIMITS.num_attention_heads,
+  "--head-dim": MODEL_LIMITS.head_dim,
+} as const;
+
+function need(flag: keyof typeof LIMITS, v: string | undefined): number {
   if (v === undefined) throw new UserError(`${flag} is required for this kernel`);
-  return parsePositiveInt(flag, v);
+  return parsePositiveInt(flag, v, LIMITS[flag]);
 }
 
 export function runKernel(o: KernelOpts): void {
   const design = loadDesign(o.design ?? "fc-pim");
-  const numStacks = parsePositiveInt("--stacks", o.stacks);
-  const dtypeBytes = parsePositiveInt("--dtype-bytes", o.dtypeBytes);
+  const numStacks = parsePositiveInt("--stacks", o.stacks, MAX_STACKS);
+  const dtypeBytes = parsePositiveInt("--dtype-bytes", o.dtypeBytes, 8) /* fp64 is the widest dtype */;
   let cost: PimKernelCost;
   let layout = "";
   if (o.kernel === "fc") {
@@ -43,24 +60,25 @@ export function runKernel(o: KernelOpts): void {
     layout = `mapping         ${fc.mapping}${split}; binding resource: ${fc.bindingResource}`;
   } else if (o.kernel === "attention") {
     const numHeads = need("--heads", o.heads);
-    const numRequests = parsePositiveInt("--requests", o.requests);
-    const context = parsePositiveIntList("--context", o.context ?? "");
+    const numRequests = parsePositiveInt("--requests", o.requests, MAX_BATCH);
+    const context = parsePositiveIntList("--context", o.context ?? "", MAX_CONTEXT_TOKENS, MAX_BATCH);
     if (context.length !== 1 && context.length !== numRequests) {
       throw new UserError(`--context must give 1 length or one per request (${numRequests}), got ${context.length}`);
     }
     const contextLens = Array.from({ length: numRequests }, (_, i) => context[context.length === 1 ? 0 : i]);
     cost = pimAttentionCost(design, {
       numHeads,
-      numKvHeads: o.kvHeads === undefined ? numHeads : parsePositiveInt("--kv-heads", o.kvHeads),
+      numKvHeads: o.kvHeads === undefined ? numHeads : parsePositiveInt("--kv-heads", o.kvHeads, LIMITS["--kv-heads"]),
       headDim: need("--head-dim", o.headDim),
       contextLens,
-      tlp: parsePositiveInt("--tlp", o.tlp),
+      tlp: parsePositiveInt("--tlp", o.tlp, MAX_TLP),
       numStacks,
       dtypeBytes,
     });
   } else {
     throw new UserError(`--kernel must be "fc" or "attention", got "${o.kernel}"`);
   }
+  assertFiniteResult(cost, "the kernel", [`--design ${design.name}`, ...(o.kernel === "fc" ? ["--m", "--k", "--n"] : ["--heads", "--head-dim", "--context"])]);
   if (o.json) return printJson({ design: design.name, kernel: o.kernel, ...cost });
   const b = cost.energyBreakdownJoules;
   const pct = (x: number) => `${((100 * x) / cost.energyJoules).toFixed(1)}%`;
@@ -80,12 +98,13 @@ export function runKernel(o: KernelOpts): void {
 export function runPower(o: { design?: string; reuse: string; budget?: string; json?: boolean }): void {
   const names = o.design === undefined ? [...POWER_STUDY_DESIGNS] : o.design.split(",").map((s) => s.trim());
   const designs = names.map(loadDesign);
-  const reuses = parsePositiveIntList("--reuse", o.reuse);
+  const reuses = parsePositiveIntList("--reuse", o.reuse, MAX_BATCH * MAX_TLP, 1024);
   const budgetWatts = o.budget === undefined ? undefined : parseNumber("--budget", o.budget, 0, 1e4);
   if (budgetWatts === 0) throw new UserError(`--budget must be > 0 W, got "${o.budget}"`);
   const rows = designs.flatMap((d) =>
     reuses.map((r) => ({ ...pimStackPowerWatts(d, r, { budgetWatts }), energy: pimEnergyBreakdownAtReuse(d, r) })),
   );
+  assertFiniteResult(rows, "the power table", [`--design ${names.join(",")}`, "--reuse"]);
   if (o.json) return printJson(rows);
   out(
     "design     reuse  model W  fits   FPU-peak W  fits   DRAM%  transfer%  compute%  pJ/MAC\n",

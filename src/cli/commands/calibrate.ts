@@ -24,6 +24,9 @@ export function registerCalibrate(program: Command): void {
         throw new UserError(`system ${ctx.spec.name} runs FC on ${ctx.spec.fcUnits.join(", ")} only; alpha needs both GPU and FC-PIM (try --system papi)`);
       }
       const c = calibrateAlpha(ctx, maxTokens);
+      const { assertFiniteResult } = await import("../../core/finite.ts");
+      const { suspectInputs } = await import("../../serving/run.ts");
+      assertFiniteResult(c, "the calibration", suspectInputs(config));
       if (o.json) {
         printJson({ system: ctx.spec.name, model: ctx.model.name, alpha: c.alpha, argminAlpha: c.argminAlpha, ...(o.sweep ? { sweep: c.sweep } : {}) });
         return;

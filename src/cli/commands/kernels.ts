@@ -1,12 +1,12 @@
 import type { Command } from "commander";
+import { MAX_BATCH, MAX_CONTEXT_TOKENS, MAX_TLP } from "../../serving/limits.ts";
 import { parsePositiveInt } from "../args.ts";
 import { formatTable, out, printJson } from "../io.ts";
 
 const sci = (x: number) => (x === 0 ? "0" : x.toExponential(3));
-/** ASSUMPTION: bounds of a kernel listing: RLP <= 65,536, TLP <= 256, context <= 10 M tokens. */
-const MAX_RLP = 65_536;
-const MAX_TLP = 256;
-const MAX_CONTEXT = 10_000_000;
+/** Bounds of a kernel listing: those of a run (src/serving/limits.ts). */
+const MAX_RLP = MAX_BATCH;
+const MAX_CONTEXT = MAX_CONTEXT_TOKENS;
 
 export function registerKernels(program: Command): void {
   program
@@ -25,6 +25,8 @@ export function registerKernels(program: Command): void {
       const { decodeKernels } = await import("../../models/kernels.ts");
       const model = loadModel(o.model);
       const rows = decodeKernels(model, { rlp, tlp, contextLens: [Math.max(context, tlp)] });
+      const { assertFiniteResult } = await import("../../core/finite.ts");
+      assertFiniteResult(rows, "the kernel table", [`--model ${o.model}`, "--rlp", "--tlp", "--context"]);
       if (o.json) return printJson(rows);
       out(`${model.name}: RLP ${rlp}, TLP ${tlp}, context ${Math.max(context, tlp)}, ${model.num_hidden_layers} layers (per-layer rows repeat per layer)\n`);
       const table = rows.map((r) => [

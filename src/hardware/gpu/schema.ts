@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { count, quantity, RANGES } from "../../core/quantity.ts";
 
-const pos = (f: string) => z.number({ error: `${f} must be a number` }).positive(`${f} must be > 0`);
-const nonNeg = (f: string) => z.number({ error: `${f} must be a number` }).min(0, `${f} must be >= 0`);
-const frac = (f: string) => z.number({ error: `${f} must be a number` }).gt(0, `${f} must be in (0, 1]`).max(1, `${f} must be in (0, 1]`);
-const posInt = (f: string) => z.number().int(`${f} must be an integer`).min(1, `${f} must be >= 1`);
+/** Fields a GPU description may give; ranges: src/core/quantity.ts RANGES (ASSUMPTION there). */
+const bw = (what: string) => quantity(what, "B/s", RANGES.bandwidthBytesPerSec);
+const frac = (what: string) => quantity(what, "fraction of peak", RANGES.fraction);
+const sec = (what: string) => quantity(what, "s", RANGES.latencySec);
+/** ASSUMPTION: a CTA tile edge or K depth beyond 4,096 is no GEMM library's (CUTLASS tiles are <= 256). */
+const tileEdge = (what: string) => count(what, 1, 4096);
 
 /** One CTA output tile of a GEMM kernel (rows of X x columns of W). */
-export const GemmTileShape = z.object({ m: posInt("gemmTileShapes[].m"), n: posInt("gemmTileShapes[].n") });
+export const GemmTileShape = z.object({ m: tileEdge("rows of X per CTA tile"), n: tileEdge("columns of W per CTA tile") }).strict();
 export type GemmTileShape = z.infer<typeof GemmTileShape>;
 
 /**
@@ -32,53 +35,55 @@ export const DEFAULT_GEMM_TILE_SHAPES: readonly GemmTileShape[] = Object.freeze(
  */
 export const GpuSpec = z
   .object({
-    name: z.string().min(1),
+    name: z.string().min(1).describe("GPU name"),
     /** Dense FP16/BF16 tensor-core peak. */
-    peakFp16FlopsPerSec: pos("peakFp16FlopsPerSec"),
+    peakFp16FlopsPerSec: quantity("dense FP16/BF16 tensor-core peak", "FLOP/s", RANGES.flopsPerSec),
     /** Throughput of 4-byte dtypes (TF32 tensor cores) relative to FP16. */
-    fp32ThroughputRatio: frac("fp32ThroughputRatio"),
-    hbmBandwidthBytesPerSec: pos("hbmBandwidthBytesPerSec"),
+    fp32ThroughputRatio: quantity("throughput of 4-byte dtypes (TF32 tensor cores) relative to FP16", "ratio", RANGES.fraction),
+    hbmBandwidthBytesPerSec: bw("peak bandwidth of the GPU's own HBM"),
     /** Device memory of one GPU; bounds weights + KV cache where the KV cache lives in GPU memory (gpu-only). */
-    memoryCapacityBytes: pos("memoryCapacityBytes"),
-    numSms: posInt("numSms"),
+    memoryCapacityBytes: quantity("device memory of one GPU", "bytes", RANGES.capacityBytes),
+    // ASSUMPTION: <= 10,000 SMs (an H100 has 132)
+    numSms: count("streaming multiprocessors", 1, 10_000),
     /** Achievable fraction of peak tensor throughput in large GEMMs. */
-    computeEfficiency: frac("computeEfficiency"),
+    computeEfficiency: frac("achievable fraction of peak tensor throughput in large GEMMs"),
     /** Achievable fraction of HBM bandwidth when streaming GEMM weights. */
-    memoryEfficiency: frac("memoryEfficiency"),
+    memoryEfficiency: frac("achievable fraction of HBM bandwidth when streaming GEMM weights"),
     /** CTA tile shapes the GEMM library may pick from (the model picks the fastest). */
-    gemmTileShapes: z.array(GemmTileShape).min(1, "gemmTileShapes must list at least one tile").default(() => DEFAULT_GEMM_TILE_SHAPES.map((t) => ({ ...t }))),
+    gemmTileShapes: z.array(GemmTileShape).min(1, "gemmTileShapes must list at least one tile").max(64, "gemmTileShapes must list at most 64 tiles").describe("CTA tile shapes the GEMM library may pick from").default(() => DEFAULT_GEMM_TILE_SHAPES.map((t) => ({ ...t }))),
     /** K depth of one main-loop iteration of a GEMM tile (CUTLASS 16-bit sm80/sm90 tiles: 64 = 128 B of bf16). */
-    gemmTileK: posInt("gemmTileK").default(64),
+    gemmTileK: tileEdge("K depth of one main-loop iteration of a GEMM tile").default(64),
     /** Whether the library has stream-K (persistent, K-split) GEMM kernels besides data-parallel ones. */
-    gemmStreamK: z.boolean({ error: "gemmStreamK must be true or false" }).default(true),
+    gemmStreamK: z.boolean({ error: "must be true or false" }).default(true).describe("the library has stream-K (K-split) GEMM kernels"),
     /** HBM bandwidth one SM can draw on its own (outstanding-request bound); limits GEMMs with few CTAs. */
-    smBandwidthBytesPerSec: pos("smBandwidthBytesPerSec"),
+    smBandwidthBytesPerSec: bw("HBM bandwidth one SM can draw on its own"),
     /** L2 -> SM operand bandwidth of the whole chip (feeds the GEMM tiles). */
-    l2BandwidthBytesPerSec: pos("l2BandwidthBytesPerSec"),
+    l2BandwidthBytesPerSec: bw("L2 -> SM operand bandwidth of the whole chip"),
     /** Exponent of the smooth roofline; >= 1, large values approach max(compute, memory). */
-    rooflineSharpness: z.number().min(1, "rooflineSharpness must be >= 1"),
+    // ASSUMPTION: <= 10,000; p = 1,000 already equals a hard max to 0.07 %
+    rooflineSharpness: quantity("exponent p of the smooth roofline (c^p + m^p)^(1/p)", "", { min: 1, max: 1e4 }),
     /** Fixed time per eagerly launched kernel (host dispatch + launch + ramp), as seen by CUDA events. */
-    kernelLaunchOverheadSec: nonNeg("kernelLaunchOverheadSec"),
+    kernelLaunchOverheadSec: sec("fixed time per eagerly launched kernel"),
     /** Fixed time per kernel inside a CUDA graph (no host dispatch). */
-    graphKernelOverheadSec: nonNeg("graphKernelOverheadSec"),
+    graphKernelOverheadSec: sec("fixed time per kernel inside a CUDA graph"),
     /** Fixed time of the fused attention inside a CUDA graph (its split-KV pass + combine launches). */
-    attentionGraphOverheadSec: nonNeg("attentionGraphOverheadSec"),
+    attentionGraphOverheadSec: sec("fixed time of the fused attention inside a CUDA graph"),
     /** Fused (flash) attention: achievable fractions and its own eager overhead (SDPA backend dispatch + launches). */
-    attentionComputeEfficiency: frac("attentionComputeEfficiency"),
-    attentionMemoryEfficiency: frac("attentionMemoryEfficiency"),
-    attentionLaunchOverheadSec: nonNeg("attentionLaunchOverheadSec"),
+    attentionComputeEfficiency: frac("achievable fraction of peak tensor throughput in decode attention"),
+    attentionMemoryEfficiency: frac("achievable fraction of HBM bandwidth in decode attention"),
+    attentionLaunchOverheadSec: sec("eager overhead of the fused attention (dispatch + launches)"),
     /** GPU-side minimum duration of the fused attention (split-KV pass + combine); overlaps with its work. */
-    attentionMinSec: nonNeg("attentionMinSec"),
+    attentionMinSec: sec("GPU-side minimum duration of the fused attention"),
     /**
      * Achievable fraction of peak tensor throughput in prefill (causal flash) attention, where the query block
      * is full (T = prompt length), unlike decode attention's attentionComputeEfficiency.
      */
-    prefillAttentionComputeEfficiency: frac("prefillAttentionComputeEfficiency"),
-    energyPerFlopJoules: nonNeg("energyPerFlopJoules"),
-    hbmEnergyPerByteJoules: nonNeg("hbmEnergyPerByteJoules"),
-    staticPowerWatts: nonNeg("staticPowerWatts"),
+    prefillAttentionComputeEfficiency: frac("achievable fraction of peak tensor throughput in prefill attention"),
+    energyPerFlopJoules: quantity("dynamic energy per FLOP", "J", RANGES.energyPerOpJoules),
+    hbmEnergyPerByteJoules: quantity("dynamic energy per byte of HBM traffic", "J/B", RANGES.energyPerByteJoules),
+    staticPowerWatts: quantity("static power of one GPU, charged over wall time", "W", RANGES.powerWatts),
     /** Board power limit; only checked against static power. */
-    tdpWatts: pos("tdpWatts"),
+    tdpWatts: quantity("board power limit (checked against static power)", "W", { ...RANGES.powerWatts, minExclusive: true }),
   })
   // GPU-GPU bandwidth, latency and energy live in the system's links.gpuGpu (src/hardware/links), not here.
   .strict()

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quantity, RANGES } from "../../core/quantity.ts";
 
 /**
  * A point-to-point link between devices (GPU-GPU, GPU-PIM, host-PIM). Bandwidth is per direction;
@@ -6,15 +7,15 @@ import { z } from "zod";
  */
 export const LinkSpec = z
   .object({
-    name: z.string().min(1),
-    description: z.string().default(""),
+    name: z.string().min(1).describe("link name"),
+    description: z.string().default("").describe("one line about the link"),
     /** bandwidth in one direction */
-    bandwidthBytesPerSec: z.number().positive(),
+    bandwidthBytesPerSec: quantity("bandwidth in one direction", "B/s", RANGES.bandwidthBytesPerSec),
     /** the vendor's bidirectional figure; must equal 2 x bandwidthBytesPerSec when given */
-    aggregateBandwidthBytesPerSec: z.number().positive().optional(),
+    aggregateBandwidthBytesPerSec: quantity("the vendor's bidirectional figure (2 x bandwidthBytesPerSec)", "B/s", { min: 2 * RANGES.bandwidthBytesPerSec.min, max: 2 * RANGES.bandwidthBytesPerSec.max }).optional(),
     /** fixed cost per message (software launch + link traversal) */
-    latencySec: z.number().nonnegative(),
-    energyPerBitJoules: z.number().nonnegative(),
+    latencySec: quantity("fixed cost per message (software launch + link traversal)", "s", RANGES.latencySec),
+    energyPerBitJoules: quantity("energy per bit moved", "J/bit", RANGES.energyPerBitJoules),
   })
   .strict()
   .superRefine((l, ctx) => {

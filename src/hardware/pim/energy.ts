@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { quantity, RANGES } from "../../core/quantity.ts";
+
+const perBit = (what: string) => quantity(what, "J/bit", RANGES.energyPerBitJoules);
+const perOp = (what: string) => quantity(what, "J", RANGES.energyPerOpJoules);
 
 /**
  * PIM energy constants, overridable per design. Source of the DRAM path energies: AttAcc's
@@ -7,24 +11,24 @@ import { z } from "zod";
  */
 export const PimEnergy = z.strictObject({
   /** cell array energy of ACT + PRE, per bit of the opened row */
-  cellActPreJoulesPerBit: z.number().nonnegative(),
+  cellActPreJoulesPerBit: perBit("cell array energy of ACT + PRE, per bit of the opened row"),
   /** cell array energy of a column read/write, per bit */
-  cellRdWrJoulesPerBit: z.number().nonnegative(),
+  cellRdWrJoulesPerBit: perBit("cell array energy of a column read/write"),
   /** column decoder to bank-group mux */
-  columnToBankGroupMuxJoulesPerBit: z.number().nonnegative(),
+  columnToBankGroupMuxJoulesPerBit: perBit("column decoder to bank-group mux"),
   /** bank-group mux to global I/O */
-  bankGroupMuxToGioJoulesPerBit: z.number().nonnegative(),
-  tsvJoulesPerBit: z.number().nonnegative(),
+  bankGroupMuxToGioJoulesPerBit: perBit("bank-group mux to global I/O"),
+  tsvJoulesPerBit: perBit("through-silicon via"),
   /** silicon interposer I/O (only when data leaves the stack; links add their own energy) */
-  interposerJoulesPerBit: z.number().nonnegative(),
+  interposerJoulesPerBit: perBit("silicon interposer I/O"),
   /** one FP16 multiply-accumulate in a PIM FPU */
-  macJoules: z.number().nonnegative(),
+  macJoules: perOp("one FP16 multiply-accumulate in a PIM FPU"),
   /** one softmax element (exp, running max/sum, scale) in the buffer-die softmax unit */
-  softmaxJoulesPerElement: z.number().nonnegative(),
+  softmaxJoulesPerElement: perOp("one softmax element in the buffer-die unit"),
   /** one FP16 add of partial sums in the buffer-die adder (k-split FC mappings) */
-  reductionAddJoules: z.number().nonnegative(),
+  reductionAddJoules: perOp("one FP16 add of partial sums on the buffer die"),
   /** background (static) power per stack; added as watts x kernel time */
-  backgroundPowerWattsPerStack: z.number().nonnegative(),
+  backgroundPowerWattsPerStack: quantity("background (static) power per stack", "W", RANGES.powerWatts),
 });
 export type PimEnergy = z.infer<typeof PimEnergy>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { count, quantity, RANGES } from "../../core/quantity.ts";
 
 /**
  * An HBM3 stack as data: organization (geometry) and timing (tCK and n-cycle parameters), in the
@@ -8,58 +9,64 @@ import { z } from "zod";
  * bandwidth. Presets live in hbm-presets.ts.
  */
 
-const posInt = z.number().int().positive();
+/**
+ * ASSUMPTION (all org bounds): 4 to 64 x a JEDEC HBM3 stack (JESD238: 16 channels, 2 pseudo-channels, up to 4 SIDs,
+ * 4 bank groups of 4 banks, 2^14-2^15 rows, 64 bursts per row... AttAcc's HBM3-PIM: 32 banks per bank group); the
+ * timing n-values are at most 1e6 command clocks (1 ms at 1 GHz; HBM3's longest, nREFI, is ~5,000).
+ */
+const orgCount = (what: string, max: number) => count(what, 1, max);
+const cycles = (what: string) => count(what, 1, 1e6, "tCK cycles");
 
-export const HbmOrg = z.object({
-  numChannels: posInt,
-  numPseudoChannels: posInt,
+export const HbmOrg = z.strictObject({
+  numChannels: orgCount("channels per stack", 1024),
+  numPseudoChannels: orgCount("pseudo-channels per channel", 64),
   /** stack IDs (SIDs); Ramulator's HBM3-PIM "rank" level */
-  numRanks: posInt,
-  numBankGroups: posInt,
-  numBanksPerGroup: posInt,
-  numRows: posInt,
+  numRanks: orgCount("stack IDs (ranks) per pseudo-channel", 64),
+  numBankGroups: orgCount("bank groups per rank", 64),
+  numBanksPerGroup: orgCount("banks per bank group", 256),
+  numRows: orgCount("rows per bank", 2 ** 24),
   /** columns per row, each one burst wide */
-  numColumns: posInt,
-  dqBitsPerPseudoChannel: posInt,
-  burstLength: posInt,
+  numColumns: orgCount("columns (bursts) per row", 2 ** 16),
+  dqBitsPerPseudoChannel: orgCount("data pins per pseudo-channel", 1024),
+  burstLength: orgCount("beats per burst", 256),
   /** DRAM dies in the stack (the area rule is per die) */
-  numDies: posInt,
+  numDies: orgCount("DRAM dies in the stack", 64),
 });
 export type HbmOrg = z.infer<typeof HbmOrg>;
 
 /** All n-parameters are in command-clock cycles (tCK), as in Ramulator; t-values in seconds. */
-export const HbmTiming = z.object({
-  dataRateBitsPerSecPerPin: z.number().positive(),
+export const HbmTiming = z.strictObject({
+  dataRateBitsPerSecPerPin: quantity("data rate of one pin", "bit/s", RANGES.bitsPerSecPerPin),
   /** data beats per command clock (HBM3 in Ramulator's HBM3-PIM: 4, i.e. tCK = 4 / rate) */
-  dataBeatsPerClock: posInt,
-  nBL: posInt,
-  nCL: posInt,
-  nRCD: posInt,
-  nRP: posInt,
-  nRAS: posInt,
-  nRC: posInt,
-  nRTPL: posInt,
-  nCCDS: posInt,
-  nCCDL: posInt,
+  dataBeatsPerClock: count("data beats per command clock", 1, 16),
+  nBL: cycles("burst length"),
+  nCL: cycles("read latency"),
+  nRCD: cycles("activate to column command"),
+  nRP: cycles("precharge"),
+  nRAS: cycles("activate to precharge"),
+  nRC: cycles("activate to activate (same bank)"),
+  nRTPL: cycles("read to precharge"),
+  nCCDS: cycles("column to column, different bank groups"),
+  nCCDL: cycles("column to column, same bank group"),
   /** all-bank MAC (MACAB) spacing without the power constraint ("_NPC" presets) */
-  nCCDAB: posInt,
+  nCCDAB: cycles("all-bank MAC spacing"),
   /** all-bank MAC spacing stretched to stay within the power limit */
-  nCCDABPowerConstrained: posInt,
-  nRFC: posInt,
-  nREFI: posInt,
+  nCCDABPowerConstrained: cycles("all-bank MAC spacing within the power limit"),
+  nRFC: cycles("refresh cycle"),
+  nREFI: cycles("refresh interval"),
   /** refresh window (all rows refreshed once per window) */
-  refreshWindowSec: z.number().positive(),
+  refreshWindowSec: quantity("refresh window (every row refreshed once)", "s", { ...RANGES.latencySec, minExclusive: true }),
 });
 export type HbmTiming = z.infer<typeof HbmTiming>;
 
-const HbmSpecObject = z.object({
-  name: z.string().min(1),
+const HbmSpecObject = z.strictObject({
+  name: z.string().min(1).describe("HBM name"),
   org: HbmOrg,
   timing: HbmTiming,
   /** capacity; derived from the geometry (if declared, it must equal the geometry's) */
-  capacityBytes: z.number().positive().optional(),
+  capacityBytes: quantity("capacity of one stack (derived from the geometry)", "bytes", { min: 1, max: 1e18 }).optional(),
   /** external (pin) bandwidth; derived as pins x rate / 8 (if declared, it must equal that) */
-  externalBandwidthBytesPerSec: z.number().positive().optional(),
+  externalBandwidthBytesPerSec: quantity("external (pin) bandwidth (derived: pins x rate / 8)", "B/s", { min: 1, max: 1e18 }).optional(),
 });
 
 export const HbmSpec = HbmSpecObject.superRefine((s, ctx) => {

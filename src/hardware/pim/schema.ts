@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { count, quantity, RANGES } from "../../core/quantity.ts";
 import { UserError } from "../../core/errors.ts";
 import { DEFAULT_PIM_ENERGY, PimEnergy } from "./energy.ts";
 import {
@@ -14,11 +15,11 @@ import { PIM_FC_MAPPING_NAMES } from "./fc-mapping/names.ts";
 
 export const PimArea = z.strictObject({
   /** area of one FPU (16 FP16 MAC lanes) — PAPI paper, area rule, CACTI-3DD at 22 nm */
-  fpuAreaMm2: z.number().nonnegative(),
+  fpuAreaMm2: quantity("area of one FPU (16 FP16 MAC lanes)", "mm2", RANGES.areaMm2),
   /** area of one DRAM bank with its periphery — same source */
-  bankAreaMm2: z.number().positive(),
+  bankAreaMm2: quantity("area of one DRAM bank with its periphery", "mm2", { ...RANGES.areaMm2, minExclusive: true }),
   /** usable area of one HBM die — same source */
-  maxDieAreaMm2: z.number().positive(),
+  maxDieAreaMm2: quantity("usable area of one HBM die", "mm2", { ...RANGES.areaMm2, minExclusive: true }),
 });
 export type PimArea = z.infer<typeof PimArea>;
 
@@ -48,42 +49,44 @@ export const PIM_MAC_POWER_LIMIT_SCOPES = ["command", "column-reads"] as const;
 export type PimMacPowerLimitScope = (typeof PIM_MAC_POWER_LIMIT_SCOPES)[number];
 
 const PimDesignInput = z.strictObject({
-  name: z.string().min(1),
-  description: z.string().default(""),
+  name: z.string().min(1).describe("design name"),
+  description: z.string().default("").describe("one line about the design"),
   /** HBM preset name, full spec, or { preset, org?, timing?, ... } overrides */
-  hbm: HbmBlock.shape.default("hbm3-5.2"),
+  hbm: HbmBlock.field("the HBM stack the design builds on: preset name, { preset, ...overrides } or a full description").default("hbm3-5.2"),
   /** x in xPyB */
-  numFpus: z.number().int().positive(),
+  numFpus: count("x in xPyB: FPUs per group of banks", 1, 64),
   /** y in xPyB */
-  numBanksPerFpuGroup: z.number().int().positive(),
+  numBanksPerFpuGroup: count("y in xPyB: banks sharing the FPUs", 1, 256),
   /** FP16 multipliers per FPU; AttAcc: 16 per bank unit (one 32-B column per step) */
-  macLanesPerFpu: z.number().int().positive(),
-  fpuClockHz: z.number().positive(),
+  macLanesPerFpu: count("FP16 multipliers per FPU", 1, 4096),
+  fpuClockHz: quantity("FPU clock", "Hz", RANGES.clockHz),
   /** bank groups per pseudo-channel and rank that keep their banks (FC-PIM: 3 of 4) */
-  numEnabledBankGroups: z.number().int().positive(),
+  numEnabledBankGroups: count("bank groups per pseudo-channel and rank that keep their banks", 1, 64),
   /** use nCCDABPowerConstrained (true) or nCCDAB (false) between all-bank MACs */
-  powerConstrainedMacSpacing: z.boolean().default(true),
+  powerConstrainedMacSpacing: z.boolean().default(true).describe("space all-bank MACs by nCCDABPowerConstrained (true) or nCCDAB (false)"),
   /** see PIM_MAC_POWER_LIMIT_SCOPES; default "command" (AttAcc's timing tables) */
-  macPowerLimitScope: z.enum(PIM_MAC_POWER_LIMIT_SCOPES).default("command"),
+  macPowerLimitScope: z.enum(PIM_MAC_POWER_LIMIT_SCOPES).default("command").describe("what the power-constrained MAC spacing limits: every command, or column reads"),
   /** see PIM_COMPUTE_SEMANTICS; default "column-matched" */
-  computeSemantics: z.enum(PIM_COMPUTE_SEMANTICS).default("column-matched"),
+  computeSemantics: z.enum(PIM_COMPUTE_SEMANTICS).default("column-matched").describe("how FPU MAC steps relate to the DRAM column rate"),
   /** how FC weights are laid out over channels and banks (fc-mapping/); "auto" picks the fastest per call */
-  fcMapping: z.enum(PIM_FC_MAPPING_NAMES).default("auto"),
-  powerBudgetWattsPerStack: z.number().positive(),
-  area: PimArea.default(PAPER_PIM_AREA),
-  energy: PimEnergy.partial().default({}),
+  fcMapping: z.enum(PIM_FC_MAPPING_NAMES).default("auto").describe("how FC weights are laid out over channels and banks (auto: the fastest per call)"),
+  powerBudgetWattsPerStack: quantity("power budget of one stack", "W", { ...RANGES.powerWatts, minExclusive: true }),
+  area: PimArea.default(PAPER_PIM_AREA).describe("area rule m (n A_FPU + A_bank) <= A_max (PAPI paper, CACTI-3DD 22 nm)"),
+  energy: PimEnergy.partial().default({}).describe("energy constants; fields left out keep the FGDRAM/AttAcc defaults"),
   /** partial-sum storage per FPU; when the outputs of a bank tile do not fit, inputs are re-sent */
-  accumulatorBytesPerFpu: z.number().int().positive(),
+  // ASSUMPTION: <= 1 GiB of partial-sum storage per FPU (AttAcc-style units hold a few KiB)
+  accumulatorBytesPerFpu: count("partial-sum storage per FPU", 1, 2 ** 30, "bytes"),
   /** buffer-die softmax unit throughput per channel, elements per tCK */
-  softmaxElementsPerClock: z.number().positive(),
+  // ASSUMPTION: <= 1e6 elements per tCK per channel (AttAcc-style units: ~16)
+  softmaxElementsPerClock: quantity("buffer-die softmax throughput per channel", "elements/tCK", { min: 0, max: 1e6, minExclusive: true }),
   /**
    * buffer-die adder throughput per channel, FP16 partial sums per tCK (k-split FC mappings reduce their
    * partials there). ASSUMPTION: 16, the rate at which a channel's two pseudo-channel buses deliver partials
    * (2 x 32 B per nBL = 2 tCK = 16 FP16 per tCK), so the adder keeps up with the buses; not given by PAPI or AttAcc.
    */
-  reductionElementsPerClock: z.number().positive().default(16),
+  reductionElementsPerClock: quantity("buffer-die adder throughput per channel", "FP16 adds/tCK", { min: 0, max: 1e6, minExclusive: true }).default(16),
   /** optional declared capacity per stack; must equal the derived one */
-  capacityBytes: z.number().positive().optional(),
+  capacityBytes: quantity("declared capacity per stack (must equal the derived one)", "bytes", { min: 1, max: 1e18 }).optional(),
 });
 export type PimDesignInput = z.input<typeof PimDesignInput>;
 

@@ -28,8 +28,8 @@ const toy = GpuSpec.parse({
   gemmTileShapes: [{ m: 1, n: 1 }],
   gemmTileK: 1,
   gemmStreamK: true,
-  smBandwidthBytesPerSec: 1e30,
-  l2BandwidthBytesPerSec: 1e30,
+  smBandwidthBytesPerSec: 1e16, // the largest a schema allows: 1e7 x the HBM bandwidth, effectively unlimited
+  l2BandwidthBytesPerSec: 1e16,
   rooflineSharpness: 1000,
   kernelLaunchOverheadSec: 1e-6,
   graphKernelOverheadSec: 0,

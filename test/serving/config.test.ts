@@ -1,0 +1,40 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runConfigJsonSchema } from "../../src/serving/config.ts";
+
+type Node = Record<string, unknown>;
+
+/** Every numeric leaf of a JSON Schema node's object branches, with its path. */
+function numericLeaves(node: Node, path: string, out: [string, Node][] = []): [string, Node][] {
+  const branches = (node.anyOf as Node[] | undefined) ?? [node];
+  for (const b of branches) {
+    if (b.type === "number" || b.type === "integer") out.push([path, b]);
+    const props = b.properties as Record<string, Node> | undefined;
+    if (props) for (const [k, v] of Object.entries(props)) numericLeaves(v, `${path}.${k}`, out);
+    if (b.items) numericLeaves(b.items as Node, `${path}[]`, out);
+  }
+  return out;
+}
+
+test("papi schema: every hardware number has a description with its unit, a finite range and a default", () => {
+  const schema = runConfigJsonSchema() as Node;
+  const hardware = (schema.properties as Record<string, Node>).hardware;
+  const leaves = numericLeaves(hardware, "hardware");
+  assert.ok(leaves.length > 100, `only ${leaves.length} hardware numbers found`);
+  const missing: string[] = [];
+  for (const [path, n] of leaves) {
+    if (path.includes("gemmTileShapes")) continue; // a list's items: the list has the default
+    const lo = n.minimum ?? n.exclusiveMinimum;
+    const hi = n.maximum;
+    if (typeof n.description !== "string" || n.description.length < 8) missing.push(`${path}: description`);
+    if (typeof lo !== "number" || typeof hi !== "number" || hi === Number.MAX_SAFE_INTEGER || !Number.isFinite(hi)) missing.push(`${path}: range [${lo}, ${hi}]`);
+    if (typeof n.default !== "number") missing.push(`${path}: default`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test("papi schema: every run number has a stated maximum (no field is unbounded)", () => {
+  const schema = runConfigJsonSchema() as Node;
+  const unbounded = numericLeaves(schema, "").filter(([, n]) => typeof n.maximum !== "number" || n.maximum === Number.MAX_SAFE_INTEGER).map(([p]) => p);
+  assert.deepEqual(unbounded, []);
+});

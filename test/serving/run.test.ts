@@ -1,0 +1,186 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { UserError } from "../../src/core/errors.ts";
+import { MetricsStore, percentiles } from "../../src/serving/metrics.ts";
+import { RunRecorder } from "../../src/serving/recorder.ts";
+import { parseRunConfig, runOnce, suspectInputs, type RunResult } from "../../src/serving/run.ts";
+import { Timeline } from "../../src/serving/timeline.ts";
+import type { RequestSpec } from "../../src/serving/trace.ts";
+
+/**
+ * What runOnce reports, checked against what the serving loop recorded (iterations.csv, requests.csv, the timeline)
+ * and against identities that any correct accounting satisfies. At paper scale (papi: 6 A100 + 30 FC-PIM + 60
+ * attention stacks, LLaMA-65B).
+ */
+const reqs = (lens: [number, number][], gapSec = 0): RequestSpec[] =>
+  lens.map(([inputTokens, outputTokens], id) => ({ id, arrivalSec: id * gapSec, inputTokens, outputTokens }));
+const close = (a: number, b: number, what: string, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-30), `${what}: ${a} vs ${b}`);
+const REQS = reqs([[32, 40], [16, 9], [64, 70], [10, 3], [20, 20], [5, 60], [7, 1]]);
+
+function recorded(cfg: Record<string, unknown>, requests = REQS) {
+  const recorder = new RunRecorder();
+  const timeline = new Timeline();
+  const r = runOnce({ system: "papi", model: "llama-65b", trace: "fixed:1:1", ...cfg }, { requests, recorder, timeline });
+  return { r, recorder, timeline: JSON.parse(timeline.toJson("t")) as { traceEvents: { name: string; ph: string; ts: number; dur?: number; tid: number; args?: Record<string, unknown> }[] } };
+}
+
+/** The identities of a result, whatever the config. */
+function assertIdentities(r: RunResult, rec: RunRecorder, requests: readonly RequestSpec[]): void {
+  const b = r.breakdownSec;
+  close(r.decodeSec, b.fc + b.attention + b.communication + b.other, "decodeSec = sum of the breakdown");
+  close(r.latencySec, r.prefillSec + r.decodeSec + r.idleSec, "latency = prefill + decode + idle");
+  const j = r.breakdownJoules;
+  close(r.energyJoules, j.fc + j.attention + j.communication + j.other + j.prefill + j.static, "energy = sum of the energy breakdown");
+  close(j.static, r.staticJoulesBySource.gpu + r.staticJoulesBySource.pim, "static = gpu + pim");
+  close(r.prefillJoules, j.prefill, "prefillJoules");
+  assert.equal(r.generatedTokens, requests.reduce((s, q) => s + q.outputTokens, 0), "every output token once");
+  close(r.tokensPerSec, r.generatedTokens / r.latencySec, "tokens/s");
+  close(r.tokensPerJoule, r.generatedTokens / r.energyJoules, "tokens/J");
+  for (const k of ["fc", "attention", "communication", "other"] as const) close(r.perTokenSec[k], b[k] / r.generatedTokens, `perTokenSec.${k}`);
+  assert.equal(r.iterations, r.fcOnGpuIterations + r.fcOnPimIterations);
+  assert.equal(r.iterations, rec.iterations.length);
+  assert.equal(r.fcOnGpuIterations, rec.iterations.filter((i) => i.fcUnit === "gpu").length);
+  close(r.decodeStepSecMean, r.decodeSec / r.iterations, "mean step");
+  const switches = rec.iterations.filter((it, k) => k > 0 && it.fcUnit !== rec.iterations[k - 1].fcUnit).length;
+  assert.equal(r.fcSwitches, switches, "switches = unit changes between consecutive iterations");
+  close(b.fc, rec.iterations.reduce((s, i) => s + i.fcSec, 0), "fc seconds = sum over iterations");
+  close(b.other, rec.iterations.reduce((s, i) => s + i.otherSec, 0), "other seconds = sum over iterations");
+  assert.equal(r.numRequests, requests.length);
+  assert.equal(rec.requests.length, requests.length, "every request finishes once");
+  // requests.csv: TTFT and TPOT as defined, and the run's percentiles are over them
+  for (const q of rec.requests) {
+    close(q.ttftSec, q.firstTokenAtSec - q.arrivalSec, "ttft");
+    close(q.tpotSec, q.outputTokens > 1 ? (q.finishedAtSec - q.firstTokenAtSec) / (q.outputTokens - 1) : 0, "tpot");
+    assert.ok(q.arrivalSec <= q.firstTokenAtSec && q.firstTokenAtSec <= q.finishedAtSec);
+  }
+  assert.deepEqual(r.ttftSec, percentiles(rec.requests.map((q) => q.ttftSec)));
+  assert.deepEqual(r.tpotSec, percentiles(rec.requests.filter((q) => q.outputTokens > 1).map((q) => q.tpotSec)));
+}
+
+describe("runOnce", () => {
+  test("identities on static and continuous batching, with speculation and drafts", () => {
+    for (const cfg of [
+      { batch: 4, spec: 1 },
+      { batch: 3, spec: 4, batching: "continuous" },
+      { batch: 8, spec: [1, 2, 4], acceptanceRate: 0.6, seed: 5, draft: { timePerTokenSec: 1e-4, energyPerTokenJoules: 0.5 } },
+    ]) {
+      const requests = cfg.batching === "continuous" ? reqs(REQS.map((q) => [q.inputTokens, q.outputTokens]), 0.02) : REQS;
+      const { r, recorder } = recorded(cfg, requests);
+      assertIdentities(r, recorder, requests);
+    }
+  });
+
+  test("property: the identities hold for random request sets, batches and speculation", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom("static", "continuous"),
+        (lens, batch, spec, batching) => {
+          const requests = reqs(lens, batching === "continuous" ? 0.01 : 0);
+          const { r, recorder } = recorded({ batch, spec, batching }, requests);
+          assertIdentities(r, recorder, requests);
+        },
+      ),
+      { numRuns: 30, seed: 81 },
+    );
+  });
+
+  test("the result echoes its config and names; the hash follows the resolved config", () => {
+    const { r } = recorded({ batch: 4, spec: 2, seed: 9 });
+    assert.equal(r.system, "papi");
+    assert.equal(r.model, "llama-65b");
+    assert.equal(r.scheduler, "papi");
+    assert.equal(r.batching, "static");
+    assert.equal(r.batch, 4);
+    assert.equal(r.spec, 2);
+    assert.equal(r.seed, 9);
+    assert.equal(r.acceptanceRate, null);
+    assert.ok(Number.isInteger(r.alpha) && r.alpha! > 0);
+    assert.equal(r.config.system.name, "papi");
+    assert.equal(r.config.model.num_hidden_layers, 80);
+    const again = recorded({ batch: 4, spec: 2, seed: 9 }).r;
+    assert.equal(again.configHash, r.configHash);
+    assert.notEqual(recorded({ batch: 4, spec: 2, seed: 10 }).r.configHash, r.configHash);
+    assert.equal(recorded({ batch: 4, scheduler: "oracle" }).r.alpha, null);
+  });
+
+  test("the timeline has one span per phase per iteration, in order, and a scheduler mark per FC move", () => {
+    const { r, recorder, timeline } = recorded({ batch: 4, spec: 2, scheduler: "papi", alpha: 5 });
+    const ev = timeline.traceEvents;
+    const iters = ev.filter((e) => e.ph === "X" && e.name.startsWith("iter "));
+    assert.equal(iters.length, r.iterations);
+    recorder.iterations.forEach((it, k) => {
+      close(iters[k].ts, it.startSec * 1e6, `iteration ${k} start`);
+      close(iters[k].dur!, (it.fcSec + it.attentionSec + it.communicationSec + it.otherSec) * 1e6, `iteration ${k} length`);
+      assert.equal(iters[k].args!.fcOn, it.fcUnit);
+    });
+    const marks = ev.filter((e) => e.ph === "i");
+    assert.equal(marks.length, r.fcSwitches + 1, "one mark for the first placement, one per switch");
+    assert.ok(r.fcSwitches >= 1, "alpha 5 with a draining batch of 4 x TLP 2 must move FC");
+    const prefill = ev.filter((e) => e.ph === "X" && e.name.startsWith("prefill"));
+    assert.equal(prefill.length, Math.ceil(REQS.length / 4));
+    close(prefill.reduce((s, e) => s + e.dur!, 0), r.prefillSec * 1e6, "prefill spans");
+    // metadata: a name for the process and for each of the 8 lanes
+    assert.equal(ev.filter((e) => e.ph === "M").length, 9);
+  });
+
+  test("bad configs are one-line errors naming the field; suspects list what the user overrode", () => {
+    assert.throws(() => parseRunConfig({ batch: 0 }, "x.yaml"), (e: unknown) => e instanceof UserError && /^x\.yaml: batch: batch must be >= 1$/.test(e.message));
+    assert.throws(() => parseRunConfig({ bach: 4 }), /unknown key "bach" \(did you mean "batch"\?\)/);
+    const cfg = parseRunConfig({ system: { preset: "papi", gpu: { numGpus: 4 } }, model: { name: "m" }, gpus: 4, hardware: { gpu: { numSms: 100 }, links: { attention: "pcie5" } } });
+    assert.deepEqual(suspectInputs(cfg), ["hardware.gpu.numSms", "hardware.links.attention", "system.preset", "system.gpu.numGpus", "model", "gpus"]);
+    assert.deepEqual(suspectInputs(parseRunConfig({})), []);
+  });
+});
+
+describe("metrics", () => {
+  test("percentiles: nearest rank, by hand", () => {
+    assert.deepEqual(percentiles([]), { mean: 0, p50: 0, p90: 0, p99: 0 });
+    assert.deepEqual(percentiles([5]), { mean: 5, p50: 5, p90: 5, p99: 5 });
+    // 1..10: p50 = the 5th, p90 = the 9th, p99 = the 10th
+    assert.deepEqual(percentiles([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]), { mean: 5.5, p50: 5, p90: 9, p99: 10 });
+    // 1..100: ceil(0.99 x 100) = 99th
+    const h = percentiles(Array.from({ length: 100 }, (_, i) => i + 1));
+    assert.deepEqual([h.p50, h.p90, h.p99], [50, 90, 99]);
+  });
+
+  test("MetricsStore: TTFT, end-to-end and TPOT per finished request (TPOT only past one token)", () => {
+    const m = new MetricsStore();
+    m.onRequestDone(3, 1, 2, 6, 5); // ttft 1, e2e 5, tpot (6 - 2) / 4 = 1
+    m.onRequestDone(4, 0, 3, 3, 1); // one token: no TPOT
+    assert.deepEqual(m.completionOrder, [3, 4]);
+    assert.deepEqual(m.ttftSec, [1, 3]);
+    assert.deepEqual(m.e2eSec, [5, 3]);
+    assert.deepEqual(m.tpotSec, [1]);
+    m.onPrefill(2, 7, 0.5);
+    m.onPrefill(1, 1, 0.25);
+    assert.deepEqual([m.prefillSec, m.prefillJoules, m.attentionLinkBwSec], [3, 8, 0.75]);
+  });
+
+  test("the recorder keeps at most maxIterations iterations and every request", () => {
+    const rec = new RunRecorder(2);
+    const it = { iteration: 0, startSec: 0, rlp: 1, tlp: 1, fcUnit: "gpu" as const, fcSec: 1, attentionSec: 0, communicationSec: 0, otherSec: 0, energyJoules: 0 };
+    for (let i = 0; i < 3; i++) rec.iteration({ ...it, iteration: i });
+    assert.deepEqual(rec.iterations.map((i) => i.iteration), [0, 1]);
+    rec.request({ id: 1, arrivalSec: 0, firstTokenAtSec: 1, finishedAtSec: 2, inputTokens: 1, outputTokens: 2, ttftSec: 1, tpotSec: 1 });
+    assert.equal(rec.requests.length, 1);
+  });
+
+  test("a zero-length span is not drawn; instants and spans land on their lanes", () => {
+    const t = new Timeline();
+    t.span("attention", "a", 1, 0);
+    t.span("fc-pim", "FC", 1, 2, { x: 1 });
+    t.instant("scheduler", "FC -> pim", 3);
+    const ev = JSON.parse(t.toJson("title")).traceEvents as { name: string; ph: string; ts: number; dur?: number; tid: number; args?: { name?: string } }[];
+    const lanes = Object.fromEntries(ev.filter((e) => e.ph === "M" && e.tid > 0).map((e) => [e.args!.name, e.tid]));
+    assert.equal(ev[0].args!.name, "title");
+    assert.deepEqual(ev.filter((e) => e.ph !== "M").map((e) => [e.name, e.ph, e.ts, e.dur, e.tid]), [
+      ["FC", "X", 1e6, 2e6, lanes["FC on FC-PIM"]],
+      ["FC -> pim", "i", 3e6, undefined, lanes["scheduler decisions"]],
+    ]);
+    assert.deepEqual(Object.keys(lanes), ["decode iteration", "prefill", "FC on GPU", "FC on FC-PIM", "attention", "communication", "norms/activations/host", "scheduler decisions"]);
+  });
+});

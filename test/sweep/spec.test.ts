@@ -1,0 +1,15 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { UserError } from "../../src/core/errors.ts";
+import { parseSweepSpec } from "../../src/sweep/spec.ts";
+
+test("sweep ranges: finite ends, a span a double holds, a positive finite step, a bounded count; one-line errors naming the path", () => {
+  const err = (spec: unknown, re: RegExp) => assert.throws(() => parseSweepSpec(spec, "s.yaml"), (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n"));
+  err({ grid: { batch: { from: -1e308, to: 1e308, num: 3 } } }, /^s\.yaml: grid\.batch\.to: to - from must be a finite number/);
+  err({ grid: { batch: { from: -1e308, to: 1e308, step: 1 } } }, /grid\.batch\.to: to - from must be a finite number/);
+  err({ grid: { batch: { from: 1, to: 2, step: 0 } } }, /step must be > 0/);
+  err({ grid: { batch: { from: 1, to: 2, num: 2_000_000 } } }, /num must be <= 1000000/);
+  err({ random: { samples: 1e9, params: { batch: { uniform: [1, 2] } } } }, /samples must be <= 100000/);
+  assert.deepEqual(parseSweepSpec({ grid: { batch: { from: 1, to: 8, num: 4, log: true } } }).grid.batch, { from: 1, to: 8, num: 4, log: true });
+  assert.deepEqual(parseSweepSpec({ grid: { alpha: { from: -1e300, to: 1e300, step: 1e299 } } }).grid.alpha, { from: -1e300, to: 1e300, step: 1e299 });
+});
