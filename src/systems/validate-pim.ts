@@ -70,6 +70,7 @@ const BASE = PIM_DESIGNS.attacc;
 
 /** xPyB from FPUs per bank: 4 -> 4P1B, 1 -> 1P1B, 0.25 -> 1P4B. */
 function fpuLayout(fpusPerBank: number, where: string): { numFpus: number; numBanksPerFpuGroup: number } {
+  // Stryker disable next-line EqualityOperator: 1 FPU per bank is 1P1B by either branch
   if (fpusPerBank >= 1 && Number.isInteger(fpusPerBank)) return { numFpus: fpusPerBank, numBanksPerFpuGroup: 1 };
   const banks = 1 / fpusPerBank;
   if (fpusPerBank > 0 && Math.abs(banks - Math.round(banks)) < 1e-9) return { numFpus: 1, numBanksPerFpuGroup: Math.round(banks) };

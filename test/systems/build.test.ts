@@ -40,3 +40,13 @@ test("a PIM host needs PIM FC stacks and attention stacks; every tensor-parallel
 test("the GPU spec has no NVLink fields: an override naming one is an error", () => {
   assert.throws(() => buildSystem("papi", llama, { gpu: { nvlinkBandwidthBytesPerSec: 1 } }), UserError);
 });
+
+test("weights must fit the FC stacks: GPT-3 175B (349 GB) on 12 FC-PIM stacks of 12 GiB (3 of 4 bank groups) is a one-line error; on 30 it builds", () => {
+  const gpt3 = MODEL_PRESETS["gpt3-175b"];
+  assert.ok(modelWeightBytes(gpt3) > 12 * 12 * GiB && modelWeightBytes(gpt3) < 30 * 12 * GiB);
+  assert.throws(
+    () => buildSystem("papi", gpt3, {}, { numFcStacks: 12 }),
+    (e: unknown) => e instanceof UserError && /gpt3-175b needs 349\.1 GB of weights but system papi's 12 FC stacks hold 154\.6 GB; raise --fc-stacks/.test(e.message),
+  );
+  assert.equal(buildSystem("papi", gpt3, {}, { numFcStacks: 30 }).model.name, "gpt3-175b");
+});

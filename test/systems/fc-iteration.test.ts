@@ -6,7 +6,7 @@ import { pimFcCost } from "../../src/hardware/pim/cost.ts";
 import { fcShapesPerLayer, lmHeadShape } from "../../src/models/kernels.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { buildSystem } from "../../src/systems/build.ts";
-import { fcIterationCost, fcLayersCost, lmHeadCost, numFcGroups } from "../../src/systems/fc-iteration.ts";
+import { fcIterationCost, fcLayersCost, hostElementwiseCost, lmHeadCost, numFcGroups } from "../../src/systems/fc-iteration.ts";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 const llama = MODEL_PRESETS["llama-65b"];
@@ -76,5 +76,38 @@ describe("FC placement on the layout", () => {
     const expert = (m: number) => t(m, 4096, 4779) + t(m, 2390, 4096);
     const two = t(2, 4096, 1024) + t(2, 683, 4096) + t(2, 4096, 8) + 3 * expert(1) + 0.5 * expert(2);
     close(fcLayersCost(ctx, "pim", 2).fc.timeSec, 32 * two);
+  });
+});
+
+describe("PIM-only elementwise kernels and the memo of each unit", () => {
+  test("elementwise bytes stream through each group's buffer dies; energy is every group's bytes at the PIM-PIM energy per bit", () => {
+    const ctx = buildSystem("pim-only-papi", llama); // 30 FC stacks in 6 groups of 5
+    const kernels = [
+      { name: "sharded", flops: 0, bytesRead: 6_000, bytesWritten: 1_200, sharded: true },
+      { name: "replicated", flops: 0, bytesRead: 500, bytesWritten: 100, sharded: false },
+    ];
+    const c = hostElementwiseCost(ctx, kernels);
+    // per group: 7,200 / 6 = 1,200 B of the sharded kernel and all 600 B of the replicated one
+    close(c.timeSec, (1_200 + 600) / (ctx.fcPim!.hbm.externalBandwidthBytesPerSec * 5));
+    // energy: 6 groups x (1,200 + 600) B x 8 bit x the link's J/bit
+    close(c.energyJoules, 6 * (1_200 + 600) * 8 * ctx.links.pimPim.energyPerBitJoules);
+    assert.ok(c.energyJoules > 0);
+  });
+
+  test("the GPU's and FC-PIM's costs of the same token count are memoized apart, in any order of calls", () => {
+    const fresh = (unit: "gpu" | "pim", t: number) => fcLayersCost(buildSystem("papi", llama), unit, t);
+    const ctx = buildSystem("papi", llama);
+    for (const t of [5, 40]) {
+      const gpu = fresh("gpu", t);
+      const pim = fresh("pim", t);
+      assert.notDeepEqual(gpu.fc, pim.fc);
+      for (const order of [["gpu", "pim", "gpu", "pim"], ["pim", "gpu", "pim", "gpu"]] as const) {
+        for (const unit of order) assert.deepEqual(fcLayersCost(ctx, unit, t), unit === "gpu" ? gpu : pim, `${unit} at ${t} tokens`);
+      }
+      for (const unit of ["pim", "gpu"] as const) {
+        assert.deepEqual(lmHeadCost(ctx, unit, t), lmHeadCost(buildSystem("papi", llama), unit, t), `LM head on ${unit}`);
+        assert.deepEqual(fcIterationCost(ctx, unit, t), fcIterationCost(buildSystem("papi", llama), unit, t), `iteration on ${unit}`);
+      }
+    }
   });
 });

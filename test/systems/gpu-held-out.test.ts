@@ -90,7 +90,7 @@ describe("bad input", () => {
     const bad = (models: string[], text: string) =>
       assert.throws(() => fitAndHoldOut(h200, data, models, ceiling), (e: unknown) => e instanceof UserError && e.message.includes(text));
     bad(["gpt9"], 'no measurements of "gpt9"; measured: gpt3-66b, llama-65b');
-    bad(["gpt3-66b", "llama-65b"], "so some are held out");
+    bad(["gpt3-66b", "llama-65b"], "give between 1 and 1 of the measured models (gpt3-66b, llama-65b) so some are held out");
     bad([], "so some are held out");
   });
 

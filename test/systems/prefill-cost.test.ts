@@ -5,13 +5,24 @@ import { gpuPrefillAttentionCost, gpuTensorParallelGemmCost } from "../../src/ha
 import { ModelConfig } from "../../src/models/schema.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { buildSystem } from "../../src/systems/build.ts";
-import { fcLayersCost } from "../../src/systems/fc-iteration.ts";
+import { fcLayersCost, lmHeadCost } from "../../src/systems/fc-iteration.ts";
 import { prefillCost } from "../../src/systems/prefill-cost.ts";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 const llama = MODEL_PRESETS["llama-65b"];
 
 describe("prefill", () => {
+  test("communication by layout: GPU-only only its collectives; with attention stacks also the KV written to them", () => {
+    const lens = [100, 50];
+    const collectives = (ctx: ReturnType<typeof buildSystem>) => fcLayersCost(ctx, "gpu", 150).comm.timeSec + lmHeadCost(ctx, "gpu", 2).comm.timeSec;
+    const gpuOnly = buildSystem("gpu-only", llama);
+    close(prefillCost(gpuOnly, lens).communicationSec, collectives(gpuOnly));
+    assert.equal(prefillCost(gpuOnly, lens).attentionLinkBwSec, 0);
+    const attacc = buildSystem("a100-attacc", llama);
+    assert.ok(prefillCost(attacc, lens).communicationSec > collectives(attacc));
+    assert.ok(prefillCost(attacc, lens).attentionLinkBwSec > 0);
+  });
+
   test("the LM head runs once per request (its last prompt token), not per prompt token", () => {
     const ctx = buildSystem("a100-attacc", llama);
     const p = prefillCost(ctx, [100, 50]);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { UserError } from "../../src/core/errors.ts";
 import { SYSTEM_PRESETS } from "../../src/systems/presets.ts";
 import { resolveSystem } from "../../src/systems/resolve.ts";
-import { systemRuleViolations } from "../../src/systems/schema.ts";
+import { SystemDescriptionChecked, systemRuleViolations } from "../../src/systems/schema.ts";
 
 /** The consistency rules of a system, one at a time, with their messages; and what resolving a system keeps. */
 const ok = {
@@ -61,4 +61,10 @@ test("an override of a design the system does not have, or a count that breaks a
   err(() => resolveSystem("gpu-only", { attnPim: { numFpus: 2 } }), /^hardware\.attnPim: system gpu-only has no PIM design on its attnStacks/);
   err(() => resolveSystem("papi", {}, { numFcStacks: 3 }), /^system papi: fcStacks\.numStacks must be >= gpu\.numGpus \(6\)/);
   err(() => resolveSystem("papi", { links: { attention: "nope" } }), /hardware\.links\.attention.*unknown link preset "nope"/);
+});
+
+test("a count that is not a number says so, naming the field", () => {
+  const r = SystemDescriptionChecked.safeParse({ ...SYSTEM_PRESETS.papi, gpu: { ...SYSTEM_PRESETS.papi.gpu, numGpus: "six" } });
+  assert.equal(r.success, false);
+  assert.deepEqual(r.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`), ["gpu.numGpus: gpu.numGpus must be a number"]);
 });

@@ -54,6 +54,10 @@ describe("bad rows", () => {
   test("a unit that is not x FPUs per bank or 1 per y banks, or a different clock, is a one-line error naming the row", () => {
     const oneLine = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n");
     assert.throws(() => pimDesignForReference({ ...base, fpusPerBank: 0.3 }, "attention.csv:7"), oneLine(/attention\.csv:7: fpusPerBank/));
+    // neither whole nor 1/whole: 2.5 FPUs per bank, and no FPU at all
+    for (const fpusPerBank of [2.5, 0]) {
+      assert.throws(() => pimDesignForReference({ ...base, fpusPerBank }, "fc.csv:7"), oneLine(/fc\.csv:7: fpusPerBank must be a whole number or 1\/whole number/));
+    }
     assert.throws(() => pimDesignForReference({ ...base, tCkNs: 1.0 }, "fc.csv:7"), oneLine(/fc\.csv:7: tCKns 1/));
     // 1P3B does not divide a bank group of 4
     assert.throws(() => pimDesignForReference({ ...base, fpusPerBank: 1 / 3 }, "fc.csv:7"), oneLine(/fc\.csv:7: .*numBanksPerFpuGroup/));
