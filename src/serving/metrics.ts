@@ -63,6 +63,6 @@ export interface Percentiles { mean: number; p50: number; p90: number; p99: numb
 export function percentiles(values: readonly number[]): Percentiles {
   if (values.length === 0) return { mean: 0, p50: 0, p90: 0, p99: 0 };
   const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+  const at = (q: number) => s[Math.max(0, Math.ceil(q * s.length) - 1)]; // q <= 1: never past the end
   return { mean: s.reduce((a, b) => a + b, 0) / s.length, p50: at(0.5), p90: at(0.9), p99: at(0.99) };
 }

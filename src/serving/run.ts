@@ -202,7 +202,7 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     tpotSec: percentiles(m.tpotSec),
     config,
   };
-  assertFiniteResult(result, "the run", suspectInputs(cfg), ["config"]);
+  assertFiniteResult(result, "the run", suspectInputs(cfg));
   return result;
 }
 

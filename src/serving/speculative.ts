@@ -41,6 +41,7 @@ export type Acceptance = { kind: "ideal" } | { kind: "rate"; rate: number };
 export function tokensProduced(a: Acceptance, tlp: number, rng: Rng): number {
   if (a.kind === "ideal" || tlp === 1) return tlp;
   let n = 1;
+  // Stryker disable next-line EqualityOperator: the draw is continuous; it equals the rate with probability 0
   while (n < tlp && rng.next() < a.rate) n++;
   return n;
 }

@@ -93,7 +93,7 @@ function SchedulerView({ run }: { run: RunData }) {
       <p class="hint">
         {r.alpha === null ? "FC has one home on this system." : `FC runs on the GPU when RLP x TLP > alpha = ${r.alpha}.`} {r.fcOnGpuIterations} of {r.iterations} iterations ran FC on the GPU,
         {" "}{r.fcOnPimIterations} on FC-PIM; the scheduler moved FC {r.fcSwitches} times.
-        {run.iterations.length > 2000 ? ` The chart shows every ${Math.ceil(run.iterations.length / 2000)}th iteration.` : ""}
+        {run.iterations.length > 2000 ? ` The chart shows one iteration in ${Math.ceil(run.iterations.length / 2000)}.` : ""}
       </p>
     </>
   );

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runConfigJsonSchema } from "../../src/serving/config.ts";
+import { RunConfig, runConfigJsonSchema } from "../../src/serving/config.ts";
 
 type Node = Record<string, unknown>;
 
@@ -37,4 +37,26 @@ test("papi schema: every run number has a stated maximum (no field is unbounded)
   const schema = runConfigJsonSchema() as Node;
   const unbounded = numericLeaves(schema, "").filter(([, n]) => typeof n.maximum !== "number" || n.maximum === Number.MAX_SAFE_INTEGER).map(([p]) => p);
   assert.deepEqual(unbounded, []);
+});
+
+test("papi schema: only fields the default system's devices have get a default (a preset reference has none)", () => {
+  const schema = runConfigJsonSchema() as Node;
+  const bad: string[] = [];
+  const walk = (n: unknown, path: string): void => {
+    if (n === null || typeof n !== "object") return;
+    const node = n as Node;
+    if ("default" in node && node.default === undefined) bad.push(path);
+    if (path.endsWith(".preset") && typeof node.description === "string" && node.description.includes("default: the system's device")) bad.push(`${path} (description)`);
+    for (const [k, v] of Object.entries(node)) walk(v, `${path}.${k}`);
+  };
+  walk((schema.properties as Record<string, Node>).hardware, "hardware");
+  assert.deepEqual(bad, []);
+});
+
+test("seed: every 32-bit unsigned value is accepted, 2^32 is not", () => {
+  assert.equal(RunConfig.parse({ seed: 2 ** 32 - 1 }).seed, 2 ** 32 - 1);
+  assert.equal(RunConfig.parse({ seed: 0 }).seed, 0);
+  const r = RunConfig.safeParse({ seed: 2 ** 32 });
+  assert.equal(r.success, false);
+  assert.match(r.error!.issues[0].message, /seed/);
 });

@@ -184,3 +184,24 @@ describe("metrics", () => {
     assert.deepEqual(Object.keys(lanes), ["decode iteration", "prefill", "FC on GPU", "FC on FC-PIM", "attention", "communication", "norms/activations/host", "scheduler decisions"]);
   });
 });
+
+describe("run totals that depend on where the run starts and on empty decodes", () => {
+  const cfg = { system: "papi", model: "llama-65b", trace: "fixed:1:1", batching: "continuous", batch: 4, spec: 2 } as const;
+  test("shifting every arrival by 100 s changes neither latency nor throughput (latency is end - first arrival)", () => {
+    const base: RequestSpec[] = [0, 0.5, 1.25].map((arrivalSec, id) => ({ id, arrivalSec, inputTokens: 64, outputTokens: 9 }));
+    const shifted = base.map((r) => ({ ...r, arrivalSec: r.arrivalSec + 100 }));
+    const a = runOnce(cfg, { requests: base });
+    const b = runOnce(cfg, { requests: shifted });
+    assert.ok(Math.abs(a.latencySec - b.latencySec) <= 1e-9 * a.latencySec, `${a.latencySec} vs ${b.latencySec}`);
+    assert.ok(a.latencySec < 100);
+    assert.ok(Math.abs(a.tokensPerSec - b.tokensPerSec) <= 1e-9 * a.tokensPerSec);
+  });
+
+  test("requests of one output token need no decode iteration: the mean step is 0, not NaN", () => {
+    const requests: RequestSpec[] = [{ id: 0, arrivalSec: 0, inputTokens: 32, outputTokens: 1 }];
+    const r = runOnce(cfg, { requests });
+    assert.equal(r.iterations, 0);
+    assert.equal(r.decodeStepSecMean, 0);
+    assert.ok(r.latencySec > 0, "prefill still takes time");
+  });
+});
