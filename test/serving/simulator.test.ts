@@ -156,8 +156,20 @@ describe("accounting, pinned by hand", () => {
     const timeline = new Timeline();
     const r = runOnce({ ...base, batch: 16, spec: 4, scheduler: "papi", alpha: 20 }, { requests, timeline });
     assert.deepEqual([r.iterations, r.fcOnGpuIterations, r.fcOnPimIterations, r.fcSwitches], [3, 1, 2, 1]);
-    const moves = JSON.parse(timeline.toJson("t")).traceEvents.filter((e: { ph: string }) => e.ph === "i").map((e: { name: string }) => e.name);
-    assert.deepEqual(moves, ["FC -> gpu", "FC -> pim"]);
+    const moves = JSON.parse(timeline.toJson("t")).traceEvents.filter((e: { ph: string }) => e.ph === "i");
+    assert.deepEqual(moves.map((e: { name: string }) => e.name), ["FC -> gpu", "FC -> pim"]);
+    // each move says why: the batch's RLP and TLP against alpha
+    assert.deepEqual(moves.map((e: { args: unknown }) => e.args), [{ rlp: 16, tlp: 4, alpha: 20 }, { rlp: 5, tlp: 4, alpha: 20 }]);
+  });
+
+  test("continuous batching prefills only the requests it admits: no empty prefill while decoding", () => {
+    // the second request arrives while the first decodes: 2 prefills of 1 request, however many iterations
+    const requests = reqs([[8, 30], [8, 30]]).map((r, i) => ({ ...r, arrivalSec: i * 0.05 }));
+    const timeline = new Timeline();
+    const r = runOnce({ ...base, batching: "continuous", batch: 4, spec: 1 }, { requests, timeline });
+    assert.ok(r.iterations > 2);
+    const prefills = JSON.parse(timeline.toJson("t")).traceEvents.filter((e: { name: string }) => e.name.startsWith("prefill"));
+    assert.deepEqual(prefills.map((e: { name: string }) => e.name), ["prefill x1", "prefill x1"]);
   });
 
   test("static power of every device over the whole run, idle gaps included", () => {
