@@ -33,6 +33,30 @@ test("hand-derived: one head, d 128, L 2048, TLP 1 on a 1P1B stack", () => {
   assert.equal(c.internalBytes, 2 * 2048 * 128 * 2);
 });
 
+test("hand-derived bus bytes and refresh count: one head, d 128, L 2048, TLP 1 on a 1P1B stack", () => {
+  // Per pseudo-channel bus (P = 2, 32-B columns), as in the test above: in = query 8 columns + probabilities back
+  // 64 columns = 72 columns; out = scores 64 + context partials 64 = 128 columns. Over both buses:
+  // in 72 x 2 x 32 B = 4,608 B (= 2 x 256 B query + 2 x 2,048 B probabilities), out 128 x 2 x 32 B = 8,192 B.
+  const c = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 1, headDim: 128, contextLens: [2048], tlp: 1, numStacks: 1 });
+  assert.equal(c.transferBytesIn, 4608);
+  assert.equal(c.transferBytesOut, 8192);
+  // every channel of the stack refreshes once per tREFI = 5070 tCK while the kernel runs 4350.85 tCK:
+  // 4350.85 / 5070 x 16 channels = 13.73 -> 14 REFab commands
+  const timeClocks = 2 * 8 * 232 * stretch + 272;
+  assert.equal(Math.round((timeClocks / 5070) * 16), 14);
+  assert.equal(c.commands.REF, 14);
+});
+
+test("hand-derived MACs: score and context, for every head and every query token", () => {
+  // 16 heads x TLP 2 queries x L 2048 keys x d 128, once for the scores and once for the context:
+  // 2 x 2048 x 16 x 2 x 128 = 16,777,216 MACs = 33,554,432 flops
+  const c = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 16, headDim: 128, contextLens: [2048], tlp: 2, numStacks: 1 });
+  assert.equal(c.flops, 2 * 16_777_216);
+  // two requests: the MACs add up over the batch
+  const two = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 16, headDim: 128, contextLens: [2048, 1024], tlp: 2, numStacks: 1 });
+  assert.equal(two.flops, 2 * 2 * (2048 + 1024) * 16 * 2 * 128);
+});
+
 test("16 heads on one stack run one per channel in parallel: same time as one head", () => {
   const one = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 1, headDim: 128, contextLens: [2048], tlp: 1, numStacks: 1 });
   const sixteen = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 16, headDim: 128, contextLens: [2048], tlp: 1, numStacks: 1 });

@@ -58,3 +58,25 @@ test("negative or zero timing and zero banks are rejected with the field name", 
   assert.throws(() => resolveHbm({ preset: "hbm3-5.2", org: { numBanksPerGroup: 0 } }), /hbm\.org\.numBanksPerGroup/);
   assert.throws(() => resolveHbm("hbm9"), /unknown HBM preset "hbm9" \(did you mean "hbm3e"\?\); known: hbm3-5.2, hbm3e/);
 });
+
+test("timing consistency: nRC below nRAS + nRP - 1 is refused with its message; nRAS + nRP - 1 is the limit", () => {
+  // hbm3-5.2: nRAS 45 + nRP 19 = 64; nRC 63 (the preset, = 64 - 1) is accepted, 62 and 40 are not
+  // (40 is still above nRAS - nRP = 26, so only the sum catches it)
+  assert.equal(resolveHbm({ preset: "hbm3-5.2", timing: { nRC: 63 } }).timing.nRC, 63);
+  for (const nRC of [62, 40]) {
+    assert.throws(
+      () => resolveHbm({ preset: "hbm3-5.2", timing: { nRC } }),
+      (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nRC: nRC must be about nRAS + nRP",
+    );
+  }
+});
+
+test("timing consistency: the power-constrained MAC spacing may equal nCCDAB but never undercut it", () => {
+  // hbm3-5.2: nCCDAB 4; power-constrained 4 (no constraint in effect) is consistent, 3 would be faster than the
+  // unconstrained spacing
+  assert.equal(resolveHbm({ preset: "hbm3-5.2", timing: { nCCDABPowerConstrained: 4 } }).timing.nCCDABPowerConstrained, 4);
+  assert.throws(
+    () => resolveHbm({ preset: "hbm3-5.2", timing: { nCCDABPowerConstrained: 3 } }),
+    (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nCCDABPowerConstrained: must be >= nCCDAB",
+  );
+});

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { UserError } from "../../../src/core/errors.ts";
+import { pimFcCost } from "../../../src/hardware/pim/fc-cost.ts";
 import { pimEnergyBreakdownAtReuse, pimStackPowerWatts } from "../../../src/hardware/pim/power.ts";
 import { PIM_DESIGNS, resolvePimDesign } from "../../../src/hardware/pim/presets.ts";
 
@@ -64,4 +65,18 @@ test("the simulated power follows the semantics' timing; the energy per weight r
   assert.ok(w(dc) / w(cm) > 2.5 && w(dc) / w(cm) < 3.2, String(w(dc) / w(cm)));
   const e = (d: typeof cm) => pimEnergyBreakdownAtReuse(d, 16).joulesPerMac.dramAccess;
   assert.equal(e(cm), e(dc));
+});
+
+test("energy per MAC: the parts add up to the total, and the total x MACs is the FC call's energy", () => {
+  for (const r of [1, 4]) {
+    const e = pimEnergyBreakdownAtReuse(PIM_DESIGNS.attacc, r);
+    const j = e.joulesPerMac;
+    assert.ok(Math.abs(j.dramAccess + j.transfer + j.compute + j.background - j.total) <= 1e-12 * j.total);
+    // the reference call is m = reuse tokens x 8192 x 8192 weights on one stack: r x 2^26 MACs
+    const macs = r * 8192 * 8192;
+    const fc = pimFcCost(PIM_DESIGNS.attacc, { m: r, k: 8192, n: 8192, numStacks: 1 });
+    assert.ok(Math.abs(j.total * macs - fc.energyJoules) <= 1e-12 * fc.energyJoules);
+    // a MAC costs at least its own compute energy and well under a nanojoule
+    assert.ok(j.total >= PIM_DESIGNS.attacc.energy.macJoules && j.total < 1e-9, String(j.total));
+  }
 });

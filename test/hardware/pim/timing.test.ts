@@ -61,6 +61,16 @@ test("row streaming: a full row of 32 columns x 4 commands takes nRCD + 127 x 6 
   assert.equal(pimStreamTimeSec(c, 0, 4, 6 * tCk), 0);
 });
 
+test("refresh interval: nREFI 5070 tCK x 0.769 ns = 3.9 us; refresh power = one REFab per channel per interval", () => {
+  const c = pimConsts(PIM_DESIGNS.attacc);
+  close(c.refreshIntervalSec, 5070 * tCk);
+  assert.ok(Math.abs(c.refreshIntervalSec - 3.9e-6) < 1e-9);
+  // 16 channels, each paying refreshJoulesPerChannel every 3.9 us
+  close(c.refreshWattsPerStack, (c.refreshJoulesPerChannel * 16) / (5070 * tCk));
+  // a REFab refreshes 16384 rows x 3.9 us / 32 ms = 1.997 rows in each of the 64 banks of a channel (1-KiB rows)
+  close(c.refreshJoulesPerChannel, ((16384 * 5070 * tCk) / 32e-3) * 64 * 8192 * PIM_DESIGNS.attacc.energy.cellActPreJoulesPerBit);
+});
+
 describe("properties", () => {
   const designArb = fc.constantFrom(...Object.values(PIM_DESIGNS));
   test("column-matched is never faster than decoupled-clock, and equal when one token fills the FPUs", () =>

@@ -28,3 +28,8 @@ describe("properties", () => {
       return a.timeSec <= n.timeSec && (k === null || a.timeSec <= k.timeSec) && (a.timeSec === n.timeSec || a.mapping === "k-split");
     })));
 });
+
+test("auto's description lists its candidates by name, in order", () => {
+  // index.ts registers auto over [n-split, k-split]
+  assert.equal(auto.description, "the fastest legal plan among n-split, k-split, per call");
+});

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tiledFcPlan } from "../../../../src/hardware/pim/fc-mapping/tiled.ts";
-import { PIM_DESIGNS } from "../../../../src/hardware/pim/presets.ts";
+import { PIM_DESIGNS, resolvePimDesign } from "../../../../src/hardware/pim/presets.ts";
 
 const tCk = 4 / 5.2e9;
 const stretch = 5070 / (5070 - 456);
@@ -54,4 +54,48 @@ test("illegal splits return null: s must divide the 32 bus units and leave every
   // k 2048 / 32 slices / 4 banks = 16 values = exactly one column: legal; k 1024 leaves half a column
   assert.notEqual(tiledFcPlan(PIM_DESIGNS.attacc, call, 32, "k-split"), null);
   assert.equal(tiledFcPlan(PIM_DESIGNS.attacc, { ...call, k: 1024 }, 32, "k-split"), null);
+});
+
+test("illegal splits return null: s must be a positive integer, even when it divides the bus units", () => {
+  // 32 % -1 = 32 % -2 = 0 and 32 % 0.5 = 0, but a split factor below 1 is no split
+  for (const s of [-1, -2, 0, 0.5]) assert.equal(tiledFcPlan(PIM_DESIGNS.attacc, call, s, "k-split"), null, String(s));
+  // 24 channels x 2 pseudo-channels = 48 bus units (12 dies keep 128 banks per die, inside the area rule):
+  // 48 % 1.5 = 0, but 1.5 k-slices is no layout; 3 divides 48 and is legal
+  const wide = resolvePimDesign({ preset: "attacc", hbm: { preset: "hbm3-5.2", org: { numChannels: 24, numDies: 12 } } });
+  assert.equal(tiledFcPlan(wide, call, 1.5, "k-split"), null);
+  assert.equal(tiledFcPlan(wide, call, 3, "k-split")!.kSplit, 3);
+});
+
+test("hand-derived multi-pass n-split: outputs that overflow the accumulators go in 2 passes, the inputs are re-sent", () => {
+  // m 1, k 64, n 524288 on one 1P1B stack: 256 n-groups -> nb = 2048 outputs per bank, kb = 16 = one column each:
+  // 2048 columns = 64 rows of max(63, 64, 19 + 31 x 6 + 8 + 19 = 232, 192) = 232 tCK.
+  // 2048 outputs x 1 token x 2 B = 4 KiB > 2 KiB of accumulator: 2 passes, so 2 x 64 x 2 B = 256 B of input per bus;
+  // output per bus 8 groups x 2048 x 2 B = 32 KiB, the last pass's half (16 KiB) after the last MAC.
+  // fill = min(256 B, 4 banks x 16 x 2 B = 128 B); the array (16,315 tCK) hides the rest of the bus (16,512 B = 1032 tCK):
+  // time = 128 B / bw + 64 x 232 tCK x stretch + 16384 B / bw
+  const p = tiledFcPlan(PIM_DESIGNS.attacc, { m: 1, k: 64, n: 524288, numStacks: 1, dtypeBytes: 2 }, 1, "n-split")!;
+  const arraySec = 64 * 232 * tCk * stretch;
+  close(p.arraySec, arraySec);
+  close(p.inputBusSec, 256 / bw);
+  close(p.outputBusSec, 32768 / bw);
+  close(p.timeSec, 128 / bw + arraySec + 16384 / bw);
+  assert.equal(p.bindingResource, "bank-array");
+  assert.equal(p.transferBytesIn, 32 * 256); // 32 buses x 2 passes x 128 B
+  assert.equal(p.transferBytesOut, 524288 * 2); // every output leaves once (n x m x 2 B)
+  assert.equal(p.rowsPerChannel, 64);
+});
+
+test("binding resource: the bus binds when input + output exceed the array, even if the input alone does not", () => {
+  // decoupled clock, a 100 GHz FPU and nCCDAB 4 (no power limit): one MAC command per column, 4 tCK apart.
+  // m 8, k 64, n 8192: nb = 32 one-column outputs per bank = 1 row of max(64, 19 + 31 x 4 + 8 + 19 = 170, 128) = 170 tCK
+  // x stretch = 186.8 tCK. Bus (16 B per tCK): input 8 x 64 x 2 B = 1 KiB = 64 tCK; output 8 groups x 32 x 8 x 2 B =
+  // 4 KiB = 256 tCK. 64 + 256 = 320 > 186.8: the output bus binds (64 alone, or 64 - 256, would not).
+  // fill = min(1 KiB, 4 x 16 x 8 x 2 B = 1 KiB) = 64 tCK; time = 64 + max(186.8, 0 + 256 - 256) + 256 tCK
+  const d = resolvePimDesign({ preset: "attacc", computeSemantics: "decoupled-clock", fpuClockHz: 1e11, powerConstrainedMacSpacing: false });
+  const p = tiledFcPlan(d, { m: 8, k: 64, n: 8192, numStacks: 1, dtypeBytes: 2 }, 1, "n-split")!;
+  close(p.arraySec, 170 * tCk * stretch);
+  close(p.inputBusSec, 64 * tCk);
+  close(p.outputBusSec, 256 * tCk);
+  close(p.timeSec, (64 + 170 * stretch + 256) * tCk);
+  assert.equal(p.bindingResource, "output-bus");
 });
