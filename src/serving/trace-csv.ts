@@ -31,6 +31,7 @@ export class TraceCsvReader {
   readonly rows: TraceRow[] = [];
   private table: CsvTable | undefined;
   private format: "lengths" | "azure" | undefined;
+  // Stryker disable next-line BooleanLiteral: equivalent, the header record always sets hasArrival before lengthsRow reads it (Azure rows never read it)
   private hasArrival = false;
   private prevSec = 0;
   private first: Timestamp | undefined;

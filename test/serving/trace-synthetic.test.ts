@@ -35,7 +35,8 @@ test("synthetic spec errors name the field, the range and the syntax", () => {
   userError(() => parseSyntheticSpec("uniform:1-2-3:1"), /LIN must be MIN-MAX, got "1-2-3"/);
   userError(() => parseSyntheticSpec("uniform:1:x-2"), /LOUT min must be an integer/);
   userError(() => parseSyntheticSpec("lognormal:1"), /lognormal takes two or three fields/);
-  for (const sigma of ["-0.1", "3.5", "", "abc"]) userError(() => parseSyntheticSpec(`lognormal:100:10:${sigma}`), /SIGMA must be a number in \[0, 3\]/);
+  // a blank SIGMA (empty or spaces only; Number(" ") would be 0) is refused rather than read as sigma 0
+  for (const sigma of ["-0.1", "3.5", "", " ", "\t", "abc"]) userError(() => parseSyntheticSpec(`lognormal:100:10:${sigma}`), /SIGMA must be a number in \[0, 3\]/);
   assert.ok(parseSyntheticSpec("lognormal:100:10:3"));
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
-import { TRACE_NAMES } from "../../src/serving/trace.ts";
+import { TRACE_NAMES, parseTraceText } from "../../src/serving/trace.ts";
 import { builtInTracePath, loadTrace } from "../../src/node/traces.ts";
 import { daysFromCivil, parseTimestamp } from "../../src/serving/trace-csv.ts";
 
@@ -121,6 +121,15 @@ test("user CSV files: lin,lout with arrival_sec, and Azure columns", () => {
   assert.ok(Math.abs(r[1].arrivalSec - 0.2000001) < 1e-12, String(r[1].arrivalSec));
 });
 
+test("Azure rows: arrivals relative to the first row, fractional seconds included, before any shift by the loader", () => {
+  // rows 23:59:59.9, then 00:00:00.1000001 the next day (0.2000001 s later), then 00:00:01.1000001 (1.2000001 s)
+  const rows = parseTraceText("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-12-31 23:59:59.9,10,2\n2024-01-01 00:00:00.1000001,20,4\n2024-01-01 00:00:01.1000001,30,0\n", "az");
+  assert.equal(rows[0].arrivalSec, 0); // the first row is the clock origin: its own fraction cancels
+  assert.ok(Math.abs(rows[1].arrivalSec! - 0.2000001) < 1e-12, String(rows[1].arrivalSec));
+  assert.ok(Math.abs(rows[2].arrivalSec! - 1.2000001) < 1e-12, String(rows[2].arrivalSec));
+  assert.deepEqual(rows.map((r) => [r.inputTokens, r.outputTokens]), [[10, 2], [20, 4], [30, 1]]); // 0 generated clamped to 1
+});
+
 test("bad inputs are one-line user errors naming file and line or the allowed values", () => {
   assert.throws(() => loadTrace("no-such-trace"), isUserError(/known: dolly-creative.*fixed:LIN:LOUT/));
   assert.throws(() => loadTrace(tmpCsv("neg.csv", "lin,lout\n3,4\n5,-1\n")), isUserError(/neg\.csv:3: column "lout" must be >= 0/));
@@ -131,6 +140,11 @@ test("bad inputs are one-line user errors naming file and line or the allowed va
   assert.throws(() => loadTrace(tmpCsv("ts.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:1,3,4\n")), isUserError(/ts\.csv:2: TIMESTAMP/));
   assert.throws(() => loadTrace(tmpCsv("dec.csv", "lin,lout,arrival_sec\n1,1,5\n1,1,4\n")), isUserError(/dec\.csv:3: arrival_sec must be non-decreasing/));
   assert.throws(() => loadTrace(tmpCsv("empty.csv", "lin,lout\n")), isUserError(/no requests/));
+  // Azure timestamps must not go back in time, even by a tenth of a second: the error names the line and the timestamp
+  assert.throws(
+    () => loadTrace(tmpCsv("back.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.5,3,4\n2023-11-16 18:15:46.4,3,4\n")),
+    isUserError(/back\.csv:3: TIMESTAMP must be non-decreasing, got 2023-11-16 18:15:46\.4$/),
+  );
   assert.throws(() => loadTrace("fixed:0:4"), isUserError(/LIN must be an integer in \[1, 10000000\]/));
   assert.throws(() => loadTrace("uniform:9-3:1-2"), isUserError(/LIN max must be >= min/));
   assert.throws(() => loadTrace("lognormal:5:5:-1"), isUserError(/SIGMA/));

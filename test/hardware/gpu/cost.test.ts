@@ -187,6 +187,36 @@ describe("attention, elementwise, all-reduce, static", () => {
     assert.ok(p.timeSec < full.timeSec / 10);
   });
 
+  test("fp32 attention runs at fp32ThroughputRatio of the fp16 peak (decode and prefill)", () => {
+    // decode: 1 request, 2 heads, d 4, T 1, L 10: FLOPs (4·4 + 5)·2·1·10 = 420 (independent of dtype)
+    const a = { numRequests: 1, numHeads: 2, numKvHeads: 2, headDim: 4, tlp: 1, totalContextTokens: 10 };
+    // fp16: 420 / (1e12 x attentionComputeEfficiency 1) = 420 ps; fp32 (dtypeBytes 4): x fp32ThroughputRatio 0.5 -> 840 ps
+    close(gpuAttentionCost(toy, { ...a, dtypeBytes: 2 }).computeSec, 420e-12);
+    close(gpuAttentionCost(toy, { ...a, dtypeBytes: 4 }).computeSec, 840e-12);
+    // prefill: L 3, 1 head of d 2: 78 FLOPs at 1e12 x prefill efficiency 0.5 x fp32 ratio 0.5 = 0.25e12 FLOP/s -> 312 ps
+    const p = { numHeads: 1, numKvHeads: 1, headDim: 2, numPromptTokens: 3 };
+    close(gpuPrefillAttentionCost(toy, { ...p, dtypeBytes: 2 }).computeSec, 156e-12);
+    close(gpuPrefillAttentionCost(toy, { ...p, dtypeBytes: 4 }).computeSec, 312e-12);
+  });
+
+  test("attention memory time = bytes / (bandwidth x attentionMemoryEfficiency), decode and prefill", () => {
+    const g = { ...toy, attentionMemoryEfficiency: 0.5 };
+    // decode as above: 352 B / (1 GB/s x 0.5) = 704 ns
+    const d = gpuAttentionCost(g, { numRequests: 1, numHeads: 2, numKvHeads: 2, headDim: 4, tlp: 1, totalContextTokens: 10, dtypeBytes: 2 });
+    close(d.memorySec, 704e-9);
+    // prefill: Q, K, V, O = 2·(1 + 1)·3·2·2 = 48 B / (1 GB/s x 0.5) = 96 ns; graph overhead 0.5 us, compute 156 ps
+    const c = gpuPrefillAttentionCost(g, { numHeads: 1, numKvHeads: 1, headDim: 2, numPromptTokens: 3, dtypeBytes: 2 });
+    close(c.memorySec, 96e-9);
+    close(c.timeSec, 0.5e-6 + 96e-9, 1e-6); // p = 1000: the smooth max is the memory time to ~1e-9
+  });
+
+  test("attention without requests or without context costs nothing at all", () => {
+    const zero = { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
+    const a = { numRequests: 2, numHeads: 2, numKvHeads: 2, headDim: 4, tlp: 1, totalContextTokens: 10, dtypeBytes: 2 };
+    assert.deepEqual(gpuAttentionCost(toy, { ...a, numRequests: 0 }, "eager"), zero); // no launch overhead either
+    assert.deepEqual(gpuAttentionCost(toy, { ...a, totalContextTokens: 0 }), zero);
+  });
+
   test("static energy = power · time", () => close(gpuStaticEnergyJoules(toy, 2), 20));
 });
 

@@ -63,6 +63,22 @@ describe("GPU presets", () => {
     }
   });
 
+  test("power checks: a zero TDP is refused on tdpWatts; static + peak dynamic power over 1.5 x TDP on energyPerFlopJoules", () => {
+    const h = GPU_PRESETS["h200-sxm"];
+    // tdpWatts is in (0, 1e5] W (formatBound writes 1e5 out: only |x| >= 1e6 goes exponential): 0 is refused by its
+    // own range, even with a static power of 0
+    const zero = GpuSpec.safeParse({ ...h, staticPowerWatts: 0, tdpWatts: 0 });
+    assert.equal(zero.success, false);
+    const tdpIssue = zero.error!.issues.find((i) => i.path.join(".") === "tdpWatts");
+    assert.ok(tdpIssue, zero.error!.issues.map((i) => i.path.join(".")).join(", "));
+    assert.equal(tdpIssue.message, "must be a number in (0, 100000] (W)");
+    // 1 nJ per FLOP at the ~1e15 FLOP/s dense peak is ~1 MW of dynamic power, far above 1.5 x 700 W
+    const hot = GpuSpec.safeParse({ ...h, energyPerFlopJoules: 1e-9 });
+    assert.equal(hot.success, false);
+    assert.deepEqual(hot.error!.issues.map((i) => i.path.join(".")), ["energyPerFlopJoules"]);
+    assert.match(hot.error!.issues[0].message, /^static \+ peak dynamic power \d+ W exceeds 1\.5 x tdpWatts$/);
+  });
+
   test("bad spec names the field", () => {
     const r = GpuSpec.safeParse({ ...GPU_PRESETS["h200-sxm"], memoryEfficiency: 1.5 });
     assert.equal(r.success, false);

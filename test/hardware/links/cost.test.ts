@@ -16,6 +16,11 @@ test("bad input is a UserError", () => {
   assert.throws(() => linkTransferCost(LINK_PRESETS.nvlink4, -1), UserError);
   assert.throws(() => linkTransferCost(LINK_PRESETS.nvlink4, 10, 1.5), /numMessages/);
   assert.throws(() => linkTransferCost(LINK_PRESETS.nvlink4, Number.NaN), UserError);
+  // a message count must be a whole number >= 0: fractional and negative counts are refused, each with the count
+  const refused = (n: number) => (e: unknown) => e instanceof UserError && e.message === `link numMessages must be a non-negative integer, got ${n}`;
+  assert.throws(() => linkTransferCost(LINK_PRESETS.nvlink4, 10, 1.5), refused(1.5));
+  assert.throws(() => linkTransferCost(LINK_PRESETS.nvlink4, 10, -1), refused(-1));
+  assert.throws(() => linkTransferCost(LINK_PRESETS.nvlink4, 0, -3), refused(-3));
 });
 
 test("properties: cost is additive in bytes and never below bytes / bandwidth", () =>
