@@ -105,7 +105,7 @@ export function loadTrace(spec: string, opts: LoadTraceOptions, source: TraceRow
   const n = Math.min(rows.length, numRequests ?? rows.length);
   // Arrivals draw from their own stream so that adding a rate never changes synthetic lengths.
   const poisson = ratePerSec === undefined ? undefined : poissonArrivalsSec(n, ratePerSec, makeRng((seed ^ 0x51ed270b) >>> 0));
-  const firstSec = rows[0]?.arrivalSec ?? 0;
+  const firstSec = rows[0].arrivalSec ?? 0; // rows is not empty (checked above)
   const requests = new Array<RequestSpec>(n);
   for (let i = 0; i < n; i++) {
     const r = rows[i];

@@ -35,8 +35,7 @@ export interface GemmPlan {
 }
 
 export function smoothMax(a: number, b: number, p: number): number {
-  // Stryker disable next-line EqualityOperator: a >= b is equivalent (for a == b both branches give the same value)
-  const hi = a > b ? a : b;
+  const hi = Math.max(a, b);
   if (hi <= 0) return 0;
   const lo = a > b ? b : a;
   return hi * Math.pow(1 + Math.pow(lo / hi, p), 1 / p);
@@ -143,8 +142,7 @@ export function planGemm(gpu: GpuSpec, m: number, k: number, n: number, dtypeByt
     // smooth max from the table: hi · (1 + (lo/hi)^p)^(1/p), interpolated (relative error < 1e-6)
     const a = comp[j];
     const b = mem[j];
-    // Stryker disable next-line EqualityOperator: a >= b is equivalent (for a == b both branches give the same value)
-    const hi = a > b ? a : b;
+    const hi = Math.max(a, b);
     if (hi >= bestSec) continue; // the smooth max is never below the hard max
     const x = ((a > b ? b : a) / hi) * FACTOR_STEPS;
     const x0 = Math.floor(x);
