@@ -23,6 +23,23 @@ test("GPU memory: 5 stacks x 16 GiB per GPU is the GPU's 80 GiB; KV capacity = m
   assert.equal(buildSystem("papi", llama).kvCapacityBytes, 60 * 16 * GiB);
 });
 
+test("GPU memory too small: the message gives weights and memory in GB; weights exactly equal to the memory fit", () => {
+  // llama-65b by hand: per layer 4 x 8192^2 + 3 x 8192 x 22016 + 2 x 8192 = 809,517,056 params, x 80 layers,
+  // + embedding and LM head 2 x 32000 x 8192 + final norm 8192 = 65,285,660,672 params x 2 B = 130,571,321,344 B
+  const w = 130_571_321_344;
+  assert.equal(modelWeightBytes(llama), w);
+  // 6 GPUs x 20 GiB = 128,849,018,880 B = 128.8 GB (the 30 x 16 GiB stacks hold more)
+  assert.throws(
+    () => buildSystem("gpu-only", llama, { gpu: { memoryCapacityBytes: 20 * GiB } }),
+    (e: unknown) =>
+      e instanceof UserError &&
+      e.message.includes("the weights (130.6 GB) do not fit system gpu-only's GPU memory (128.8 GB = min(FC stacks, numGpus x gpu.memoryCapacityBytes))"),
+  );
+  // 4 GPUs of w / 4 = 32,642,830,336 B each: memory = weights exactly, no KV cache left but it builds; a byte less each does not
+  assert.equal(buildSystem("gpu-only", llama, { gpu: { memoryCapacityBytes: w / 4 } }, { numGpus: 4 }).kvCapacityBytes, 0);
+  assert.throws(() => buildSystem("gpu-only", llama, { gpu: { memoryCapacityBytes: w / 4 - 1 } }, { numGpus: 4 }), (e: unknown) => e instanceof UserError && /do not fit/.test(e.message));
+});
+
 test("a PIM host needs PIM FC stacks and attention stacks; every tensor-parallel group needs an FC stack", () => {
   const issue = (spec: object, path: string) => {
     const r = SystemDescriptionChecked.safeParse(spec);

@@ -7,7 +7,7 @@ import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { buildSystem } from "../../src/systems/build.ts";
 import { fcIterationCost, lmHeadCost } from "../../src/systems/fc-iteration.ts";
 import { gpuDecoderLayerCost } from "../../src/systems/layer-kernels.ts";
-import { attentionIterationCost, decodeStepCost, type DecodeBatch } from "../../src/systems/step-cost.ts";
+import { attentionIterationCost, decodeStepCost, phaseEnergyJoules, phaseTimeSec, type DecodeBatch, type PhaseCost } from "../../src/systems/step-cost.ts";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 const llama = MODEL_PRESETS["llama-65b"];
@@ -16,6 +16,22 @@ const batchOf = (lens: number[], tlp: number): DecodeBatch => ({
   tokensPerRequest: tlp,
   contextLens: lens,
   totalContextTokens: lens.reduce((a, b) => a + b, 0),
+});
+
+describe("phase totals", () => {
+  test("phaseTimeSec and phaseEnergyJoules are the sums of their four parts (powers of two: every part counted once, with +)", () => {
+    const p: PhaseCost = {
+      fcSec: 1, attentionSec: 2, communicationSec: 4, otherSec: 8,
+      fcJoules: 16, attentionJoules: 32, communicationJoules: 64, otherJoules: 128,
+      attentionLinkBwSec: 256,
+    };
+    assert.equal(phaseTimeSec(p), 15);
+    assert.equal(phaseEnergyJoules(p), 240);
+    // on a real step too: the conservation law, to rounding
+    const q = decodeStepCost(buildSystem("papi", llama), "pim", batchOf([100, 2000], 2));
+    close(phaseTimeSec(q), q.fcSec + q.attentionSec + q.communicationSec + q.otherSec);
+    close(phaseEnergyJoules(q), q.fcJoules + q.attentionJoules + q.communicationJoules + q.otherJoules);
+  });
 });
 
 describe("attention and its links", () => {
