@@ -110,4 +110,34 @@ describe("PIM-only elementwise kernels and the memo of each unit", () => {
       }
     }
   });
+  test("a context's memo hands back the very object it stored, whatever was stored in between; contexts do not share it", () => {
+    const ctx = buildSystem("gpu-only", llama);
+    for (const cost of [lmHeadCost, fcLayersCost, fcIterationCost]) {
+      const first = cost(ctx, "gpu", 7);
+      assert.equal(cost(ctx, "gpu", 7), first, `${cost.name}: a second call is a hit`);
+      cost(ctx, "gpu", 8); // a second entry in the same context's map must not replace the map
+      assert.equal(cost(ctx, "gpu", 7), first, `${cost.name}: still a hit after another token count`);
+    }
+    // another context (NVLink at half the bandwidth) has its own map: its LM head is its own, and slower
+    const slow = buildSystem("gpu-only", llama, { links: { gpuGpu: { bandwidthBytesPerSec: 150e9 } } });
+    const head = lmHeadCost(ctx, "gpu", 7);
+    const slowHead = lmHeadCost(slow, "gpu", 7);
+    assert.notEqual(slowHead, head);
+    assert.ok(slowHead.comm.timeSec > head.comm.timeSec);
+    assert.equal(lmHeadCost(ctx, "gpu", 7), head);
+  });
+
+  test("an iteration is its layers + its LM head, part by part, in time and energy", () => {
+    for (const [sys, unit] of [["gpu-only", "gpu"], ["papi", "pim"], ["pim-only-papi", "pim"]] as const) {
+      const ctx = buildSystem(sys, llama);
+      const it = fcIterationCost(ctx, unit, 3);
+      const l = fcLayersCost(ctx, unit, 3);
+      const h = lmHeadCost(ctx, unit, 3);
+      for (const part of ["fc", "comm", "other"] as const) {
+        assert.ok(h[part].energyJoules > 0 && l[part].energyJoules > 0, `${sys} ${part}`);
+        close(it[part].timeSec, l[part].timeSec + h[part].timeSec);
+        close(it[part].energyJoules, l[part].energyJoules + h[part].energyJoules);
+      }
+    }
+  });
 });
