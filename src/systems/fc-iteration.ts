@@ -29,10 +29,7 @@ export interface FcCost {
 }
 
 const ZERO: KernelCost = Object.freeze({ timeSec: 0, energyJoules: 0 });
-const sum = (a: KernelCost, b: KernelCost, times = 1): KernelCost => ({
-  timeSec: a.timeSec + b.timeSec * times,
-  energyJoules: a.energyJoules + b.energyJoules * times,
-});
+const sum = (a: KernelCost, b: KernelCost): KernelCost => ({ timeSec: a.timeSec + b.timeSec, energyJoules: a.energyJoules + b.energyJoules });
 const scale = (a: KernelCost, times: number): KernelCost => ({ timeSec: a.timeSec * times, energyJoules: a.energyJoules * times });
 
 /** Tensor-parallel groups the FC weights are split over: the GPUs, or the PIM-PIM ports of a PIM-only system. */
