@@ -31,3 +31,16 @@ test("tensor parallel: norms and residuals run in full on every GPU, the KV writ
   for (const k of ks) t += gpuElementwiseCost(h200, (k.bytesRead + k.bytesWritten) / (k.name === "kv_write" || k.name === "ffn_act" ? 6 : 1)).timeSec;
   assert.ok(Math.abs(six.timeSec - t) <= 1e-15);
 });
+
+test("elementwise energy counts every GPU: each of the 6 runs its share (the split kernels 1/6, the others in full)", () => {
+  const ks = hostLayerElementwiseKernels(llama, 4, true);
+  let e = 0;
+  for (const k of ks) e += 6 * gpuElementwiseCost(h200, (k.bytesRead + k.bytesWritten) / (k.name === "kv_write" || k.name === "ffn_act" ? 6 : 1)).energyJoules;
+  assert.ok(e > 0);
+  const six = gpuElementwiseKernelsCost(h200, ks, 6);
+  assert.ok(Math.abs(six.energyJoules - e) <= 1e-12 * e, `${six.energyJoules} vs ${e}`);
+  // one GPU: the kernels' own energies
+  const one = gpuElementwiseKernelsCost(h200, ks, 1);
+  const e1 = ks.reduce((a, k) => a + gpuElementwiseCost(h200, k.bytesRead + k.bytesWritten).energyJoules, 0);
+  assert.ok(Math.abs(one.energyJoules - e1) <= 1e-12 * e1);
+});

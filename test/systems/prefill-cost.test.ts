@@ -17,6 +17,11 @@ describe("prefill", () => {
     const collectives = (ctx: ReturnType<typeof buildSystem>) => fcLayersCost(ctx, "gpu", 150).comm.timeSec + lmHeadCost(ctx, "gpu", 2).comm.timeSec;
     const gpuOnly = buildSystem("gpu-only", llama);
     close(prefillCost(gpuOnly, lens).communicationSec, collectives(gpuOnly));
+    // energy likewise: the layers' all-reduces + the LM head's all-gather (2 tokens), both nonzero
+    const layersJ = fcLayersCost(gpuOnly, "gpu", 150).comm.energyJoules;
+    const headJ = lmHeadCost(gpuOnly, "gpu", 2).comm.energyJoules;
+    assert.ok(layersJ > 0 && headJ > 0);
+    close(prefillCost(gpuOnly, lens).communicationJoules, layersJ + headJ);
     assert.equal(prefillCost(gpuOnly, lens).attentionLinkBwSec, 0);
     const attacc = buildSystem("a100-attacc", llama);
     assert.ok(prefillCost(attacc, lens).communicationSec > collectives(attacc));
