@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { UserError } from "../../src/core/errors.ts";
+import { PIM_DESIGNS } from "../../src/hardware/pim/presets.ts";
 import { SYSTEM_PRESETS } from "../../src/systems/presets.ts";
 import { resolveSystem } from "../../src/systems/resolve.ts";
 import { SystemDescriptionChecked, systemRuleViolations } from "../../src/systems/schema.ts";
@@ -53,6 +54,20 @@ test("resolving a preset keeps its description, units, links and counts; counts 
   assert.notEqual(s.fcStacks.design!.hbm.timing.nRCD, 20);
   // no attention stacks and no design: attention runs on the GPUs
   assert.equal(resolveSystem("gpu-only").attnStacks.design, null);
+});
+
+test("hardware.hbm joins a design override (preset name or patch) without replacing it; without either the system's design is its preset as declared", () => {
+  // a design override and hbm together: both reach the FC stacks
+  const named = resolveSystem("papi", { fcPim: "attacc", hbm: { timing: { nRCD: 20 } } }).fcStacks.design!;
+  assert.deepEqual([named.name, named.hbm.timing.nRCD], ["attacc", 20]);
+  const patched = resolveSystem("papi", { attnPim: { reductionElementsPerClock: 8 }, hbm: { timing: { nRCD: 20 } } }).attnStacks.design!;
+  assert.deepEqual([patched.name, patched.reductionElementsPerClock, patched.hbm.timing.nRCD], ["attn-pim", 8, 20]);
+  // no override at all: the preset unchanged, its declared capacity included
+  assert.deepEqual(resolveSystem("papi").fcStacks.design, PIM_DESIGNS["fc-pim"]);
+  assert.deepEqual(resolveSystem("papi").attnStacks.design, PIM_DESIGNS["attn-pim"]);
+  // an inline design of the system description is the system's: its error names system.fcStacks.design, not hardware.fcPim
+  const inline = { ...SYSTEM_PRESETS.papi, name: "x", fcStacks: { ...SYSTEM_PRESETS.papi.fcStacks, design: { preset: "fc-pim", capacityBytes: 12345 } } };
+  assert.throws(() => resolveSystem(inline), (e: unknown) => e instanceof UserError && /^system\.fcStacks\.design\.capacityBytes: declared 12345 B/.test(e.message));
 });
 
 test("an override of a design the system does not have, or a count that breaks a rule, is one line naming it", () => {
