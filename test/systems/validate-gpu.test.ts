@@ -24,6 +24,19 @@ describe("validation against the H200 measurements", () => {
     assert.deepEqual([v.fc.rows, v.attn.rows, v.layer.rows], [136, 96, 40]);
   });
 
+  test("the row list is the measured rows, one each and nothing else; relErr = (predicted - measured) / measured", async () => {
+    const w = validateGpu(shipped);
+    // 136 + 96 + 40 data lines of fc.csv, attn.csv and layer.csv
+    assert.equal(w.rows.length, 272);
+    assert.deepEqual(["fc", "attn", "layer"].map((f) => w.rows.filter((r) => r.file === f).length), [136, 96, 40]);
+    // fc.csv's first row, llama-65b qkv M=1: median 118.17600205540657 us
+    const row = w.rows.find((r) => r.file === "fc" && r.label === "llama-65b qkv M=1")!;
+    const measured = 118.17600205540657e-6;
+    assert.ok(Math.abs(row.measuredSec - measured) <= 1e-15 * measured);
+    assert.ok(row.predictedSec > 0 && Math.abs(row.predictedSec - measured) > 1e-3 * measured);
+    assert.ok(Math.abs(row.relErr - (row.predictedSec - measured) / measured) <= 1e-12);
+  });
+
   test("median error <= 10 % on each file", async () => {
     for (const f of ["fc", "attn", "layer"] as const) assert.ok(v[f].medianAbsRelErr <= 0.1, `${f}: ${v[f].medianAbsRelErr}`);
   });
