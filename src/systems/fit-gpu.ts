@@ -171,6 +171,7 @@ export function fitGpu(base: GpuSpec, data: GpuMeasurements, ceiling: GemmCeilin
       for (let i = 0; i < params.length; i++) {
         const keep = idx[i];
         let bestJ = keep;
+        // Stryker disable next-line EqualityOperator: j = grid.length reads grid[length] = undefined, whose objective is NaN (numeric fields) or that of false (the [true, false] grid, already tried): never an improvement, and idx[i] is reset to bestJ
         for (let j = 0; j < params[i].grid.length; j++) {
           if (j === keep) continue;
           idx[i] = j;
@@ -185,6 +186,7 @@ export function fitGpu(base: GpuSpec, data: GpuMeasurements, ceiling: GemmCeilin
       }
     }
     let move: [number, number, number, number] | undefined;
+    // Stryker disable next-line EqualityOperator: at a = params.length the inner loop (b from a + 1) runs no iteration
     for (let a = 0; a < params.length; a++) {
       for (let b = a + 1; b < params.length; b++) {
         for (const da of [-1, 1]) {

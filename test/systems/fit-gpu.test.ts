@@ -138,6 +138,17 @@ describe("the fit itself", () => {
     for (const p of GPU_FIT_PARAMETERS) if (!p.files.includes("attn")) assert.equal(a.spec[p.key], p.start, p.key);
   });
 
+  test("what the fit reports: counts of sweeps and pair moves (whole, >= 0, within the 50 rounds), every value on its grid", () => {
+    for (const d of [small, { fc: data.fc.filter((r) => r.modelName === "llama-65b" && r.m >= 256), attn: [], layer: [] }]) {
+      const f = fitGpu(h200, d, ceiling);
+      assert.ok(Number.isInteger(f.numPairMoves) && f.numPairMoves >= 0 && f.numPairMoves <= 50, `numPairMoves ${f.numPairMoves}`);
+      // every round sweeps at least once and ends either with one pair move or with none (the last round)
+      assert.ok(Number.isInteger(f.numSweeps) && f.numSweeps >= f.numPairMoves + 1, `numSweeps ${f.numSweeps}`);
+      for (const p of GPU_FIT_PARAMETERS) assert.ok(p.grid.includes(f.spec[p.key]), `${p.key} = ${f.spec[p.key]}`);
+      assert.ok(Number.isFinite(f.objective) && f.objective >= 0);
+    }
+  });
+
   test("a lower measured GEMM ceiling binds the fit", () => {
     // llama-65b GEMMs with M >= 256 alone fit to ~748 TFLOPS on the 8192^3 shape; the start point models
     // ~727, so a 735 TFLOPS ceiling lies between them and must bind.
