@@ -145,3 +145,38 @@ describe("properties", () => {
       return c.timeSec >= c.internalBytes / peak && (work ? c.energyJoules > 0 : c.energyJoules === 0);
     })));
 });
+
+test("hand-derived bus traffic of 16 heads: every count of the one-head case, once per head", () => {
+  // 16 heads of d 128, L 2048, TLP 1 on one 1P1B stack: one head per channel (16 channels), each as the one-head
+  // case above. Per head and bus (P = 2): scores out 64 columns, probabilities back 64, context partials 64.
+  // MVGB (probabilities back) = 64 x 2 buses x 16 heads = 2,048; MVSB (scores + partials out) = 128 x 2 x 16 = 4,096;
+  // bytes out = 16 x 8,192 B (one head: 128 columns x 2 buses x 32 B); bytes in = 16 x 4,608 B
+  const c = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 16, headDim: 128, contextLens: [2048], tlp: 1, numStacks: 1 });
+  assert.equal(c.commands.MVGB, 2048);
+  assert.equal(c.commands.MVSB, 4096);
+  assert.equal(c.transferBytesOut, 16 * 8192);
+  assert.equal(c.transferBytesIn, 16 * 4608);
+});
+
+test("hand-derived softmax energy: one element per (token, head, query), 5 x 0.32 pJ each, on top of the MACs", () => {
+  // 16 heads x TLP 2 x L 2048: 65,536 softmax elements x 1.6 pJ; MACs 2 x 2048 x 16 x 2 x 128 = 16,777,216 x 0.32 pJ
+  const c = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 16, headDim: 128, contextLens: [2048], tlp: 2, numStacks: 1 });
+  const expected = 16_777_216 * 0.32e-12 + 65_536 * 1.6e-12;
+  const got = c.energyBreakdownJoules.compute;
+  assert.ok(Math.abs(got - expected) <= 1e-12 * expected, `${got} vs ${expected}`);
+});
+
+test("hand-derived rounds: 17 heads on 16 channels put two heads of the longest request on one channel, in any order", () => {
+  // attacc, d 128, TLP 1, requests L 2048 and L 16. A head of the 2048 request pipelines in P1 = 2 x 8 x 232 tCK x
+  // stretch = 4078.9 tCK (its MACs; bus 400 tCK and softmax 128 tCK are shorter), one of the 16 request in
+  // P2 = 148 tCK (its bus: query 8 + 2 x 1 score columns + 64 partial columns, 2 tCK each). 17 heads per request
+  // need ceil(17 / 16) = 2 rounds, so one channel runs two heads of the 2048 request: 2 P1 = 8157.8 tCK, more than
+  // the balanced share 17 (P1 + P2) / 16 = 4491 tCK. Plus the longest lone-head fill (query, softmax, probabilities:
+  // 16 + 128 + 128 = 272 tCK for L 2048; 69 tCK for L 16).
+  const a = { numHeads: 17, headDim: 128, tlp: 1, numStacks: 1 };
+  const expected = (2 * 2 * 8 * 232 * stretch + 272) * tCk;
+  for (const contextLens of [[2048, 16], [16, 2048]]) {
+    const t = pimAttentionCost(PIM_DESIGNS.attacc, { ...a, contextLens }).timeSec;
+    assert.ok(Math.abs(t - expected) <= 1e-12 * expected, `${contextLens}: ${t} vs ${expected}`);
+  }
+});
