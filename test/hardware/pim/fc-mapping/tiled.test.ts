@@ -99,3 +99,32 @@ test("binding resource: the bus binds when input + output exceed the array, even
   close(p.timeSec, (64 + 170 * stretch + 256) * tCk);
   assert.equal(p.bindingResource, "output-bus");
 });
+
+test("hand-derived reduction-bound multi-pass k-split: the last pass's reductions come after the last MAC", () => {
+  // fc-pim (4P1B, 6 groups per bus) with a slow buffer-die adder (0.001 adds per tCK per channel) and 2 B of
+  // accumulator per FPU (8 B per bank). m 8, k 4096, n 96, s 2: 16 bus units x 6 groups per k-slice -> nb = 1;
+  // 8 outputs x 2 B = 16 B per bank -> 2 passes. Adds (s - 1) m n = 768 over 16 channels at 0.001 per tCK = 48,000 tCK,
+  // 24,000 per pass. Bus (16 B per tCK): input 2 passes x 8 x 2048 x 2 B = 64 KiB = 4,096 tCK, fill = 4 banks x
+  // 16 x 8 x 2 B = 1 KiB = 64 tCK; output 6 x 8 x 2 B = 96 B = 6 tCK. Array: 32 columns x 2 commands = one row of
+  // 19 + 63 x 6 + 8 + 19 = 424 tCK (x stretch). The adder binds: time = fill + (all reductions but the last pass's)
+  // + the last pass's = 64 + 24,000 + 24,000 tCK.
+  const d = resolvePimDesign({ preset: "fc-pim", reductionElementsPerClock: 0.001, accumulatorBytesPerFpu: 2 });
+  const p = tiledFcPlan(d, { m: 8, k: 4096, n: 96, numStacks: 1, dtypeBytes: 2 }, 2, "k-split")!;
+  close(p.reductionSec, 48000 * tCk);
+  close(p.inputBusSec, 65536 / bw);
+  close(p.outputBusSec, 96 / bw);
+  close(p.arraySec, 424 * tCk * stretch);
+  close(p.timeSec, 1024 / bw + 48000 * tCk);
+  assert.equal(p.bindingResource, "buffer-die-adder");
+  assert.equal(p.reductionAdds, 768);
+});
+
+test("hand-derived row activations: each bank opens one row per 32 columns of its tile", () => {
+  // fc-pim n-split, m 1, k 8192, n 96: 32 bus units x 6 groups = 192 n-groups -> nb = 1, kb = 8192 / 4 banks = 2048
+  // values = 128 columns = 4 rows per bank; 96 outputs x 4 banks = 384 banks hold weights:
+  // 384 x 4 = 1,536 row activations and 384 x 128 = 49,152 column reads (= k n / 16 values per column)
+  const p = tiledFcPlan(PIM_DESIGNS["fc-pim"], { m: 1, k: 8192, n: 96, numStacks: 1, dtypeBytes: 2 }, 1, "n-split")!;
+  assert.equal(p.rowsPerChannel, 4);
+  assert.equal(p.bankRowActivations, 1536);
+  assert.equal(p.columnReads, (8192 * 96) / 16);
+});
