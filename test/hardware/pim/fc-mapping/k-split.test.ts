@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { kSplit } from "../../../../src/hardware/pim/fc-mapping/k-split.ts";
 import { nSplit } from "../../../../src/hardware/pim/fc-mapping/n-split.ts";
 import { tiledFcPlan } from "../../../../src/hardware/pim/fc-mapping/tiled.ts";
-import { PIM_DESIGNS } from "../../../../src/hardware/pim/presets.ts";
+import { PIM_DESIGNS, resolvePimDesign } from "../../../../src/hardware/pim/presets.ts";
 
 // LLaMA-65B attention output projection (k = n = 8192) on PAPI's 30 FC-PIM stacks: n_s = 274 outputs per stack.
 const proj = { k: 8192, n: 8192, numStacks: 30, dtypeBytes: 2 };
@@ -42,4 +42,15 @@ test("k-split charges the partial sums: more bytes out and buffer-die adds, and 
   assert.equal(k.reductionAdds, (k.kSplit - 1) * 16 * 8192);
   assert.ok(k.transferBytesOut > n.transferBytesOut);
   assert.ok(k.transferBytesIn < n.transferBytesIn);
+});
+
+test("k-split considers every bus unit as a slice: on a one-channel stack (2 bus units) the only split is s = 2", () => {
+  // hbm3-5.2 cut to 1 channel (64 banks over 8 dies): 1 channel x 2 pseudo-channels = 2 bus units, whose only
+  // divisor above 1 is 2; m 1, k 2048, n 16: kb = 1024 / 4 banks = 256 values >= one 16-value column, so s = 2 is legal
+  const d = resolvePimDesign({ preset: "attacc", hbm: { preset: "hbm3-5.2", org: { numChannels: 1 } } });
+  const call = { m: 1, k: 2048, n: 16, numStacks: 1, dtypeBytes: 2 };
+  const p = kSplit.plan(d, call);
+  assert.notEqual(p, null);
+  assert.equal(p!.kSplit, 2);
+  assert.deepEqual(p, tiledFcPlan(d, call, 2, "k-split"));
 });
