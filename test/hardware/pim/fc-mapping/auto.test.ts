@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { PIM_FC_MAPPINGS } from "../../../../src/hardware/pim/fc-mapping/index.ts";
 import { PIM_DESIGNS } from "../../../../src/hardware/pim/presets.ts";
+import { autoMapping } from "../../../../src/hardware/pim/fc-mapping/auto.ts";
+import { tiledFcPlan } from "../../../../src/hardware/pim/fc-mapping/tiled.ts";
+import type { PimFcMapping } from "../../../../src/hardware/pim/fc-mapping/types.ts";
 
 const { auto, "n-split": nSplit, "k-split": kSplit } = PIM_FC_MAPPINGS;
 
@@ -32,4 +35,14 @@ describe("properties", () => {
 test("auto's description lists its candidates by name, in order", () => {
   // index.ts registers auto over [n-split, k-split]
   assert.equal(auto.description, "the fastest legal plan among n-split, k-split, per call");
+});
+
+test("auto breaks a tie in favour of the earlier candidate", () => {
+  // two candidates whose plans take exactly the same time: auto keeps the first (n-split first in index.ts:
+  // no partial sums to move), whichever order they come in
+  const call = { m: 1, k: 2048, n: 256, numStacks: 1, dtypeBytes: 2 };
+  const base = tiledFcPlan(PIM_DESIGNS.attacc, call, 1, "n-split")!;
+  const stub = (name: "n-split" | "k-split"): PimFcMapping => ({ name, description: name, plan: () => ({ ...base, mapping: name }) });
+  assert.equal(autoMapping([stub("n-split"), stub("k-split")]).plan(PIM_DESIGNS.attacc, call)!.mapping, "n-split");
+  assert.equal(autoMapping([stub("k-split"), stub("n-split")]).plan(PIM_DESIGNS.attacc, call)!.mapping, "k-split");
 });
