@@ -80,3 +80,16 @@ test("timing consistency: the power-constrained MAC spacing may equal nCCDAB but
     (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nCCDABPowerConstrained: must be >= nCCDAB",
   );
 });
+
+test("banks must divide evenly over the dies: 3 bank groups (768 banks) on 12 dies is 64 per die; on 5 dies it is refused", () => {
+  // 16 channels x 2 pseudo-channels x 2 SIDs x 3 bank groups x 4 banks = 768 banks = 12 x 64; 768 x 16,384 rows x
+  // 1 KiB = 12 GiB
+  const s = resolveHbm({ preset: "hbm3-5.2", org: { numBankGroups: 3, numDies: 12 } });
+  assert.equal(hbmBanksPerStack(s.org), 768);
+  assert.equal(s.capacityBytes, 12 * GiB);
+  // 768 = 5 x 153 + 3
+  assert.throws(
+    () => resolveHbm({ preset: "hbm3-5.2", org: { numBankGroups: 3, numDies: 5 } }),
+    (e: unknown) => e instanceof UserError && e.message === "hbm.org.numDies: banks per stack must divide evenly over the dies",
+  );
+});
