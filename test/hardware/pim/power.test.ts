@@ -80,3 +80,14 @@ test("energy per MAC: the parts add up to the total, and the total x MACs is the
     assert.ok(j.total >= PIM_DESIGNS.attacc.energy.macJoules && j.total < 1e-9, String(j.total));
   }
 });
+
+test("static power adds watt for watt to the FPU-peak power", () => {
+  // FPU-peak power = peak MACs/s x dynamic J per MAC + (background + refresh) W; 10 W of background power moves
+  // only the static term (the dynamic energy per MAC and the peak rate do not depend on it)
+  for (const r of [1, 16]) {
+    const base = pimStackPowerWatts(PIM_DESIGNS["fc-pim"], r);
+    const hot = pimStackPowerWatts(resolvePimDesign({ preset: "fc-pim", energy: { backgroundPowerWattsPerStack: 10 } }), r);
+    assert.ok(Math.abs(hot.fpuPeakWatts - base.fpuPeakWatts - 10) < 1e-9, `reuse ${r}: ${hot.fpuPeakWatts} vs ${base.fpuPeakWatts}`);
+    assert.ok(base.fpuPeakWatts > 0);
+  }
+});
