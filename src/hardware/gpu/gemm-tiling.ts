@@ -37,7 +37,7 @@ export interface GemmPlan {
 export function smoothMax(a: number, b: number, p: number): number {
   const hi = Math.max(a, b);
   if (hi <= 0) return 0;
-  const lo = a > b ? b : a;
+  const lo = Math.min(a, b);
   return hi * Math.pow(1 + Math.pow(lo / hi, p), 1 / p);
 }
 
