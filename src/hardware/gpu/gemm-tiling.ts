@@ -145,7 +145,7 @@ export function planGemm(gpu: GpuSpec, m: number, k: number, n: number, dtypeByt
     const b = mem[j];
     const hi = Math.max(a, b);
     if (hi >= bestSec) continue; // the smooth max is never below the hard max
-    const x = ((a > b ? b : a) / hi) * FACTOR_STEPS;
+    const x = (Math.min(a, b) / hi) * FACTOR_STEPS;
     const x0 = Math.floor(x);
     const t = hi * (factor[x0] + (x - x0) * (factor[x0 + 1] - factor[x0]));
     if (t < bestSec) {
