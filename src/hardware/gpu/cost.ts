@@ -79,7 +79,8 @@ export function gpuTensorParallelGemmCost(
   launch: GpuLaunchMode = "graph",
   split: "n" | "k" | "none" = "n",
 ): GpuKernelCost {
-  const parts = numGpus >= 1 ? Math.floor(numGpus) : 1;
+  // floor(numGpus) GPUs, at least one (NaN too); on [1, 2) the floor is 1 already, hence the threshold 2
+  const parts = numGpus >= 2 ? Math.floor(numGpus) : 1;
   const k = split === "k" ? Math.ceil(g.k / parts) : g.k;
   const n = split === "n" ? Math.ceil(g.n / parts) : g.n;
   const c = gemm(gpu, g.m, k, n, g.dtypeBytes, kernelOverhead(gpu, launch));

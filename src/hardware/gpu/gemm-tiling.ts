@@ -37,7 +37,7 @@ export interface GemmPlan {
 export function smoothMax(a: number, b: number, p: number): number {
   const hi = Math.max(a, b);
   if (hi <= 0) return 0;
-  const lo = a > b ? b : a;
+  const lo = Math.min(a, b);
   return hi * Math.pow(1 + Math.pow(lo / hi, p), 1 / p);
 }
 
@@ -69,6 +69,7 @@ function factorTableOf(p: number): Float64Array {
     factor = new Float64Array(FACTOR_STEPS + 2);
     for (let i = 0; i <= FACTOR_STEPS; i++) factor[i] = Math.pow(1 + Math.pow(i / FACTOR_STEPS, p), 1 / p);
     factor[FACTOR_STEPS + 1] = factor[FACTOR_STEPS]; // guard for r = 1 exactly
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the cap only bounds memory; a table cleared early is rebuilt with the same values, one kept longer is reused (specs keep their own reference), so no result changes
     if (factorTables.size >= MAX_FACTOR_TABLES) factorTables.clear();
     factorTables.set(p, factor);
   }
@@ -144,7 +145,7 @@ export function planGemm(gpu: GpuSpec, m: number, k: number, n: number, dtypeByt
     const b = mem[j];
     const hi = Math.max(a, b);
     if (hi >= bestSec) continue; // the smooth max is never below the hard max
-    const x = ((a > b ? b : a) / hi) * FACTOR_STEPS;
+    const x = (Math.min(a, b) / hi) * FACTOR_STEPS;
     const x0 = Math.floor(x);
     const t = hi * (factor[x0] + (x - x0) * (factor[x0 + 1] - factor[x0]));
     if (t < bestSec) {

@@ -139,6 +139,51 @@ describe("GEMM", () => {
     assert.equal(tp.flops, 2 * 8 * 1024 * 1024);
   });
 
+  test("tensor parallelism: parts = floor(numGpus) (1 below one GPU); 'k' splits k only, 'none' replicates", () => {
+    // toy (1 GB/s, p = 1000) is memory-bound here: time = one GPU's bytes / 1 GB/s (compute < 1 % of it).
+    // whole GEMM m 8, k 1024, n 1024, fp16: flops 2·8·1024·1024 = 16,777,216; bytes (8·1024 + 1024·1024 + 8·1024)·2 = 2,129,920
+    const g = { m: 8, k: 1024, n: 1024, dtypeBytes: 2 };
+    // numGpus < 1 runs on one GPU: the whole GEMM
+    for (const numGpus of [0.5, 0]) {
+      const c = gpuTensorParallelGemmCost(toy, g, numGpus);
+      assert.equal(c.flops, 16_777_216);
+      assert.equal(c.bytes, 2_129_920);
+      close(c.timeSec, 2_129_920e-9, 1e-3);
+    }
+    // 2 GPUs (and 2.7, floored to 2), split n: each 8 x 1024 x 512, bytes (8192 + 524,288 + 4096)·2 = 1,073,152; flops conserved
+    for (const numGpus of [2, 2.7]) {
+      const c = gpuTensorParallelGemmCost(toy, g, numGpus);
+      assert.equal(c.flops, 16_777_216);
+      assert.equal(c.bytes, 2 * 1_073_152);
+      close(c.timeSec, 1_073_152e-9, 1e-3);
+    }
+    // 4 GPUs, split k: each 8 x 256 x 1024 (n whole), bytes (2048 + 262,144 + 8192)·2 = 544,768; flops conserved
+    const k = gpuTensorParallelGemmCost(toy, g, 4, "graph", "k");
+    assert.equal(k.flops, 16_777_216);
+    assert.equal(k.bytes, 4 * 544_768);
+    close(k.timeSec, 544_768e-9, 1e-3);
+    // 4 GPUs, none: every GPU runs the whole GEMM; totals are 4x, time is one whole GEMM's
+    const none = gpuTensorParallelGemmCost(toy, g, 4, "graph", "none");
+    assert.equal(none.flops, 4 * 16_777_216);
+    assert.equal(none.bytes, 4 * 2_129_920);
+    assert.equal(none.timeSec, gpuGemmCost(toy, g).timeSec);
+  });
+
+  test("smooth roofline is symmetric: compute 4 us and memory 3 us (compute-bound) also give 5 us at p = 2", () => {
+    // m = k = n = 1000, fp16: 2e9 FLOPs at 5e14 FLOP/s = 4 us; 6e6 B at 2e12 B/s = 3 us; sqrt(16 + 9) = 5
+    const g = { ...toy, rooflineSharpness: 2, graphKernelOverheadSec: 0, peakFp16FlopsPerSec: 2e9 / 4e-6, hbmBandwidthBytesPerSec: 6e6 / 3e-6 };
+    const c = gpuGemmCost(g, { m: 1000, k: 1000, n: 1000, dtypeBytes: 2 });
+    close(c.computeSec, 4e-6);
+    close(c.timeSec, 5e-6, 1e-6);
+  });
+
+  test("smooth roofline at equal compute and memory (ratio 1, the table's last entry): 4 us each give 4·sqrt(2) us", () => {
+    // 2e9 FLOPs at 5e14 FLOP/s = 4 us; 6e6 B at 1.5e12 B/s = 4 us; (4^2 + 4^2)^(1/2) = 4·sqrt(2)
+    const g = { ...toy, rooflineSharpness: 2, graphKernelOverheadSec: 0, peakFp16FlopsPerSec: 2e9 / 4e-6, hbmBandwidthBytesPerSec: 6e6 / 4e-6 };
+    const c = gpuGemmCost(g, { m: 1000, k: 1000, n: 1000, dtypeBytes: 2 });
+    close(c.timeSec, 4e-6 * Math.SQRT2, 1e-6);
+  });
+
   test("no tokens, no cost", () => assert.equal(gpuGemmCost(toy, { m: 0, k: 10, n: 10, dtypeBytes: 2 }).timeSec, 0));
 });
 
@@ -163,6 +208,13 @@ describe("attention, elementwise, all-reduce, static", () => {
   test("elementwise: launch + bytes / bandwidth", () => {
     close(gpuElementwiseCost(toy, 1000, "eager").timeSec, 1e-6 + 1e-6);
     close(gpuElementwiseCost(toy, 1000).timeSec, 1e-6);
+  });
+
+  test("elementwise memory time = bytes / (bandwidth x memoryEfficiency)", () => {
+    // 1000 B / (1 GB/s x 0.5) = 2 us; graph overhead 0
+    const c = gpuElementwiseCost({ ...toy, memoryEfficiency: 0.5 }, 1000);
+    close(c.memorySec, 2e-6);
+    close(c.timeSec, 2e-6);
   });
 
   test("prefill attention by hand: causal pairs, prefill efficiency", () => {

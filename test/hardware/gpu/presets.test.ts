@@ -57,6 +57,16 @@ describe("GPU presets", () => {
     assert.equal(r.error!.issues[0].path.join("."), "gemmTileShapes");
   });
 
+  test("gemmStreamK defaults to true; a non-boolean is refused with 'must be true or false'", () => {
+    const { gemmStreamK: _, ...rest } = GPU_PRESETS["h200-sxm"];
+    assert.equal(GpuSpec.parse(rest).gemmStreamK, true);
+    assert.equal(GpuSpec.parse({ ...rest, gemmStreamK: false }).gemmStreamK, false);
+    const r = GpuSpec.safeParse({ ...rest, gemmStreamK: "yes" });
+    assert.equal(r.success, false);
+    assert.equal(r.error!.issues[0].path.join("."), "gemmStreamK");
+    assert.equal(r.error!.issues[0].message, "must be true or false");
+  });
+
   test("NVLink lives in the links: the GPU spec rejects the old all-reduce fields", () => {
     for (const k of ["nvlinkBandwidthBytesPerSec", "allReduceStepLatencySec", "nvlinkEnergyPerByteJoules"]) {
       assert.equal(GpuSpec.safeParse({ ...GPU_PRESETS["a100-hbm3"], [k]: 1 }).success, false, k);

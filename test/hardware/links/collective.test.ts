@@ -58,3 +58,11 @@ test("properties: non-decreasing in bytes and participants, slower on a slower l
       },
     ),
   ));
+
+test("a collective over 1 participant or of 0 bytes costs exactly nothing, for every kind (no latency either)", () => {
+  for (const kind of ["all-reduce", "all-gather", "reduce-scatter"] as const) {
+    assert.deepEqual(collectiveCost(LINK_PRESETS.pcie4, kind, 1e6, 1), { timeSec: 0, energyJoules: 0 });
+    // 0 bytes over N > 1 would otherwise still pay steps x latencySec
+    for (const n of [2, 8]) assert.deepEqual(collectiveCost(LINK_PRESETS.pcie4, kind, 0, n), { timeSec: 0, energyJoules: 0 });
+  }
+});

@@ -32,3 +32,19 @@ test("unknown link names list the known ones; an inconsistent aggregate names th
   // unknown keys are errors (an override with a typo must not be ignored)
   assert.equal(LinkSpec.safeParse({ ...LINK_PRESETS.pcie4, latencyUs: 1 }).success, false);
 });
+
+test("aggregate = 2 x per-direction bandwidth within 1e-9 x aggregate; the message gives the expected number", () => {
+  const base = { ...LINK_PRESETS.pcie4 };
+  // pcie4: 32 GB/s per direction -> expected aggregate 64e9
+  const r = LinkSpec.safeParse({ ...base, bandwidthBytesPerSec: 32e9, aggregateBandwidthBytesPerSec: 100e9 });
+  assert.equal(r.success, false);
+  assert.equal(r.error!.issues[0].message, "must be 2 x bandwidthBytesPerSec (64000000000), got 100000000000");
+  // tolerance 1e-9 x 64e9 = 64 B/s exactly (1e-9 * 64e9 === 64 in doubles): an aggregate 64 B/s off 2 x bandwidth is
+  // still accepted (the rule is "more than the tolerance"), 128 B/s off is not
+  for (const bw of [(64e9 - 64) / 2, (64e9 + 64) / 2, 32e9 - 16]) {
+    assert.equal(LinkSpec.safeParse({ ...base, bandwidthBytesPerSec: bw, aggregateBandwidthBytesPerSec: 64e9 }).success, true, `${bw}`);
+  }
+  for (const bw of [(64e9 - 128) / 2, (64e9 + 128) / 2]) {
+    assert.equal(LinkSpec.safeParse({ ...base, bandwidthBytesPerSec: bw, aggregateBandwidthBytesPerSec: 64e9 }).success, false, `${bw}`);
+  }
+});
