@@ -33,7 +33,8 @@ export function parseSyntheticSpec(spec: string): LengthSampler | undefined {
   };
   const count = (s: string | undefined, what: string): number => {
     const v = Number(s);
-    if (s === undefined || s.trim() === "" || !Number.isInteger(v) || v < 1 || v > MAX_TOKENS_PER_REQUEST) {
+    // a missing or blank field reads as NaN or 0, so the range check refuses it too
+    if (!Number.isInteger(v) || v < 1 || v > MAX_TOKENS_PER_REQUEST) {
       fail(`${what} must be an integer in [1, ${MAX_TOKENS_PER_REQUEST}], got "${s}"`);
     }
     return v;

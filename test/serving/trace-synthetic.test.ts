@@ -86,6 +86,8 @@ test("loadTrace errors: empty source, too many rows without a limit, bad options
   assert.equal(loadTrace("big.csv", { numRequests: 3 }, () => many.slice(0, 3)).requests.length, 3);
   userError(() => loadTrace("fixed:1:1", { numRequests: 0 }, () => []), /number of requests must be an integer in \[1, 2000000\], got 0/);
   userError(() => loadTrace("fixed:1:1", { numRequests: MAX_REQUESTS + 1 }, () => []), /number of requests/);
+  // the limit itself is allowed: the source is asked for at most MAX_REQUESTS rows
+  assert.equal(loadTrace("big.csv", { numRequests: MAX_REQUESTS }, () => many.slice(0, 3)).requests.length, 3);
   userError(() => loadTrace("fixed:1:1", { ratePerSec: 0 }, () => []), /request rate must be a number in \(0, 1000000\] per second, got 0/);
   userError(() => loadTrace("fixed:1:1", { ratePerSec: 2e6 }, () => []), /request rate/);
   userError(() => loadTrace("fixed:1:1", { seed: -1 }, () => []), /seed must be a non-negative integer, got -1/);
@@ -105,4 +107,12 @@ test("property: a synthetic trace's requests are ids 0..N-1 at time 0 with lengt
     }),
     { numRuns: 100, seed: 91 },
   );
+});
+
+test("synthetic lengths: 1 and MAX_TOKENS_PER_REQUEST (10 M) are allowed; 0, 10 M + 1, blank or missing fields are not", () => {
+  const one = (spec: string) => loadTrace(spec, { numRequests: 1 }, () => []).requests[0];
+  assert.deepEqual([one("fixed:10000000:1").inputTokens, one("fixed:1:10000000").outputTokens], [10_000_000, 10_000_000]);
+  for (const spec of ["fixed:10000001:1", "fixed:0:1", "fixed: :1", "fixed::1", "uniform:1-:1", "uniform:5-2.5:1"]) {
+    userError(() => loadTrace(spec, { numRequests: 1 }, () => []), /must be an integer in \[1, 10000000\]|syntax/);
+  }
 });

@@ -209,3 +209,22 @@ describe("TIMESTAMP parsing (fast fixed-position path and the general one agree)
     }
   });
 });
+
+describe("trace files: edge rows", () => {
+  test("arrival_sec may repeat (non-decreasing), not go back", () => {
+    const rows = parseTraceText("lin,lout,arrival_sec\n5,2,0\n6,3,1\n7,4,1\n", "eq.csv");
+    assert.deepEqual(rows.map((r) => r.arrivalSec), [0, 1, 1]);
+    assert.throws(() => parseTraceText("lin,lout,arrival_sec\n5,2,1\n6,3,0.5\n", "back.csv"), isUserError(/^back\.csv:3: arrival_sec must be non-decreasing, got 0\.5 after 1$/));
+  });
+
+  test("a file without a header line is an error naming it", () => {
+    assert.throws(() => parseTraceText("", "empty.csv"), isUserError(/^empty\.csv: empty trace file \(expected a header line\)$/));
+  });
+
+  test("a timestamp with a malformed fraction is refused, not read as NaN", () => {
+    for (const ts of ["2023-11-16 18:15:46,5", "2023-11-16 18:15:46.", "2023-11-16 18:15:46.5x"]) {
+      assert.throws(() => parseTimestamp(ts, "t.csv:2"), isUserError(/^t\.csv:2: TIMESTAMP must look like/), ts);
+    }
+    assert.deepEqual(parseTimestamp("2023-11-16 18:15:46.25", "t.csv:2").fracSec, 0.25);
+  });
+});
