@@ -45,7 +45,6 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
   const rng = makeRng(cfg.seed);
   const order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
   const tlpMax = maxTlp(cfg.speculation);
-  const ideal = cfg.acceptance.kind === "ideal";
   const kvNeed = (r: RequestSpec) => (r.inputTokens + r.outputTokens + tlpMax) * ctx.kvBytesPerToken;
   for (const r of order) {
     if (kvNeed(r) > ctx.kvCapacityBytes) {
@@ -153,7 +152,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     iteration++;
     for (let i = act.length - 1; i >= 0; i--) {
       const a = act[i];
-      const made = Math.min(ideal ? tlp : tokensProduced(cfg.acceptance, tlp, rng), a.remaining);
+      const made = Math.min(tokensProduced(cfg.acceptance, tlp, rng), a.remaining); // ideal acceptance: tlp, no draw
       a.remaining -= made;
       a.kvLen += made;
       metrics.generatedTokens += made;
