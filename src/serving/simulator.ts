@@ -70,6 +70,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
   let next = 0; // next request of `order` not yet admitted
 
   const waitUntil = (t: number) => {
+    // Stryker disable next-line EqualityOperator: at t = timeSec the branch adds 0 idle time and sets the clock to its own value
     if (t > timeSec) {
       idleSec += t - timeSec;
       timeSec = t;
