@@ -45,7 +45,6 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
   const rng = makeRng(cfg.seed);
   const order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
   const tlpMax = maxTlp(cfg.speculation);
-  const ideal = cfg.acceptance.kind === "ideal";
   const kvNeed = (r: RequestSpec) => (r.inputTokens + r.outputTokens + tlpMax) * ctx.kvBytesPerToken;
   for (const r of order) {
     if (kvNeed(r) > ctx.kvCapacityBytes) {
@@ -71,6 +70,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
   let next = 0; // next request of `order` not yet admitted
 
   const waitUntil = (t: number) => {
+    // Stryker disable next-line EqualityOperator: at t = timeSec the branch adds 0 idle time and sets the clock to its own value
     if (t > timeSec) {
       idleSec += t - timeSec;
       timeSec = t;
@@ -153,7 +153,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     iteration++;
     for (let i = act.length - 1; i >= 0; i--) {
       const a = act[i];
-      const made = Math.min(ideal ? tlp : tokensProduced(cfg.acceptance, tlp, rng), a.remaining);
+      const made = Math.min(tokensProduced(cfg.acceptance, tlp, rng), a.remaining); // ideal acceptance: tlp, no draw
       a.remaining -= made;
       a.kvLen += made;
       metrics.generatedTokens += made;

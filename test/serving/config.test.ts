@@ -60,3 +60,15 @@ test("seed: every 32-bit unsigned value is accepted, 2^32 is not", () => {
   assert.equal(r.success, false);
   assert.match(r.error!.issues[0].message, /seed/);
 });
+
+test("integer fields: a non-number, a fraction and an out-of-range value each get their own message naming the field", () => {
+  const message = (input: unknown) => {
+    const r = RunConfig.safeParse(input);
+    assert.equal(r.success, false);
+    return r.error!.issues[0].message;
+  };
+  assert.equal(message({ batch: "4" }), "batch must be a number");
+  assert.equal(message({ requests: null }), "requests must be a number");
+  assert.equal(message({ batch: 1.5 }), "batch must be an integer");
+  assert.equal(message({ batch: 0 }), "batch must be >= 1");
+});

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
 import { MetricsStore, percentiles } from "../../src/serving/metrics.ts";
 import { RunRecorder } from "../../src/serving/recorder.ts";
-import { parseRunConfig, runOnce, suspectInputs, type RunResult } from "../../src/serving/run.ts";
+import { parseRunConfig, runOnce, suspectInputs, systemOf, type RunResult } from "../../src/serving/run.ts";
 import { Timeline } from "../../src/serving/timeline.ts";
 import type { RequestSpec } from "../../src/serving/trace.ts";
 
@@ -125,6 +125,24 @@ describe("runOnce", () => {
     close(prefill.reduce((s, e) => s + e.dur!, 0), r.prefillSec * 1e6, "prefill spans");
     // metadata: a name for the process and for each of the 8 lanes
     assert.equal(ev.filter((e) => e.ph === "M").length, 9);
+    // each iteration's phases in order on their lanes, FC on the lane of the unit it ran on, each phase starting
+    // where the one before ended and the last ending where the iteration ends
+    const lane = Object.fromEntries(ev.filter((e) => e.ph === "M" && e.tid > 0).map((e) => [e.args!.name, e.tid]));
+    const phases = ev.filter((e) => e.ph === "X" && !e.name.startsWith("prefill") && !e.name.startsWith("iter "));
+    assert.equal(phases.length, 4 * r.iterations, "FC, attention, communication and other in every iteration");
+    const units = new Set<string>();
+    recorder.iterations.forEach((it, k) => {
+      const [f, a, c, o] = phases.slice(4 * k, 4 * k + 4);
+      units.add(it.fcUnit);
+      assert.deepEqual([f.name, a.name, c.name, o.name], ["FC", "attention", "communication", "norms/activations/draft"]);
+      assert.deepEqual([f.tid, a.tid, c.tid, o.tid], [lane[it.fcUnit === "gpu" ? "FC on GPU" : "FC on FC-PIM"], lane.attention, lane.communication, lane["norms/activations/host"]]);
+      close(f.ts, iters[k].ts, `iteration ${k}: FC starts the iteration`);
+      close(a.ts, f.ts + f.dur!, `iteration ${k}: attention after FC`);
+      close(c.ts, a.ts + a.dur!, `iteration ${k}: communication after attention`);
+      close(o.ts, c.ts + c.dur!, `iteration ${k}: other after communication`);
+      close(o.ts + o.dur!, iters[k].ts + iters[k].dur!, `iteration ${k}: other ends the iteration`);
+    });
+    assert.deepEqual([...units].sort(), ["gpu", "pim"], "both FC lanes are used");
   });
 
   test("bad configs are one-line errors naming the field; suspects list what the user overrode", () => {
@@ -133,6 +151,35 @@ describe("runOnce", () => {
     const cfg = parseRunConfig({ system: { preset: "papi", gpu: { numGpus: 4 } }, model: { name: "m" }, gpus: 4, hardware: { gpu: { numSms: 100 }, links: { attention: "pcie5" } } });
     assert.deepEqual(suspectInputs(cfg), ["hardware.gpu.numSms", "hardware.links.attention", "system.preset", "system.gpu.numGpus", "model", "gpus"]);
     assert.deepEqual(suspectInputs(parseRunConfig({})), []);
+  });
+});
+
+describe("system contexts", () => {
+  test("equal inputs share one context; the cache forgets everything once it holds 257 contexts", () => {
+    // configs differing only in the GPU-GPU link latency: distinct keys, cheap to build
+    const cfgOf = (i: number) => parseRunConfig({ hardware: { links: { gpuGpu: { latencySec: 1e-6 + i * 1e-9 } } } });
+    const probe = cfgOf(0);
+    let ref = systemOf(probe);
+    assert.equal(systemOf(probe), ref, "a second look-up returns the cached context");
+    assert.equal(systemOf(parseRunConfig({ hardware: { links: { gpuGpu: { latencySec: 1e-6 } } } })), ref, "equal inputs, equal key");
+    // insert new keys until the probe is gone: the cache was cleared, and now holds that key and the probe again
+    let i = 1;
+    for (; i < 400; i++) {
+      systemOf(cfgOf(i));
+      if (systemOf(probe) !== ref) break;
+    }
+    assert.ok(i < 400, "the cache is bounded");
+    ref = systemOf(probe);
+    // from 2 entries, a clear comes when a new key finds more than 256: 255 new keys fill it to 257, the 256th clears
+    let n = 0;
+    for (let j = 1; j < 400; j++) {
+      systemOf(cfgOf(1000 + j));
+      if (systemOf(probe) !== ref) {
+        n = j;
+        break;
+      }
+    }
+    assert.equal(n, 256);
   });
 });
 

@@ -147,6 +147,10 @@ describe("accounting, pinned by hand", () => {
     assert.equal(drafted.iterations, 2);
     close(drafted.breakdownSec.other - plain.breakdownSec.other, 12e-3, 1e-6);
     close(drafted.breakdownJoules.other - plain.breakdownJoules.other, 24, 1e-9);
+    // the serving loop's own draft clock adds up the same 12 drafted tokens x 1 ms
+    const ctx = ctxOf("papi");
+    const serveCfg = { batching: "static" as const, batchSize: 3, speculation: { kind: "fixed" as const, tlp: 4 }, acceptance: { kind: "ideal" as const }, draft: { timePerTokenSec: 1e-3, energyPerTokenJoules: 2 }, seed: 1 };
+    close(serve(ctx, makePolicy("papi", ctx), requests, serveCfg).draftSec, 12e-3, 1e-12);
   });
 
   test("the scheduler moves FC from the GPUs to FC-PIM mid-batch as RLP falls past alpha", () => {
@@ -181,6 +185,39 @@ describe("accounting, pinned by hand", () => {
     close(r.staticJoulesBySource.gpu, 6 * 60 * r.latencySec);
     close(r.staticJoulesBySource.pim, p.pimWatts * r.latencySec);
     close(r.breakdownJoules.static, (p.gpuWatts + p.pimWatts) * r.latencySec);
+    // the run starts at the first arrival: the same trace 7 s later has the same static energy, over end - start
+    const late = runOnce({ ...base, batching: "continuous", batch: 4, spec: 1 }, { requests: requests.map((q) => ({ ...q, arrivalSec: q.arrivalSec + 7 })), ctx });
+    close(late.latencySec, r.latencySec);
+    close(late.breakdownJoules.static, (p.gpuWatts + p.pimWatts) * late.latencySec);
+    close(late.breakdownJoules.static, r.breakdownJoules.static);
+  });
+
+  test("static batching never idles when every request has arrived: the clock only moves forward", () => {
+    // all arrive at 0, batch 1: batches 2 and 3 start as soon as the one before ends (their members arrived long ago)
+    const r = runOnce({ ...base, batch: 1, spec: 1 }, { requests: reqs([[8, 3], [8, 4], [8, 2]]) });
+    assert.equal(r.idleSec, 0);
+    close(r.latencySec, r.prefillSec + r.decodeSec);
+    assert.ok(r.latencySec > r.decodeSec);
+  });
+
+  test("requests arriving together are served in id order, whatever order the trace lists them in", () => {
+    const ctx = ctxOf("papi");
+    const requests: RequestSpec[] = [2, 0, 3, 1, 4].map((id) => ({ id, arrivalSec: 1, inputTokens: 16, outputTokens: 3 }));
+    for (const batching of ["static", "continuous"] as const) {
+      const cfg = { batching, batchSize: 1, speculation: { kind: "fixed" as const, tlp: 1 }, acceptance: { kind: "ideal" as const }, draft: { timePerTokenSec: 0, energyPerTokenJoules: 0 }, seed: 1 };
+      assert.deepEqual(serve(ctx, makePolicy("papi", ctx), requests, cfg).completionOrder, [0, 1, 2, 3, 4], batching);
+    }
+  });
+
+  test("GPU attention reads the batch's total KV length: the sum of every request's context", () => {
+    // gpu-only: attention runs on the GPUs over totalContextTokens. Prompts 8 and 20, 3 outputs each, TLP 1:
+    // iteration 1 attends over (8 + 1) + (20 + 1) = 30 keys, iteration 2 over 10 + 22 = 32
+    const ctx = ctxOf("gpu-only");
+    const r = runOnce({ ...base, system: "gpu-only", batch: 2, spec: 1 }, { requests: reqs([[8, 3], [20, 3]]), ctx });
+    const att = (lens: number[]) => attentionIterationCost(ctx, { numRequests: lens.length, tokensPerRequest: 1, contextLens: lens, totalContextTokens: lens.reduce((a, b) => a + b, 0) }).attention.timeSec;
+    assert.equal(r.iterations, 2);
+    assert.ok(att([9, 21]) > 0);
+    close(r.breakdownSec.attention, att([9, 21]) + att([10, 22]));
   });
 
   test("KV space: a request that cannot fit is refused; others wait, and each waiting request is counted once", () => {
@@ -195,6 +232,8 @@ describe("accounting, pinned by hand", () => {
     }
     assert.equal(runOnce({ ...base, system: "a100-attacc", batch: 8, spec: 1 }, { requests, ctx }).iterations, 3 * 9);
     assert.throws(() => runOnce({ ...base, system: "a100-attacc", spec: 1 }, { requests: reqs([[7000, 10]]), ctx }), (e: unknown) => e instanceof UserError && /needs more KV cache/.test(e.message));
+    // the message gives the capacity in GB: one 16-GiB stack = 16 x 2^30 B = 17.18e9 B -> "17.2 GB"
+    assert.throws(() => runOnce({ ...base, system: "a100-attacc", spec: 1 }, { requests: reqs([[7000, 10]]), ctx }), (e: unknown) => e instanceof UserError && /has \(17\.2 GB\)$/.test(e.message));
   });
 
   test("continuous batching admits in arrival order and never runs more than the in-flight limit", () => {
