@@ -155,7 +155,7 @@ let lastDateDays = 0;
  * regular expression, the day number cached per date (a trace spans a few dates). undefined: not that form (the
  * regular expression decides, with its messages).
  */
-function parseTimestampFast(s: string): Timestamp | undefined {
+export function parseTimestampFast(s: string): Timestamp | undefined {
   if (s.length < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (s.charCodeAt(10) !== 32 && s.charCodeAt(10) !== 84)) return undefined;
   if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
   const hour = digitsAt(s, 11, 2);

@@ -116,3 +116,23 @@ test("synthetic lengths: 1 and MAX_TOKENS_PER_REQUEST (10 M) are allowed; 0, 10 
     userError(() => loadTrace(spec, { numRequests: 1 }, () => []), /must be an integer in \[1, 10000000\]|syntax/);
   }
 });
+
+test("lognormal lengths: exp(mu + sigma z) per field, z drawn input first, mu set so the mean is the given mean", () => {
+  // lognormal:512:128:0.5 -> mu = ln(mean) - sigma^2 / 2 for each field; the draws come from one stream, input first
+  const sample = parseSyntheticSpec("lognormal:512:128:0.5")!;
+  const rng = makeRng(7);
+  const ref = makeRng(7);
+  for (let i = 0; i < 5; i++) {
+    const zIn = standardNormal(ref);
+    const zOut = standardNormal(ref);
+    assert.deepEqual(sample(rng), {
+      inputTokens: Math.max(1, Math.round(Math.exp(Math.log(512) - 0.125 + 0.5 * zIn))),
+      outputTokens: Math.max(1, Math.round(Math.exp(Math.log(128) - 0.125 + 0.5 * zOut))),
+    });
+  }
+});
+
+test("a file of exactly MAX_REQUESTS rows needs no limit", () => {
+  const rows = new Array<TraceRow>(MAX_REQUESTS).fill({ inputTokens: 1, outputTokens: 1, arrivalSec: undefined });
+  assert.equal(loadTrace("max.csv", {}, () => rows).requests.length, MAX_REQUESTS);
+});

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
 import { TRACE_NAMES, parseTraceText } from "../../src/serving/trace.ts";
 import { builtInTracePath, loadTrace } from "../../src/node/traces.ts";
-import { daysFromCivil, parseTimestamp } from "../../src/serving/trace-csv.ts";
+import { daysFromCivil, parseTimestamp, parseTimestampFast } from "../../src/serving/trace-csv.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "papi-trace-"));
 function tmpCsv(name: string, text: string): string {
@@ -227,4 +227,28 @@ describe("trace files: edge rows", () => {
     }
     assert.deepEqual(parseTimestamp("2023-11-16 18:15:46.25", "t.csv:2").fracSec, 0.25);
   });
+});
+
+describe("the timestamp fast path", () => {
+  test("takes every canonical form itself, with the regular expression's values", () => {
+    // 2023-11-16 = day 19,677 since 1970-01-01; 18:15:46 = 65,746 s
+    const whole = 19_677 * 86_400 + 65_746;
+    for (const [ts, frac] of [["2023-11-16 18:15:46", 0], ["2023-11-16T18:15:46", 0], ["2023-11-16 18:15:46.6805900", 0.68059], ["2023-11-16 18:15:46.5", 0.5]] as const) {
+      const fast = parseTimestampFast(ts);
+      assert.deepEqual(fast, { wholeSec: whole, fracSec: frac }, ts);
+      assert.deepEqual(parseTimestamp(ts, "x"), fast, ts);
+    }
+    assert.deepEqual(parseTimestampFast("1999-01-02 03:04:05"), { wholeSec: daysFromCivil(1999, 1, 2) * 86_400 + 3 * 3600 + 4 * 60 + 5, fracSec: 0 });
+  });
+
+  test("leaves every other form to the regular expression, which refuses it", () => {
+    for (const ts of ["2023/11/16 18:15:46", "2023-11/16 18:15:46", "2023-11-16X18:15:46", "2023-11-16 18:15:4", "2023-11-16 18-15:46", "2023-11-16 18:15:46,5", "2023-11-16 18:15:46.", "2023-11-16 1a:15:46"]) {
+      assert.equal(parseTimestampFast(ts), undefined, ts);
+      assert.throws(() => parseTimestamp(ts, "t.csv:2"), isUserError(/TIMESTAMP must look like/), ts);
+    }
+  });
+});
+
+test("a header's names are trimmed: ' lin , lout ' reads as lin, lout", () => {
+  assert.deepEqual(parseTraceText(" lin , lout \n5,2\n", "sp.csv").map((r) => [r.inputTokens, r.outputTokens]), [[5, 2]]);
 });
