@@ -23,7 +23,9 @@ import { loadGpuMeasurements } from "../../src/node/gpu-measurements.ts";
 
 const dir = fileURLToPath(new URL("../../data/measurements/h200", import.meta.url));
 const data = loadGpuMeasurements(dir);
-const ceiling = gemmCeilingFromMeta(JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")), "meta.json");
+const meta = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")) as { gemm_TFLOPs_8192: number };
+// built by hand rather than by gemmCeilingFromMeta, so a broken parser fails its tests instead of this module's load
+const ceiling: GemmCeiling = { m: 8192, k: 8192, n: 8192, flopsPerSec: meta.gemm_TFLOPs_8192 * 1e12 };
 const h200 = GPU_PRESETS["h200-sxm"];
 const FILES = ["fc", "attn", "layer"] as const;
 
@@ -180,8 +182,23 @@ describe("bad input", () => {
     }
   });
 
+  test("meta.json: a positive number is taken, in TFLOPS (x 1e12), on the 8192^3 shape; zero and NaN are not", () => {
+    assert.deepEqual(gemmCeilingFromMeta({ gemm_TFLOPs_8192: 750 }, "m"), { m: 8192, k: 8192, n: 8192, flopsPerSec: 750e12 });
+    assert.deepEqual(gemmCeilingFromMeta(meta, "meta.json"), ceiling);
+    assert.equal(gemmCeilingFromMeta({ gemm_TFLOPs_8192: 0.5 }, "m").flopsPerSec, 0.5e12);
+    for (const t of [0, Number.NaN]) assert.throws(() => gemmCeilingFromMeta({ gemm_TFLOPs_8192: t }, "m"), UserError, String(t));
+  });
+
   test("no rows, or a ceiling below the start point", () => {
     assert.throws(() => fitGpu(h200, { fc: [], attn: [], layer: [] }, ceiling), UserError);
     assert.throws(() => fitGpu(h200, data, { ...ceiling, flopsPerSec: 100e12 }), (e: unknown) => e instanceof UserError && e.message.includes("gemm_TFLOPs_8192"));
+  });
+
+  test("the ceiling-below-start message gives both rates in TFLOPS with one decimal", () => {
+    // 100e12 FLOP/s -> "100.0"; the start point models ~727 TFLOPS on 8192^3 (see "a lower measured GEMM ceiling binds")
+    assert.throws(
+      () => fitGpu(h200, data, { ...ceiling, flopsPerSec: 100e12 }),
+      (e: unknown) => e instanceof UserError && /gemm_TFLOPs_8192 = 100\.0 in meta\.json/.test(e.message) && /start point \(7[0-4]\d\.\d TFLOPS on h200-sxm\)/.test(e.message),
+    );
   });
 });
