@@ -29,6 +29,11 @@ describe("communication of the tensor-parallel layout (30 FC stacks, 6 GPUs or 6
     for (const t of [1, 7, 64]) assert.deepEqual(fcIterationCost(ctx, "pim", t).comm, fcIterationCost(ctx, "gpu", t).comm);
   });
 
+  test("groups are the GPUs when there are any (2 GPUs, 6 PIM-PIM ports: 2 groups), else the PIM-PIM ports", () => {
+    assert.equal(numFcGroups(buildSystem("papi", llama, {}, { numGpus: 2 })), 2);
+    assert.equal(numFcGroups(buildSystem("pim-only-papi", llama)), 6);
+  });
+
   test("PIM-only: the same collectives among the 6 stack groups, on links.pimPim", () => {
     const ctx = buildSystem("pim-only-papi", llama);
     const ar = collectiveCost(LINK_PRESETS.nvlink3, "all-reduce", 3 * 8192 * 2, 6);

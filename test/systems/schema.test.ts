@@ -83,3 +83,12 @@ test("a count that is not a number says so, naming the field", () => {
   assert.equal(r.success, false);
   assert.deepEqual(r.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`), ["gpu.numGpus: gpu.numGpus must be a number"]);
 });
+
+test("attention stacks: a design is kept at 0 stacks (and its override applies); without a design an override is an error, none gives null", () => {
+  // papi's attention design is the attn-pim preset; 0 stacks does not erase it
+  const zero = resolveSystem("papi", {}, { numAttnStacks: 0 });
+  assert.equal(zero.attnStacks.numStacks, 0);
+  assert.equal(zero.attnStacks.design?.name, PIM_DESIGNS["attn-pim"].name);
+  assert.equal(resolveSystem("gpu-only").attnStacks.design, null);
+  assert.throws(() => resolveSystem("gpu-only", { attnPim: "attacc" }), (e: unknown) => e instanceof UserError && /hardware\.attnPim: system gpu-only has no PIM design on its attnStacks/.test(e.message));
+});
