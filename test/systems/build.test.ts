@@ -67,3 +67,10 @@ test("weights must fit the FC stacks: GPT-3 175B (349 GB) on 12 FC-PIM stacks of
   );
   assert.equal(buildSystem("papi", gpt3, {}, { numFcStacks: 30 }).model.name, "gpt3-175b");
 });
+
+test("0 attention stacks: no attention PIM in the context even if the system declares a design; KV then lives in GPU memory", () => {
+  const ctx = buildSystem("papi", llama, {}, { numAttnStacks: 0 });
+  assert.notEqual(ctx.spec.attnStacks.design, null); // the design is declared...
+  assert.equal(ctx.attnPim, null); // ...but there is no stack to run it
+  assert.ok(ctx.kvCapacityBytes > 0);
+});
