@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { gpuPrefillAttentionCost, gpuTensorParallelGemmCost } from "../../src/hardware/gpu/cost.ts";
+import { pimAttentionCost } from "../../src/hardware/pim/cost.ts";
 import { ModelConfig } from "../../src/models/schema.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { buildSystem } from "../../src/systems/build.ts";
@@ -78,5 +79,21 @@ describe("prefill", () => {
     const links = 80 * (4e-6 + bytes / 6 / 64e9) + 80 * (2 * 3.03e-6 + bytes / 6 / 300e9);
     const collectives = fcLayersCost(ctx, "pim", 100).comm.timeSec + 5 * (3.03e-6 + 64000 / 6 / 300e9);
     close(p.communicationSec, collectives + links);
+  });
+
+  test("PIM-only: each prompt's attention on the stacks once per layer (80), dynamic energy only; other = layers' + LM head's", () => {
+    const ctx = buildSystem("pim-only-papi", llama);
+    const lens = [100, 50];
+    const p = prefillCost(ctx, lens);
+    // llama-65b: 64 heads (64 KV heads) of 128, bf16, on the 40 attention stacks; each prompt alone (tlp = its length)
+    const each = lens.map((l) => pimAttentionCost(ctx.attnPim!, { numHeads: 64, numKvHeads: 64, headDim: 128, contextLens: [l], tlp: l, numStacks: 40, dtypeBytes: 2 }));
+    assert.ok(each.every((c) => c.energyBreakdownJoules.background > 0)); // so leaving it out is visible
+    close(p.attentionSec, 80 * (each[0].timeSec + each[1].timeSec));
+    close(p.attentionJoules, 80 * (each[0].energyJoules - each[0].energyBreakdownJoules.background + each[1].energyJoules - each[1].energyBreakdownJoules.background));
+    const body = fcLayersCost(ctx, "pim", 150).other;
+    const head = lmHeadCost(ctx, "pim", 2).other;
+    assert.ok(head.timeSec > 0 && head.energyJoules > 0);
+    close(p.otherSec, body.timeSec + head.timeSec);
+    close(p.otherJoules, body.energyJoules + head.energyJoules);
   });
 });
