@@ -86,7 +86,10 @@ describe("bad rows", () => {
     const oneLine = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n");
     assert.throws(() => pimDesignForReference({ ...base, fpusPerBank: 0.3 }, "attention.csv:7"), oneLine(/attention\.csv:7: fpusPerBank/));
     // neither whole nor 1/whole: 2.5 FPUs per bank, and no FPU at all
-    for (const fpusPerBank of [2.5, 0]) {
+    // (and negative ones: -0.5 is 1/(-2), a whole reciprocal, but no layout)
+    // and 1e9 - 2^-23 (one ulp below 1e9, not whole): its reciprocal is exactly the double 1e-9, 1e-9 from the
+    // whole number 0, which is not within the strict 1e-9 tolerance
+    for (const fpusPerBank of [2.5, 0, -0.5, -1, 1e9 - 2 ** -23]) {
       assert.throws(() => pimDesignForReference({ ...base, fpusPerBank }, "fc.csv:7"), oneLine(/fc\.csv:7: fpusPerBank must be a whole number or 1\/whole number/));
     }
     assert.throws(() => pimDesignForReference({ ...base, tCkNs: 1.0 }, "fc.csv:7"), oneLine(/fc\.csv:7: tCKns 1/));
