@@ -100,6 +100,20 @@ test("binding resource: the bus binds when input + output exceed the array, even
   assert.equal(p.bindingResource, "output-bus");
 });
 
+test("an input-bus-bound plan keeps the bus busy end to end: time = input bus + output bus", () => {
+  // the design above; m 16, k 4096, n 256: nb = 1, kb = 1024 -> 64 columns (2 rows), the array is a few hundred tCK.
+  // Bus (16 B per tCK): input 16 x 4096 x 2 B = 128 KiB = 8,192 tCK; output 8 groups x 1 x 16 x 2 B = 256 B = 16 tCK
+  // (one pass: 1 x 16 x 2 B = 32 B fits the accumulators). fill = min(8192, 4 x 16 x 16 x 2 B = 2 KiB = 128 tCK).
+  // time = fill + (input - fill + output - last output) + last output = 8,192 + 16 tCK.
+  const d = resolvePimDesign({ preset: "attacc", computeSemantics: "decoupled-clock", fpuClockHz: 1e11, powerConstrainedMacSpacing: false });
+  const p = tiledFcPlan(d, { m: 16, k: 4096, n: 256, numStacks: 1, dtypeBytes: 2 }, 1, "n-split")!;
+  close(p.inputBusSec, 8192 * tCk);
+  close(p.outputBusSec, 16 * tCk);
+  assert.ok(p.arraySec < 1000 * tCk, String(p.arraySec / tCk));
+  close(p.timeSec, (8192 + 16) * tCk);
+  assert.equal(p.bindingResource, "input-bus");
+});
+
 test("hand-derived reduction-bound multi-pass k-split: the last pass's reductions come after the last MAC", () => {
   // fc-pim (4P1B, 6 groups per bus) with a slow buffer-die adder (0.001 adds per tCK per channel) and 2 B of
   // accumulator per FPU (8 B per bank). m 8, k 4096, n 96, s 2: 16 bus units x 6 groups per k-slice -> nb = 1;
