@@ -114,6 +114,25 @@ test("an input-bus-bound plan keeps the bus busy end to end: time = input bus + 
   assert.equal(p.bindingResource, "input-bus");
 });
 
+test("binding resource ties: equal input and output bus time name the input bus; a bus tied with the adder binds", () => {
+  const fast = { preset: "attacc", computeSemantics: "decoupled-clock", fpuClockHz: 1e11, powerConstrainedMacSpacing: false } as const;
+  // m 16, k 64, n 2048, s 1: nb = 2048 / 256 = 8; input 16 x 64 x 2 B = 2 KiB = 128 tCK; output 8 groups x 8 x 16 x 2 B
+  // = 2 KiB = 128 tCK (the same bytes over the same bus: exactly equal); the 8-column array is ~81 tCK
+  const eq = tiledFcPlan(resolvePimDesign(fast), { m: 16, k: 64, n: 2048, numStacks: 1, dtypeBytes: 2 }, 1, "n-split")!;
+  close(eq.inputBusSec, 128 * tCk);
+  assert.equal(eq.inputBusSec, eq.outputBusSec);
+  assert.ok(eq.arraySec < eq.inputBusSec + eq.outputBusSec);
+  assert.equal(eq.bindingResource, "input-bus");
+  // m 1, k 2048, n 16, s 2: input 1024 x 2 B = 128 tCK, output 8 x 1 x 1 x 2 B = 1 tCK: bus 129 tCK; (s - 1) m n = 16
+  // adds over 16 channels at 1/129 per tCK = 129 tCK: bus and adder tie (exactly, in floating point too), array ~116 tCK
+  const d = resolvePimDesign({ ...fast, reductionElementsPerClock: 1 / 129 });
+  const tie = tiledFcPlan(d, { m: 1, k: 2048, n: 16, numStacks: 1, dtypeBytes: 2 }, 2, "k-split")!;
+  close(tie.reductionSec, 129 * tCk);
+  assert.equal(tie.reductionSec, tie.inputBusSec + tie.outputBusSec);
+  assert.ok(tie.arraySec < tie.reductionSec);
+  assert.equal(tie.bindingResource, "input-bus");
+});
+
 test("hand-derived reduction-bound multi-pass k-split: the last pass's reductions come after the last MAC", () => {
   // fc-pim (4P1B, 6 groups per bus) with a slow buffer-die adder (0.001 adds per tCK per channel) and 2 B of
   // accumulator per FPU (8 B per bank). m 8, k 4096, n 96, s 2: 16 bus units x 6 groups per k-slice -> nb = 1;
