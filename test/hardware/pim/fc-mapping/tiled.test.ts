@@ -133,6 +133,30 @@ test("binding resource ties: equal input and output bus time name the input bus;
   assert.equal(tie.bindingResource, "input-bus");
 });
 
+test("binding resource tie: a bus exactly as long as the array leaves the array binding", () => {
+  // m 16, k 64, n 2048, s 1 (as above): bus 128 + 128 = 256 tCK; the array is one row of 8 columns x 1 command, each
+  // command 16 (query, column) pairs / f apart under decoupled-clock: (19 + 7 I + 8 + 19) tCK x stretch. The FPU clock
+  // f = 16 / (I tCK) with I = (256 / stretch - 46) / 7 tCK ~ 0.7787 GHz makes array = bus; bisect f to the exact tie.
+  const call = { m: 16, k: 64, n: 2048, numStacks: 1, dtypeBytes: 2 };
+  const plan = (f: number) =>
+    tiledFcPlan(resolvePimDesign({ preset: "attacc", computeSemantics: "decoupled-clock", fpuClockHz: f, powerConstrainedMacSpacing: false }), call, 1, "n-split")!;
+  const f0 = 16 / (((256 / stretch - 46) / 7) * tCk);
+  let lo = f0 * 0.999;
+  let hi = f0 * 1.001;
+  let tie: ReturnType<typeof plan> | undefined;
+  for (let i = 0; i < 100 && tie === undefined; i++) {
+    const mid = (lo + hi) / 2;
+    const p = plan(mid);
+    const bus = p.inputBusSec + p.outputBusSec;
+    if (p.arraySec === bus) tie = p;
+    else if (p.arraySec > bus) lo = mid;
+    else hi = mid;
+  }
+  assert.ok(tie, "no exact tie found");
+  close(tie.arraySec, 256 * tCk);
+  assert.equal(tie.bindingResource, "bank-array");
+});
+
 test("hand-derived reduction-bound multi-pass k-split: the last pass's reductions come after the last MAC", () => {
   // fc-pim (4P1B, 6 groups per bus) with a slow buffer-die adder (0.001 adds per tCK per channel) and 2 B of
   // accumulator per FPU (8 B per bank). m 8, k 4096, n 96, s 2: 16 bus units x 6 groups per k-slice -> nb = 1;
