@@ -185,6 +185,14 @@ describe("GEMM", () => {
   });
 
   test("no tokens, no cost", () => assert.equal(gpuGemmCost(toy, { m: 0, k: 10, n: 10, dtypeBytes: 2 }).timeSec, 0));
+
+  test("an empty GEMM (m, k or n zero or negative) costs nothing at all, not the bytes of its other operands", () => {
+    const zero = { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
+    // k = 0 alone would still read m·n outputs (m·n·2 B); n = 0 would read m·k inputs: both must be skipped
+    for (const [m, k, n] of [[0, 10, 10], [10, 0, 10], [10, 10, 0], [-1, 10, 10], [10, -1, 10], [10, 10, -1]]) {
+      assert.deepEqual(gpuGemmCost(toy, { m, k, n, dtypeBytes: 2 }, "eager"), zero, `${m} ${k} ${n}`);
+    }
+  });
 });
 
 describe("attention, elementwise, all-reduce, static", () => {
@@ -196,6 +204,12 @@ describe("attention, elementwise, all-reduce, static", () => {
     assert.equal(c.bytes, 352);
     close(c.timeSec, 2e-6 + 352e-9);
     close(gpuAttentionCost(toy, a).timeSec, 0.5e-6 + 352e-9); // graph mode: attentionGraphOverheadSec
+  });
+
+  test("attention bytes by hand with several requests and T > 1: queries and outputs scale with R·H·T", () => {
+    // R 2, H 2, KV heads 1, d 4, T 2, L 10, fp16: KV (2·1·10·4) = 80, Q + O (2·2·2·2·4) = 64 -> (80 + 64)·2 = 288 B
+    const a = { numRequests: 2, numHeads: 2, numKvHeads: 1, headDim: 4, tlp: 2, totalContextTokens: 10, dtypeBytes: 2 };
+    assert.equal(gpuAttentionCost(toy, a).bytes, 288);
   });
 
   test("GQA reads fewer KV bytes", () => {

@@ -89,6 +89,26 @@ describe("GPU presets", () => {
     assert.match(hot.error!.issues[0].message, /^static \+ peak dynamic power \d+ W exceeds 1\.5 x tdpWatts$/);
   });
 
+  test("Hopper energy per FLOP spends exactly the TDP: static + peak FLOPs + full-bandwidth HBM = tdpWatts", () => {
+    // tdpDerivedEnergyPerFlop: (0.85·700 W - bw·28.7 pJ/B) / peak, e.g. H200 (595 - 137.76) / 989.5e12 ≈ 0.462 pJ
+    for (const name of ["h100-sxm", "h200-sxm"]) {
+      const g = GPU_PRESETS[name];
+      assert.equal(g.staticPowerWatts, 0.15 * 700);
+      const total = g.staticPowerWatts + g.peakFp16FlopsPerSec * g.energyPerFlopJoules + g.hbmBandwidthBytesPerSec * g.hbmEnergyPerByteJoules;
+      assert.ok(Math.abs(total - 700) < 1e-9, `${name}: ${total} W`);
+    }
+    const h = GPU_PRESETS["h200-sxm"];
+    assert.ok(Math.abs(h.energyPerFlopJoules - (595 - 4.8e12 * 28.7e-12) / 989.5e12) < 1e-24);
+  });
+
+  test("power check boundary: static + peak dynamic power of exactly 1.5 x TDP is accepted, a little more is not", () => {
+    const h = GPU_PRESETS["h200-sxm"];
+    // powers of two keep the sums exact: 2^40 FLOP/s · 2^-40 J = 1 W, so dyn = 100 W + 0 W; static 50 W: 150 W = 1.5 x 100 W
+    const base = { ...h, peakFp16FlopsPerSec: 100 * 2 ** 40, energyPerFlopJoules: 2 ** -40, hbmEnergyPerByteJoules: 0, staticPowerWatts: 50, tdpWatts: 100 };
+    assert.equal(GpuSpec.safeParse(base).success, true);
+    assert.equal(GpuSpec.safeParse({ ...base, staticPowerWatts: 50.5 }).success, false);
+  });
+
   test("bad spec names the field", () => {
     const r = GpuSpec.safeParse({ ...GPU_PRESETS["h200-sxm"], memoryEfficiency: 1.5 });
     assert.equal(r.success, false);

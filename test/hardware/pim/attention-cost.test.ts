@@ -180,3 +180,17 @@ test("hand-derived rounds: 17 heads on 16 channels put two heads of the longest 
     assert.ok(Math.abs(t - expected) <= 1e-12 * expected, `${contextLens}: ${t} vs ${expected}`);
   }
 });
+
+test("hand-derived bus traffic with TLP 2 and with two requests: scores scale with the queries, partials with the requests", () => {
+  // attacc 1P1B: G = 16 groups, P = 2 buses, 32-B columns; one head of d 128, L 2048 -> 128 keys per group.
+  // TLP 2 (q = 2): scores per bus = 8 groups x 128 keys x 2 queries x 2 B / 32 = 128 columns; context partials
+  // per bus = 8 groups x 2 queries x 128 d x 2 B / 32 = 128 columns. MVGB = 128 x 2 = 256, MVSB = (128 + 128) x 2 = 512.
+  const t2 = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 1, headDim: 128, contextLens: [2048], tlp: 2, numStacks: 1 });
+  assert.equal(t2.commands.MVGB, 256);
+  assert.equal(t2.commands.MVSB, 512);
+  // TLP 1, two requests of 2048: scores 64 columns per bus each (128 in all), partials 64 per bus per request:
+  // MVGB = 128 x 2 = 256, MVSB = (128 + 2 x 64) x 2 = 512
+  const two = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 1, headDim: 128, contextLens: [2048, 2048], tlp: 1, numStacks: 1 });
+  assert.equal(two.commands.MVGB, 256);
+  assert.equal(two.commands.MVSB, 512);
+});

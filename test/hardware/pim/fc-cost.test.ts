@@ -204,3 +204,14 @@ test("memoized per (design, call): the same call returns the same record, anothe
   assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, m: 0 }), /fc\.m/);
   assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, m: 0 }), /fc\.m/);
 });
+
+test("refresh: every channel of every stack issues one REFab per tREFI while the FC runs", () => {
+  // attacc: tREFI = 5070 tCK = 5070 x 4 / 5.2 GHz = 3.9 us; 16 channels per stack, here 2 stacks -> 32 channels.
+  // A GEMV of 8192 x 32768 keeps them busy for many tREFI, so REF = round(time / tREFI x 32) is far from 0.
+  const d = PIM_DESIGNS.attacc;
+  const tRefi = (5070 * 4) / 5.2e9;
+  close(pimConsts(d).refreshIntervalSec, tRefi, 1e-12);
+  const c = pimFcCost(d, { m: 1, k: 8192, n: 32768, numStacks: 2 });
+  assert.ok(c.timeSec > 2 * tRefi, `${c.timeSec}`);
+  assert.equal(c.commands.REF, Math.round((c.timeSec / tRefi) * 2 * 16));
+});

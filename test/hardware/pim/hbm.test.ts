@@ -81,6 +81,23 @@ test("timing consistency: the power-constrained MAC spacing may equal nCCDAB but
   );
 });
 
+test("timing consistency: nCCDL may equal nCCDS (no bank-group penalty) but not undercut it", () => {
+  // hbm3-5.2: nCCDS 2, nCCDL 4; nCCDL 2 = nCCDS is consistent, 1 is not
+  assert.equal(resolveHbm({ preset: "hbm3-5.2", timing: { nCCDL: 2 } }).timing.nCCDL, 2);
+  assert.throws(
+    () => resolveHbm({ preset: "hbm3-5.2", timing: { nCCDL: 1 } }),
+    (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nCCDL: nCCDL must be >= nCCDS",
+  );
+});
+
+test("timing consistency: a burst of nBL clocks x dataBeatsPerClock beats must be the org's burst length", () => {
+  // hbm3-5.2: BL 8 = nBL 2 x 4 beats per clock; nBL 3 would move 12 beats per column command
+  assert.throws(
+    () => resolveHbm({ preset: "hbm3-5.2", timing: { nBL: 3 } }),
+    (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nBL: nBL x dataBeatsPerClock must equal burstLength",
+  );
+});
+
 test("banks must divide evenly over the dies: 3 bank groups (768 banks) on 12 dies is 64 per die; on 5 dies it is refused", () => {
   // 16 channels x 2 pseudo-channels x 2 SIDs x 3 bank groups x 4 banks = 768 banks = 12 x 64; 768 x 16,384 rows x
   // 1 KiB = 12 GiB

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { UserError } from "../../../src/core/errors.ts";
 import { PIM_DESIGNS, resolvePimDesign } from "../../../src/hardware/pim/presets.ts";
-import { PimDesign, maxBanksPerDie } from "../../../src/hardware/pim/schema.ts";
+import { PimDesign, maxBanksPerDie, pimFpusPerBank } from "../../../src/hardware/pim/schema.ts";
 
 // (more design checks live in presets.test.ts)
 
@@ -56,4 +56,28 @@ test("a bug inside HBM resolution (an error that is not a UserError) propagates 
     },
   };
   assert.throws(() => PimDesign.safeParse({ ...PIM_DESIGNS.attacc, hbm }), (e: unknown) => e instanceof TypeError && e.message === "boom");
+});
+
+test("zero is refused for the bank area, the stack power budget and the softmax rate (each an exclusive lower bound)", () => {
+  // a bank of no area, a stack with no power, a softmax unit that never finishes: each is a division by zero later
+  for (const [over, field] of [
+    [{ area: { ...PIM_DESIGNS.attacc.area, bankAreaMm2: 0 } }, "area.bankAreaMm2"],
+    [{ powerBudgetWattsPerStack: 0 }, "powerBudgetWattsPerStack"],
+    [{ softmaxElementsPerClock: 0 }, "softmaxElementsPerClock"],
+  ] as const) {
+    const r = PimDesign.safeParse({ ...PIM_DESIGNS.attacc, ...over });
+    assert.equal(r.success, false, field);
+    assert.ok(r.error!.issues.some((i) => i.path.join(".") === field), `${field}: ${r.error!.issues.map((i) => i.path.join(".")).join(", ")}`);
+  }
+});
+
+test("powerConstrainedMacSpacing defaults to true (AttAcc's power-constrained MAC spacing)", () => {
+  const { powerConstrainedMacSpacing: _, ...rest } = PIM_DESIGNS.attacc;
+  assert.equal(PimDesign.parse(rest).powerConstrainedMacSpacing, true);
+});
+
+test("FPUs per bank of an xPyB design is x / y: 1P2B has half an FPU per bank, 2P1B two", () => {
+  assert.equal(pimFpusPerBank({ numFpus: 1, numBanksPerFpuGroup: 2 }), 0.5);
+  assert.equal(pimFpusPerBank({ numFpus: 2, numBanksPerFpuGroup: 1 }), 2);
+  assert.equal(pimFpusPerBank({ numFpus: 4, numBanksPerFpuGroup: 2 }), 2);
 });

@@ -100,6 +100,63 @@ test("binding resource: the bus binds when input + output exceed the array, even
   assert.equal(p.bindingResource, "output-bus");
 });
 
+test("an input-bus-bound plan keeps the bus busy end to end: time = input bus + output bus", () => {
+  // the design above; m 16, k 4096, n 256: nb = 1, kb = 1024 -> 64 columns (2 rows), the array is a few hundred tCK.
+  // Bus (16 B per tCK): input 16 x 4096 x 2 B = 128 KiB = 8,192 tCK; output 8 groups x 1 x 16 x 2 B = 256 B = 16 tCK
+  // (one pass: 1 x 16 x 2 B = 32 B fits the accumulators). fill = min(8192, 4 x 16 x 16 x 2 B = 2 KiB = 128 tCK).
+  // time = fill + (input - fill + output - last output) + last output = 8,192 + 16 tCK.
+  const d = resolvePimDesign({ preset: "attacc", computeSemantics: "decoupled-clock", fpuClockHz: 1e11, powerConstrainedMacSpacing: false });
+  const p = tiledFcPlan(d, { m: 16, k: 4096, n: 256, numStacks: 1, dtypeBytes: 2 }, 1, "n-split")!;
+  close(p.inputBusSec, 8192 * tCk);
+  close(p.outputBusSec, 16 * tCk);
+  assert.ok(p.arraySec < 1000 * tCk, String(p.arraySec / tCk));
+  close(p.timeSec, (8192 + 16) * tCk);
+  assert.equal(p.bindingResource, "input-bus");
+});
+
+test("binding resource ties: equal input and output bus time name the input bus; a bus tied with the adder binds", () => {
+  const fast = { preset: "attacc", computeSemantics: "decoupled-clock", fpuClockHz: 1e11, powerConstrainedMacSpacing: false } as const;
+  // m 16, k 64, n 2048, s 1: nb = 2048 / 256 = 8; input 16 x 64 x 2 B = 2 KiB = 128 tCK; output 8 groups x 8 x 16 x 2 B
+  // = 2 KiB = 128 tCK (the same bytes over the same bus: exactly equal); the 8-column array is ~81 tCK
+  const eq = tiledFcPlan(resolvePimDesign(fast), { m: 16, k: 64, n: 2048, numStacks: 1, dtypeBytes: 2 }, 1, "n-split")!;
+  close(eq.inputBusSec, 128 * tCk);
+  assert.equal(eq.inputBusSec, eq.outputBusSec);
+  assert.ok(eq.arraySec < eq.inputBusSec + eq.outputBusSec);
+  assert.equal(eq.bindingResource, "input-bus");
+  // m 1, k 2048, n 16, s 2: input 1024 x 2 B = 128 tCK, output 8 x 1 x 1 x 2 B = 1 tCK: bus 129 tCK; (s - 1) m n = 16
+  // adds over 16 channels at 1/129 per tCK = 129 tCK: bus and adder tie (exactly, in floating point too), array ~116 tCK
+  const d = resolvePimDesign({ ...fast, reductionElementsPerClock: 1 / 129 });
+  const tie = tiledFcPlan(d, { m: 1, k: 2048, n: 16, numStacks: 1, dtypeBytes: 2 }, 2, "k-split")!;
+  close(tie.reductionSec, 129 * tCk);
+  assert.equal(tie.reductionSec, tie.inputBusSec + tie.outputBusSec);
+  assert.ok(tie.arraySec < tie.reductionSec);
+  assert.equal(tie.bindingResource, "input-bus");
+});
+
+test("binding resource tie: a bus exactly as long as the array leaves the array binding", () => {
+  // m 16, k 64, n 2048, s 1 (as above): bus 128 + 128 = 256 tCK; the array is one row of 8 columns x 1 command, each
+  // command 16 (query, column) pairs / f apart under decoupled-clock: (19 + 7 I + 8 + 19) tCK x stretch. The FPU clock
+  // f = 16 / (I tCK) with I = (256 / stretch - 46) / 7 tCK ~ 0.7787 GHz makes array = bus; bisect f to the exact tie.
+  const call = { m: 16, k: 64, n: 2048, numStacks: 1, dtypeBytes: 2 };
+  const plan = (f: number) =>
+    tiledFcPlan(resolvePimDesign({ preset: "attacc", computeSemantics: "decoupled-clock", fpuClockHz: f, powerConstrainedMacSpacing: false }), call, 1, "n-split")!;
+  const f0 = 16 / (((256 / stretch - 46) / 7) * tCk);
+  let lo = f0 * 0.999;
+  let hi = f0 * 1.001;
+  let tie: ReturnType<typeof plan> | undefined;
+  for (let i = 0; i < 100 && tie === undefined; i++) {
+    const mid = (lo + hi) / 2;
+    const p = plan(mid);
+    const bus = p.inputBusSec + p.outputBusSec;
+    if (p.arraySec === bus) tie = p;
+    else if (p.arraySec > bus) lo = mid;
+    else hi = mid;
+  }
+  assert.ok(tie, "no exact tie found");
+  close(tie.arraySec, 256 * tCk);
+  assert.equal(tie.bindingResource, "bank-array");
+});
+
 test("hand-derived reduction-bound multi-pass k-split: the last pass's reductions come after the last MAC", () => {
   // fc-pim (4P1B, 6 groups per bus) with a slow buffer-die adder (0.001 adds per tCK per channel) and 2 B of
   // accumulator per FPU (8 B per bank). m 8, k 4096, n 96, s 2: 16 bus units x 6 groups per k-slice -> nb = 1;
