@@ -115,6 +115,7 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
       timeline?.instant("scheduler", `FC -> ${unit}`, timeSec, { rlp: act.length, tlp, alpha: policy.alpha });
       lastUnit = unit;
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: decodeStepCost reads only the first numRequests entries; trimming here only spares it a copy
     if (ctxLens.length !== act.length) ctxLens.length = act.length; // shrinks only when requests finish
     let total = 0;
     for (let i = 0; i < act.length; i++) {

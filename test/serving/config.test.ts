@@ -72,3 +72,8 @@ test("integer fields: a non-number, a fraction and an out-of-range value each ge
   assert.equal(message({ batch: 1.5 }), "batch must be an integer");
   assert.equal(message({ batch: 0 }), "batch must be >= 1");
 });
+
+test("spec.targetTokens may be as large as MAX_BATCH x MAX_TLP, not more", () => {
+  assert.equal((RunConfig.parse({ spec: { targetTokens: 65_536 * 256, maxTlp: 8 } }).spec as { targetTokens: number }).targetTokens, 65_536 * 256);
+  assert.equal(RunConfig.safeParse({ spec: { targetTokens: 65_536 * 256 + 1, maxTlp: 8 } }).success, false);
+});

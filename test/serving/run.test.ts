@@ -1,4 +1,5 @@
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
@@ -6,6 +7,8 @@ import { MetricsStore, percentiles } from "../../src/serving/metrics.ts";
 import { RunRecorder } from "../../src/serving/recorder.ts";
 import { parseRunConfig, runOnce, suspectInputs, systemOf, type RunResult } from "../../src/serving/run.ts";
 import { Timeline } from "../../src/serving/timeline.ts";
+import { nodeLoader } from "../../src/node/loader.ts";
+import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import type { RequestSpec } from "../../src/serving/trace.ts";
 
 /**
@@ -250,5 +253,39 @@ describe("run totals that depend on where the run starts and on empty decodes", 
     assert.equal(r.iterations, 0);
     assert.equal(r.decodeStepSecMean, 0);
     assert.ok(r.latencySec > 0, "prefill still takes time");
+  });
+});
+
+describe("what runOnce reads from the config itself", () => {
+  test("requests, seed and rate from the config reach the trace (no requests passed in)", () => {
+    const r = runOnce({ system: "papi", model: "llama-65b", trace: "fixed:32:4", requests: 3, batch: 4, spec: 1 });
+    assert.equal(r.numRequests, 3);
+    assert.equal(r.generatedTokens, 12);
+    const a = runOnce({ system: "papi", model: "llama-65b", trace: "fixed:32:4", requests: 3, batching: "continuous", batch: 4, spec: 1, ratePerSec: 0.5, seed: 3 });
+    const b = runOnce({ system: "papi", model: "llama-65b", trace: "fixed:32:4", requests: 3, batching: "continuous", batch: 4, spec: 1, ratePerSec: 0.5, seed: 4 });
+    // Poisson arrivals at 0.5/s spread 3 requests over seconds: the run spans them, and the seed moves them
+    assert.ok(a.latencySec > 0.5, `${a.latencySec}`);
+    assert.notEqual(a.latencySec, b.latencySec);
+  });
+
+  test("a model given as an object (a Hugging Face config) runs like the preset it copies", () => {
+    const { name: _n, ...hf } = { ...MODEL_PRESETS["opt-30b"] } as Record<string, unknown>;
+    const obj = runOnce({ system: "papi", model: { ...hf, name: "my-opt" }, trace: "fixed:32:4", requests: 2, batch: 2, spec: 1 });
+    const preset = runOnce({ system: "papi", model: "opt-30b", trace: "fixed:32:4", requests: 2, batch: 2, spec: 1 });
+    assert.equal(obj.model, "my-opt");
+    assert.equal(obj.latencySec, preset.latencySec);
+  });
+
+  test("a model given as a path goes through the loader (a Hugging Face config.json file)", () => {
+    const path = fileURLToPath(new URL("../../examples/models/Qwen3-30B-A3B/config.json", import.meta.url));
+    const r = runOnce({ system: "papi", model: path, trace: "fixed:32:4", requests: 2, batch: 2, spec: 1 }, { loader: nodeLoader() });
+    assert.equal(r.numRequests, 2);
+    assert.ok(r.latencySec > 0);
+  });
+
+  test("the attention link's busy time adds up over iterations and is positive where attention has its own stacks", () => {
+    const r = runOnce({ system: "a100-attacc", model: "llama-65b", trace: "fixed:32:4", requests: 2, batch: 2, spec: 1 });
+    assert.ok(r.attentionLinkBandwidthSec > 0);
+    assert.ok(r.attentionLinkBandwidthSec <= r.breakdownSec.communication + r.prefillSec);
   });
 });

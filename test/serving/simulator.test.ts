@@ -11,6 +11,7 @@ import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { makePolicy } from "../../src/scheduling/registry.ts";
 import { serve } from "../../src/serving/simulator.ts";
 import { Timeline } from "../../src/serving/timeline.ts";
+import * as recorderModule from "../../src/serving/recorder.ts";
 import { buildSystem } from "../../src/systems/build.ts";
 import { staticPowerWatts } from "../../src/systems/static-power.ts";
 import { attentionIterationCost } from "../../src/systems/step-cost.ts";
@@ -268,5 +269,25 @@ describe("accounting, pinned by hand", () => {
       close(b.fc + b.attention + b.communication + b.other + b.prefill + b.static, r.energyJoules);
       assert.ok(r.breakdownSec.fc > 0 && r.energyJoules > 0, system);
     }
+  });
+});
+
+describe("the batch the cost model sees", () => {
+  test("finished requests leave the attention batch: a long request's tail costs what it costs alone", () => {
+    // A (2,048-token prompt, 2 outputs) and B (64-token prompt, 10 outputs) together, then B alone: once A has
+    // finished, B's kvLen is the same in both runs at the same step, so the PIM attention time of those iterations
+    // must match exactly (A's long context, if it stayed in the batch, would set the time).
+    const { RunRecorder } = recorderModule;
+    const together = new RunRecorder();
+    runOnce({ ...base, batch: 2, spec: 1 }, { requests: reqs([[2048, 2], [64, 10]]), recorder: together });
+    const alone = new RunRecorder();
+    runOnce({ ...base, batch: 2, spec: 1 }, { requests: reqs([[64, 10]]), recorder: alone });
+    assert.equal(together.iterations.length, 9);
+    assert.equal(alone.iterations.length, 9);
+    for (let i = 1; i < 9; i++) {
+      assert.equal(together.iterations[i].rlp, 1);
+      assert.equal(together.iterations[i].attentionSec, alone.iterations[i].attentionSec, `iteration ${i}`);
+    }
+    assert.ok(together.iterations[0].attentionSec > alone.iterations[0].attentionSec, "A's 2,048 keys cost more than B's 65");
   });
 });
