@@ -60,6 +60,11 @@ export function registerReproduce(program: Command): void {
         }
         if (sems.length > 0) lines.push("", `papi: ${sems[0]} PIM compute semantics (the figures); ${other.join(", ")} beside it (report.md)`);
       }
+      const { changes } = r.summary.setup as { changes: { path: string; value: unknown }[] };
+      if (changes.length > 0) {
+        const set = changes.map((c) => `${c.path}=${typeof c.value === "string" ? c.value : JSON.stringify(c.value)}`).join(", ");
+        lines.push(`design under study: ${set}; the systems keep the paper's names (their devices are replaced), the paper's values are for its own design`);
+      }
       out(lines.join("\n") + "\n");
     });
 }
