@@ -81,9 +81,12 @@ describe("properties", () => {
 
   // dynamic energy (DRAM access + transfer + compute); background (refresh) power x time per MAC can
   // wobble by the ceil(m / FPUs) step granularity
-  test("more reuse never raises dynamic energy per MAC while the outputs fit in the accumulators", () =>
+  // With one fixed layout: `auto` picks the fastest layout per call, not the most frugal, so its energy per MAC can
+  // rise where it switches (m 7 -> 27, k 1217, n 1729 on 2 stacks: k-split -> n-split, whose input broadcast costs
+  // more transfer per MAC); k-split also re-chooses its split per call.
+  test("more reuse never raises dynamic energy per MAC while the outputs fit in the accumulators (n-split)", () =>
     fc.assert(fc.property(shapeArb, fc.integer({ min: 1, max: 256 }), (s, extra) => {
-      const d = designs[2];
+      const d = resolvePimDesign({ ...designs[2], fcMapping: "n-split" });
       const perMac = (m: number) => {
         const c = pimFcCost(d, { ...s, m });
         const b = c.energyBreakdownJoules;
