@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { assertCleanOutcome, assertFiniteJson, outcomeTally, papi } from "./helpers.ts";
+import { assertCleanOutcome, fuzzCli, outcomeTally, papi } from "./helpers.ts";
 
 /**
  * The fuzz campaign's flag class as properties at the CLI boundary (in-process, seeded): random valid and invalid
@@ -46,19 +46,11 @@ const RUN_FLAGS: Record<string, fc.Arbitrary<string>> = {
 
 describe("fuzz: flags", () => {
   test("papi run: any flags give a finite result or one clean line", async () => {
-    const tally = outcomeTally();
-    await fc.assert(
-      fc.asyncProperty(flagSet(RUN_FLAGS, 5), async (flags) => {
-        // keep every run small unless the fuzz gave --requests itself (its valid values are <= 24)
-        const args = ["run", ...(flags.includes("--requests") ? [] : ["--requests", "8"]), ...flags, "--json"];
-        const r = await papi(args);
-        tally.record(r);
-        assertCleanOutcome(r, args.join(" "));
-        assertFiniteJson(r, args.join(" "));
-      }),
-      { numRuns: 60, seed: 42 },
-    );
-    tally.assertBothSides("fuzz-flags.test.ts #0");
+    await fuzzCli("fuzz-flags.test.ts #0", flagSet(RUN_FLAGS, 5), (flags) => {
+      // keep every run small unless the fuzz gave --requests itself (its valid values are <= 24)
+      const args = ["run", ...(flags.includes("--requests") ? [] : ["--requests", "8"]), ...flags, "--json"];
+      return { args, what: args.join(" ") };
+    }, { numRuns: 60, seed: 42 });
   });
 
   test("papi kernels, pim, calibrate, presets: any flags give a finite result or one clean line", async () => {
@@ -74,18 +66,10 @@ describe("fuzz: flags", () => {
       flagSet({ "--system": value(fc.constantFrom("papi", "gpu-only")), "--max-tokens": value(smallInt(128)), "--gpus": value(fc.constantFrom("6", "1")) }).map((f) => ["calibrate", ...f]),
       fc.constantFrom<string[]>(["presets"], ["presets", "gpu"], ["presets", "nope"], ["presets", "link"], ["systems"], ["models"]),
     );
-    const tally = outcomeTally();
-    await fc.assert(
-      fc.asyncProperty(commands, async (args) => {
-        const full = [...args, "--json"];
-        const r = await papi(full);
-        tally.record(r);
-        assertCleanOutcome(r, full.join(" "));
-        assertFiniteJson(r, full.join(" "));
-      }),
-      { numRuns: 80, seed: 43 },
-    );
-    tally.assertBothSides("fuzz-flags.test.ts #1");
+    await fuzzCli("fuzz-flags.test.ts #1", commands, (cmd) => {
+      const args = [...cmd, "--json"];
+      return { args, what: args.join(" ") };
+    }, { numRuns: 80, seed: 43 });
   });
 
   test("unknown flags, missing values and stray arguments are one line for every command", async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { stringify as toYaml } from "yaml";
-import { assertCleanOutcome, assertFiniteJson, outcomeTally, papi } from "./helpers.ts";
+import { fuzzCli, papi } from "./helpers.ts";
 
 /**
  * The fuzz campaign's input classes as properties (in-process, seeded): run configs, Hugging Face model files and
@@ -102,36 +102,20 @@ const QWEN_MOE_HF: Json = {
 
 describe("fuzz: inputs", () => {
   test("run configs (YAML and JSON), mutated: a finite result or one clean line", async () => {
-    const tally = outcomeTally();
-    await fc.assert(
-      fc.asyncProperty(mutated(BASE_CONFIG), fc.boolean(), async (cfg, yaml) => {
-        const path = yaml ? file("yaml", toYaml(cfg)) : file("json", JSON.stringify(cfg));
-        // the run stays small: a mutated requests/batch may be large, so cap with flags (flags override the file)
-        const args = ["run", "--config", path, "--requests", "6", "--json"];
-        const r = await papi(args);
-        tally.record(r);
-        assertCleanOutcome(r, `${args.join(" ")}\n${JSON.stringify(cfg)}`);
-        assertFiniteJson(r, JSON.stringify(cfg));
-      }),
-      { numRuns: 80, seed: 51 },
-    );
-    tally.assertBothSides("fuzz-inputs.test.ts #0");
+    await fuzzCli("fuzz-inputs.test.ts #0", fc.tuple(mutated(BASE_CONFIG), fc.boolean()), ([cfg, yaml]) => {
+      const path = yaml ? file("yaml", toYaml(cfg)) : file("json", JSON.stringify(cfg));
+      // the run stays small: a mutated requests/batch may be large, so cap with flags (flags override the file)
+      const args = ["run", "--config", path, "--requests", "6", "--json"];
+      return { args, what: `${args.join(" ")}\n${JSON.stringify(cfg)}` };
+    }, { numRuns: 80, seed: 51 });
   });
 
   test("Hugging Face model files (dense and MoE), mutated: kernels and a short run are finite or one clean line", async () => {
-    const tally = outcomeTally();
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(mutated(LLAMA_HF), mutated(QWEN_MOE_HF)), fc.boolean(), async (model, run) => {
-        const path = file("json", JSON.stringify(model));
-        const args = run ? ["run", "--model", path, "--system", "papi", "--requests", "2", "--trace", "fixed:16:4", "--json"] : ["kernels", "--model", path, "--rlp", "4", "--json"];
-        const r = await papi(args);
-        tally.record(r);
-        assertCleanOutcome(r, `${args.join(" ")}\n${JSON.stringify(model)}`);
-        assertFiniteJson(r, JSON.stringify(model));
-      }),
-      { numRuns: 60, seed: 52 },
-    );
-    tally.assertBothSides("fuzz-inputs.test.ts #1");
+    await fuzzCli("fuzz-inputs.test.ts #1", fc.tuple(fc.oneof(mutated(LLAMA_HF), mutated(QWEN_MOE_HF)), fc.boolean()), ([model, run]) => {
+      const path = file("json", JSON.stringify(model));
+      const args = run ? ["run", "--model", path, "--system", "papi", "--requests", "2", "--trace", "fixed:16:4", "--json"] : ["kernels", "--model", path, "--rlp", "4", "--json"];
+      return { args, what: `${args.join(" ")}\n${JSON.stringify(model)}` };
+    }, { numRuns: 60, seed: 52 });
   });
 
   test("trace CSVs (quotes, empty lines, BOM, CRLF, negative and huge numbers, missing columns): a finite result or one clean line naming the file", async () => {
@@ -163,20 +147,16 @@ describe("fuzz: inputs", () => {
       for (const e of empties) lines.splice(Math.min(e, lines.length), 0, "");
       return (bom ? "\ufeff" : "") + lines.join(nl) + nl;
     });
-    const tally = outcomeTally();
-    await fc.assert(
-      fc.asyncProperty(csv, async (text) => {
-        const path = file("csv", text);
-        const args = ["run", "--trace", path, "--requests", "6", "--batch", "4", "--json"];
-        const r = await papi(args);
-        tally.record(r);
-        assertCleanOutcome(r, `${JSON.stringify(text)}`);
-        assertFiniteJson(r, JSON.stringify(text));
-        if (r.status !== 0) assert.ok(r.stderr.includes(path) || /trace|requests|empty/.test(r.stderr), r.stderr);
-      }),
-      { numRuns: 80, seed: 53 },
-    );
-    tally.assertBothSides("fuzz-inputs.test.ts #2");
+    await fuzzCli("fuzz-inputs.test.ts #2", csv, (text) => {
+      const path = file("csv", text);
+      return {
+        args: ["run", "--trace", path, "--requests", "6", "--batch", "4", "--json"],
+        what: JSON.stringify(text),
+        check: (r) => {
+          if (r.status !== 0) assert.ok(r.stderr.includes(path) || /trace|requests|empty/.test(r.stderr), r.stderr);
+        },
+      };
+    }, { numRuns: 80, seed: 53 });
   });
 
   test("a run config's valid base and the values it mutates in are accepted as given (the fuzz's baseline runs)", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { withIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 
@@ -79,4 +80,30 @@ export function outcomeTally(): { record(r: CliResult): void; assertBothSides(wh
       assert.ok(ok >= minShare * n && failed >= minShare * n, `${what}: ${ok} ran, ${failed} refused of ${n}: the fuzz is one-sided`);
     },
   };
+}
+
+/**
+ * A fuzz property over command lines: each drawn input becomes `papi` arguments whose outcome must be clean
+ * (assertCleanOutcome) and, when it ran, finite (assertFiniteJson; `what` names the input in both messages), plus
+ * any `check` of the caller; the draws must land on both sides (outcomeTally).
+ */
+export async function fuzzCli<T>(
+  label: string,
+  inputs: fc.Arbitrary<T>,
+  invocation: (input: T) => { args: string[]; what: string; check?: (r: CliResult) => void },
+  params: fc.Parameters<[T]>,
+): Promise<void> {
+  const tally = outcomeTally();
+  await fc.assert(
+    fc.asyncProperty(inputs, async (input) => {
+      const { args, what, check } = invocation(input);
+      const r = await papi(args);
+      tally.record(r);
+      assertCleanOutcome(r, what);
+      assertFiniteJson(r, what);
+      check?.(r);
+    }),
+    params,
+  );
+  tally.assertBothSides(label);
 }
