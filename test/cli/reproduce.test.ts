@@ -111,3 +111,13 @@ test("reproduce is byte-identical from run to run (report, summary, CSV, SVG, PN
   assert.ok(files.includes("report.md") && files.includes("fig12.png"));
   for (const f of files) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f);
 });
+
+test("reproduce under a design change says the systems keep the paper's names; without one it says nothing of it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-repro-"));
+  const changed = await papi(["reproduce", "--figures", "fig4", "--set", "hardware.gpu=h100-sxm", "--out", join(dir, "a")]);
+  assert.equal(changed.status, 0, changed.stderr);
+  assert.match(changed.stdout, /^design under study: hardware\.gpu=h100-sxm; the systems keep the paper's names/m);
+  const plain = await papi(["reproduce", "--figures", "fig4", "--out", join(dir, "b")]);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.doesNotMatch(plain.stdout, /design under study/);
+});
