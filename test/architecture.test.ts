@@ -3,11 +3,13 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname, resolve } from "node:path";
 
-// Imports flow one way: core <- hardware, models <- systems <- scheduling <- serving <- sweep <- node <- report <- cli, web
-// (and index.ts, the JS API, on top). src/node is the Node-only I/O edge (files, workers, processes).
-const RANK: Record<string, number> = { core: 0, hardware: 1, models: 1, systems: 2, scheduling: 3, serving: 4, sweep: 4.2, node: 4.5, report: 5, cli: 6, web: 6, "index.ts": 7 };
+// Imports flow one way: core <- hardware, models <- units, fabric <- systems <- scheduling <- serving <- sweep <- node <- report
+// <- cli, web (and index.ts, the JS API, on top). src/node is the Node-only I/O edge (files, workers, processes).
+// units (the device interface systems compose) joins hardware and models; fabric (topologies and collectives)
+// builds on hardware/links; units and fabric do not import each other.
+const RANK: Record<string, number> = { core: 0, hardware: 1, models: 1, units: 1.5, fabric: 1.5, systems: 2, scheduling: 3, serving: 4, sweep: 4.2, node: 4.5, report: 5, cli: 6, web: 6, "index.ts": 7 };
 /** Layers that must also run in a browser (the explorer's Web Worker): no Node built-ins, no src/node. */
-const PORTABLE = new Set(["core", "hardware", "models", "systems", "scheduling", "serving", "sweep"]);
+const PORTABLE = new Set(["core", "hardware", "models", "units", "fabric", "systems", "scheduling", "serving", "sweep"]);
 const SRC = resolve("src");
 
 function files(dir: string): string[] {
@@ -23,13 +25,14 @@ test("every source file belongs to a known layer", () => {
   assert.deepEqual(files(SRC).map(layer).filter((l) => !(l in RANK)), []);
 });
 
-test("imports point downward only, and hardware and models never import each other", () => {
+test("imports point downward only; hardware and models never import each other, nor units and fabric", () => {
   const bad: string[] = [];
   for (const f of files(SRC)) {
     const from = layer(f);
     for (const m of imports(f).filter((s) => s.startsWith("."))) {
       const to = layer(resolve(dirname(f), m));
-      const sideways = (from === "hardware" && to === "models") || (from === "models" && to === "hardware");
+      const pair = (a: string, b: string) => (from === a && to === b) || (from === b && to === a);
+      const sideways = pair("hardware", "models") || pair("units", "fabric");
       if (RANK[to] > RANK[from] || sideways) bad.push(`${relative(SRC, f)} -> ${m}`);
     }
   }
