@@ -22,7 +22,7 @@ import { runOnce, type RunResult } from "./serving/run.ts";
 import { Timeline } from "./serving/timeline.ts";
 import type { LoadTraceOptions, Trace } from "./serving/trace.ts";
 import { buildSystem as buildSystemContext, type SystemContext } from "./systems/build.ts";
-import type { HardwareOverrides, DeviceCounts } from "./systems/resolve.ts";
+import { HardwareOverrides, type DeviceCounts, type ProfileChoice } from "./systems/resolve.ts";
 import { SYSTEM_PRESETS } from "./systems/presets.ts";
 import type { ModelConfig } from "./models/schema.ts";
 
@@ -33,7 +33,13 @@ export { parseRunConfig, type RunResult, type ResolvedRunConfig } from "./servin
 export { RunRecorder, type IterationRecord, type RequestRecord } from "./serving/recorder.ts";
 export { Timeline } from "./serving/timeline.ts";
 export { calibrateAlpha } from "./scheduling/calibrate.ts";
-export { fcIterationCost, attentionIterationCost, decodeStepCost } from "./systems/step-cost.ts";
+export { fcIterationCost, fcLayersCost, lmHeadCost } from "./systems/fc-cost.ts";
+export { attentionIterationCost } from "./systems/attention-cost.ts";
+export { iterationCost, phaseTimeSec, phaseEnergyJoules, type PhaseCost } from "./systems/iteration-cost.ts";
+export { decodeBatch, prefillBatch, type Batch } from "./systems/batch.ts";
+export { UNIT_KINDS, type Unit, type UnitKind } from "./units/index.ts";
+export { PROFILES, resolveAssumptions } from "./systems/profiles.ts";
+export type { Assumptions } from "./units/assumptions.ts";
 export { pimFcCost, pimAttentionCost, pimStackPowerWatts } from "./hardware/pim/cost.ts";
 export { gpuGemmCost, gpuAttentionCost } from "./hardware/gpu/cost.ts";
 export type { SystemContext } from "./systems/build.ts";
@@ -73,9 +79,9 @@ export function run(config: RunConfigInput, opts: RunApiOptions = {}): RunResult
 }
 
 /** A system (preset name, { preset, ... }, or description) resolved against a model (preset, path or HF object). */
-export function buildSystem(system: unknown, model: string | ModelConfig | Record<string, unknown>, hardware: HardwareOverrides = {}, counts: DeviceCounts = {}): SystemContext {
+export function buildSystem(system: unknown, model: string | ModelConfig | Record<string, unknown>, hardware: HardwareOverrides = {}, counts: DeviceCounts = {}, choice: ProfileChoice = {}): SystemContext {
   const m = typeof model === "string" ? loadModel(model) : modelFromObject(model, "model");
-  return buildSystemContext(system, m, hardware, counts);
+  return buildSystemContext(system, m, HardwareOverrides.parse(hardware), counts, choice);
 }
 
 /** A trace: built-in name, synthetic spec (fixed:LIN:LOUT, ...), or a CSV file. */

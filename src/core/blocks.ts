@@ -29,6 +29,8 @@ export interface BlockKind<T> {
   readonly derived: readonly string[];
   /** `shape` with a description of the field it fills (a registered copy: zod's describe() clones schemas) */
   field(description: string): z.ZodType<unknown>;
+  /** rewrites an older way of writing the block (papi 0.2's system shape) into the current one; may throw UserError */
+  readonly normalize?: (value: unknown) => unknown;
 }
 
 /** Blocks by the schema instance that stands for them inside other schemas (see `blockRef`). */
@@ -43,12 +45,23 @@ export function defineBlock<T>(
   full: z.ZodType<T>,
   presets: () => Readonly<Record<string, T>>,
   derived: readonly string[] = [],
+  normalize?: (value: unknown) => unknown,
 ): BlockKind<T> {
   let patchSchema: z.ZodType<Record<string, unknown>> | undefined;
   const patch = () => (patchSchema ??= patchOf(full) as z.ZodType<Record<string, unknown>>);
   const shape = z
     .any()
-    .superRefine((v, ctx) => {
+    .superRefine((raw, ctx) => {
+      let v = raw;
+      if (normalize !== undefined) {
+        try {
+          v = normalize(raw);
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          ctx.addIssue({ code: "custom", message: e.message.replace(/^[^:]*: /, "") });
+          return;
+        }
+      }
       if (typeof v === "string") {
         const names = Object.keys(presets());
         if (!names.includes(v)) ctx.addIssue({ code: "custom", message: unknownPresetMessage(label, v, names) });
@@ -69,7 +82,7 @@ export function defineBlock<T>(
     })
     .meta({ description: `${label}: a preset name, { preset: NAME, ...overrides }, or a full description` });
   const kind: BlockKind<T> = {
-    label, presets, full, shape, patch, derived,
+    label, presets, full, shape, patch, derived, normalize,
     field: (description) => {
       const f = shape.describe(description);
       blocksBySchema.set(f, kind as BlockKind<unknown>);
@@ -91,7 +104,8 @@ function unknownPresetMessage(label: string, name: string, names: string[]): str
  * overrides; an object without `preset` overrides the base (or, with no base, must be complete). Errors are one
  * line, prefixed with `path`.
  */
-export function resolveBlock<T>(kind: BlockKind<T>, value: unknown, base: unknown, path: string): T {
+export function resolveBlock<T>(kind: BlockKind<T>, given: unknown, base: unknown, path: string): T {
+  const value = kind.normalize === undefined ? given : kind.normalize(given);
   const shape = kind.shape.safeParse(value);
   if (!shape.success) throw new UserError(formatIssues(shape.error.issues, path));
   let merged: unknown;
@@ -204,6 +218,7 @@ function childSchema(s: z.ZodType, key: PropertyKey): z.ZodType | undefined {
   const d = defOf(u);
   if (d.type === "object" && d.shape) return d.shape[String(key)];
   if (d.type === "array" && d.element) return d.element;
+  if (d.type === "record") return (d as Def & { valueType: z.ZodType }).valueType;
   if (d.type === "union" && d.options) {
     for (const o of d.options) {
       const c = childSchema(o, key);
@@ -229,6 +244,14 @@ export function patchOf(s: z.ZodType): z.ZodType {
       return patchOf(d.innerType!).nullable();
     case "pipe":
       return patchOf(d.in!);
+    case "record": {
+      const r = d as Def & { keyType: z.ZodType; valueType: z.ZodType };
+      return z.record(r.keyType as z.ZodString, patchOf(r.valueType));
+    }
+    case "union": {
+      const options = d.options!.map(patchOf);
+      return options.length === 1 ? options[0] : z.union(options as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+    }
     case "object": {
       const shape: Record<string, z.ZodType> = {};
       for (const [k, v] of Object.entries(d.shape!)) {

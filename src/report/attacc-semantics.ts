@@ -1,4 +1,4 @@
-import { SYSTEM_PRESETS } from "../systems/presets.ts";
+import { presetDevices } from "./setup.ts";
 import type { PointSpec } from "./experiments.ts";
 
 /**
@@ -16,11 +16,11 @@ export const ATTACC_SEMANTICS = [
 
 /** A grid point switched to AttAcc's semantics (run it under the equal-lengths protocol). */
 export function withAttaccSemantics(p: PointSpec): PointSpec {
-  const s = SYSTEM_PRESETS[p.system];
+  const s = presetDevices(p.system);
   const hardware: Record<string, unknown> = {};
   const oneTokenPerMac = { computeSemantics: "column-matched" };
-  if (s.fcStacks.design) hardware.fcPim = oneTokenPerMac;
-  if (s.attnStacks.design && s.attnStacks.numStacks > 0) hardware.attnPim = oneTokenPerMac;
-  if (s.gpu.numGpus > 0) hardware.gpu = { staticPowerWatts: 0 };
+  if (s.fcPim) hardware.fcPim = oneTokenPerMac;
+  if (s.attnPim) hardware.attnPim = oneTokenPerMac;
+  if (s.numGpus > 0) hardware.gpu = { staticPowerWatts: 0 };
   return { ...p, hardware };
 }

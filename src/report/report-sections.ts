@@ -18,8 +18,8 @@ export function setupSection(changes: readonly { path: string; value: unknown }[
     out.push(mdTable(["config path", "value"], changes.map((c) => [`\`${c.path}\``, `\`${JSON.stringify(c.value)}\``])), "");
   }
   out.push("Devices as resolved (\"modified\": the values differ from the named preset's):", "");
-  out.push(mdTable(["system", "GPUs", "FC stacks", "attention stacks", "links: GPU-GPU; attention; PIM-PIM"],
-    Object.entries(devices).map(([s, d]) => [systemLabel(s), d.gpu ?? "—", d.fcStacks, d.attnStacks ?? "—", `${d.links.gpuGpu}; ${d.links.attention}; ${d.links.pimPim}`])));
+  out.push(mdTable(["system", "units", "fabrics"],
+    Object.entries(devices).map(([s, d]) => [systemLabel(s), Object.entries(d.units).map(([u, v]) => `${u}: ${v}`).join("; "), Object.entries(d.fabrics).map(([f, v]) => `${f}: ${v}`).join("; ")])));
   return out.join("\n");
 }
 
@@ -44,12 +44,12 @@ export function drivers(setup: ReportSetup, devices: Record<string, SystemDevice
   const vsAttaccOnly = headlines[0].fig8?.energyEfficiencyVs["attacc-only"];
   const belowAttacc = vsAttaccOnly !== undefined && vsAttaccOnly < 1 && (s("papi")?.gpuStaticEnergyShare ?? 0) > 1 - vsAttaccOnly;
   return [
-    `**GPU model**: ${devices.papi?.gpu ?? gpu.name} (utilization caps ${fmt(gpu.computeEfficiency)} compute, ${fmt(gpu.memoryEfficiency)} bandwidth), CUTLASS-style tiles and waves, CUDA-graph launch cost; the H200 version of the same model is validated against real measurements (docs/gpu-validation.md).`,
+    `**GPU model**: ${devices.papi?.units.gpu ?? gpu.name} (utilization caps ${fmt(gpu.computeEfficiency)} compute, ${fmt(gpu.memoryEfficiency)} bandwidth), CUTLASS-style tiles and waves, CUDA-graph launch cost; the H200 version of the same model is validated against real measurements (docs/gpu-validation.md).`,
     `**GPU static power**: ${fmt(gpu.staticPowerWatts, 0)} W per GPU over the whole run (AttAcc models none): ${share("papi", (x) => x.gpuStaticEnergyShare)} of PAPI's energy and ${share("a100-attacc", (x) => x.gpuStaticEnergyShare)} of A100+AttAcc's (means over the Fig. 8 grid); AttAcc-only has no GPU. It narrows PAPI's energy ratio over A100+AttAcc${belowAttacc ? " and is why PAPI uses more energy than AttAcc-only" : ""}; see its row in the sensitivity study and the joint probe in Fig. 8.`,
     `**Tensor parallelism**: two collectives per layer (ring all-reduce, per-message latency from AttAcc's A100 fit) whichever unit runs FC; AttAcc-only's go over the PIM-side links. Communication is ${share("papi", (x) => x.latencyShare.communication)} of PAPI's latency, ${share("a100-attacc", (x) => x.latencyShare.communication)} of A100+AttAcc's and ${share("attacc-only", (x) => x.latencyShare.communication)} of AttAcc-only's.`,
     `**PIM model**: derived from HBM3 timing (MAC command spacing stretched to 6 cycles under the power limit, refresh, row activations), not fitted, and checked against Ramulator 2.0 runs of AttAcc's HBM3-PIM (\`papi validate pim\`). Main semantics ${headlines[0].computeSemantics}${alt ? `; ${alt.computeSemantics} is shown beside it (see the compute-semantics section)` : ""}. FC weights are laid out per call by the fastest of n-split and k-split (docs/pim-model.md).`,
     "**PIM energy**: every pseudo-channel's copy of an FC input (and k-split's partial sums) is charged transfer energy over the TSVs and bank-group buses; at high reuse it is a large share of FC-PIM energy.",
-    `**Links**: the paper gives no bandwidths; attention stacks hang off ${devices.papi?.links.attention ?? "—"} links, GPUs talk over ${devices.papi?.links.gpuGpu ?? "—"}, and the FC stacks of PIM-only systems over ${devices["attacc-only"]?.links.pimPim ?? "—"}.`,
+    `**Links**: the paper gives no bandwidths; attention stacks hang off ${devices.papi?.fabrics.attention ?? "—"} links, GPUs talk over ${devices.papi?.fabrics.gpuGpu ?? "—"}, and the FC stacks of PIM-only systems over ${devices["attacc-only"]?.fabrics.pimPim ?? "—"}.`,
     `**Prefill**: counted in end-to-end latency, on the GPUs (on PIM for PIM-only systems); ${share("papi", (x) => x.latencyShare.prefill)} of PAPI's latency, ${share("attacc-only", (x) => x.latencyShare.prefill)} of AttAcc-only's.`,
     "**Batching protocol**: the paper does not say how a grid point runs its dataset; all three readings are shown (whole dataset in batches, one sampled batch, AttAcc's equal-length batch).",
     `**Speculation**: ${setup.acceptanceRate === undefined ? "ideal acceptance (every drafted token accepted), as the paper appears to assume" : `acceptance rate ${setup.acceptanceRate} per drafted token (set by the setup)`}; ${setup.draft && (setup.draft.timePerTokenSec || setup.draft.energyPerTokenJoules) ? "draft-model cost as the setup sets it" : "no draft-model cost"}.`,

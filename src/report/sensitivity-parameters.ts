@@ -6,7 +6,8 @@ import { SYSTEM_PRESETS } from "../systems/presets.ts";
 import type { SystemSpec } from "../systems/schema.ts";
 import type { Experiments, PointSpec } from "./experiments.ts";
 import type { PointResult } from "./figures/fig8.ts";
-import { applySetup, setupSystem } from "./setup.ts";
+import { applySetup, presetDevices, setupSystem } from "./setup.ts";
+import { roleDevices, type RoleDevices } from "../systems/devices.ts";
 
 /** One documented parameter the sensitivity study scales, applied to a grid point's run config. */
 export interface SensitivityParameter {
@@ -42,16 +43,19 @@ const withHardware = (p: PointSpec, patch: Record<string, unknown>): PointSpec =
 
 /** The point's system as the study's setup resolves it (base values of the what-ifs). */
 const systemOfPoint = (p: PointSpec, exp: Experiments): SystemSpec => setupSystem(p, exp.setup);
+const devicesOfPoint = (p: PointSpec, exp: Experiments): RoleDevices => roleDevices(systemOfPoint(p, exp));
+const linkOfPoint = (p: PointSpec, exp: Experiments, fabric: "gpuGpu" | "attention" | "pimPim") => systemOfPoint(p, exp).fabrics[fabric]!.link;
 
 /** The PIM MAC spacing (tCK) a factor gives: the documented spacing scaled and rounded, never below nCCDAB. */
 function macSpacing(s: SystemSpec, f: number): number | null {
-  const d = s.fcStacks.design ?? s.attnStacks.design;
+  const r = roleDevices(s);
+  const d = r.fcPim ?? r.attnPim;
   if (d === null) return null;
   return Math.max(d.hbm.timing.nCCDAB, Math.round(d.hbm.timing.nCCDABPowerConstrained * f));
 }
 
 /** PAPI's system under the study's setup (for values printed in the report). */
-const papiOf = (exp: Experiments): SystemSpec => setupSystem({ system: "papi", model: "llama-65b" }, exp.setup);
+const papiOf = (exp: Experiments): RoleDevices => roleDevices(setupSystem({ system: "papi", model: "llama-65b" }, exp.setup));
 
 export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
   {
@@ -59,7 +63,7 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     description: "tCK between MAC commands under the power limit, every PIM stack of every system (hardware.hbm.timing.nCCDABPowerConstrained; AttAcc: 6, 4 without the limit)",
     // Whole clocks: 4 (nCCDAB, no power limit), 6 (documented), 8, 12.
     factors: [2 / 3, 1, 4 / 3, 2],
-    valueAt: (f, exp) => `${macSpacing(papiOf(exp), f)} tCK`,
+    valueAt: (f, exp) => `${macSpacing(setupSystem({ system: "papi", model: "llama-65b" }, exp.setup), f)} tCK`,
     apply: (p, f, exp) => {
       if (f === 1) return p;
       const v = macSpacing(systemOfPoint(p, exp), f);
@@ -70,10 +74,10 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     name: "FC-PIM FPUs per bank",
     description: "FPUs per bank of PAPI's FC-PIM stacks (hardware.fcPim.numFpus; 4P1B documented, 8P1B breaks the area rule)",
     factors: [0.25, 0.5, 1],
-    valueAt: (f, exp) => `${Math.max(1, Math.round(papiOf(exp).fcStacks.design!.numFpus * f))}P${papiOf(exp).fcStacks.design!.numBanksPerFpuGroup}B`,
+    valueAt: (f, exp) => `${Math.max(1, Math.round(papiOf(exp).fcPim!.numFpus * f))}P${papiOf(exp).fcPim!.numBanksPerFpuGroup}B`,
     apply: (p, f, exp) => {
-      if (f === 1 || SYSTEM_PRESETS[p.system]?.fcStacks.design !== "fc-pim") return p;
-      return withHardware(p, { fcPim: { numFpus: Math.max(1, Math.round(systemOfPoint(p, exp).fcStacks.design!.numFpus * f)) } });
+      if (f === 1 || SYSTEM_PRESETS[p.system] === undefined || presetDevices(p.system).fcPim?.name !== "fc-pim") return p;
+      return withHardware(p, { fcPim: { numFpus: Math.max(1, Math.round(devicesOfPoint(p, exp).fcPim!.numFpus * f)) } });
     },
   },
   {
@@ -81,15 +85,15 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     description: "per-message latency of the links between PIM devices in systems without GPUs, i.e. of AttAcc-only's tensor-parallel collectives (hardware.links.pimPim.latencySec)",
     factors: DEFAULT_FACTORS,
     apply: (p, f, exp) => {
-      if (f === 1 || SYSTEM_PRESETS[p.system]?.gpu.numGpus !== 0) return p;
-      return withHardware(p, { links: { pimPim: { latencySec: systemOfPoint(p, exp).links.pimPim.latencySec * f } } });
+      if (f === 1 || SYSTEM_PRESETS[p.system] === undefined || presetDevices(p.system).numGpus !== 0) return p;
+      return withHardware(p, { links: { pimPim: { latencySec: linkOfPoint(p, exp, "pimPim").latencySec * f } } });
     },
   },
   {
     name: "attention link bandwidth",
     description: "host/GPU <-> attention-stack link (hardware.links.attention.bandwidthBytesPerSec)",
     factors: DEFAULT_FACTORS,
-    apply: (p, f, exp) => (f === 1 ? p : withHardware(p, { links: { attention: { bandwidthBytesPerSec: systemOfPoint(p, exp).links.attention.bandwidthBytesPerSec * f } } })),
+    apply: (p, f, exp) => (f === 1 ? p : withHardware(p, { links: { attention: { bandwidthBytesPerSec: linkOfPoint(p, exp, "attention").bandwidthBytesPerSec * f } } })),
     adjust: scaleAttentionLinkBandwidth,
     adjustNeedsNoArrivals: true,
   },
@@ -98,8 +102,8 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     description: "achievable fraction of the GPU's peak FLOP/s and HBM bandwidth (capped at 1: x1.25 reaches it from AttAcc's 0.8 and 0.85)",
     factors: [0.25, 0.5, 1, 1.25],
     apply: (p, f, exp) => {
-      if (f === 1 || SYSTEM_PRESETS[p.system]?.gpu.numGpus === 0) return p;
-      const g = systemOfPoint(p, exp).gpu.device;
+      if (f === 1 || SYSTEM_PRESETS[p.system] === undefined || presetDevices(p.system).numGpus === 0) return p;
+      const g = devicesOfPoint(p, exp).gpu!;
       return withHardware(p, { gpu: { computeEfficiency: Math.min(1, g.computeEfficiency * f), memoryEfficiency: Math.min(1, g.memoryEfficiency * f) } });
     },
   },
@@ -108,8 +112,8 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     description: "per-message latency of the GPU-GPU link, i.e. of every tensor-parallel collective step (hardware.links.gpuGpu.latencySec)",
     factors: DEFAULT_FACTORS,
     apply: (p, f, exp) => {
-      if (f === 1 || !(SYSTEM_PRESETS[p.system]?.gpu.numGpus > 1)) return p;
-      return withHardware(p, { links: { gpuGpu: { latencySec: systemOfPoint(p, exp).links.gpuGpu.latencySec * f } } });
+      if (f === 1 || SYSTEM_PRESETS[p.system] === undefined || !(presetDevices(p.system).numGpus > 1)) return p;
+      return withHardware(p, { links: { gpuGpu: { latencySec: linkOfPoint(p, exp, "gpuGpu").latencySec * f } } });
     },
   },
   {

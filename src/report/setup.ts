@@ -10,7 +10,11 @@ import { parseRunConfig, systemSpecOf } from "../serving/run.ts";
 import type { RunConfigInput } from "../serving/config.ts";
 import { SYSTEM_PRESETS } from "../systems/presets.ts";
 import type { SystemSpec } from "../systems/schema.ts";
-import type { HardwareOverrides } from "../systems/resolve.ts";
+import { resolveSystem, type HardwareOverrides } from "../systems/resolve.ts";
+import { roleDevices, type RoleDevices } from "../systems/devices.ts";
+import type { ProfileName } from "../systems/profiles.ts";
+import type { Assumptions } from "../units/assumptions.ts";
+import { UNIT_KINDS } from "../units/index.ts";
 
 /**
  * The design a reproduction studies: the paper's setup changed by a run config's hardware overrides, device counts
@@ -27,13 +31,16 @@ export interface ReportSetup {
   attnStacks?: number;
   acceptanceRate?: number;
   draft?: { timePerTokenSec?: number; energyPerTokenJoules?: number };
+  /** assumption profile (`--profile`) and assumption overrides */
+  profile?: ProfileName;
+  assumptions?: Partial<Assumptions>;
 }
 
 /** The paper's setup: every system as its preset describes it. */
 export const PAPER_SETUP: ReportSetup = Object.freeze({ hardware: {} });
 
 /** Run config fields a reproduction takes from `--config` / `--set` (the figures set every other field themselves). */
-export const SETUP_FIELDS = ["hardware", "gpus", "fcStacks", "attnStacks", "acceptanceRate", "draft", "seed"] as const;
+export const SETUP_FIELDS = ["hardware", "gpus", "fcStacks", "attnStacks", "acceptanceRate", "draft", "seed", "profile", "assumptions"] as const;
 
 /** Systems a reproduction runs (Fig. 8's four, and PIM-only PAPI of Figs. 11 and 12): the report lists their devices. */
 export const REPORT_SYSTEMS = ["a100-attacc", "a100-hbmpim", "attacc-only", "papi", "pim-only-papi"] as const;
@@ -46,25 +53,36 @@ export type SetupPoint = RunConfigInput & { system: string };
  * factor, a probe) on top of them. Returns the point itself when the setup changes nothing.
  */
 export function applySetup<P extends SetupPoint>(p: P, setup: ReportSetup): P & SetupPoint {
-  const d = SYSTEM_PRESETS[p.system];
-  if (d === undefined || isEmptySetup(setup)) return p;
+  if (SYSTEM_PRESETS[p.system] === undefined || isEmptySetup(setup)) return p;
+  const d = presetDevices(p.system);
   const hw = setup.hardware;
-  const hasGpu = d.gpu.numGpus > 0;
+  const hasGpu = d.numGpus > 0;
   const fromSetup: Record<string, unknown> = {};
   if (hw.gpu !== undefined && hasGpu) fromSetup.gpu = hw.gpu;
-  if (hw.fcPim !== undefined && d.fcStacks.design !== null) fromSetup.fcPim = hw.fcPim;
-  if (hw.attnPim !== undefined && d.attnStacks.design !== null) fromSetup.attnPim = hw.attnPim;
+  if (hw.fcPim !== undefined && d.fcPim !== null) fromSetup.fcPim = hw.fcPim;
+  if (hw.attnPim !== undefined && d.attnPim !== null) fromSetup.attnPim = hw.attnPim;
   if (hw.hbm !== undefined) fromSetup.hbm = hw.hbm;
   if (hw.links !== undefined) fromSetup.links = hw.links;
+  if (hw.fabrics !== undefined) fromSetup.fabrics = hw.fabrics;
   const hardware = deepMerge(fromSetup, p.hardware ?? {}) as Record<string, unknown>;
   const out: SetupPoint = { ...p };
   if (Object.keys(hardware).length > 0) out.hardware = hardware;
   if (setup.gpus !== undefined && hasGpu) out.gpus = setup.gpus;
   if (setup.fcStacks !== undefined) out.fcStacks = setup.fcStacks;
-  if (setup.attnStacks !== undefined && d.attnStacks.numStacks > 0) out.attnStacks = setup.attnStacks;
+  if (setup.attnStacks !== undefined && d.numAttnStacks > 0) out.attnStacks = setup.attnStacks;
+  if (setup.profile !== undefined && out.profile === undefined) out.profile = setup.profile;
+  if (setup.assumptions !== undefined) out.assumptions = { ...setup.assumptions, ...(out.assumptions ?? {}) };
   if (setup.acceptanceRate !== undefined && out.acceptanceRate === undefined) out.acceptanceRate = setup.acceptanceRate;
   if (setup.draft !== undefined && out.draft === undefined) out.draft = setup.draft;
   return out as P & SetupPoint;
+}
+
+const presetDeviceCache = new Map<string, RoleDevices>();
+/** The devices of a system preset by role (cached: presets never change). */
+export function presetDevices(system: string): RoleDevices {
+  let d = presetDeviceCache.get(system);
+  if (d === undefined) presetDeviceCache.set(system, (d = roleDevices(resolveSystem(system))));
+  return d;
 }
 
 export function isEmptySetup(s: ReportSetup): boolean {
@@ -116,22 +134,24 @@ export function setupChanges(s: ReportSetup): { path: string; value: unknown }[]
     else if (!(isPlainObject(v) && Object.keys(v).length === 0)) out.push({ path, value: v });
   };
   walk(s.hardware, "hardware");
-  for (const k of ["gpus", "fcStacks", "attnStacks", "acceptanceRate"] as const) if (s[k] !== undefined) out.push({ path: k, value: s[k] });
+  for (const k of ["gpus", "fcStacks", "attnStacks", "acceptanceRate", "profile"] as const) if (s[k] !== undefined) out.push({ path: k, value: s[k] });
   if (s.draft !== undefined) walk(s.draft, "draft");
+  if (s.assumptions !== undefined) walk(s.assumptions, "assumptions");
   return out;
 }
 
 /** The devices of one system as a reproduction resolves them: preset names, "modified" where the setup patched one. */
 export interface SystemDevices {
-  gpu: string | null;
-  fcStacks: string;
-  attnStacks: string | null;
-  links: { gpuGpu: string; attention: string; pimPim: string };
+  /** "6 x a100-hbm3", by unit name */
+  units: Record<string, string>;
+  /** "nvlink3", "6 x pcie5", by fabric name */
+  fabrics: Record<string, string>;
 }
 
 /**
  * The resolved devices of each system under the setup, as the report's header lists them: "6 x a100-hbm3",
- * "30 x fc-pim (4P1B) on hbm3-5.2", with "(modified)" after a device whose values differ from its preset's.
+ * "30 x fc-pim (4P1B, column-matched) on hbm3-5.2", with "(modified)" after a device whose values differ from its
+ * preset's.
  */
 export function setupDevices(setup: ReportSetup, systems: readonly string[]): Record<string, SystemDevices> {
   const named = <T extends { name: string }>(v: T, presets: Readonly<Record<string, unknown>>): string =>
@@ -139,13 +159,18 @@ export function setupDevices(setup: ReportSetup, systems: readonly string[]): Re
   const out: Record<string, SystemDevices> = {};
   for (const system of systems) {
     const s = setupSystem({ system, model: "llama-65b" }, setup);
-    const stacks = (n: number, d: PimDesign | null, hbm: string) => `${n} x ${d === null ? "plain HBM" : `${named(d, PIM_DESIGNS)} (${d.numFpus}P${d.numBanksPerFpuGroup}B, ${d.computeSemantics})`} on ${hbm}`;
-    out[system] = {
-      gpu: s.gpu.numGpus > 0 ? `${s.gpu.numGpus} x ${named(s.gpu.device, GPU_PRESETS)}` : null,
-      fcStacks: stacks(s.fcStacks.numStacks, s.fcStacks.design, named(s.fcStacks.design?.hbm ?? s.fcStacks.hbm, HBM_PRESETS)),
-      attnStacks: s.attnStacks.numStacks > 0 ? stacks(s.attnStacks.numStacks, s.attnStacks.design, named(s.attnStacks.design?.hbm ?? s.fcStacks.hbm, HBM_PRESETS)) : null,
-      links: { gpuGpu: named(s.links.gpuGpu, LINK_PRESETS), attention: `${s.links.numAttentionLinks} x ${named(s.links.attention, LINK_PRESETS)}`, pimPim: `${s.links.numPimPimLinks} x ${named(s.links.pimPim, LINK_PRESETS)}` },
-    };
+    const units: Record<string, string> = {};
+    for (const [name, u] of Object.entries(s.units)) {
+      const [[field, { block }]] = Object.entries(UNIT_KINDS.get(u.kind).blocks);
+      const v = u[field] as { name: string; numFpus?: number; numBanksPerFpuGroup?: number; computeSemantics?: string; hbm?: { name: string } };
+      const presets = block.presets();
+      const pim = v.numFpus !== undefined ? ` (${v.numFpus}P${v.numBanksPerFpuGroup}B, ${v.computeSemantics})` : "";
+      const hbm = v.hbm !== undefined ? ` on ${named(v.hbm, HBM_PRESETS)}` : "";
+      units[name] = `${u.count} x ${named(v, presets)}${pim}${hbm}`;
+    }
+    const fabrics: Record<string, string> = {};
+    for (const [name, f] of Object.entries(s.fabrics)) fabrics[name] = `${f!.numLinks > 1 ? `${f!.numLinks} x ` : ""}${named(f!.link, LINK_PRESETS)}`;
+    out[system] = { units, fabrics };
   }
   return out;
 }

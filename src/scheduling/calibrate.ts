@@ -1,5 +1,17 @@
 import type { SystemContext } from "../systems/build.ts";
+import { UserError } from "../core/errors.ts";
 import { fcPlacementTimeSec } from "./oracle.ts";
+
+/**
+ * The two units PAPI's threshold chooses between: roles.fc lists them in that order, the first (the GPUs) used
+ * above alpha, the second (FC-PIM) at or below it. `gpuSec` / `pimSec` of the sweep are their FC times.
+ */
+export function thresholdUnits(ctx: SystemContext): { above: string; below: string } {
+  if (ctx.fc.length !== 2) {
+    throw new UserError(`alpha needs a system whose roles.fc names two units (the one used above alpha, then the one at or below it); ${ctx.spec.name} names ${ctx.fc.map((f) => f.unit.name).join(", ")}`);
+  }
+  return { above: ctx.fc[0].unit.name, below: ctx.fc[1].unit.name };
+}
 
 export interface AlphaCalibration {
   alpha: number;
@@ -55,9 +67,10 @@ export function argminAlpha(gpuSec: ArrayLike<number>, pimSec: ArrayLike<number>
  * (FC kernels with the communication and host work each placement implies) and take the first crossover (chooseAlpha).
  */
 export function calibrateAlpha(ctx: SystemContext, maxTokens = 512): AlphaCalibration {
+  const { above, below } = thresholdUnits(ctx);
   const sweep: AlphaCalibration["sweep"] = [];
   for (let m = 1; m <= maxTokens; m++) {
-    sweep.push({ numTokens: m, gpuSec: fcPlacementTimeSec(ctx, "gpu", m), pimSec: fcPlacementTimeSec(ctx, "pim", m) });
+    sweep.push({ numTokens: m, gpuSec: fcPlacementTimeSec(ctx, above, m), pimSec: fcPlacementTimeSec(ctx, below, m) });
   }
   const gpu = sweep.map((s) => s.gpuSec);
   const pim = sweep.map((s) => s.pimSec);

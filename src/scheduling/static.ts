@@ -1,7 +1,6 @@
-import type { FcUnit } from "../systems/schema.ts";
 import type { FcPolicy } from "./policy.ts";
 
 /** The baselines' fixed mapping: FC always on one unit. */
-export function makeStaticPolicy(unit: FcUnit): FcPolicy {
-  return { name: `static-${unit}`, alpha: NaN, decide: () => unit };
+export function makeStaticPolicy(name: string, unit: string): FcPolicy {
+  return { name, alpha: NaN, decide: () => unit };
 }

@@ -3,6 +3,9 @@ import { blockJsonSchema, blockOf } from "../core/blocks.ts";
 import { SCHEDULER_NAMES } from "../scheduling/policy.ts";
 import { HardwareOverrides, resolveSystem } from "../systems/resolve.ts";
 import { SystemBlock } from "../systems/presets.ts";
+import { roleDevices } from "../systems/devices.ts";
+import { PROFILE_NAMES } from "../systems/profiles.ts";
+import { Assumptions } from "../units/assumptions.ts";
 import { MAX_GPUS, MAX_STACKS } from "../systems/schema.ts";
 import { MAX_ALPHA, MAX_BATCH, MAX_RATE_PER_SEC, MAX_REQUESTS, MAX_SEED, MAX_TLP } from "./limits.ts";
 
@@ -52,7 +55,9 @@ export const RunConfig = z
     gpus: int("gpus", 0, MAX_GPUS).optional().describe("number of GPUs (overrides the system's)"),
     fcStacks: int("fcStacks", 1, MAX_STACKS).optional().describe("number of FC stacks (overrides the system's)"),
     attnStacks: int("attnStacks", 0, MAX_STACKS).optional().describe("number of attention stacks (overrides the system's)"),
-    hardware: HardwareOverrides.default({}).describe("overrides of the system's devices, e.g. fcPim: { numFpus: 2 } or gpu: h100-sxm"),
+    hardware: HardwareOverrides.default({}).describe("overrides of the system's devices, e.g. fcPim: { numFpus: 2} or gpu: h100-sxm"),
+    profile: z.enum(PROFILE_NAMES).default("papi").describe("assumption profile: papi (papi's best physical estimate) or attacc-toolchain (the paper's toolchain as reconstructed from AttAcc's simulator)"),
+    assumptions: Assumptions.partial().default({}).describe("structural assumptions overriding the profile's one at a time (docs/assumptions.md, \"Structural choices\")"),
   })
   .strict();
 export type RunConfig = z.output<typeof RunConfig>;
@@ -79,9 +84,10 @@ export function runConfigJsonSchema(): unknown {
  */
 function addHardwareDefaults(schema: Record<string, unknown>): void {
   const ref = resolveSystem(RunConfig.parse({}).system);
+  const d = roleDevices(ref);
   const devices: Record<string, unknown> = {
-    gpu: ref.gpu.device, fcPim: ref.fcStacks.design, attnPim: ref.attnStacks.design, hbm: ref.fcStacks.hbm,
-    "links.gpuGpu": ref.links.gpuGpu, "links.attention": ref.links.attention, "links.pimPim": ref.links.pimPim,
+    gpu: d.gpu, fcPim: d.fcPim, attnPim: d.attnPim, hbm: d.hbm,
+    "links.gpuGpu": ref.fabrics.gpuGpu?.link, "links.attention": ref.fabrics.attention?.link, "links.pimPim": ref.fabrics.pimPim?.link,
   };
   const props = (node: unknown): Record<string, Record<string, unknown>> | undefined =>
     (node as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;

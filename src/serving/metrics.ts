@@ -1,7 +1,53 @@
-import type { PhaseCost } from "../systems/step-cost.ts";
+import type { SystemContext } from "../systems/build.ts";
+import type { PhaseCost } from "../systems/iteration-cost.ts";
+import type { EnergySplit } from "../units/unit.ts";
+
+/** Dynamic energy of one device group by kind, joules (links: transfer only). */
+export interface DeviceEnergy {
+  compute: number;
+  dram: number;
+  transfer: number;
+}
 
 /** Accumulates a run's statistics; the simulator calls the on* hooks, the report reads `result`. */
 export class MetricsStore {
+  /** Dynamic energy by unit name (and "links" for every fabric), by kind: where each joule was spent. */
+  readonly energyByDevice = new Map<string, DeviceEnergy>();
+  /** Busy time by unit name (and "links"): the seconds each device group worked. */
+  readonly busySecByDevice = new Map<string, number>();
+  draftJoules = 0;
+
+  constructor(private readonly ctx?: SystemContext) {
+    if (ctx) {
+      for (const u of Object.keys(ctx.units)) {
+        this.energyByDevice.set(u, { compute: 0, dram: 0, transfer: 0 });
+        this.busySecByDevice.set(u, 0);
+      }
+      this.energyByDevice.set("links", { compute: 0, dram: 0, transfer: 0 });
+      this.busySecByDevice.set("links", 0);
+    }
+  }
+
+  private charge(device: string, e: EnergySplit, busySec: number): void {
+    const d = this.energyByDevice.get(device);
+    if (d === undefined) return;
+    d.compute += e.compute;
+    d.dram += e.dram;
+    d.transfer += e.transfer;
+    this.busySecByDevice.set(device, this.busySecByDevice.get(device)! + busySec);
+  }
+
+  /** Charges an iteration's dynamic energy and busy time to the units in each role and the links. */
+  private chargeStep(p: PhaseCost): void {
+    const c = this.ctx;
+    if (!c) return;
+    this.charge(p.fcUnit, p.split.fc, p.fcSec);
+    this.charge(c.attention.name, p.split.attention, p.attentionSec - p.prefillAttentionSec);
+    this.charge(c.prefill.attention.name, p.split.prefillAttention, p.prefillAttentionSec);
+    this.charge(c.elementwise.name, p.split.other, p.otherSec);
+    this.charge("links", { compute: 0, dram: 0, transfer: p.communicationJoules }, p.communicationSec);
+  }
+
   fcSec = 0;
   attentionSec = 0;
   communicationSec = 0;
@@ -29,6 +75,7 @@ export class MetricsStore {
   readonly e2eSec: number[] = [];
 
   onDecode(p: PhaseCost, fcOnGpu: boolean): void {
+    this.chargeStep(p);
     this.iterations++;
     if (fcOnGpu) this.fcOnGpuIterations++;
     else this.fcOnPimIterations++;
@@ -43,8 +90,9 @@ export class MetricsStore {
     this.attentionLinkBwSec += p.attentionLinkBwSec;
   }
 
-  onPrefill(timeSec: number, energyJoules: number, attentionLinkBwSec: number): void {
-    this.attentionLinkBwSec += attentionLinkBwSec;
+  onPrefill(p: PhaseCost, timeSec: number, energyJoules: number): void {
+    this.chargeStep(p);
+    this.attentionLinkBwSec += p.attentionLinkBwSec;
     this.prefillSec += timeSec;
     this.prefillJoules += energyJoules;
   }

@@ -1,4 +1,3 @@
-import type { FcUnit } from "../systems/schema.ts";
 
 /** One decode iteration, as `papi run --out` writes it to iterations.csv. Times in seconds, energy in joules. */
 export interface IterationRecord {
@@ -6,11 +5,14 @@ export interface IterationRecord {
   startSec: number;
   rlp: number;
   tlp: number;
-  fcUnit: FcUnit;
+  /** the unit that ran FC (its name in the system) */
+  fcUnit: string;
   fcSec: number;
   attentionSec: number;
   communicationSec: number;
   otherSec: number;
+  /** the draft model's time this iteration */
+  draftSec: number;
   energyJoules: number;
 }
 

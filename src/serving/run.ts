@@ -7,7 +7,8 @@ import { resolveModel } from "../models/registry.ts";
 import type { ModelConfig } from "../models/schema.ts";
 import { makePolicy, defaultScheduler } from "../scheduling/registry.ts";
 import { buildContext, type SystemContext } from "../systems/build.ts";
-import { resolveSystem } from "../systems/resolve.ts";
+import { resolveSystem, type DeviceCounts } from "../systems/resolve.ts";
+import { resolveAssumptions } from "../systems/profiles.ts";
 import type { SystemSpec } from "../systems/schema.ts";
 import { RunConfig, type RunConfigInput } from "./config.ts";
 import { percentiles, type Percentiles } from "./metrics.ts";
@@ -103,7 +104,11 @@ export function modelOf(cfg: RunConfig, loader: InputLoader = PRESETS_ONLY): Mod
 
 /** The system a run config describes, with its counts and hardware overrides, every device resolved. */
 export function systemSpecOf(cfg: RunConfig): SystemSpec {
-  return resolveSystem(cfg.system, cfg.hardware, { numGpus: cfg.gpus, numFcStacks: cfg.fcStacks, numAttnStacks: cfg.attnStacks });
+  const counts: DeviceCounts = {};
+  if (cfg.gpus !== undefined) counts.numGpus = cfg.gpus;
+  if (cfg.fcStacks !== undefined) counts.numFcStacks = cfg.fcStacks;
+  if (cfg.attnStacks !== undefined) counts.numAttnStacks = cfg.attnStacks;
+  return resolveSystem(cfg.system, cfg.hardware, counts, { profile: cfg.profile, assumptions: cfg.assumptions });
 }
 
 const contexts = new Map<string, SystemContext>();
@@ -114,10 +119,10 @@ const contexts = new Map<string, SystemContext>();
  */
 export function systemOf(cfg: RunConfig, loader: InputLoader = PRESETS_ONLY): SystemContext {
   const model = modelOf(cfg, loader);
-  const key = JSON.stringify([cfg.system, cfg.hardware, cfg.gpus, cfg.fcStacks, cfg.attnStacks, model]);
+  const key = JSON.stringify([cfg.system, cfg.hardware, cfg.gpus, cfg.fcStacks, cfg.attnStacks, cfg.profile, cfg.assumptions, model]);
   let ctx = contexts.get(key);
   if (!ctx) {
-    ctx = buildContext(systemSpecOf(cfg), model);
+    ctx = buildContext(systemSpecOf(cfg), model, resolveAssumptions(cfg.profile, cfg.assumptions));
     if (contexts.size > 256) contexts.clear();
     contexts.set(key, ctx);
   }
@@ -140,7 +145,7 @@ export const speculationPolicyOf = (spec: RunConfig["spec"]): SpeculationPolicy 
 /** The resolved config of a run: every preset replaced by its values (a valid run config again). */
 export function resolvedConfigOf(cfg: RunConfig, ctx: SystemContext): ResolvedRunConfig {
   const { system: _s, model: _m, hardware: _h, gpus: _g, fcStacks: _f, attnStacks: _a, ...rest } = cfg;
-  return { system: ctx.spec, model: ctx.model, ...rest };
+  return { system: ctx.spec, model: ctx.model, ...rest, assumptions: ctx.assumptions };
 }
 
 /** Runs one configuration end to end. */

@@ -2,8 +2,9 @@ import { UserError } from "../core/errors.ts";
 import { makeRng } from "../core/rng.ts";
 import type { FcPolicy } from "../scheduling/policy.ts";
 import type { SystemContext } from "../systems/build.ts";
-import { prefillCost } from "../systems/prefill-cost.ts";
-import { decodeStepCost, phaseEnergyJoules, phaseTimeSec, staticEnergyJoules, type DecodeBatch } from "../systems/step-cost.ts";
+import { prefillBatch, type Batch } from "../systems/batch.ts";
+import { iterationCost, phaseEnergyJoules, phaseTimeSec } from "../systems/iteration-cost.ts";
+import { staticEnergyJoules } from "../systems/static-power.ts";
 import { MetricsStore } from "./metrics.ts";
 import { maxTlp, tlpAt, tokensProduced, type Acceptance, type DraftCost, type SpeculationPolicy } from "./speculative.ts";
 import type { RunRecorder } from "./recorder.ts";
@@ -41,7 +42,7 @@ export type ServeResult = MetricsStore & {
 };
 
 export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline, recorder?: RunRecorder): ServeResult {
-  const metrics = new MetricsStore();
+  const metrics = new MetricsStore(ctx);
   const rng = makeRng(cfg.seed);
   const order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
   const tlpMax = maxTlp(cfg.speculation);
@@ -92,13 +93,13 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
   };
 
   const runPrefill = (group: RequestSpec[]) => {
-    const p = prefillCost(ctx, group.map((r) => r.inputTokens));
+    const p = iterationCost(ctx, ctx.prefill.fc.unit.name, prefillBatch(group.map((r) => r.inputTokens)));
     const t = phaseTimeSec(p);
     const e = phaseEnergyJoules(p);
     timeline?.span("prefill", `prefill x${group.length}`, timeSec, t, { requests: group.length });
     timeSec += t;
     energyJoules += e;
-    metrics.onPrefill(t, e, p.attentionLinkBwSec);
+    metrics.onPrefill(p, t, e);
     for (const r of group) {
       metrics.generatedTokens += 1;
       act.push({ r, remaining: r.outputTokens - 1, kvLen: r.inputTokens, firstTokenAtSec: timeSec });
@@ -106,10 +107,11 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     }
   };
 
-  const batch: DecodeBatch = { numRequests: 0, tokensPerRequest: 1, contextLens: ctxLens, totalContextTokens: 0 };
+  const newTokens: number[] = [];
+  const batch: Batch = { numRequests: 0, numDecode: 0, tlp: 1, newTokens, kvLens: ctxLens, decodeKvTokens: 0, numPromptsEnded: 0 };
   const runDecode = () => {
     const tlp = tlpAt(cfg.speculation, iteration, act.length);
-    const unit = policy.decide({ numRequests: act.length, tokensPerRequest: tlp });
+    const unit = policy.decide({ numRequests: act.length, tokensPerRequest: tlp, numTokens: act.length * tlp });
     if (unit !== lastUnit) {
       if (lastUnit !== "") metrics.fcSwitches++;
       timeline?.instant("scheduler", `FC -> ${unit}`, timeSec, { rlp: act.length, tlp, alpha: policy.alpha });
@@ -120,37 +122,41 @@ export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly R
     let total = 0;
     for (let i = 0; i < act.length; i++) {
       ctxLens[i] = act[i].kvLen + tlp;
+      newTokens[i] = tlp;
       total += ctxLens[i];
     }
     batch.numRequests = act.length;
-    batch.tokensPerRequest = tlp;
-    batch.totalContextTokens = total;
-    const p = decodeStepCost(ctx, unit, batch);
+    batch.numDecode = act.length;
+    batch.tlp = tlp;
+    batch.decodeKvTokens = total;
+    const p = iterationCost(ctx, unit, batch);
     // the draft model proposes T - 1 tokens for each of the RLP requests; its cost is given per drafted token
     const numDrafted = act.length * (tlp - 1);
     const draftSec = numDrafted * cfg.draft.timePerTokenSec;
-    p.otherSec += draftSec;
-    p.otherJoules += numDrafted * cfg.draft.energyPerTokenJoules;
-    const stepSec = phaseTimeSec(p);
+    const draftJoules = numDrafted * cfg.draft.energyPerTokenJoules;
+    const stepSec = phaseTimeSec(p) + draftSec;
     if (timeline) {
       let t = timeSec;
       timeline.span("iteration", `iter ${iteration}`, t, stepSec, { rlp: act.length, tlp, fcOn: unit });
-      timeline.span(unit === "gpu" ? "fc-gpu" : "fc-pim", "FC", t, p.fcSec);
+      timeline.span(`fc-${unit}`, "FC", t, p.fcSec);
       t += p.fcSec;
       timeline.span("attention", "attention", t, p.attentionSec);
       t += p.attentionSec;
       timeline.span("communication", "communication", t, p.communicationSec);
       t += p.communicationSec;
-      timeline.span("other", "norms/activations/draft", t, p.otherSec);
+      timeline.span("other", "norms/activations", t, p.otherSec);
+      t += p.otherSec;
+      if (draftSec > 0) timeline.span("draft", "draft model", t, draftSec);
     }
     recorder?.iteration({
       iteration, startSec: timeSec, rlp: act.length, tlp, fcUnit: unit, fcSec: p.fcSec, attentionSec: p.attentionSec,
-      communicationSec: p.communicationSec, otherSec: p.otherSec, energyJoules: phaseEnergyJoules(p),
+      communicationSec: p.communicationSec, otherSec: p.otherSec, draftSec, energyJoules: phaseEnergyJoules(p) + draftJoules,
     });
     timeSec += stepSec;
-    energyJoules += phaseEnergyJoules(p);
-    metrics.onDecode(p, unit === "gpu");
+    energyJoules += phaseEnergyJoules(p) + draftJoules;
+    metrics.onDecode(p, ctx.units[unit].isProcessor);
     metrics.draftSec += draftSec;
+    metrics.draftJoules += draftJoules;
     iteration++;
     for (let i = act.length - 1; i >= 0; i--) {
       const a = act[i];

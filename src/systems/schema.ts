@@ -1,105 +1,135 @@
 import { z } from "zod";
-import { MAX_GPUS, MAX_LINKS, MAX_STACKS } from "./limits.ts";
-import { GpuBlock } from "../hardware/gpu/presets.ts";
-import type { GpuSpec } from "../hardware/gpu/schema.ts";
-import { LinkBlock } from "../hardware/links/presets.ts";
-import type { LinkSpec } from "../hardware/links/schema.ts";
-import { HbmBlock } from "../hardware/pim/hbm-presets.ts";
-import type { HbmSpec } from "../hardware/pim/hbm.ts";
-import { PimDesignBlock } from "../hardware/pim/presets.ts";
-import type { PimDesign } from "../hardware/pim/schema.ts";
+import { count, quantity } from "../core/quantity.ts";
+import { FABRIC_NAMES, FabricDescription, type Fabric, type FabricName } from "../fabric/schema.ts";
+import { UNIT_KINDS, UnitDescription } from "../units/index.ts";
+import { MAX_GPUS } from "./limits.ts";
 
 /**
- * A system is a composition of devices, as data (a Ramulator-style tree): GPUs, the HBM stacks that hold the FC
- * weights (plain HBM for the GPU baselines, FC-PIM for PAPI), the stacks that serve attention, and the links
- * between them. Which unit may run each kind of kernel is part of the system; which one actually runs FC in a
- * given iteration is the scheduler's decision. Every device is a block (a preset name, a preset with overrides,
- * or a full description), so a new system is a config file, not code.
+ * A system as data: units (groups of devices, each of a registered kind), the roles they play, and the fabrics that
+ * join them (docs/architecture.md). Which units may run FC is part of the system, which one runs it in a given
+ * iteration is the scheduler's decision. Every device is a block (a preset name, a preset with overrides, or a
+ * full description), so a new system is a config file, not code; the systems layer prices an iteration by asking
+ * the unit in each role and never branches on a unit's kind.
  */
-export const FcUnit = z.enum(["gpu", "pim"]);
-export type FcUnit = z.infer<typeof FcUnit>;
-
 export { MAX_GPUS, MAX_LINKS, MAX_STACKS } from "./limits.ts";
 
-const count = (what: string, max: number) =>
-  z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0, `${what} must be >= 0`).max(max, `${what} must be <= ${max}`);
+const UnitName = z
+  .string({ error: "a unit name must be a string" })
+  .regex(/^[a-z][a-z0-9-]*$/, "a unit name is lowercase letters, digits and '-', starting with a letter");
 
-/** The description of a system: what a config writes and what `papi systems --json` prints (round-trips). */
-export const SystemDescription = z
-  .object({
-    name: z.string().min(1).describe("system name (shown in reports)"),
-    description: z.string().default("").describe("one line about the system"),
-    gpu: z
-      .object({
-        device: GpuBlock.field("GPU: preset name (a100-hbm3, a100-80gb, h100-sxm, h200-sxm), { preset, ...overrides } or a full spec"),
-        numGpus: count("gpu.numGpus", MAX_GPUS).describe("number of GPUs; 0 = a PIM-only system"),
-      })
-      .strict(),
-    fcStacks: z
-      .object({
-        design: PimDesignBlock.shape.nullable().describe("PIM design of the stacks that hold the FC weights; null = plain HBM (the GPUs' memory)"),
-        hbm: HbmBlock.shape.default("hbm3-5.2").describe("HBM of plain (design: null) stacks; PIM designs name their own"),
-        numStacks: count("fcStacks.numStacks", MAX_STACKS).min(1, "fcStacks.numStacks must be >= 1").describe("stacks holding every FC weight"),
-      })
-      .strict(),
-    attnStacks: z
-      .object({
-        design: PimDesignBlock.shape.nullable().describe("PIM design of the attention stacks (KV cache); null with numStacks 0 = attention on the GPUs"),
-        numStacks: count("attnStacks.numStacks", MAX_STACKS).describe("attention stacks; 0 = KV cache in GPU memory"),
-      })
-      .strict(),
-    fcUnits: z.array(FcUnit).min(1).describe("units allowed to run FC kernels; the scheduler chooses among them"),
-    hostUnit: FcUnit.describe("where prefill, norms, activations and the LM head's elementwise work run"),
-    links: z
-      .object({
-        gpuGpu: LinkBlock.field("GPU <-> GPU (tensor-parallel collectives); the one source of NVLink bandwidth and latency"),
-        attention: LinkBlock.field("host/GPUs <-> attention stacks (Q/K/V out, attention results back)"),
-        numAttentionLinks: count("links.numAttentionLinks", MAX_LINKS).min(1, "links.numAttentionLinks must be >= 1").describe("parallel attention links (one per attention device)"),
-        pimPim: LinkBlock.field("between FC stack groups of a PIM-only system, through the host/switch"),
-        numPimPimLinks: count("links.numPimPimLinks", MAX_LINKS).min(1, "links.numPimPimLinks must be >= 1").describe("parallel PIM-PIM links"),
-      })
-      .strict(),
-    schedulerOverheadSec: z.number().min(0).max(1, "schedulerOverheadSec must be <= 1 s").describe("host bookkeeping per iteration (count finished requests, compare RLP x TLP with alpha), seconds"),
-  })
-  .strict();
+/**
+ * A unit that may run FC, and the fabric its tensor-parallel partial sums (and the LM head's logits) are reduced
+ * over. A bare name has no fabric: only valid with tensorParallel 1.
+ */
+export const FcRole = z.union([UnitName, z.strictObject({ unit: UnitName, reduceOn: z.enum(FABRIC_NAMES).optional().describe("fabric of the tensor-parallel collectives when FC runs on this unit") })]);
+export type FcRole = z.output<typeof FcRole>;
+
+export const Roles = z.strictObject({
+  fc: z
+    .array(FcRole)
+    .min(1, "roles.fc must name at least one unit")
+    .max(8, "roles.fc names at most 8 units")
+    .describe("units that may run FC kernels, in the order PAPI's threshold uses them: the first above alpha, the second at or below it"),
+  attention: UnitName.describe("unit that runs decode attention"),
+  attentionVia: z
+    .array(z.enum(FABRIC_NAMES))
+    .max(4)
+    .describe("fabrics that queries, keys, values and attention outputs cross between the FC side and the attention unit (empty when attention runs there)"),
+  kv: UnitName.describe("unit whose memory holds the KV cache"),
+  weights: UnitName.describe("unit whose memory holds every FC weight, sharded over the tensor-parallel groups"),
+  elementwise: UnitName.describe("unit that runs norms, activations, residuals and the final norm"),
+  prefill: z
+    .strictObject({ fc: UnitName.describe("unit that runs prefill's FC kernels"), attention: UnitName.describe("unit that runs prefill's causal attention") })
+    .describe("where prefill runs"),
+});
+export type Roles = z.output<typeof Roles>;
+
+/** How an iteration's kernels share time: one after another, or two sub-batches whose FC and attention overlap. */
+export const OVERLAP_MODES = ["none", "sub-batch"] as const;
+
+export const SystemDescription = z.strictObject({
+  name: z.string().min(1).describe("system name (shown in reports)"),
+  description: z.string().default("").describe("one line about the system"),
+  units: z.record(UnitName, UnitDescription).describe("units by name: { kind: gpu | pim | hbm | ..., its device block, count }"),
+  roles: Roles,
+  tensorParallel: count("tensor-parallel groups the FC weights are split over (Megatron-LM)", 1, MAX_GPUS).describe("tensor-parallel groups the FC weights are split over"),
+  fabrics: z
+    .strictObject(Object.fromEntries(FABRIC_NAMES.map((f) => [f, FabricDescription.optional()])) as Record<FabricName, z.ZodOptional<typeof FabricDescription>>)
+    .describe("gpuGpu, attention, pimPim, host: the links between unit groups"),
+  overlap: z.enum(OVERLAP_MODES).default("none").describe("none: an iteration's kernels run one after another; sub-batch: two sub-batches overlap FC and attention where they run on different resources (NeuPIMs)"),
+  schedulerOverheadSec: quantity("host bookkeeping per iteration (count finished requests, compare RLP x TLP with alpha)", "s", { min: 0, max: 1 }),
+});
 export type SystemDescription = z.output<typeof SystemDescription>;
 export type SystemDescriptionInput = z.input<typeof SystemDescription>;
 
-/** A system with every device resolved: the read-only input of the cost functions (and a valid description). */
-export interface SystemSpec {
-  name: string;
-  description: string;
-  gpu: { device: GpuSpec; numGpus: number };
-  fcStacks: { design: PimDesign | null; hbm: HbmSpec; numStacks: number };
-  attnStacks: { design: PimDesign | null; numStacks: number };
-  fcUnits: FcUnit[];
-  hostUnit: FcUnit;
-  links: { gpuGpu: LinkSpec; attention: LinkSpec; numAttentionLinks: number; pimPim: LinkSpec; numPimPimLinks: number };
-  schedulerOverheadSec: number;
-}
+/** A resolved unit description: its blocks replaced by full specs (GpuSpec, PimDesign, HbmSpec). */
+export type ResolvedUnitDescription = { kind: string; count: number } & Record<string, unknown>;
 
-/** Consistency rules of a system (after counts and overrides); each is a (path, message) on failure. */
-export function systemRuleViolations(s: {
-  gpu: { numGpus: number };
-  fcStacks: { design: unknown; numStacks: number };
-  attnStacks: { design: unknown; numStacks: number };
-  fcUnits: readonly FcUnit[];
-  hostUnit: FcUnit;
-  links: { numPimPimLinks: number };
-}): { path: string; message: string }[] {
+/** A system with every device resolved: the read-only input of the cost functions (and a valid description). */
+export type SystemSpec = Omit<SystemDescription, "units" | "fabrics"> & {
+  units: Record<string, ResolvedUnitDescription>;
+  fabrics: Partial<Record<FabricName, Fabric>>;
+};
+
+export const fcRoleUnit = (r: FcRole): string => (typeof r === "string" ? r : r.unit);
+export const fcRoleFabric = (r: FcRole): FabricName | undefined => (typeof r === "string" ? undefined : r.reduceOn);
+
+/** Consistency rules of a system (roles against units and fabrics); each is a (path, message) on failure. */
+export function systemRuleViolations(s: { units: Record<string, { kind: string; count: number }>; roles: Roles; tensorParallel: number; fabrics: Partial<Record<FabricName, unknown>> }): { path: string; message: string }[] {
   const out: { path: string; message: string }[] = [];
-  if (s.fcUnits.includes("gpu") && s.gpu.numGpus === 0) out.push({ path: "gpu.numGpus", message: "must be >= 1 when FC may run on the GPU (fcUnits has gpu)" });
-  if (s.fcUnits.includes("pim") && s.fcStacks.design === null) out.push({ path: "fcStacks.design", message: "FC on PIM (fcUnits has pim) needs a PIM design on the FC stacks" });
-  if (s.attnStacks.numStacks > 0 && s.attnStacks.design === null) out.push({ path: "attnStacks.design", message: "attention stacks need a PIM design" });
-  if (s.attnStacks.numStacks === 0 && s.gpu.numGpus === 0) out.push({ path: "attnStacks.numStacks", message: "must be >= 1 in a system without GPUs" });
-  if (s.hostUnit === "gpu" && s.gpu.numGpus === 0) out.push({ path: "hostUnit", message: "is gpu but the system has no GPUs" });
-  if (s.hostUnit === "pim" && s.fcStacks.design === null) out.push({ path: "hostUnit", message: "is pim but the FC stacks have no PIM design" });
-  if (s.hostUnit === "pim" && s.attnStacks.numStacks === 0) out.push({ path: "hostUnit", message: "is pim but the system has no attention stacks" });
-  // FC weights are split over the GPUs (or the PIM-PIM port groups without GPUs); each group needs its own FC stack
-  const groups = s.gpu.numGpus > 0 ? s.gpu.numGpus : s.links.numPimPimLinks;
-  if (s.fcStacks.numStacks < groups) {
-    const what = s.gpu.numGpus > 0 ? `gpu.numGpus (${groups})` : `links.numPimPimLinks (${groups})`;
-    out.push({ path: "fcStacks.numStacks", message: `must be >= ${what}: every tensor-parallel group needs its own FC stacks` });
+  const names = Object.keys(s.units);
+  const cap = (u: string) => UNIT_KINDS.get(s.units[u].kind).capabilities;
+  const exists = (path: string, u: string) => {
+    if (s.units[u] !== undefined) return true;
+    out.push({ path, message: `names unit "${u}", which the system does not have (units: ${names.join(", ")})` });
+    return false;
+  };
+  const fabric = (path: string, f: FabricName) => {
+    if (s.fabrics[f] === undefined) out.push({ path, message: `names fabric "${f}", which the system does not have (fabrics: ${Object.keys(s.fabrics).join(", ") || "none"})` });
+  };
+  const r = s.roles;
+  const G = s.tensorParallel;
+  const seen = new Set<string>();
+  r.fc.forEach((role, i) => {
+    const u = fcRoleUnit(role);
+    const path = `roles.fc.${i}`;
+    if (!exists(path, u)) return;
+    if (seen.has(u)) out.push({ path, message: `names unit "${u}" twice` });
+    seen.add(u);
+    if (!cap(u).fc) out.push({ path, message: `unit "${u}" (${s.units[u].kind}) cannot run FC` });
+    if (cap(u).computesInPlace && u !== r.weights) out.push({ path, message: `unit "${u}" computes in its own memory, so it must be the unit that holds the weights (roles.weights is "${r.weights}")` });
+    const f = fcRoleFabric(role);
+    if (f !== undefined) fabric(`${path}.reduceOn`, f);
+    else if (G > 1) out.push({ path, message: `needs reduceOn (the fabric of its partial sums) with tensorParallel ${G}` });
+  });
+  if (exists("roles.weights", r.weights)) {
+    if (!cap(r.weights).memory) out.push({ path: "roles.weights", message: `unit "${r.weights}" (${s.units[r.weights].kind}) has no memory to hold weights` });
+  }
+  if (exists("roles.kv", r.kv) && !cap(r.kv).memory) out.push({ path: "roles.kv", message: `unit "${r.kv}" (${s.units[r.kv].kind}) has no memory to hold the KV cache` });
+  if (exists("roles.attention", r.attention)) {
+    if (!cap(r.attention).attention) out.push({ path: "roles.attention", message: `unit "${r.attention}" (${s.units[r.attention].kind}) cannot run attention` });
+    else if (cap(r.attention).computesInPlace && r.attention !== r.kv) out.push({ path: "roles.kv", message: `must be "${r.attention}": attention there computes in the memory that holds the KV cache` });
+  }
+  if (exists("roles.elementwise", r.elementwise) && !cap(r.elementwise).elementwise) {
+    out.push({ path: "roles.elementwise", message: `unit "${r.elementwise}" (${s.units[r.elementwise].kind}) cannot run elementwise kernels` });
+  }
+  if (exists("roles.prefill.fc", r.prefill.fc)) {
+    if (!cap(r.prefill.fc).fc) out.push({ path: "roles.prefill.fc", message: `unit "${r.prefill.fc}" cannot run FC` });
+    else if (cap(r.prefill.fc).computesInPlace && r.prefill.fc !== r.weights) out.push({ path: "roles.prefill.fc", message: `unit "${r.prefill.fc}" computes in its own memory, so it must be the weights unit "${r.weights}"` });
+  }
+  if (exists("roles.prefill.attention", r.prefill.attention)) {
+    if (!cap(r.prefill.attention).attention) out.push({ path: "roles.prefill.attention", message: `unit "${r.prefill.attention}" cannot run attention` });
+    else if (cap(r.prefill.attention).computesInPlace && r.prefill.attention !== r.kv) out.push({ path: "roles.prefill.attention", message: `unit "${r.prefill.attention}" computes in its own memory, so it must be the KV unit "${r.kv}"` });
+  }
+  r.attentionVia.forEach((f, i) => fabric(`roles.attentionVia.${i}`, f));
+  if (r.attention !== r.elementwise && r.attentionVia.length === 0) {
+    out.push({ path: "roles.attentionVia", message: `attention runs on "${r.attention}", away from "${r.elementwise}": name the fabrics its inputs and outputs cross` });
+  }
+  // every unit that shards the weights (FC units and the weights' memory) splits evenly over the groups
+  for (const u of new Set([...r.fc.map(fcRoleUnit), r.weights, r.prefill.fc])) {
+    if (s.units[u] === undefined) continue;
+    const bad = UNIT_KINDS.get(s.units[u].kind).checkGroups?.(s.units[u] as never, G);
+    if (bad) out.push({ path: `units.${u}.count`, message: bad });
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { readDataFile } from "../../node/read-data-file.ts";
 import { PIM_FC_MAPPING_NAMES, pimAttentionCost, pimFcCost, type PimFcMappingName, type PimKernelCost } from "../../hardware/pim/cost.ts";
 import { pimEnergyBreakdownAtReuse, pimStackPowerWatts } from "../../hardware/pim/power.ts";
 import { PIM_DESIGNS, POWER_STUDY_DESIGNS, resolvePimDesign } from "../../hardware/pim/presets.ts";
-import { PAPER_PIM_AREA, maxBanksPerDie, pimBanksPerDie, type PimDesign } from "../../hardware/pim/schema.ts";
+import { PAPER_PIM_AREA, PIM_DEFAULTS, maxBanksPerDie, pimBanksPerDie, type PimDesign } from "../../hardware/pim/schema.ts";
 import { MAX_BATCH, MAX_CONTEXT_TOKENS, MAX_TLP } from "../../serving/limits.ts";
 import { MAX_STACKS } from "../../systems/limits.ts";
 import { MODEL_LIMITS } from "../../models/schema.ts";
@@ -50,7 +50,7 @@ export function runKernel(o: KernelOpts): void {
   let cost: PimKernelCost;
   let layout = "";
   if (o.kernel === "fc") {
-    const mapping = o.fcMapping ?? design.fcMapping;
+    const mapping = o.fcMapping ?? design.fcMapping ?? PIM_DEFAULTS.fcMapping;
     if (!(PIM_FC_MAPPING_NAMES as readonly string[]).includes(mapping)) {
       throw new UserError(`--fc-mapping must be one of ${PIM_FC_MAPPING_NAMES.join(", ")}, got "${mapping}"`);
     }

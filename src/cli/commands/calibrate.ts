@@ -20,8 +20,8 @@ export function registerCalibrate(program: Command): void {
       const { calibrateAlpha } = await import("../../scheduling/calibrate.ts");
       const { config, baseDir } = loadRunConfig(configSources(o));
       const ctx = systemOf(config, nodeLoader(baseDir));
-      if (!(ctx.spec.fcUnits.includes("gpu") && ctx.spec.fcUnits.includes("pim"))) {
-        throw new UserError(`system ${ctx.spec.name} runs FC on ${ctx.spec.fcUnits.join(", ")} only; alpha needs both GPU and FC-PIM (try --system papi)`);
+      if (ctx.fc.length !== 2) {
+        throw new UserError(`system ${ctx.spec.name} runs FC on ${ctx.fc.map((f) => f.unit.name).join(", ")} only; alpha needs two FC units, e.g. GPU and FC-PIM (try --system papi)`);
       }
       const c = calibrateAlpha(ctx, maxTokens);
       const { assertFiniteResult } = await import("../../core/finite.ts");

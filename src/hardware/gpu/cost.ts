@@ -123,20 +123,23 @@ export function gpuAttentionCost(
 }
 
 /**
- * Causal (flash) attention over one prompt of `numPromptTokens` tokens, as in prefill: query i attends to keys
- * 1..i, so L(L+1)/2 query-key pairs per head; FLOPs (4·d + 5) per pair and head (score, context, softmax, as
- * gpuAttentionCost). Bytes: Q, K, V read and the output written once (the tiles stay on chip). Unlike decode
- * attention the query block is full, so the compute side runs at prefillAttentionComputeEfficiency.
+ * Causal (flash) attention over one prompt chunk of `numPromptTokens` tokens, as in prefill: query i attends to the
+ * `numCachedTokens` keys cached before the chunk (0 for a whole prompt; earlier chunks under chunked prefill) and
+ * causally to keys 1..i of the chunk, so L C + L(L+1)/2 query-key pairs per head; FLOPs (4·d + 5) per pair and head
+ * (score, context, softmax, as gpuAttentionCost). Bytes: Q, K, V of the chunk read and its output written once,
+ * plus the cached K and V read (the tiles stay on chip). Unlike decode attention the query block is full, so the
+ * compute side runs at prefillAttentionComputeEfficiency.
  */
 export function gpuPrefillAttentionCost(
   gpu: GpuSpec,
-  a: { numHeads: number; numKvHeads: number; headDim: number; numPromptTokens: number; dtypeBytes: number },
+  a: { numHeads: number; numKvHeads: number; headDim: number; numPromptTokens: number; numCachedTokens?: number; dtypeBytes: number },
   launch: GpuLaunchMode = "graph",
 ): GpuKernelCost {
   const L = a.numPromptTokens;
+  const C = a.numCachedTokens ?? 0;
   if (!(L > 0) || !(a.numHeads > 0)) return { timeSec: 0, energyJoules: 0, computeSec: 0, memorySec: 0, flops: 0, bytes: 0 };
-  const flops = (4 * a.headDim + 5) * a.numHeads * ((L * (L + 1)) / 2);
-  const bytes = 2 * (a.numHeads + a.numKvHeads) * L * a.headDim * a.dtypeBytes;
+  const flops = (4 * a.headDim + 5) * a.numHeads * (L * C + (L * (L + 1)) / 2);
+  const bytes = (2 * (a.numHeads + a.numKvHeads) * L + 2 * a.numKvHeads * C) * a.headDim * a.dtypeBytes;
   const computeSec = flops / flopsPerSec(gpu, a.dtypeBytes, gpu.prefillAttentionComputeEfficiency);
   const memorySec = bytes / (gpu.hbmBandwidthBytesPerSec * gpu.attentionMemoryEfficiency);
   return {

@@ -82,6 +82,14 @@ export const GpuSpec = z
     energyPerFlopJoules: quantity("dynamic energy per FLOP", "J", RANGES.energyPerOpJoules),
     hbmEnergyPerByteJoules: quantity("dynamic energy per byte of HBM traffic", "J/B", RANGES.energyPerByteJoules),
     staticPowerWatts: quantity("static power of one GPU, charged over wall time", "W", RANGES.powerWatts),
+    // On-chip data movement, charged only under the assumption gpuOnChipEnergy (src/units/assumptions.ts).
+    // [AttAcc] scale-snu/attacc_simulator src/config.py ENERGY_TABLE['GPU']: reg 0.0675, l1 0.16 x 8, l2 0.3 x 8
+    // (pJ per byte; its register term is charged per operand access, 3 per MAC, in src/devices.py _get_traffic).
+    registerEnergyPerAccessJoules: quantity("register-file energy per operand access (3 per MAC)", "J", RANGES.energyPerOpJoules).default(0.0675e-12),
+    l1EnergyPerByteJoules: quantity("L1/shared-memory energy per byte moved to the registers", "J/B", RANGES.energyPerByteJoules).default(1.28e-12),
+    l2EnergyPerByteJoules: quantity("L2 energy per byte moved to the SMs", "J/B", RANGES.energyPerByteJoules).default(2.4e-12),
+    // [AttAcc] src/devices.py _get_traffic: register tiles of 16 x 16 (reg_tm, reg_tn) set the L1 traffic of a GEMM
+    registerTileEdge: count("edge of the register tile that sets a GEMM's L1 traffic", 1, 4096).default(16),
     /** Board power limit; only checked against static power. */
     tdpWatts: quantity("board power limit (checked against static power)", "W", { ...RANGES.powerWatts, minExclusive: true }),
   })

@@ -1,7 +1,8 @@
 import { UserError } from "../../core/errors.ts";
 import { pimValuesPerColumn, type PimDesign } from "./schema.ts";
 import {
-  pimConsts, pimKernelCost, pimMacCommandIntervalSec, pimMacCommandsPerColumn, pimStreamTimeSec, type PimKernelCost,
+  pimColumnReadsPerPosition, pimConsts, pimFreshCommandsPerColumn, pimKernelCost, pimMacCommandIntervalSec, pimMacCommandsPerColumn, pimMacReuseIntervalSec,
+  pimStreamTimeSec, type PimKernelCost,
 } from "./timing.ts";
 
 export interface PimAttentionShape {
@@ -57,7 +58,7 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
   const c = pimConsts(design);
   const q = tlp * (numHeads / numKvHeads); // queries that reuse every K/V column
   const k = attentionConsts(design, q, d, dt);
-  const { G, P, commandsPerColumn, intervalSec, colsPerKey, busColumnSec, wrgbCols, ctxOutCols, sfmSecPerElement, wrgbSec, ctxOutSec } = k;
+  const { G, P, commandsPerColumn, intervalSec, reuseIntervalSec, freshPerColumn, readsPerPosition, colsPerKey, busColumnSec, wrgbCols, ctxOutCols, sfmSecPerElement, wrgbSec, ctxOutSec } = k;
   const colB = c.columnBytes;
   const C = design.hbm.org.numChannels;
   const numChannels = numStacks * C;
@@ -81,7 +82,7 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
     if (L === 0) continue;
     const keysPerGroup = Math.ceil(L / G);
     const cols = keysPerGroup * colsPerKey; // per bank, for K and again for V
-    const phaseArraySec = pimStreamTimeSec(c, cols, commandsPerColumn, intervalSec) * c.refreshStretch;
+    const phaseArraySec = pimStreamTimeSec(c, cols, commandsPerColumn, intervalSec, reuseIntervalSec, freshPerColumn) * c.refreshStretch;
     const scoreCols = Math.ceil(((G / P) * keysPerGroup * q * dt) / colB); // MVSB and MVGB, per bus
     const scoreOutSec = scoreCols * busColumnSec;
     const busSec = (wrgbCols + 2 * scoreCols + ctxOutCols) * busColumnSec;
@@ -114,7 +115,7 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
   const headChannels = numKvHeads; // every count above is per head-channel
   const macab = macabPerHeadSum * headChannels;
   const actab = actabPerHeadSum * headChannels;
-  const columnReads = colsPerHeadSum * headChannels * c.banksPerChannel;
+  const columnReads = colsPerHeadSum * headChannels * c.banksPerChannel * readsPerPosition;
   const bankRowActivations = actab * c.banksPerChannel;
   const numRefresh = Math.round((timeSec / c.refreshIntervalSec) * numChannels);
   const macs = 2 * sumTokens * numHeads * tlp * d; // score + context (AttAcc's energy left context out)
@@ -148,6 +149,9 @@ interface AttentionConsts {
   G: number;
   P: number;
   commandsPerColumn: number;
+  reuseIntervalSec: number;
+  freshPerColumn: number;
+  readsPerPosition: number;
   intervalSec: number;
   colsPerKey: number;
   busColumnSec: number;
@@ -180,10 +184,14 @@ function deriveAttentionConsts(design: PimDesign, q: number, d: number, dt: numb
   const busColumnSec = design.hbm.timing.nBL * c.tCkSec;
   const wrgbCols = Math.ceil((q * d * dt) / c.columnBytes); // query, broadcast to every group on both buses
   const ctxOutCols = Math.ceil(((G / P) * q * d * dt) / c.columnBytes); // per bus: one partial per group
+  const commandsPerColumn = pimMacCommandsPerColumn(design, q);
   const k: AttentionConsts = {
     G,
     P,
-    commandsPerColumn: pimMacCommandsPerColumn(design, q),
+    commandsPerColumn,
+    reuseIntervalSec: pimMacReuseIntervalSec(design, q, dt),
+    freshPerColumn: pimFreshCommandsPerColumn(design, commandsPerColumn),
+    readsPerPosition: pimColumnReadsPerPosition(design, commandsPerColumn),
     intervalSec: pimMacCommandIntervalSec(design, q, dt),
     colsPerKey: Math.ceil(d / (B * v)),
     busColumnSec,

@@ -1,6 +1,6 @@
 import { UserError } from "../../core/errors.ts";
 import { PIM_FC_MAPPINGS, type PimFcMappingName, type PimFcPlan, type PimFcResource, type PimFcShape } from "./fc-mapping/index.ts";
-import { pimStackCapacityBytes, type PimDesign } from "./schema.ts";
+import { PIM_DEFAULTS, pimStackCapacityBytes, type PimDesign } from "./schema.ts";
 import { pimConsts, pimKernelCost, type PimKernelCost } from "./timing.ts";
 
 export type { PimFcShape } from "./fc-mapping/index.ts";
@@ -27,7 +27,7 @@ const MEMO_LIMIT = 20_000;
  * evaluates several plans, and every serving run (each with its own system context) asks for the same calls.
  * The returned record is shared: read it, do not modify it.
  */
-export function pimFcCost(design: PimDesign, fc: PimFcShape, mapping: PimFcMappingName = design.fcMapping): PimFcCost {
+export function pimFcCost(design: PimDesign, fc: PimFcShape, mapping: PimFcMappingName = design.fcMapping ?? PIM_DEFAULTS.fcMapping): PimFcCost {
   const { m, k, n, numStacks } = fc;
   const dtypeBytes = fc.dtypeBytes ?? 2;
   let byCall = memo.get(design);

@@ -6,7 +6,7 @@ import {
   HbmSpec, hbmBanksPerChannel, hbmBanksPerStack, hbmColumnBytes, hbmRowBytes,
 } from "./hbm.ts";
 import { HbmBlock, resolveHbm } from "./hbm-presets.ts";
-import { PIM_FC_MAPPING_NAMES } from "./fc-mapping/names.ts";
+import { PIM_FC_MAPPING_NAMES, type PimFcMappingName } from "./fc-mapping/names.ts";
 
 /**
  * A PIM design: an HBM stack plus FPUs next to its banks, written xPyB (x FPUs per y banks).
@@ -48,6 +48,26 @@ export type PimComputeSemantics = (typeof PIM_COMPUTE_SEMANTICS)[number];
 export const PIM_MAC_POWER_LIMIT_SCOPES = ["command", "column-reads"] as const;
 export type PimMacPowerLimitScope = (typeof PIM_MAC_POWER_LIMIT_SCOPES)[number];
 
+/**
+ * How an FPU reuses a DRAM column for several tokens (docs/pim-model.md, "Token reuse"):
+ * - latched: the column is read once and held while its tokens are processed (one column read of energy), and every
+ *   MAC command keeps the power-constrained spacing (AttAcc's timing, which Ramulator validates);
+ * - per-command: every MAC command reads its column again (AttAcc's energy accounting: one array read per MACAB);
+ * - latched-relaxed: one read, and the commands that only reuse the latched column draw no array power, so they are
+ *   spaced by nCCDAB (or the FPU) instead of the power-constrained spacing: energy and timing consistent.
+ */
+export const PIM_REUSE_READS = ["latched", "per-command", "latched-relaxed"] as const;
+export type PimReuseReads = (typeof PIM_REUSE_READS)[number];
+
+/**
+ * The values a design field left unset takes when no run assumptions fill it (`papi pim` on its own, the JS kernel
+ * functions). A run fills both from its assumptions (src/units/assumptions.ts), whose default profile uses these.
+ */
+export const PIM_DEFAULTS = Object.freeze({
+  fcMapping: "auto" as PimFcMappingName,
+  reuseReads: "latched" as PimReuseReads,
+});
+
 const PimDesignInput = z.strictObject({
   name: z.string().min(1).describe("design name"),
   description: z.string().default("").describe("one line about the design"),
@@ -68,8 +88,10 @@ const PimDesignInput = z.strictObject({
   macPowerLimitScope: z.enum(PIM_MAC_POWER_LIMIT_SCOPES).default("command").describe("what the power-constrained MAC spacing limits: every command, or column reads"),
   /** see PIM_COMPUTE_SEMANTICS; default "column-matched" */
   computeSemantics: z.enum(PIM_COMPUTE_SEMANTICS).default("column-matched").describe("how FPU MAC steps relate to the DRAM column rate"),
-  /** how FC weights are laid out over channels and banks (fc-mapping/); "auto" picks the fastest per call */
-  fcMapping: z.enum(PIM_FC_MAPPING_NAMES).default("auto").describe("how FC weights are laid out over channels and banks (auto: the fastest per call)"),
+  /** how FC weights are laid out over channels and banks (fc-mapping/); unset: the run's assumption (PIM_DEFAULTS alone) */
+  fcMapping: z.enum(PIM_FC_MAPPING_NAMES).optional().describe("how FC weights are laid out over channels and banks (n-split, k-split, auto: the fastest per call); unset: the run's assumptions.fcMapping"),
+  /** how a column is reused for several tokens (PIM_REUSE_READS); unset: the run's assumption (PIM_DEFAULTS alone) */
+  reuseReads: z.enum(PIM_REUSE_READS).optional().describe("latched, per-command or latched-relaxed (docs/pim-model.md, \"Token reuse\"); unset: the run's assumptions.pimReuseReads"),
   powerBudgetWattsPerStack: quantity("power budget of one stack", "W", { ...RANGES.powerWatts, minExclusive: true }),
   area: PimArea.default(PAPER_PIM_AREA).describe("area rule m (n A_FPU + A_bank) <= A_max (PAPI paper, CACTI-3DD 22 nm)"),
   energy: PimEnergy.partial().default({}).describe("energy constants; fields left out keep the FGDRAM/AttAcc defaults"),

@@ -3,7 +3,7 @@ import { pimTransferJoulesPerBit } from "./energy.ts";
 import {
   hbmClockPeriodSec, hbmColumnBytes, hbmPseudoChannelBandwidthBytesPerSec, hbmRefreshAvailability, hbmRowBytes,
 } from "./hbm.ts";
-import { pimEnabledBanksPerChannel, pimStackCapacityBytes, pimValuesPerColumn, type PimDesign } from "./schema.ts";
+import { PIM_DEFAULTS, pimEnabledBanksPerChannel, pimStackCapacityBytes, pimValuesPerColumn, type PimDesign, type PimReuseReads } from "./schema.ts";
 
 /** What every PIM kernel returns: time and energy plus the counts behind them. */
 export interface PimKernelCost extends KernelCost {
@@ -133,18 +133,61 @@ export function pimMacIntervalSec(d: PimDesign, reuse: number, dtypeBytes = 2): 
   return pimMacCommandsPerColumn(d, reuse) * pimMacCommandIntervalSec(d, reuse, dtypeBytes);
 }
 
+/** The design's token-reuse model (PIM_REUSE_READS); PIM_DEFAULTS when the design leaves it to the run. */
+export function pimReuseReadsOf(d: PimDesign): PimReuseReads {
+  return d.reuseReads ?? PIM_DEFAULTS.reuseReads;
+}
+
+/**
+ * MAC commands per column position that read a fresh column: a group of y banks with x FPUs reads its y columns
+ * x at a time, so ceil(y / x) commands (never more than the position takes); the others only reuse latched columns.
+ */
+export function pimFreshCommandsPerColumn(d: PimDesign, commandsPerColumn: number): number {
+  return Math.min(commandsPerColumn, Math.ceil(d.numBanksPerFpuGroup / d.numFpus));
+}
+
+/**
+ * Time between MAC commands that only reuse a latched column: under latched-relaxed no array read is powered, so
+ * the power-constrained spacing does not apply (nCCDAB, or the FPU time of one pair if longer); otherwise the same
+ * interval as every command (pimMacCommandIntervalSec).
+ */
+export function pimMacReuseIntervalSec(d: PimDesign, reuse: number, dtypeBytes = 2): number {
+  const interval = pimMacCommandIntervalSec(d, reuse, dtypeBytes);
+  if (pimReuseReadsOf(d) !== "latched-relaxed" || d.computeSemantics !== "column-matched") return interval;
+  const c = pimConsts(d);
+  const stepsPerPair = Math.ceil(pimValuesPerColumn(d, dtypeBytes) / d.macLanesPerFpu);
+  return Math.max(d.hbm.timing.nCCDAB * c.tCkSec, stepsPerPair / d.fpuClockHz);
+}
+
+/**
+ * Column reads per bank and column position: 1 when the column is latched; under per-command every MAC command
+ * reads again, and a command reads the columns of min(x, y) of the group's y banks: commands x min(x, y) / y.
+ */
+export function pimColumnReadsPerPosition(d: PimDesign, commandsPerColumn: number): number {
+  if (pimReuseReadsOf(d) !== "per-command") return 1;
+  return (commandsPerColumn * Math.min(d.numFpus, d.numBanksPerFpuGroup)) / d.numBanksPerFpuGroup;
+}
+
 /**
  * Array time for streaming `columns` column positions per bank in every bank of a channel (all-bank mode), each
  * position taking `commandsPerColumn` MAC commands `intervalSec` apart, rows opened one after another: a row
  * with c positions (n = c q commands) takes
  *   max(nRC, nRAS + nRP, nRCD + (n - 1) I + nRTPL + nRP, n I),
  * since ACTAB, MACAB and PREA all address every bank and cannot overlap with another row.
+ * With a shorter `reuseIntervalSec` (latched-relaxed), the first `freshPerColumn` commands of each position are
+ * `intervalSec` apart and the rest `reuseIntervalSec`: the span of a row is c (f I + (q - f) I_r) in place of n I.
  * Refresh is not included (see pimConsts.refreshStretch).
  */
-export function pimStreamTimeSec(c: PimConsts, columns: number, commandsPerColumn: number, intervalSec: number): number {
+export function pimStreamTimeSec(c: PimConsts, columns: number, commandsPerColumn: number, intervalSec: number, reuseIntervalSec = intervalSec, freshPerColumn = commandsPerColumn): number {
   if (columns <= 0) return 0;
   const full = Math.floor(columns / c.columnsPerRow);
   const rest = columns - full * c.columnsPerRow;
+  if (reuseIntervalSec !== intervalSec && freshPerColumn < commandsPerColumn) {
+    const perColumnSec = freshPerColumn * intervalSec + (commandsPerColumn - freshPerColumn) * reuseIntervalSec;
+    let r = full * relaxedRowPeriodSec(c, c.columnsPerRow, perColumnSec, reuseIntervalSec);
+    if (rest > 0) r += relaxedRowPeriodSec(c, rest, perColumnSec, reuseIntervalSec);
+    return r;
+  }
   let t = full * rowPeriodSec(c, c.columnsPerRow * commandsPerColumn, intervalSec);
   if (rest > 0) t += rowPeriodSec(c, rest * commandsPerColumn, intervalSec);
   return t;
@@ -152,6 +195,12 @@ export function pimStreamTimeSec(c: PimConsts, columns: number, commandsPerColum
 
 function rowPeriodSec(c: PimConsts, commands: number, intervalSec: number): number {
   return Math.max(c.minRowPeriodSec, c.rowOverheadSec + (commands - 1) * intervalSec, commands * intervalSec);
+}
+
+/** A row of `positions` column positions of `perColumnSec` each whose last command is `lastIntervalSec` long. */
+function relaxedRowPeriodSec(c: PimConsts, positions: number, perColumnSec: number, lastIntervalSec: number): number {
+  const span = positions * perColumnSec;
+  return Math.max(c.minRowPeriodSec, c.rowOverheadSec + span - lastIntervalSec, span);
 }
 
 /** Counts behind one PIM kernel, from which pimKernelCost derives its energy split and rates. */

@@ -5,9 +5,8 @@ import { pimFcCost } from "../../hardware/pim/cost.ts";
 import { fcShapesPerLayer } from "../../models/kernels.ts";
 import { resolveModel } from "../../models/registry.ts";
 import { dtypeBytes } from "../../models/schema.ts";
-import { SYSTEM_PRESETS } from "../../systems/presets.ts";
 import { designLabel, gpuLabel } from "../labels.ts";
-import { setupGpu, setupPimDesign } from "../setup.ts";
+import { presetDevices, setupGpu, setupPimDesign } from "../setup.ts";
 import type { FigureContext, FigureOutput } from "./types.ts";
 
 /** The paper's Fig. 4: the 1P1B/1P2B designs are faster than the A100 at RLP x TLP = 1x8 and 4x2 and slower at 16x1. */
@@ -33,8 +32,8 @@ export const FIG4_DESIGNS = [
 export function fig4(ctx: FigureContext): FigureOutput {
   const setup = ctx.exp.setup;
   const gpu = setupGpu(setup, FIG4_GPU);
-  const papi = SYSTEM_PRESETS.papi;
-  const stacksPerGpu = Math.max(1, Math.round((setup.fcStacks ?? papi.fcStacks.numStacks) / Math.max(1, setup.gpus ?? papi.gpu.numGpus)));
+  const papi = presetDevices("papi");
+  const stacksPerGpu = Math.max(1, Math.round((setup.fcStacks ?? papi.numFcStacks) / Math.max(1, setup.gpus ?? papi.numGpus)));
   const designs = FIG4_DESIGNS.map((d) => {
     const spec = setupPimDesign(setup, d.role, d.design);
     return { ...d, spec, label: `${d.label} (${designLabel(spec)})` };

@@ -1,5 +1,7 @@
 import { pimFpusPerBank, pimValuesPerColumn, type PimDesign } from "../schema.ts";
-import { pimConsts, pimMacCommandIntervalSec, pimMacCommandsPerColumn, pimStreamTimeSec } from "../timing.ts";
+import {
+  pimColumnReadsPerPosition, pimConsts, pimFreshCommandsPerColumn, pimMacCommandIntervalSec, pimMacCommandsPerColumn, pimMacReuseIntervalSec, pimStreamTimeSec,
+} from "../timing.ts";
 import type { PimFcCall, PimFcPlan, PimFcResource } from "./types.ts";
 
 /**
@@ -53,7 +55,9 @@ export function tiledFcPlan(design: PimDesign, call: PimFcCall, kSplit: number, 
 
   const commandsPerColumn = pimMacCommandsPerColumn(design, m);
   const intervalSec = pimMacCommandIntervalSec(design, m, dt);
-  const arraySec = pimStreamTimeSec(c, colsPerBank, commandsPerColumn, intervalSec) * c.refreshStretch;
+  const reuseIntervalSec = pimMacReuseIntervalSec(design, m, dt);
+  const freshPerColumn = pimFreshCommandsPerColumn(design, commandsPerColumn);
+  const arraySec = pimStreamTimeSec(c, colsPerBank, commandsPerColumn, intervalSec, reuseIntervalSec, freshPerColumn) * c.refreshStretch;
 
   const accumulatorBytesPerBank = design.accumulatorBytesPerFpu * pimFpusPerBank(design);
   const passes = Math.ceil((nb * m * dt) / accumulatorBytesPerBank);
@@ -90,7 +94,7 @@ export function tiledFcPlan(design: PimDesign, call: PimFcCall, kSplit: number, 
     usedStacks,
     numChannels,
     bankRowActivations: activeBanks * rowsPerBank,
-    columnReads: activeBanks * colsPerBank,
+    columnReads: activeBanks * colsPerBank * pimColumnReadsPerPosition(design, commandsPerColumn),
     rowsPerChannel: rowsPerBank,
     macCommandsPerChannel: colsPerBank * commandsPerColumn,
     transferBytesIn: usedStacks * busUnits * inBytesPerBus,

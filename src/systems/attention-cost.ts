@@ -1,0 +1,106 @@
+import { fabricBandwidthSec, fabricTransferCost } from "../fabric/cost.ts";
+import { scaleSplit, sumSplit, unitCost, ZERO_UNIT_COST, type UnitCost } from "../units/unit.ts";
+import type { Batch } from "./batch.ts";
+import type { SystemContext } from "./build.ts";
+
+/**
+ * Attention of an iteration and the transfers its placement implies (docs/assumptions.md, "Topology"):
+ * - decoding requests: attention on the attention unit over every request's keys; where that unit is away from the
+ *   FC side (roles.attentionVia not empty), per layer the Q, K and V of every new token cross the via fabrics to it and
+ *   the attention output comes back, one message each way per link, spread evenly over each fabric's links;
+ * - prefill chunks: causal attention on the prefill attention unit. If that unit does not hold the KV cache, the
+ *   chunk's K and V are shipped to the KV unit over the via fabrics (one message per layer and link); if it does but
+ *   FC runs elsewhere, Q, K and V go out and the output comes back, as in decoding.
+ * Energies are dynamic (static power: static-power.ts). `linkBwSec` is the bytes-over-bandwidth time on the first
+ * via fabric (the attention links): the part of the latency a bandwidth what-if scales.
+ */
+export interface AttentionIterationCost {
+  attention: UnitCost;
+  prefillAttention: UnitCost;
+  comm: UnitCost;
+  linkBwSec: number;
+}
+
+const transferMemo = new WeakMap<SystemContext, Map<number, { cost: UnitCost; linkBwSec: number }>>();
+
+/** Q, K, V of `numTokens` tokens out to the attention unit and the output back, all layers, over the via fabrics. */
+export function attentionTransferCost(ctx: SystemContext, numTokens: number): { cost: UnitCost; linkBwSec: number } {
+  let byTokens = transferMemo.get(ctx);
+  if (!byTokens) transferMemo.set(ctx, (byTokens = new Map()));
+  let hit = byTokens.get(numTokens);
+  // Stryker disable next-line ConditionalExpression: a memo; recomputing on a hit gives the same value, only slower
+  if (!hit) byTokens.set(numTokens, (hit = viaTransfer(ctx, numTokens * qkvoBytesPerToken(ctx), 2)));
+  return hit;
+}
+
+/** Bytes per token and layer crossing to attention and back: Q, K, V out, the output back. */
+function qkvoBytesPerToken(ctx: SystemContext): number {
+  const { dtypeBytes: b, numHeads, numKvHeads, headDim: d } = ctx.shape;
+  return ((numHeads + 2 * numKvHeads) * d + numHeads * d) * b;
+}
+
+/** `bytesPerLayer` over every via fabric, `messagesPerLayer` messages per link and layer, for all layers. */
+function viaTransfer(ctx: SystemContext, bytesPerLayer: number, messagesPerLayer: number): { cost: UnitCost; linkBwSec: number } {
+  const layers = ctx.model.num_hidden_layers;
+  let timeSec = 0;
+  let joules = 0;
+  for (const f of ctx.attentionVia) {
+    const t = fabricTransferCost(f, bytesPerLayer, messagesPerLayer);
+    timeSec += t.timeSec * layers;
+    joules += t.energyJoules * layers;
+  }
+  const linkBwSec = ctx.attentionVia.length > 0 ? fabricBandwidthSec(ctx.attentionVia[0], bytesPerLayer) * layers : 0;
+  return { cost: unitCost(timeSec, { compute: 0, dram: 0, transfer: joules }), linkBwSec };
+}
+
+/** The prompt chunk's K and V shipped from the prefill attention unit to the KV unit: one message per layer and link. */
+function kvShipCost(ctx: SystemContext, numTokens: number): { cost: UnitCost; linkBwSec: number } {
+  const bytes = numTokens * ctx.kvBytesPerToken;
+  let timeSec = 0;
+  let joules = 0;
+  for (const f of ctx.attentionVia) {
+    const t = fabricTransferCost(f, bytes, ctx.model.num_hidden_layers);
+    timeSec += t.timeSec;
+    joules += t.energyJoules;
+  }
+  const linkBwSec = ctx.attentionVia.length > 0 ? fabricBandwidthSec(ctx.attentionVia[0], bytes) : 0;
+  return { cost: unitCost(timeSec, { compute: 0, dram: 0, transfer: joules }), linkBwSec };
+}
+
+/** Attention of one iteration over all layers, with the transfers it implies. */
+export function attentionIterationCost(ctx: SystemContext, b: Batch, prefillFcUnit: string): AttentionIterationCost {
+  const layers = ctx.model.num_hidden_layers;
+  let attention = ZERO_UNIT_COST;
+  let comm = ZERO_UNIT_COST;
+  let linkBwSec = 0;
+  if (b.numDecode > 0) {
+    const a = ctx.attention.decodeAttention!({ shape: ctx.shape, numRequests: b.numDecode, tlp: b.tlp, contextLens: b.kvLens, totalContextTokens: b.decodeKvTokens });
+    attention = unitCost(a.timeSec * layers, scaleSplit(a.split, layers));
+    if (ctx.attentionVia.length > 0) {
+      const t = attentionTransferCost(ctx, b.numDecode * b.tlp);
+      comm = t.cost;
+      linkBwSec = t.linkBwSec;
+    }
+  }
+  let prefillAttention = ZERO_UNIT_COST;
+  if (b.numRequests > b.numDecode) {
+    let sec = 0;
+    let split = ZERO_UNIT_COST.split;
+    let prefillTokens = 0;
+    const unit = ctx.prefill.attention;
+    for (let i = b.numDecode; i < b.numRequests; i++) {
+      const n = b.newTokens[i];
+      prefillTokens += n;
+      const c = unit.prefillAttention!({ shape: ctx.shape, newTokens: n, cachedTokens: b.kvLens[i] - n });
+      sec += c.timeSec * layers;
+      split = sumSplit(split, scaleSplit(c.split, layers));
+    }
+    prefillAttention = unitCost(sec, split);
+    const t = unit !== ctx.kv ? kvShipCost(ctx, prefillTokens) : prefillFcUnit !== unit.name ? viaTransfer(ctx, prefillTokens * qkvoBytesPerToken(ctx), 2) : null;
+    if (t !== null) {
+      comm = unitCost(comm.timeSec + t.cost.timeSec, sumSplit(comm.split, t.cost.split));
+      linkBwSec += t.linkBwSec;
+    }
+  }
+  return { attention, prefillAttention, comm, linkBwSec };
+}
