@@ -27,6 +27,11 @@ export class CsvRecordReader {
     private readonly fastPath = true,
   ) {}
 
+  /** Line breaks in the pieces read so far: the next piece starts on line linesRead + 1. */
+  get linesRead(): number {
+    return this.linesBefore;
+  }
+
   piece(text: string): void {
     if (this.stopped || text.length === 0) return;
     if (this.firstPiece && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 BOM (Papa drops it too)

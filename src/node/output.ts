@@ -1,234 +1,227 @@
-import {
-  closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync,
-} from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
+import { checkOutputPath, code, isInside, labelOf, lstatOrMissing, makeFolders, nearestFolder } from "./output-fs.ts";
+import { judgeOutputFolder, OUTPUT_MARKER, outputMarkerText, readOutputMarker, unexplainedEntries, type OutputFolderKind } from "./output-marker.ts";
+import { createWorkFolder, disposeWork } from "./output-work.ts";
+
+export { labelOf } from "./output-fs.ts";
+export { OUTPUT_FOLDER_KINDS, OUTPUT_MARKER, type OutputFolderKind } from "./output-marker.ts";
 
 /**
- * Output that never damages what is already there. Files: a regular file (or a new path) is replaced atomically
- * through a temporary sibling and a rename, so a failed run leaves no partial file; a symlink is followed and its
- * target treated the same way (the link stays a link); a character device or a FIFO (/dev/null, /dev/stdout, a
- * shell's process substitution) is written through; `-` is standard output; anything else (a folder, a socket, a
- * block device) is refused. Folders: written to a staging sibling and swapped in only when complete (see
- * writeFolderAtomically). Node's write-file-atomic renames over any target (it would replace /dev/null with a
- * regular file), so this small module is kept instead.
+ * Every output papi writes goes through this module (the rules are in docs/assumptions.md, "Input bounds and output
+ * safety"). papi deletes or replaces only what it can prove it wrote: output folders carry a marker
+ * (output-marker.ts) and temporary files live in marked work folders (output-work.ts).
+ *
+ * Files: `-`, /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N write to that descriptor of this process;
+ * FIFOs and character devices (also through a symlink) are opened and streamed to; a regular file (or a new path)
+ * is replaced atomically through a work folder and a rename (through a symlink: the file it names, the link stays);
+ * folders, sockets, block devices and dangling links are refused. Missing parent folders are created one level at a
+ * time (never Node's recursive mkdir, which spins under /proc).
  */
 
-const code = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+/** Where a file output goes. */
+export type FileTarget = { kind: "fd"; fd: number } | { kind: "stream"; path: string } | { kind: "replace"; path: string };
 
-/** Creates a folder (and its parents) for output; a path that cannot be created is a one-line user error. */
-export function ensureDir(dir: string): void {
-  try {
-    // existsSync first: Node's recursive mkdir can spin on pseudo file systems such as /proc.
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-    else if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
-  } catch (e) {
-    throw new UserError(`cannot create folder ${dir}: ${code(e)}`);
-  }
+/** This process's own descriptors, by the names shells and users give them. */
+const FD_PATH = /^\/(?:dev\/fd|proc\/(?:self|thread-self|(\d+))\/fd)\/(\d+)$/;
+
+function descriptorOf(path: string): number | undefined {
+  if (path === "-") return 1;
+  const abs = resolve(path);
+  if (abs === "/dev/stdout") return 1;
+  if (abs === "/dev/stderr") return 2;
+  const m = FD_PATH.exec(abs);
+  if (m && (m[1] === undefined || Number(m[1]) === process.pid)) return Number(m[2]);
+  return undefined;
 }
 
-/** How a path would be written: replaced atomically, written through (devices, FIFOs), or to stdout. */
-export type OutputKind = "replace" | "write-through" | "stdout";
+/** Whether writing `path` writes this process's standard output. */
+export const writesToStdout = (path: string): boolean => path.trim() !== "" && descriptorOf(path) === 1;
 
 /** Classifies an output path; a one-line UserError for paths that must not be written. */
-export function outputKind(path: string): { kind: OutputKind; target: string } {
-  if (path === "-") return { kind: "stdout", target: path };
-  let st;
-  try {
-    st = lstatSync(path);
-  } catch (e) {
-    if (code(e) === "ENOENT") {
-      const parent = dirname(resolve(path));
-      if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`cannot write ${path}: ${dirname(path)} is not a folder`);
-      return { kind: "replace", target: path };
-    }
-    if (code(e) === "ENOTDIR") throw new UserError(`cannot write ${path}: a parent is not a folder`);
-    throw new UserError(`cannot write ${path}: ${code(e)}`);
+export function fileTarget(path: string, label = path): FileTarget {
+  checkOutputPath(path, label, "file");
+  const fd = descriptorOf(path);
+  if (fd !== undefined) return { kind: "fd", fd };
+  const abs = resolve(path);
+  const st = lstatOrMissing(abs, label);
+  if (st === undefined) {
+    const { existing, missing } = nearestFolder(dirname(abs), label);
+    return { kind: "replace", path: join(existing, ...missing, basename(abs)) };
   }
+  let t = st;
   if (st.isSymbolicLink()) {
-    let real: string;
     try {
-      real = realpathSync(path);
-    } catch {
-      // dangling links and pipe links (/dev/fd/N of a process substitution) cannot be resolved: write through them
-      return { kind: "write-through", target: path };
+      t = statSync(abs);
+    } catch (e) {
+      throw new UserError(`${label}: is a symbolic link to nothing (${code(e)}); give the file's own path`);
     }
-    const t = statSync(real);
-    if (t.isFile()) return { kind: "replace", target: real };
-    if (t.isCharacterDevice() || t.isFIFO()) return { kind: "write-through", target: path };
-    throw new UserError(`refusing to write ${path}: it links to something that is not a regular file`);
   }
-  if (st.isFile()) return { kind: "replace", target: path };
-  if (st.isCharacterDevice() || st.isFIFO()) return { kind: "write-through", target: path };
-  throw new UserError(`refusing to write ${path}: it is ${st.isDirectory() ? "a folder" : "not a regular file"}`);
+  if (t.isFIFO() || t.isCharacterDevice()) return { kind: "stream", path: abs };
+  if (t.isFile()) {
+    let real: string | undefined;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      real = undefined;
+    }
+    const r = real === undefined ? undefined : lstatOrMissing(real, label);
+    // a /proc/<pid>/fd link of another process resolves to a name that may not be the file: refuse rather than guess
+    if (real === undefined || !r?.isFile() || r.ino !== t.ino || r.dev !== t.dev) throw new UserError(`${label}: cannot tell which file this names; give the file's own path`);
+    return { kind: "replace", path: real };
+  }
+  const what = t.isDirectory() ? "a folder" : t.isSocket() ? "a socket" : "a block device or other special file";
+  throw new UserError(`${label}: refusing to write ${what}${st.isSymbolicLink() ? " (through a symbolic link)" : ""}`);
 }
 
-/** Writes an output file by the rules above (the one function every command uses for files). */
-export function writeOutputFile(path: string, data: string | Uint8Array): void {
-  const { kind, target } = outputKind(path);
-  if (kind === "stdout") {
-    process.stdout.write(data);
-    return;
-  }
-  if (kind === "write-through") {
+/** Sleeps without an event loop (a non-blocking descriptor that is full: EAGAIN). */
+const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function writeAll(fd: number, bytes: Uint8Array, label: string): void {
+  for (let off = 0; off < bytes.length; ) {
     try {
-      writeFileSync(target, data);
+      off += writeSync(fd, bytes, off);
     } catch (e) {
-      throw new UserError(`cannot write ${path}: ${code(e)}`);
+      if (code(e) === "EAGAIN") pause(1);
+      else throw new UserError(`${label}: cannot write (${code(e)})`);
     }
-    return;
   }
-  ensureDir(dirname(target));
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  try {
-    const fd = openSync(tmp, "w");
+}
+
+/** Writes an output file by the rules above (the one function every file output goes through). */
+export function writeOutputFile(path: string, data: string | Uint8Array, flag?: string): void {
+  const label = labelOf(flag, path);
+  const t = fileTarget(path, label);
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  if (t.kind === "fd") {
+    // standard output and error through their streams (synchronous on Linux for files and pipes), so the text
+    // keeps its order with what the CLI prints
+    if (t.fd === 1) process.stdout.write(bytes);
+    else if (t.fd === 2) process.stderr.write(bytes);
+    else writeAll(t.fd, bytes, label);
+  } else if (t.kind === "stream") {
+    let fd: number;
     try {
-      writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+      fd = openSync(t.path, "a");
+    } catch (e) {
+      throw new UserError(`${label}: cannot open (${code(e)})`);
+    }
+    try {
+      writeAll(fd, bytes, label);
+    } finally {
+      closeSync(fd);
+    }
+  } else replaceFile(t.path, bytes, label);
+}
+
+function replaceFile(real: string, bytes: Uint8Array, label: string): void {
+  const folder = makeFolders(dirname(real), label);
+  const name = basename(real);
+  const work = createWorkFolder(folder, name, label);
+  try {
+    const tmp = join(work, name);
+    const fd = openSync(tmp, "wx");
+    try {
+      writeAll(fd, bytes, label);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, target);
+    renameSync(tmp, join(folder, name));
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${path}: ${code(e)}`);
+    throw e instanceof UserError ? e : new UserError(`${label}: cannot write (${code(e)})`);
+  } finally {
+    disposeWork(work);
   }
 }
 
-/** Kept for the writers of a staging folder (always new regular files). */
-export const writeFileAtomic = writeOutputFile;
-
-/**
- * Staging folders of this process, removed if it is interrupted (SIGINT/SIGTERM) or exits early. A staging folder
- * maps to undefined; the previous output moved aside (`.old-<pid>`) maps to the folder it came from, and goes back
- * there if the swap did not finish (an interrupt between the two renames must not lose the old output).
- */
-const liveStages = new Map<string, string | undefined>();
-let handlersInstalled = false;
-
-/** Puts a moved-aside output back where it was if nothing took its place; otherwise removes it. */
-function restoreOrRemove(aside: string, home: string | undefined): void {
-  if (home !== undefined && !existsSync(home)) {
-    try {
-      renameSync(aside, home);
-      return;
-    } catch {
-      // fall through: leave nothing half-restored behind
-    }
-  }
-  rmSync(aside, { recursive: true, force: true });
+/** Creates a folder and its missing parents (one level at a time); returns its real path. */
+export function ensureDir(dir: string, flag?: string): string {
+  const label = labelOf(flag, dir);
+  checkOutputPath(dir, label, "folder");
+  return makeFolders(resolve(dir), label);
 }
 
-function installCleanup(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  const clean = () => {
-    for (const [s, home] of liveStages) restoreOrRemove(s, home);
-    liveStages.clear();
-  };
-  process.once("exit", clean);
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      clean();
-      process.exit(sig === "SIGINT" ? 130 : 143);
-    });
-  }
-}
-
-const STAGE_RE = /\.(staging|old)-(\d+)$/;
-
-/** Removes staging folders of `dir` left by papi processes that no longer run (killed with SIGKILL, say). */
-export function sweepStaleStages(dir: string): void {
-  const parent = dirname(dir);
-  const base = basename(dir);
-  let entries: string[];
+/** papi replaces an output folder whole: never the folder a user (or papi itself) stands in. */
+function refuseCurrentFolder(real: string, label: string): void {
+  let cwd: string;
   try {
-    entries = readdirSync(parent);
+    cwd = realpathSync(process.cwd());
   } catch {
     return;
   }
-  for (const e of entries) {
-    if (!e.startsWith(base + ".")) continue;
-    const m = STAGE_RE.exec(e.slice(base.length));
-    if (!m) continue;
-    const pid = Number(m[2]);
-    let alive = pid === process.pid;
-    if (!alive) {
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (err) {
-        alive = code(err) === "EPERM";
-      }
-    }
-    // a dead process's `.old-` folder is the previous output when it died between the two renames: restore it
-    if (!alive) restoreOrRemove(join(parent, e), m[1] === "old" ? dir : undefined);
+  if (isInside(cwd, real)) throw new UserError(`${label}: is the current folder or holds it; papi replaces an output folder whole, so run papi from outside it or choose another folder`);
+}
+
+/** Fails early (before the work that fills it) if writeOutputFolder would refuse `dir`. */
+export function checkOutputFolder(dir: string, kind: OutputFolderKind, flag = "--out"): void {
+  const label = labelOf(flag, dir);
+  refuseCurrentFolder(judgeOutputFolder(dir, kind, label).real, label);
+}
+
+/** Moves the previous output aside (into the work folder), checking again that it holds only papi's files. */
+function moveAside(real: string, old: string, kind: OutputFolderKind, label: string): void {
+  try {
+    renameSync(real, old);
+  } catch (e) {
+    throw new UserError(`${label}: cannot replace the folder (${code(e)})`);
+  }
+  const marker = readOutputMarker(old);
+  const ok = readdirSync(old).length === 0 || (marker !== undefined && marker.kind === kind && unexplainedEntries(old, marker).length === 0);
+  if (!ok) {
+    renameSync(old, real);
+    throw new UserError(`${label}: the folder changed while papi was writing (it now holds files papi did not write); nothing was replaced`);
   }
 }
 
 /**
- * Writes a whole output folder: `fill(stage)` writes into a fresh staging sibling, which then replaces `dir`. `dir`
- * must be new, empty, or an earlier output of the same kind (`isOurs(entries)`), never a folder of the user's
- * files. A failure or an interrupt leaves `dir` as it was and no staging folder behind.
+ * Writes a whole output folder: `fill(stage)` writes into a fresh folder inside a work folder, papi's marker is
+ * added, and the result replaces `dir` only when complete. `dir` must be new, empty, or an earlier papi output of
+ * the same kind holding only papi's files (judgeOutputFolder). A failure or an interrupt leaves `dir` as it was
+ * and no work folder behind; nothing (not even missing parent folders) is created before the output is complete.
+ * Returns the real path written.
  */
-export async function writeFolderAtomically(
-  dir: string,
-  given: string,
-  isOurs: (entries: string[]) => boolean,
-  fill: (stage: string) => Promise<void> | void,
-): Promise<void> {
-  const outDir = resolve(dir);
-  if (existsSync(outDir)) {
-    let st;
-    try {
-      st = lstatSync(outDir);
-    } catch (e) {
-      throw new UserError(`--out ${given}: ${code(e)}`);
-    }
-    if (!st.isDirectory()) throw new UserError(`--out ${given}: exists and is not a folder`);
-    const entries = readdirSync(outDir);
-    if (entries.length > 0 && !isOurs(entries)) {
-      throw new UserError(`--out ${given}: folder exists and is not an earlier papi output of this kind; choose a new or empty folder`);
-    }
-  }
-  ensureDir(dirname(outDir));
-  sweepStaleStages(outDir);
-  const stage = `${outDir}.staging-${process.pid}`;
-  rmSync(stage, { recursive: true, force: true });
+export async function writeOutputFolder(dir: string, kind: OutputFolderKind, fill: (stage: string) => Promise<void> | void, flag = "--out"): Promise<string> {
+  const label = labelOf(flag, dir);
+  const { real } = judgeOutputFolder(dir, kind, label);
+  refuseCurrentFolder(real, label);
+  const { existing: anchor } = nearestFolder(dirname(real), label);
+  const work = createWorkFolder(anchor, relative(anchor, real), label);
   try {
+    const stage = join(work, "new");
     mkdirSync(stage);
-  } catch (e) {
-    throw new UserError(`--out ${given}: cannot create the output folder (${code(e)})`);
-  }
-  installCleanup();
-  liveStages.set(stage, undefined);
-  try {
     await fill(stage);
-    // Let a pending SIGINT/SIGTERM run its handler before the swap (fill's work is mostly synchronous, so a signal
+    writeFileSync(join(stage, OUTPUT_MARKER), outputMarkerText(kind, readdirSync(stage)));
+    // Let a pending SIGINT/SIGTERM run its listener before the swap (fill's work is mostly synchronous, so a signal
     // that arrived during it is still queued): an interrupted run then leaves the old output, not the new one. Node
     // runs a queued signal's listeners on the second turn of the event loop (measured: one setImmediate is not enough).
     for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
-    if (existsSync(outDir)) {
-      const old = `${outDir}.old-${process.pid}`;
-      liveStages.set(old, outDir);
-      try {
-        renameSync(outDir, old);
-      } catch (e) {
-        liveStages.delete(old);
-        throw new UserError(`--out ${given}: cannot replace the folder (${code(e)}; a mount point cannot be replaced, choose a folder inside it)`);
-      }
-      renameSync(stage, outDir);
-      rmSync(old, { recursive: true, force: true });
-      liveStages.delete(old);
-    } else {
-      try {
-        renameSync(stage, outDir);
-      } catch (e) {
-        throw new UserError(`--out ${given}: cannot create the folder (${code(e)})`);
-      }
+    const now = judgeOutputFolder(dir, kind, label); // it may have changed while papi worked
+    if (now.real !== real) throw new UserError(`${label}: the path changed while papi was writing; nothing was replaced`);
+    if (now.exists) moveAside(real, join(work, "old"), kind, label);
+    makeFolders(dirname(real), label);
+    try {
+      renameSync(stage, real);
+    } catch (e) {
+      throw new UserError(`${label}: cannot put the folder in place (${code(e)})`);
     }
   } finally {
-    rmSync(stage, { recursive: true, force: true });
-    liveStages.delete(stage);
+    disposeWork(work); // puts the previous output back if the new one is not in place
   }
+  return real;
+}
+
+/**
+ * Claims an output folder written in place (a sweep, which appends to its journal and resumes): it must be new,
+ * empty, or papi's of that kind (the same rules as writeOutputFolder); it is created if missing and gets papi's
+ * marker listing `files` (the names papi may write there). Returns its real path.
+ */
+export function claimOutputFolder(dir: string, kind: OutputFolderKind, files: readonly string[], flag = "--out"): string {
+  const label = labelOf(flag, dir);
+  const { real, exists } = judgeOutputFolder(dir, kind, label);
+  if (!exists) makeFolders(real, label);
+  const previous = readOutputMarker(real)?.files ?? [];
+  writeOutputFile(join(real, OUTPUT_MARKER), outputMarkerText(kind, [...previous, ...files]), flag);
+  return real;
 }

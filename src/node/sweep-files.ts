@@ -1,13 +1,14 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { isPlainObject } from "../core/merge.ts";
 import { baseObject, formatShard, type Shard } from "../sweep/expand.ts";
 import type { SweepRow } from "../sweep/prepare.ts";
 import { parseSweepSpec, type SweepSpec } from "../sweep/spec.ts";
+import { forEachFileLine } from "./line-file.ts";
 import { readDataFile } from "./read-data-file.ts";
 import { readRawConfig } from "./run-config.ts";
-import { ensureDir, writeOutputFile } from "./output.ts";
+import { claimOutputFolder, writeOutputFile } from "./output.ts";
 import { siblingModule } from "./worker-pool.ts";
 
 /** A spec file, loaded: the parsed spec, its base config, and the folder the base's relative paths resolve from. */
@@ -31,9 +32,6 @@ export function loadSweepSpec(path: string): LoadedSweepSpec {
 /** Files of a sweep output folder. */
 export const SWEEP_FILES = { journal: "points.jsonl", csv: "results.csv", parquet: "results.parquet", meta: "sweep.json" } as const;
 
-/** A folder holds an earlier sweep output when it has its journal or its sweep.json. */
-export const isSweepOutput = (entries: readonly string[]): boolean => entries.includes(SWEEP_FILES.journal) || entries.includes(SWEEP_FILES.meta);
-
 export interface JournalHeader {
   papiSweepJournal: 1;
   specHash: string;
@@ -48,20 +46,21 @@ export interface JournalHeader {
 export function readJournal(dir: string): { header: JournalHeader; rows: SweepRow[] } | undefined {
   const path = join(dir, SWEEP_FILES.journal);
   if (!existsSync(path)) return undefined;
-  const lines = readFileSync(path, "utf8").split("\n");
   let header: JournalHeader | undefined;
   const rows: SweepRow[] = [];
-  lines.forEach((line, k) => {
+  // a line cut short by a kill mid-write: only the last line can be, and its point simply reruns
+  let cutLine: number | undefined;
+  forEachFileLine(path, (line, lineNo) => {
     if (line.trim() === "") return;
+    if (cutLine !== undefined) throw new UserError(`${path}:${cutLine}: not a JSON line; the journal is damaged (delete the folder to start over)`);
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch {
-      // a line cut short by a kill mid-write: only the last line can be, and its point simply reruns
-      if (k >= lines.length - 2) return;
-      throw new UserError(`${path}:${k + 1}: not a JSON line; the journal is damaged (delete the folder to start over)`);
+      cutLine = lineNo;
+      return;
     }
-    if (!isPlainObject(v)) throw new UserError(`${path}:${k + 1}: not a journal line`);
+    if (!isPlainObject(v)) throw new UserError(`${path}:${lineNo}: not a journal line`);
     if (header === undefined) {
       if (v.papiSweepJournal !== 1) throw new UserError(`${path}: not a papi sweep journal`);
       header = v as unknown as JournalHeader;
@@ -72,7 +71,6 @@ export function readJournal(dir: string): { header: JournalHeader; rows: SweepRo
 }
 
 export function startJournal(dir: string, header: JournalHeader, rows: readonly SweepRow[]): void {
-  ensureDir(dir);
   writeOutputFile(join(dir, SWEEP_FILES.journal), [JSON.stringify(header), ...rows.map((r) => JSON.stringify(r))].join("\n") + "\n");
 }
 
@@ -81,17 +79,14 @@ export function appendJournal(dir: string, rows: readonly SweepRow[]): void {
 }
 
 /**
- * Checks that `dir` may receive a sweep: new, empty, or an earlier sweep output (never a folder of the user's files).
- * Without `resume`, an earlier output's files are removed so the sweep starts over.
+ * Claims `dir` for a sweep (src/node/output.ts): new, empty, or an earlier papi sweep folder holding only papi's
+ * files (its marker proves it; a user's points.jsonl does not), created if missing and marked. Without `resume`, the
+ * earlier output's files (listed in the marker) are removed so the sweep starts over. Returns the folder's real path.
  */
-export function prepareOutputDir(dir: string, given: string, resume: boolean): void {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new UserError(`--out ${given}: exists and is not a folder`);
-  const entries = readdirSync(dir);
-  if (entries.length > 0 && !isSweepOutput(entries)) {
-    throw new UserError(`--out ${given}: folder exists and is not an earlier papi sweep output; choose a new or empty folder`);
-  }
-  if (!resume) for (const f of Object.values(SWEEP_FILES)) rmSync(join(dir, f), { force: true });
+export function prepareOutputDir(dir: string, resume: boolean): string {
+  const real = claimOutputFolder(dir, "sweep", Object.values(SWEEP_FILES));
+  if (!resume) for (const f of Object.values(SWEEP_FILES)) rmSync(join(real, f), { force: true });
+  return real;
 }
 
 export const shardLabel = (s: Shard): string => formatShard(s);

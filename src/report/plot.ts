@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import { writeFileAtomic } from "../node/output.ts";
+import { writeOutputFile } from "../node/output.ts";
 import { BASE_CONFIG, FONT_FAMILY } from "./chart-parts.ts";
 
 export { BASE_CONFIG, FONT_FAMILY } from "./chart-parts.ts";
@@ -19,7 +19,7 @@ export const PNG_ZOOM = 2;
 
 
 /**
- * Compiles a vega-lite spec and writes `<base>.svg` and `<base>.png` (through writeFileAtomic).
+ * Compiles a vega-lite spec and writes `<base>.svg` and `<base>.png` (through writeOutputFile).
  * Both files are byte-identical for the same spec: no clock, no system fonts, text measured from the shipped font.
  */
 export async function renderChart(spec: VegaLiteSpec, outBasePath: string): Promise<{ svgPath: string; pngPath: string }> {
@@ -27,8 +27,8 @@ export async function renderChart(spec: VegaLiteSpec, outBasePath: string): Prom
   const png = svgToPng(svg);
   const svgPath = `${outBasePath}.svg`;
   const pngPath = `${outBasePath}.png`;
-  writeFileAtomic(svgPath, svg);
-  writeFileAtomic(pngPath, png);
+  writeOutputFile(svgPath, svg);
+  writeOutputFile(pngPath, png);
   return { svgPath, pngPath };
 }
 

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { writeFileAtomic, writeFolderAtomically } from "../node/output.ts";
+import { writeOutputFile, writeOutputFolder } from "../node/output.ts";
 import { writeCsv } from "./csv-out.ts";
 import { Experiments, type Protocol } from "./experiments.ts";
 import { markdownToHtml } from "./html.ts";
@@ -39,9 +39,10 @@ const SEMANTICS_FIGURES: readonly FigureId[] = ["fig4", "fig8", "fig10", "fig11"
 
 /**
  * Regenerates the requested figures: runs the experiments, writes SVG + PNG + CSV per figure and report.md /
- * report.html, all into a staging folder that replaces `outDir` only when everything succeeded. The headline
- * numbers are computed under both PIM compute semantics (the main figures use the setup's, column-matched by
- * default); every system of every figure gets the setup (`papi reproduce --config/--set`).
+ * report.html, all into a staging folder that replaces `outDir` only when everything succeeded (and only if `outDir`
+ * is new, empty or an earlier reproduction: src/node/output.ts). The headline numbers are computed under both PIM
+ * compute semantics (the main figures use the setup's, column-matched by default); every system of every figure
+ * gets the setup (`papi reproduce --config/--set`).
  */
 export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const t0 = performance.now();
@@ -54,7 +55,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const other = otherComputeSemantics(semantics);
   let result: ReproduceResult | undefined;
   try {
-    await writeFolderAtomically(o.outDir, o.outDir, (e) => e.includes("summary.json") && e.includes("report.md"), async (stage) => {
+    await writeOutputFolder(o.outDir, "reproduce", async (stage) => {
       // The sensitivity reruns only need the configuration and the Fig. 8 numbers we miss, so they start now, on
       // worker threads, and overlap with the figures computed here.
       const study = withStudy ? startSensitivityRuns(exp, o.protocol) : undefined;
@@ -92,9 +93,9 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       const md = buildReportMarkdown({
         outputs, comparisons, headlines, sensitivity, setup, changes, devices, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs,
       });
-      writeFileAtomic(join(stage, "report.md"), md);
-      writeFileAtomic(join(stage, "report.html"), markdownToHtml(md, "papi: reproduction of PAPI (ASPLOS 2025)"));
-      writeFileAtomic(join(stage, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+      writeOutputFile(join(stage, "report.md"), md);
+      writeOutputFile(join(stage, "report.html"), markdownToHtml(md, "papi: reproduction of PAPI (ASPLOS 2025)"));
+      writeOutputFile(join(stage, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
       result = { summary, comparisons, sensitivity, outDir: resolve(o.outDir), wallSec: 0, runs: exp.runs };
     });
   } finally {

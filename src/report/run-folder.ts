@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { stringify as toYaml } from "yaml";
-import { writeFileAtomic, writeFolderAtomically } from "../node/output.ts";
+import { writeOutputFile, writeOutputFolder } from "../node/output.ts";
 import type { RunRecorder } from "../serving/recorder.ts";
 import type { RunResult } from "../serving/run.ts";
 import type { Timeline } from "../serving/timeline.ts";
@@ -9,7 +9,7 @@ import { markdownToHtml } from "./html.ts";
 import { renderChart } from "./plot.ts";
 import { iterationTimeChart, latencyHistogram, schedulerChart } from "./run-charts.ts";
 
-/** Files that mark a folder as a papi run folder (safe to replace with a newer run). */
+/** Files `papi compare` reads from a run folder (what may be replaced is decided by papi's marker, not by these). */
 export const RUN_FOLDER_FILES = ["summary.json", "config.yaml"] as const;
 export const isRunFolder = (entries: readonly string[]): boolean => RUN_FOLDER_FILES.every((f) => entries.includes(f));
 
@@ -22,17 +22,17 @@ export function runSummary(r: RunResult): Omit<RunResult, "config"> {
 /**
  * Writes a run folder: config.yaml (every value after presets and overrides; `papi run --config config.yaml`
  * reruns it), summary.json, requests.csv (arrival, first token, finish, TTFT, TPOT, tokens), iterations.csv (RLP,
- * TLP, FC unit, time split), optional timeline.json, and index.html with the run's plots. Atomic: the folder
- * appears complete or not at all, and only a new, empty or earlier run folder is replaced.
+ * TLP, FC unit, time split), optional timeline.json, and index.html with the run's plots, plus papi's marker. Atomic:
+ * the folder appears complete or not at all, and only a new, empty or earlier papi run folder is replaced.
  */
 export async function writeRunFolder(dir: string, r: RunResult, rec: RunRecorder, timeline?: Timeline): Promise<void> {
-  await writeFolderAtomically(dir, dir, isRunFolder, async (stage) => {
+  await writeOutputFolder(dir, "run", async (stage) => {
     const header = `# papi ${r.papiVersion}: resolved config of a run (config hash ${r.configHash}); rerun with: papi run --config config.yaml\n`;
-    writeFileAtomic(join(stage, "config.yaml"), header + toYaml(r.config, { lineWidth: 0 }));
-    writeFileAtomic(join(stage, "summary.json"), JSON.stringify(runSummary(r), null, 2) + "\n");
-    writeFileAtomic(join(stage, "requests.csv"), toCsv(rec.requests.slice().sort((a, b) => a.id - b.id).map((q) => ({ ...q }))));
-    writeFileAtomic(join(stage, "iterations.csv"), toCsv(rec.iterations.map((i) => ({ ...i }))));
-    if (timeline) writeFileAtomic(join(stage, "timeline.json"), timeline.toJson(`papi ${r.system} ${r.model} ${r.trace}`));
+    writeOutputFile(join(stage, "config.yaml"), header + toYaml(r.config, { lineWidth: 0 }));
+    writeOutputFile(join(stage, "summary.json"), JSON.stringify(runSummary(r), null, 2) + "\n");
+    writeOutputFile(join(stage, "requests.csv"), toCsv(rec.requests.slice().sort((a, b) => a.id - b.id).map((q) => ({ ...q }))));
+    writeOutputFile(join(stage, "iterations.csv"), toCsv(rec.iterations.map((i) => ({ ...i }))));
+    if (timeline) writeOutputFile(join(stage, "timeline.json"), timeline.toJson(`papi ${r.system} ${r.model} ${r.trace}`));
     const charts: [string, string][] = [];
     const add = async (name: string, spec: Parameters<typeof renderChart>[0], caption: string) => {
       await renderChart(spec, join(stage, name));
@@ -46,7 +46,7 @@ export async function writeRunFolder(dir: string, r: RunResult, rec: RunRecorder
       await add("ttft", latencyHistogram(rec.requests, "ttftSec", "Time to first token"), "TTFT of every request.");
       await add("tpot", latencyHistogram(rec.requests, "tpotSec", "Time per output token"), "TPOT of every request with more than one output token.");
     }
-    writeFileAtomic(join(stage, "index.html"), markdownToHtml(runPageMarkdown(r, charts), `papi run: ${r.system} / ${r.model}`));
+    writeOutputFile(join(stage, "index.html"), markdownToHtml(runPageMarkdown(r, charts), `papi run: ${r.system} / ${r.model}`));
   });
 }
 

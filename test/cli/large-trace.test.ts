@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closeSync, mkdtempSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCleanUserError, papi } from "./helpers.ts";
@@ -22,4 +22,26 @@ test("--requests 1000 on a 12 MB trace whose tail is malformed: runs (the tail i
   const all = await papi(["run", "--trace", path, "--json"]);
   assert.ok(isCleanUserError(all), all.stderr);
   assert.match(all.stderr, /big\.csv:2002: column "lout" must be >= 0/);
+});
+
+test("a 600 MiB trace or config without a line break (sparse: no disk used): a one-line error naming file and line, no crash", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-huge-line-"));
+  try {
+    const trace = join(dir, "huge.csv");
+    const fd = openSync(trace, "w");
+    writeSync(fd, "lin,lout\n10,");
+    closeSync(fd);
+    truncateSync(trace, 600 * 2 ** 20);
+    const r = await papi(["run", "--trace", trace, "--requests", "4"]);
+    assert.ok(isCleanUserError(r), r.stderr);
+    assert.match(r.stderr, /huge\.csv:2: a line longer than 1 MiB/);
+    const config = join(dir, "huge.yaml");
+    closeSync(openSync(config, "w"));
+    truncateSync(config, 600 * 2 ** 20);
+    const c = await papi(["run", "--config", config]);
+    assert.ok(isCleanUserError(c), c.stderr);
+    assert.match(c.stderr, /huge\.yaml: 629145600 bytes, more than the 64 MiB papi reads/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

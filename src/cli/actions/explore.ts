@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, resolve } from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { UserError } from "../../core/errors.ts";
-import { ensureDir, writeOutputFile } from "../../node/output.ts";
+import { writeOutputFile, writeOutputFolder } from "../../node/output.ts";
 import { parseInteger } from "../args.ts";
 import { out } from "../io.ts";
 
@@ -23,12 +23,11 @@ export function explorerPage(dir = WEB_DIR): string {
   return readFileSync(path, "utf8");
 }
 
-export function buildExplorer(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`--build ${dir}: exists and is not a folder`);
+/** `--build DIR`: the page as DIR/index.html, written as a whole folder (new, empty or an earlier --build only). */
+export async function buildExplorer(dir: string): Promise<void> {
   const page = explorerPage();
-  ensureDir(dir);
+  await writeOutputFolder(dir, "explorer", (stage) => writeOutputFile(join(stage, "index.html"), page), "--build");
   const path = join(dir, "index.html");
-  writeOutputFile(path, page);
   out(`wrote ${path} (${(page.length / 1e6).toFixed(1)} MB, self-contained): open ${pathToFileURL(resolve(path)).href} or put the folder on any static host\n`);
 }
 

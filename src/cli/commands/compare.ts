@@ -11,14 +11,16 @@ export function registerCompare(program: Command): void {
     .option("--html <file>", "also write an HTML page with the plots side by side")
     .action(async (dirs: string[], o: { json?: boolean; html?: string }) => {
       if (dirs.length < 2) throw new UserError("papi compare needs at least two run folders");
+      const { fileTarget, labelOf, writeOutputFile, writesToStdout } = await import("../../node/output.ts");
+      const htmlToStdout = o.html !== undefined && writesToStdout(o.html);
+      if (htmlToStdout && o.json) throw new UserError(`--html ${o.html} and --json both write to stdout; give --html a file`);
+      if (o.html !== undefined) fileTarget(o.html, labelOf("--html", o.html));
       const { readRunFolder, compareRuns, comparisonHtml } = await import("../../report/compare.ts");
       const runs = dirs.map(readRunFolder);
       const c = compareRuns(runs);
-      if (o.html !== undefined) {
-        const { writeOutputFile } = await import("../../node/output.ts");
-        writeOutputFile(o.html, await comparisonHtml(c, runs));
-      }
+      if (o.html !== undefined) writeOutputFile(o.html, await comparisonHtml(c, runs), "--html");
       if (o.json) return printJson(c);
+      if (htmlToStdout) return; // the page is the output
       const fmt = (v: number | null) => (v === null ? "-" : Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4));
       const rows = c.metrics.map((m) => [
         `${m.name}${m.unit ? ` (${m.unit})` : ""}`,

@@ -9,7 +9,7 @@ export function registerExplore(program: Command): void {
     .option("--build <dir>", "write the page (index.html, self-contained) into DIR instead of serving it")
     .action(async (o: { port: string; open?: boolean; build?: string }) => {
       const { buildExplorer, serveExplorer } = await import("../actions/explore.ts");
-      if (o.build !== undefined) buildExplorer(o.build);
+      if (o.build !== undefined) await buildExplorer(o.build);
       else await serveExplorer(o);
     });
 }

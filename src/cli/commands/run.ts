@@ -35,9 +35,14 @@ export function registerRun(program: Command): void {
       const { runOnce } = await import("../../serving/run.ts");
       const { Timeline } = await import("../../serving/timeline.ts");
       const { RunRecorder } = await import("../../serving/recorder.ts");
+      const { checkOutputFolder, fileTarget, labelOf, writeOutputFile, writesToStdout } = await import("../../node/output.ts");
       const { config, baseDir } = loadRunConfig(configSources(o));
-      if (o.timeline === "-" && o.json) throw new UserError("--timeline - and --json both write to stdout; give --timeline a file");
+      const timelineToStdout = typeof o.timeline === "string" && writesToStdout(o.timeline);
+      if (timelineToStdout && o.json) throw new UserError(`--timeline ${o.timeline} and --json both write to stdout; give --timeline a file`);
       if (o.timeline === true && o.out === undefined) throw new UserError("--timeline needs a file name (or --out DIR to write DIR/timeline.json)");
+      // refuse an output papi may not write before the run, not after it
+      if (o.out !== undefined) checkOutputFolder(String(o.out), "run");
+      if (typeof o.timeline === "string") fileTarget(o.timeline, labelOf("--timeline", o.timeline));
       const timeline = o.timeline !== undefined || o.out !== undefined ? new Timeline() : undefined;
       const recorder = o.out !== undefined ? new RunRecorder() : undefined;
       const r = runOnce(config, { loader: nodeLoader(baseDir), timeline, recorder });
@@ -47,11 +52,8 @@ export function registerRun(program: Command): void {
         const { writeRunFolder } = await import("../../report/run-folder.ts");
         await writeRunFolder(String(o.out), r, recorder!, o.timeline === true ? timeline : undefined);
       }
-      if (typeof o.timeline === "string") {
-        const { writeOutputFile } = await import("../../node/output.ts");
-        writeOutputFile(o.timeline, timeline!.toJson(`papi ${r.system} ${r.model} ${r.trace}`));
-      }
+      if (typeof o.timeline === "string") writeOutputFile(o.timeline, timeline!.toJson(`papi ${r.system} ${r.model} ${r.trace}`), "--timeline");
       if (o.json) printJson(r);
-      else if (o.timeline !== "-") out(formatRun(r));
+      else if (!timelineToStdout) out(formatRun(r));
     });
 }

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../../core/errors.ts";
 import { readDataFile } from "../../node/read-data-file.ts";
@@ -41,9 +41,9 @@ export function mergeSweepOutputs(dirs: readonly string[], outDir: string): { ou
   const read = dirs.map(readSweepOutput);
   const rows = mergeShards(read.map((r) => r.output));
   const first = read[0].meta;
-  const out = resolve(outDir);
-  if (dirs.some((d) => resolve(d) === out)) throw new UserError(`--out ${outDir}: is one of the shard folders; choose another`);
-  prepareOutputDir(out, outDir, false);
+  const same = (d: string) => resolve(d) === resolve(outDir) || (existsSync(outDir) && realpathSync(d) === realpathSync(outDir));
+  if (outDir.trim() !== "" && dirs.some(same)) throw new UserError(`--out ${outDir}: is one of the shard folders; choose another`);
+  const out = prepareOutputDir(outDir, false);
   const header = { papiSweepJournal: 1 as const, specHash: first.specHash, shard: "0/1", numPoints: first.numPoints };
   startJournal(out, header, rows);
   writeOutputFile(join(out, SWEEP_FILES.csv), sweepCsv(rows, first.columns));
@@ -64,5 +64,5 @@ export function mergeSweepOutputs(dirs: readonly string[], outDir: string): { ou
     spec: first.spec,
   };
   writeOutputFile(join(out, SWEEP_FILES.meta), JSON.stringify(meta, null, 2) + "\n");
-  return { outDir: out, numPoints: rows.length, numShards: read.length };
+  return { outDir: resolve(outDir), numPoints: rows.length, numShards: read.length };
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { UserError } from "../../core/errors.ts";
-import { ensureDir, writeOutputFile } from "../../node/output.ts";
+import { writeOutputFile, writeOutputFolder } from "../../node/output.ts";
 import { readJournal } from "../../node/sweep-files.ts";
 import type { Cell } from "../../sweep/metrics.ts";
 import { designColumnsOf, dominates, paretoGroups, parseObjective, type DesignGroup, type Objective } from "../../sweep/pareto.ts";
@@ -38,7 +38,8 @@ const pct = (r: number): string => `${r < 1 ? "-" : "+"}${Math.abs((r - 1) * 100
  * `papi sweep pareto DIR`: groups the table's rows by design (the swept paths not aggregated over), aggregates the
  * objectives (geometric mean over the workload), marks the Pareto front, and writes pareto.csv (every design),
  * pareto.svg/png (the figure, references highlighted) and pareto.md/html: generated text placing each named reference
- * against the front. All numbers in the text come from the table.
+ * against the front. All numbers in the text come from the table. The folder (default DIR/pareto) is written whole
+ * and replaces only a new, empty or earlier papi Pareto folder (src/node/output.ts).
  */
 export async function paretoReport(o: ParetoReportOptions): Promise<ParetoReport> {
   const { meta } = readSweepOutput(o.dir);
@@ -59,8 +60,8 @@ export async function paretoReport(o: ParetoReportOptions): Promise<ParetoReport
     for (const k of Object.keys(ref)) if (!designColumns.includes(k)) throw new UserError(`pareto.references.${name}: "${k}" is not a design column (${designColumns.join(", ")})`);
   }
   const groups = paretoGroups(rows, { objectives, designColumns, references: specPareto.references });
-  const outDir = resolve(o.outDir ?? join(o.dir, "pareto"));
-  ensureDir(outDir);
+  const given = o.outDir ?? join(o.dir, "pareto");
+  const outDir = resolve(given);
 
   const objNames = objectives.map((ob) => ob.column + (ob.sense === "max" ? " (max)" : ""));
   const tableRows = groups.map((g) => ({
@@ -72,7 +73,6 @@ export async function paretoReport(o: ParetoReportOptions): Promise<ParetoReport
     reference: g.references.join(" "),
     reason: g.reason,
   }));
-  writeOutputFile(join(outDir, "pareto.csv"), toCsv(tableRows));
   const feasible = groups.filter((g) => g.feasible);
   const chartRows = feasible.map((g) => ({
     ...Object.fromEntries(objectives.map((ob, k) => [ob.column, g.values[k]])),
@@ -87,10 +87,13 @@ export async function paretoReport(o: ParetoReportOptions): Promise<ParetoReport
     z: objectives[2]?.column,
     rows: chartRows,
   });
-  await renderChart(spec, join(outDir, "pareto"));
   const markdown = paretoMarkdown(meta.name, groups, objectives, designColumns, o.over ?? specPareto.over, rows.length);
-  writeOutputFile(join(outDir, "pareto.md"), markdown);
-  writeOutputFile(join(outDir, "pareto.html"), markdownToHtml(markdown, `${meta.name}: Pareto front`));
+  await writeOutputFolder(given, "pareto", async (stage) => {
+    writeOutputFile(join(stage, "pareto.csv"), toCsv(tableRows));
+    await renderChart(spec, join(stage, "pareto"));
+    writeOutputFile(join(stage, "pareto.md"), markdown);
+    writeOutputFile(join(stage, "pareto.html"), markdownToHtml(markdown, `${meta.name}: Pareto front`));
+  });
   return { outDir, objectives, designColumns, groups, markdown };
 }
 

@@ -66,8 +66,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   modelOf(first, loader);
   loadTrace(first.trace, { numRequests: first.requests, seed: first.seed, ratePerSec: first.ratePerSec }, loader.traceSource);
 
-  const outDir = resolve(o.outDir);
-  prepareOutputDir(outDir, o.outDir, o.resume === true);
+  const outDir = prepareOutputDir(o.outDir, o.resume === true);
   const indices = shardIndices(prep.expansion.numPoints, shard);
   const header: JournalHeader = { papiSweepJournal: 1, specHash: prep.specHash, shard: formatShard(shard), numPoints: prep.expansion.numPoints };
   const done = new Map<number, SweepRow>();
@@ -113,7 +112,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   const wallSec = (performance.now() - t0) / 1e3;
   const numOk = ordered.filter((r) => r.status === "ok").length;
   const summary: SweepSummary = {
-    outDir,
+    outDir: resolve(o.outDir),
     specHash: prep.specHash,
     shard: header.shard,
     numPoints: prep.expansion.numPoints,
