@@ -95,9 +95,29 @@ test("bad input: one line, exit 2, no output folder", async () => {
     assert.match(r.stderr, re);
     assert.ok(!existsSync(out), text);
   }
+  // a grid value naming a missing trace, behind points that would run: refused before anything is written
+  const spec = join(dir, "bad-trace.yaml");
+  for (const constraints of ["[]", "[capacity]"]) {
+    writeFileSync(spec, `base: { system: papi, model: llama-65b, requests: 2, batch: 2 }\ngrid:\n  trace: [dolly-creative, fixed:8:4, nosuch.csv]\nconstraints: ${constraints}\n`);
+    const bad = await papi(["sweep", spec, "--out", join(dir, "never"), "--jobs", "1"]);
+    assert.ok(isCleanUserError(bad), bad.stderr);
+    assert.match(bad.stderr, /point 2 \(trace=nosuch\.csv\): unknown trace "nosuch\.csv"/);
+    assert.ok(!existsSync(join(dir, "never")));
+  }
   const r = await papi(["sweep", SPEC, "--out", join(dir, "never"), "--shard", "3/3"]);
   assert.ok(isCleanUserError(r));
   assert.match(r.stderr, /shard index out of range/);
+});
+
+test("--jobs above the available CPUs is clamped with a one-line notice; the table is the same", async () => {
+  const d = join(dir, "j");
+  const r = await papi(["sweep", SPEC, "--out", d, "--jobs", "1024", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^papi sweep: --jobs 1024 is more than the \d+ CPUs? this process may use; running \d+ worker threads? \(results do not depend on --jobs\)\n$/);
+  assert.ok(JSON.parse(r.stdout).jobs < 1024);
+  assert.deepEqual(read(d, "results.csv"), read(join(dir, "a"), "results.csv"));
+  const over = await papi(["sweep", SPEC, "--out", d, "--jobs", "1025"]);
+  assert.ok(isCleanUserError(over), over.stderr);
 });
 
 test("papi sweep pareto: front table, figure, generated text naming the reference", async () => {

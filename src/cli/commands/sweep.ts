@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { parsePositiveInt } from "../args.ts";
-import { formatTable, out, printJson } from "../io.ts";
+import { err, formatTable, out, printJson } from "../io.ts";
 
 /**
  * `papi sweep SPEC.yaml`: design-space exploration (grid, zip, random; constraints; metrics as columns), one
@@ -13,7 +13,7 @@ export function registerSweep(program: Command): void {
     .description("run a design-space sweep from a spec (grid/zip/random over config paths, constraints, metrics); subcommands: merge, pareto")
     .argument("<spec>", "sweep spec (YAML or JSON): base run config, grid, zip, random, constraints, metrics, pareto")
     .option("--out <dir>", "output folder: results.csv, results.parquet, sweep.json, points.jsonl", "sweep-out")
-    .option("--jobs <n>", "worker threads (default: the machine's cores; 1 = this thread)")
+    .option("--jobs <n>", "worker threads, 1-1024 (default: the CPUs this process may use; more than that is clamped to it with a notice; 1 = this thread)")
     .option("--shard <I/N>", "run only shard I of N (points with index mod N = I), for job arrays")
     .option("--resume", "skip the points the output folder already holds")
     .option("--json", "print the summary as JSON")
@@ -22,7 +22,7 @@ export function registerSweep(program: Command): void {
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       const jobs = o.jobs === undefined ? undefined : parsePositiveInt("--jobs", o.jobs, 1024);
       const { runSweep } = await import("../../report/sweep/run.ts");
-      const s = await runSweep({ specPath, outDir: o.out, jobs, shard, resume: o.resume === true, progress: !o.json });
+      const s = await runSweep({ specPath, outDir: o.out, jobs, shard, resume: o.resume === true, progress: !o.json, onNotice: (t) => err(t + "\n") });
       if (o.json) return printJson(s);
       out(
         `papi sweep ${s.shard}: ${s.numShardPoints} of ${s.numPoints} points (${s.numRun} run, ${s.numResumed} resumed; ${s.numOk} ok, ${s.numInfeasible} infeasible) ` +
