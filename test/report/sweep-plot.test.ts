@@ -21,9 +21,9 @@ test("units from column names", () => {
   assert.equal(titleWithUnit("batch"), "batch");
 });
 
-const SWEPT = ["sys", "batch", "spec"];
+const SWEPT = ["sys", "batch", "requests", "spec"];
 const METRICS = ["latencySec", "energyJoules", "areaMm2"];
-/** sys {a, b} x batch {4, 16} x spec {1, 2, 4}; latency = batch / spec (+1 for b), energy = 10 x latency; one infeasible point */
+/** sys {a, b} x batch {4, 16} (requests zipped with it) x spec {1, 2, 4}; latency = batch / spec (+1 for b), energy = 10 x latency; one infeasible point */
 function table(): SweepRow[] {
   const rows: SweepRow[] = [];
   for (const sys of ["a", "b"]) {
@@ -31,7 +31,7 @@ function table(): SweepRow[] {
       for (const spec of [1, 2, 4]) {
         const lat = batch / spec + (sys === "b" ? 1 : 0);
         const bad = sys === "b" && batch === 16 && spec === 4;
-        rows.push({ index: rows.length, sys, batch, spec, latencySec: bad ? null : lat, energyJoules: bad ? null : 10 * lat, areaMm2: sys === "a" ? 100 : 200, status: bad ? "infeasible" : "ok", reason: bad ? "power: too much" : "" });
+        rows.push({ index: rows.length, sys, batch, requests: batch, spec, latencySec: bad ? null : lat, energyJoules: bad ? null : 10 * lat, areaMm2: sys === "a" ? 100 : 200, status: bad ? "infeasible" : "ok", reason: bad ? "power: too much" : "" });
       }
     }
   }
@@ -48,7 +48,7 @@ test("the mark follows the data: line, bar, point, heatmap; infeasible points co
   assert.deepEqual(line.caption, ["11 of 12 points drawn; not drawn: power 1"]);
   // categorical x
   assert.equal(plan({ x: "sys", y: "latencySec", color: "batch", facet: "spec" }).mark, "bar");
-  // several rows per x (sys and spec vary within a batch): points, and the caption says which paths vary
+  // several rows per x (sys and spec vary within a batch; requests, zipped with batch, does not): points, and the caption says which paths vary
   const pts = plan({ x: "batch", y: "latencySec" });
   assert.equal(pts.mark, "point");
   assert.deepEqual(pts.varying, ["sys", "spec"]);
@@ -76,7 +76,7 @@ test("bad requests are one-line errors naming the nearest column and listing the
     }
     assert.fail("no error");
   };
-  assert.equal(msg({ x: "bach", y: "latencySec" }), '--x bach: not a swept path or a metric of the sweep (did you mean "batch"?); swept paths: sys, batch, spec; metrics: latencySec, energyJoules, areaMm2');
+  assert.equal(msg({ x: "bach", y: "latencySec" }), '--x bach: not a swept path or a metric of the sweep (did you mean "batch"?); swept paths: sys, batch, requests, spec; metrics: latencySec, energyJoules, areaMm2');
   assert.match(msg({ x: "batch", y: "latency" }), /^--y latency: not a metric of the sweep \(did you mean "latencySec"\?\)/);
   assert.match(msg({ x: "batch", y: "spec" }), /^--y spec: not a metric/);
   assert.match(msg({ x: "batch", y: "latencySec", color: "areaMm2" }), /^--color areaMm2: not a swept path/);
@@ -89,8 +89,8 @@ test("bad requests are one-line errors naming the nearest column and listing the
   assert.throws(() => plan({ x: "batch", y: "latencySec" }, none), /^UserError: sweep plot: no point has a value of latencySec to draw \(12 points; area 12\)/);
 });
 
-/** The text of every <text> element of an SVG. */
-const texts = (svg: string): string[] => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+/** The text of every visible <text> element of an SVG (vega hides overlapping axis labels with opacity 0). */
+const texts = (svg: string): string[] => [...svg.matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].filter((m) => !/opacity="0"/.test(m[1])).map((m) => m[2]);
 
 test("figures: axis titles with units, the mark drawn, value labels when few, the caption", async () => {
   const p = plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec" });
@@ -114,8 +114,12 @@ test("a category axis shows every label, however many; no value labels beyond MA
   const rows: SweepRow[] = names.map((sys, i) => ({ index: i, sys, batch: 1, spec: 1, latencySec: i + 1, energyJoules: 1, areaMm2: 1, status: "ok", reason: "" }));
   const p = plan({ x: "sys", y: "latencySec" }, rows);
   assert.equal(p.mark, "bar");
-  const t = texts(await specToSvg(sweepPlotChart({ title: "many", plan: p })));
+  const svg = await specToSvg(sweepPlotChart({ title: "many", plan: p }));
+  const t = texts(svg);
   for (const n of names) assert.ok(t.includes(n), n);
+  // tilted 45 degrees, 12 px labels need about 17 px each along the axis not to run into each other
+  const width = Number(/^<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
+  assert.ok(width >= names.length * 17, `plot ${width} px wide for ${names.length} labels`);
   assert.ok(rows.length > MAX_LABELS);
   assert.ok(!t.includes("37"), "no value labels on 60 bars");
 });

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { aggregateValues, dominates, paretoFront, paretoGroups } from "../../src/sweep/pareto.ts";
+import { aggregateValues, designColumnsOf, dominates, matches, paretoFront, paretoGroups, parseObjective } from "../../src/sweep/pareto.ts";
 
 test("front of hand-made points: dominated points off, ties on, non-finite never", () => {
   // (1,5) and (2,2) and (5,1) trade off; (3,3) is dominated by (2,2); (2,2) appears twice (a tie: both on);
@@ -59,6 +59,30 @@ test("a design no worse on every workload point is never dominated by the other,
     () => paretoGroups(negative, { objectives: [{ column: "sw", sense: "min" }, { column: "lat", sense: "min" }], designColumns: ["d"] }),
     /^UserError: sw: the geometric mean over the workload needs values >= 0, but point 3 has -1/,
   );
+});
+
+test("objectives, design columns and reference matching", () => {
+  assert.deepEqual(parseObjective("latencySec", ["latencySec"], "--x"), { column: "latencySec", sense: "min" });
+  assert.deepEqual(parseObjective("tokensPerSec:max", ["tokensPerSec"], "--y"), { column: "tokensPerSec", sense: "max" });
+  assert.throws(() => parseObjective("tokensPerSec:up", ["tokensPerSec"], "--y"), /^UserError: --y tokensPerSec:up: the sense after ":" must be min or max$/);
+  assert.throws(() => parseObjective("latencySecs", ["latencySec", "energyJoules"], "--x"), /^UserError: --x: no column "latencySecs" in the table \(did you mean "latencySec"\?\)$/);
+  assert.deepEqual(designColumnsOf(["a", "b", "c"], ["b"]), ["a", "c"]);
+  assert.throws(() => designColumnsOf(["batch", "spec"], ["bach"], "--over"), /^UserError: --over: "bach" is not a swept path \(did you mean "batch"\?\); swept: batch, spec$/);
+  assert.throws(() => designColumnsOf(["batch"], ["batch"]), /every swept path is aggregated over/);
+  // numbers compare as numbers (a YAML 4 and a CSV "4"), structures as stable JSON, everything named must match
+  assert.ok(matches({ n: 4, link: "cxl" }, { n: "4" }));
+  assert.ok(matches({ n: 4, link: "cxl" }, { n: 4, link: "cxl" }));
+  assert.ok(!matches({ n: 4, link: "cxl" }, { n: 4, link: "pcie5" }));
+  assert.ok(!matches({ n: 4 }, { n: 2 }));
+  assert.ok(matches({ hw: '{"a":1,"b":2}' }, { hw: { b: 2, a: 1 } }));
+  assert.ok(matches({ on: true }, { on: true }) && !matches({ on: true }, { on: false }));
+});
+
+test("a group with an infeasible row, or a row without a value, is infeasible; all-equal groups are all on the front", () => {
+  const row = (index: number, d: string, lat: number | null, status = "ok") => ({ index, d, lat, e: 1, status, reason: status === "ok" ? "" : "power: x" });
+  const g = paretoGroups([row(0, "a", 1), row(1, "a", null), row(2, "b", 2), row(3, "c", 2)], { objectives: [{ column: "lat", sense: "min" }, { column: "e", sense: "min" }], designColumns: ["d"] });
+  assert.deepEqual(g.map((x) => [x.feasible, x.onFront, x.reason]), [[false, false, "an objective has no value"], [true, true, ""], [true, true, ""]]);
+  assert.ok(Number.isNaN(g[0].values[0]));
 });
 
 describe("properties", () => {
