@@ -52,8 +52,8 @@ export function sweepPlotChart(o: PlotChartOptions): VegaLiteSpec {
   const rows: Row[] = p.rows.map((r) => {
     const out: Record<string, string | number | boolean | null> = { [p.x]: r[p.x], [p.y]: r[p.y] };
     if (p.color) out[p.color] = r[p.color];
-    // panels are headed "path = value"
-    if (p.facet) out[FACET] = `${p.facet} = ${labelOf(r[p.facet])}`;
+    // panels are headed "path = value" (the value as written: rounding could merge two panels)
+    if (p.facet) out[FACET] = `${p.facet} = ${String(r[p.facet])}`;
     out[LABEL] = labelOf(r[p.y]);
     return out;
   });
