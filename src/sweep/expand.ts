@@ -26,13 +26,22 @@ export interface Expansion {
   numPoints: number;
 }
 
+/**
+ * How far below a whole number the step count (to - from) / step may fall and still count as that number, so that
+ * `to` is included when it is a whole number of steps from `from`: dividing decimal values lands just below the
+ * count ((0.3 - 0.1) / 0.1 = 1.9999999999999998, 0.7 / 0.1 = 6.999999999999999). The division's error is a few ulps
+ * of the count (under 1e-9 for the up to MAX_POINTS steps a range may have); a `to` that is more than 1e-9 steps
+ * short of a whole count is not included.
+ */
+export const RANGE_END_TOLERANCE = 1e-9;
+
 /** Values of a range or list axis; ranges are rounded to 12 significant digits so 0.1 steps print as 0.3, not 0.30000000000000004. */
 export function axisValues(v: AxisValues, where: string): unknown[] {
   if (Array.isArray(v)) return v;
   const tidy = (x: number) => Number(x.toPrecision(12));
   if ("step" in v) {
     const out: number[] = [];
-    const n = Math.floor((v.to - v.from) / v.step + 1e-9);
+    const n = Math.floor((v.to - v.from) / v.step + RANGE_END_TOLERANCE);
     if (n + 1 > MAX_POINTS) throw new UserError(`${where}: the range has more than ${MAX_POINTS} values`);
     for (let i = 0; i <= n; i++) out.push(tidy(v.from + i * v.step));
     return out;
@@ -45,13 +54,25 @@ export function axisValues(v: AxisValues, where: string): unknown[] {
   });
 }
 
-/** One draw of a distribution. */
-function draw(d: Distribution, next: () => number): unknown {
-  if ("choice" in d) return d.choice[Math.min(d.choice.length - 1, Math.floor(next() * d.choice.length))];
+/**
+ * The value of a distribution at u, a uniform draw in [0, 1). Integer draws take the whole numbers in [low, high]:
+ * `uniform` gives each the same probability (floor of a uniform draw over [ceil(low), floor(high) + 1)); `logUniform`
+ * draws log-uniformly over [ceil(low) - 1/2, floor(high) + 1/2] and rounds to the nearest whole number, so integer k
+ * has probability proportional to log((k + 1/2) / (k - 1/2)) (as Optuna samples IntDistribution(log=True)). Rounding
+ * a draw over [low, high] instead would give the two ends half the probability of the others.
+ */
+export function drawValue(d: Distribution, u: number): unknown {
+  if ("choice" in d) return d.choice[Math.min(d.choice.length - 1, Math.floor(u * d.choice.length))];
   const [lo, hi] = "uniform" in d ? d.uniform : d.logUniform;
-  const u = next();
+  if (d.integer) {
+    const a = Math.ceil(lo);
+    const b = Math.floor(hi);
+    if ("uniform" in d) return Math.min(b, a + Math.floor(u * (b - a + 1)));
+    const x = Math.exp(Math.log(a - 0.5) + u * (Math.log(b + 0.5) - Math.log(a - 0.5)));
+    return Math.min(b, Math.max(a, Math.round(x)));
+  }
   const x = "uniform" in d ? lo + u * (hi - lo) : Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo)));
-  return d.integer ? Math.round(x) : Number(x.toPrecision(12));
+  return Number(x.toPrecision(12));
 }
 
 function checkDistribution(d: Distribution, where: string): void {
@@ -59,6 +80,7 @@ function checkDistribution(d: Distribution, where: string): void {
   const [lo, hi] = "uniform" in d ? d.uniform : d.logUniform;
   if (!(lo <= hi)) throw new UserError(`${where}: low must be <= high, got [${lo}, ${hi}]`);
   if ("logUniform" in d && !(lo > 0)) throw new UserError(`${where}: logUniform needs low > 0, got ${lo}`);
+  if (d.integer && Math.ceil(lo) > Math.floor(hi)) throw new UserError(`${where}: integer draws need a whole number between low and high, got [${lo}, ${hi}]`);
 }
 
 /** Checks a config path against the run config schema: each key must exist where the schema lists fixed keys. */
@@ -115,7 +137,7 @@ export function expand(spec: SweepSpec): Expansion {
       checkDistribution(r.params[p], `random.params.${p}`);
     }
     const rng = makeRng(r.seed);
-    const values = Array.from({ length: r.samples }, () => paths.map((p) => draw(r.params[p], rng.next)));
+    const values = Array.from({ length: r.samples }, () => paths.map((p) => drawValue(r.params[p], rng.next())));
     axes.push({ section: "random", paths, values });
   }
   if (axes.length === 0) throw new UserError("spec: nothing to sweep; give grid, zip or random");

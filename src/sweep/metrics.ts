@@ -45,10 +45,13 @@ export const POINT_METRICS: Readonly<Record<string, { description: string; of: (
       return d ? pimDieAreaMm2(d) : null;
     },
   },
-  fcPimPowerWatts: { description: "FC-PIM per-stack power at its reuse (the power constraint's mode)", of: (p, power) => powerOf(p, power, "FC-PIM", "watts") },
-  fcPimReuse: { description: "weight reuse at which FC-PIM power is checked", of: (p, power) => powerOf(p, power, "FC-PIM", "reuse") },
-  attnPimPowerWatts: { description: "attention-PIM per-stack power at its reuse", of: (p, power) => powerOf(p, power, "attention PIM", "watts") },
-  attnPimReuse: { description: "reuse at which attention-PIM power is checked (TLP x GQA group)", of: (p, power) => powerOf(p, power, "attention PIM", "reuse") },
+  fcPimPowerWatts: {
+    description: "FC-PIM per-stack power the power constraint checks (its mode; empty when FC never runs on FC-PIM)",
+    of: (p, power) => powerOf(p, power, "FC-PIM", "watts"),
+  },
+  fcPimReuse: { description: "weight reuse (RLP x TLP) of that FC-PIM power", of: (p, power) => powerOf(p, power, "FC-PIM", "reuse") },
+  attnPimPowerWatts: { description: "attention-PIM per-stack power the power constraint checks", of: (p, power) => powerOf(p, power, "attention PIM", "watts") },
+  attnPimReuse: { description: "reuse (TLP x GQA group) of that attention-PIM power", of: (p, power) => powerOf(p, power, "attention PIM", "reuse") },
 };
 
 /** Options of the power metrics: the power constraint's, when the spec enables it. */
@@ -58,8 +61,9 @@ function powerOf(p: PointState, power: PowerOptions, unit: "FC-PIM" | "attention
   if ("error" in p.specOrError()) return null;
   try {
     return powerChecks(p, power).find((c) => c.unit === unit)?.[field] ?? null;
-  } catch {
-    return null;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return null; // the context does not build (weights do not fit)
   }
 }
 

@@ -6,8 +6,11 @@ import type { SweepRow } from "./prepare.ts";
 
 /**
  * Pareto fronts of sweep tables. Rows are grouped by their design columns (the swept paths not listed in `over`,
- * which form the workload); each group's objectives are aggregated over its rows (geometric mean, or the arithmetic
- * mean when a value is <= 0), and a group is feasible only when every one of its rows is. A group is on the front
+ * which form the workload); each group's objectives are aggregated over its rows by one rule for every group, the
+ * geometric mean (0 when a row is 0; a negative value is an error), and a group is feasible only when every one of its
+ * rows is. The geometric mean never decreases when a row's value grows, so a design no worse than another on every
+ * workload point is no worse in aggregate: it cannot be dominated by that design, and it is on the front whenever
+ * that design is (a per-group choice of mean, as before, broke this). A group is on the front
  * when no other feasible group is at least as good in every objective and strictly better in one (so groups with
  * equal objectives are all on the front).
  */
@@ -56,10 +59,15 @@ export function paretoFront(points: readonly (readonly number[])[]): boolean[] {
   return points.map((p, i) => p.every(Number.isFinite) && !points.some((q, j) => j !== i && q.every(Number.isFinite) && dominates(q, p)));
 }
 
+/**
+ * Geometric mean of values >= 0 (exp of the mean log; 0 when one value is 0, NaN for no values or a negative one).
+ * The aggregation of every design's objectives: ratios between designs compose across workload points.
+ */
 export function aggregateValues(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
-  if (xs.every((x) => x > 0)) return Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
-  return xs.reduce((a, x) => a + x, 0) / xs.length;
+  let sumLog = 0;
+  for (const x of xs) sumLog += Math.log(x);
+  return Math.exp(sumLog / xs.length);
 }
 
 export interface ParetoOptions {
@@ -85,6 +93,10 @@ export function paretoGroups(rows: readonly SweepRow[], o: ParetoOptions): Desig
       if (bad) return NaN;
       const xs = g.rows.map((r) => r[ob.column]);
       if (xs.some((x) => typeof x !== "number")) return NaN;
+      const negative = g.rows.find((r) => (r[ob.column] as number) < 0);
+      if (negative) {
+        throw new UserError(`${ob.column}: the geometric mean over the workload needs values >= 0, but point ${String(negative.index)} has ${String(negative[ob.column])}; choose another objective`);
+      }
       return aggregateValues(xs as number[]);
     });
     const feasible = !bad && values.every(Number.isFinite);

@@ -1,6 +1,7 @@
 import { RANGES } from "../core/quantity.ts";
 import { UserError } from "../core/errors.ts";
 import { isPlainObject, setPath } from "../core/merge.ts";
+import type { FcPolicy } from "../scheduling/policy.ts";
 import { makePolicy, defaultScheduler } from "../scheduling/registry.ts";
 import type { RunConfig } from "../serving/config.ts";
 import { parseRunConfig, systemOf, systemSpecOf, type InputLoader } from "../serving/run.ts";
@@ -17,7 +18,7 @@ export class PointState {
   private specResult?: { spec: SystemSpec } | { error: UserError };
   private relaxed?: { spec: SystemSpec | undefined };
   private ctxValue?: SystemContext;
-  private alphaValue?: number;
+  private policyValue?: FcPolicy;
 
   constructor(
     readonly index: number,
@@ -87,19 +88,18 @@ export class PointState {
     return r;
   }
 
+  /** The FC placement policy the run uses (its scheduler, with its alpha). */
+  policy(): FcPolicy {
+    return (this.policyValue ??= makePolicy(this.config.scheduler ?? defaultScheduler(this.context()), this.context(), this.config.alpha));
+  }
+
   /** The alpha the run's scheduler uses (NaN for fixed mappings). */
   alpha(): number {
-    if (this.alphaValue === undefined) {
-      const ctx = this.context();
-      this.alphaValue = makePolicy(this.config.scheduler ?? defaultScheduler(ctx), ctx, this.config.alpha).alpha;
-    }
-    return this.alphaValue;
+    return this.policy().alpha;
   }
-}
 
-/** Largest and smallest speculation length (TLP) a run's spec setting can use. */
-export function tlpRange(spec: RunConfig["spec"]): { min: number; max: number } {
-  if (typeof spec === "number") return { min: spec, max: spec };
-  if (Array.isArray(spec)) return { min: Math.min(...spec), max: Math.max(...spec) };
-  return { min: 1, max: spec.maxTlp };
+  /** The most requests a decode iteration can run: the batch, or fewer when the trace has fewer requests. */
+  maxRlp(): number {
+    return Math.min(this.config.batch, this.requests().length);
+  }
 }

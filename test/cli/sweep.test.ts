@@ -1,6 +1,6 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
@@ -9,6 +9,7 @@ import { runOnce } from "../../src/serving/run.ts";
 import { nodeLoader } from "../../src/node/loader.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "papi-sweep-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const SPEC = join(dir, "spec.yaml");
 writeFileSync(SPEC, `name: t
 base: { system: papi, model: llama-65b, trace: dolly-creative, requests: 4, batch: 4 }
@@ -95,9 +96,29 @@ test("bad input: one line, exit 2, no output folder", async () => {
     assert.match(r.stderr, re);
     assert.ok(!existsSync(out), text);
   }
+  // a grid value naming a missing trace, behind points that would run: refused before anything is written
+  const spec = join(dir, "bad-trace.yaml");
+  for (const constraints of ["[]", "[capacity]"]) {
+    writeFileSync(spec, `base: { system: papi, model: llama-65b, requests: 2, batch: 2 }\ngrid:\n  trace: [dolly-creative, fixed:8:4, nosuch.csv]\nconstraints: ${constraints}\n`);
+    const bad = await papi(["sweep", spec, "--out", join(dir, "never"), "--jobs", "1"]);
+    assert.ok(isCleanUserError(bad), bad.stderr);
+    assert.match(bad.stderr, /point 2 \(trace=nosuch\.csv\): unknown trace "nosuch\.csv"/);
+    assert.ok(!existsSync(join(dir, "never")));
+  }
   const r = await papi(["sweep", SPEC, "--out", join(dir, "never"), "--shard", "3/3"]);
   assert.ok(isCleanUserError(r));
   assert.match(r.stderr, /shard index out of range/);
+});
+
+test("--jobs above the available CPUs is clamped with a one-line notice; the table is the same", async () => {
+  const d = join(dir, "j");
+  const r = await papi(["sweep", SPEC, "--out", d, "--jobs", "1024", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^papi sweep: --jobs 1024 is more than the \d+ CPUs? this process may use; running \d+ worker threads? \(results do not depend on --jobs\)\n$/);
+  assert.ok(JSON.parse(r.stdout).jobs < 1024);
+  assert.deepEqual(read(d, "results.csv"), read(join(dir, "a"), "results.csv"));
+  const over = await papi(["sweep", SPEC, "--out", d, "--jobs", "1025"]);
+  assert.ok(isCleanUserError(over), over.stderr);
 });
 
 test("papi sweep pareto: front table, figure, generated text naming the reference", async () => {
@@ -107,7 +128,43 @@ test("papi sweep pareto: front table, figure, generated text naming the referenc
   const md = readFileSync(join(dir, "a", "pareto", "pareto.md"), "utf8");
   assert.match(md, /\*\*paper\*\* \(hardware\.fcPim\.numFpus=4\) is \*\*(on the Pareto front|not Pareto-optimal)/);
   assert.match(md, /Infeasible designs by first violated constraint: area 1/);
+  // axes in units, aggregated over the workload; the front numbered as in pareto.md
+  const svg = readFileSync(join(dir, "a", "pareto", "pareto.svg"), "utf8");
+  assert.ok(svg.includes(">latencySec (s), geometric mean<") && svg.includes(">energyJoules (J), geometric mean<"));
+  assert.match(md, /\| # \| hardware\.fcPim\.numFpus \| latencySec \(s\) \| energyJoules \(J\) \| reference \|\n\|---:/);
   const bad = await papi(["sweep", "pareto", join(dir, "a"), "--x", "latencySecs"]);
   assert.ok(isCleanUserError(bad));
   assert.match(bad.stderr, /did you mean "latencySec"/);
+});
+
+test("papi sweep plot: the figure with units and caption, and the CSV of the points it draws", async () => {
+  const r = await papi(["sweep", "plot", join(dir, "a"), "--x", "hardware.fcPim.numFpus", "--y", "latencySec", "--color", "spec", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  // numFpus {1, 4, 8} x spec {1, 4}, one point each: lines; 8P1B's two points break the area rule
+  assert.deepEqual([out.mark, out.numDrawn, out.numPoints], ["line", 4, 6]);
+  const base = join(dir, "a", "plots", "latencySec-vs-hardware.fcPim.numFpus-by-spec");
+  assert.equal(out.svgPath, `${base}.svg`);
+  const svg = readFileSync(`${base}.svg`, "utf8");
+  assert.ok(svg.includes(">latencySec (s)<") && svg.includes(">4 of 6 points drawn; not drawn: area 2<"));
+  assert.ok(existsSync(`${base}.png`));
+  const table = readFileSync(join(dir, "a", "results.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+  const col = (name: string) => table[0].indexOf(name);
+  const expected = table.slice(1).filter((c) => c[col("status")] === "ok").map((c) => [c[col("index")], c[col("hardware.fcPim.numFpus")], c[col("spec")], c[col("latencySec")]].join(","));
+  assert.deepEqual(readFileSync(`${base}.csv`, "utf8").trim().split("\n"), ["index,hardware.fcPim.numFpus,spec,latencySec", ...expected]);
+  // --out NAME.png: the three files side by side
+  const named = await papi(["sweep", "plot", join(dir, "a"), "--x", "spec", "--y", "energyJoules", "--out", join(dir, "figs", "e.png")]);
+  assert.equal(named.status, 0, named.stderr);
+  for (const ext of ["svg", "png", "csv"]) assert.ok(existsSync(join(dir, "figs", `e.${ext}`)), ext);
+  for (const [args, re] of [
+    [["--x", "hardware.fcPim.numFpu", "--y", "latencySec"], /--x hardware\.fcPim\.numFpu: not a swept path or a metric of the sweep \(did you mean "hardware\.fcPim\.numFpus"\?\); swept paths: hardware\.fcPim\.numFpus, spec; metrics: latencySec, energyJoules, areaMm2, fcPimPowerWatts/],
+    [["--x", "spec", "--y", "latency"], /did you mean "latencySec"/],
+    [["--x", "spec", "--y", "latencySec", "--color", "specs"], /--color specs: not a swept path/],
+    [["--x", "spec", "--y", "latencySec", "--mark", "lines"], /--mark lines: unknown mark \(did you mean "line"\?\)/],
+  ] as [string[], RegExp][]) {
+    const bad = await papi(["sweep", "plot", join(dir, "a"), ...args, "--out", join(dir, "never", "x.svg")]);
+    assert.ok(isCleanUserError(bad), bad.stderr);
+    assert.match(bad.stderr, re);
+    assert.ok(!existsSync(join(dir, "never")));
+  }
 });

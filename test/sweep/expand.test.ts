@@ -2,7 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
-import { axisValues, expand, parseShard, pointConfig, pointIdOf, pointValues, shardIndices } from "../../src/sweep/expand.ts";
+import { axisValues, drawValue, expand, parseShard, pointConfig, pointIdOf, pointValues, RANGE_END_TOLERANCE, shardIndices } from "../../src/sweep/expand.ts";
+import { makeRng } from "../../src/core/rng.ts";
 import { parseSweepSpec } from "../../src/sweep/spec.ts";
 import { hashOf } from "../../src/core/hash.ts";
 import { parseRunConfig } from "../../src/serving/run.ts";
@@ -45,6 +46,45 @@ test("ranges: inclusive steps without float junk, evenly and log spaced counts",
   assert.deepEqual(axisValues({ from: 0, to: 1, num: 3, log: false }, "r"), [0, 0.5, 1]);
 });
 
+test("ranges: `to` is included when a whole number of steps away, though the division lands just below it", () => {
+  // (0.3 - 0.1) / 0.1 = 1.9999999999999998 and 0.7 / 0.1 = 6.999999999999999 in doubles
+  assert.deepEqual(axisValues({ from: 0.1, to: 0.3, step: 0.1 }, "r"), [0.1, 0.2, 0.3]);
+  assert.deepEqual(axisValues({ from: 0, to: 0.7, step: 0.1 }, "r"), [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
+  // a `to` short of a whole count by more than the tolerance is not reached (2.9999999 steps: 3 values, not 4)
+  assert.deepEqual(axisValues({ from: 0, to: 0.29999999, step: 0.1 }, "r"), [0, 0.1, 0.2]);
+  assert.deepEqual(axisValues({ from: 4, to: 4, step: 1 }, "r"), [4]);
+  assert.deepEqual(axisValues({ from: 1, to: 2.5, step: 1 }, "r"), [1, 2]);
+  assert.deepEqual(axisValues({ from: 2, to: 1, num: 1, log: false }, "r"), [2]);
+  assert.ok(RANGE_END_TOLERANCE > 0 && RANGE_END_TOLERANCE <= 1e-7);
+  assert.throws(() => axisValues({ from: 0, to: 1e7, step: 1 }, "grid.x"), /grid\.x: the range has more than 1000000 values/);
+  assert.equal(axisValues({ from: 1, to: 1e6, step: 1 }, "r").length, 1e6);
+  assert.throws(() => axisValues({ from: 0, to: 1, num: 2, log: true }, "grid.x"), /grid\.x: a log range needs from > 0 and to > 0, got 0 and 1/);
+});
+
+test("integer draws: every whole number in [low, high] equally likely (uniform), none outside", () => {
+  const u = { uniform: [1, 4] as [number, number], integer: true };
+  // floor(u x 4) + 1: quarters of [0, 1) map to 1, 2, 3, 4 (rounding 1 + 3u would give 2 at u = 0.24 and 4 only from u = 5/6)
+  assert.deepEqual([0, 0.24, 0.25, 0.5, 0.74, 0.75, 0.9999999].map((x) => drawValue(u, x)), [1, 1, 2, 3, 3, 4, 4]);
+  // fractional bounds: the whole numbers inside them (2, 3, 4 for [1.5, 4.2]), never 1 or 5
+  assert.deepEqual([0, 0.34, 0.67, 0.9999999].map((x) => drawValue({ uniform: [1.5, 4.2], integer: true }, x)), [2, 3, 4, 4]);
+  assert.deepEqual([0, 0.5, 0.9999999].map((x) => drawValue({ uniform: [-2, -2], integer: true }, x)), [-2, -2, -2]);
+  // log-uniform integers: a log-uniform draw over [a - 1/2, b + 1/2] rounded: u = 0.5 is sqrt(0.5 x 100.5) = 7.09 -> 7
+  const l = { logUniform: [1, 100] as [number, number], integer: true };
+  assert.deepEqual([0, 0.5, 0.9999999].map((x) => drawValue(l, x)), [1, 7, 100]);
+  // continuous draws: the same u maps linearly / geometrically, 12 significant digits
+  assert.equal(drawValue({ uniform: [10, 20], integer: false }, 0.25), 12.5);
+  assert.equal(drawValue({ logUniform: [1, 100], integer: false }, 0.5), 10);
+  assert.deepEqual([0, 0.33, 0.34, 0.9999].map((x) => drawValue({ choice: ["a", "b", "c"] }, x)), ["a", "a", "b", "c"]);
+  // counts over 4000 seeded draws of {1, 2, 3, 4}: each near 1000 (rounding gives the ends about 667)
+  const rng = makeRng(5);
+  const counts = [0, 0, 0, 0];
+  for (let i = 0; i < 4000; i++) counts[(drawValue(u, rng.next()) as number) - 1]++;
+  for (const c of counts) assert.ok(c > 900 && c < 1100, String(counts));
+  assert.throws(() => expand(spec({ random: { samples: 2, params: { batch: { uniform: [1.2, 1.8], integer: true } } } })), /random\.params\.batch: integer draws need a whole number between low and high, got \[1\.2, 1\.8\]/);
+  assert.throws(() => expand(spec({ random: { samples: 2, params: { batch: { uniform: [3, 1] } } } })), /random\.params\.batch: low must be <= high, got \[3, 1\]/);
+  assert.throws(() => expand(spec({ random: { samples: 2, params: { alpha: { logUniform: [0, 1] } } } })), /logUniform needs low > 0, got 0/);
+});
+
 test("bad specs are one-line UserErrors naming the path and the nearest valid one", () => {
   const msg = (raw: unknown) => {
     try {
@@ -82,6 +122,30 @@ test("--shard: I/N with I in 0..N-1; out of range is a one-line error", () => {
 });
 
 describe("properties", () => {
+  test("a decimal range from a to a + k steps has k + 1 values, the last one `to`", () =>
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 3 }), (a, b, k, digits) => {
+        const scale = 10 ** digits;
+        const from = a / scale;
+        const step = b / scale;
+        const to = Number(((a + k * b) / scale).toPrecision(12));
+        const v = axisValues({ from, to, step }, "r") as number[];
+        assert.equal(v.length, k + 1);
+        assert.equal(v[k], to);
+        assert.equal(v[0], from);
+      }),
+    ));
+
+  test("integer draws stay within [ceil(low), floor(high)] and are whole", () =>
+    fc.assert(
+      fc.property(fc.double({ min: 0.5, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.boolean(), (lo, span, u, log) => {
+        const hi = lo + span;
+        fc.pre(Math.ceil(lo) <= Math.floor(hi));
+        const x = drawValue(log ? { logUniform: [lo, hi], integer: true } : { uniform: [lo, hi], integer: true }, u) as number;
+        assert.ok(Number.isInteger(x) && x >= Math.ceil(lo) && x <= Math.floor(hi), `${x} for [${lo}, ${hi}] at ${u}`);
+      }),
+    ));
+
   test("shards partition the points: union is every point, pairwise disjoint", () =>
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 40 }), (n, count) => {

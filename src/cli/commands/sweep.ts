@@ -1,19 +1,19 @@
 import type { Command } from "commander";
 import { parsePositiveInt } from "../args.ts";
-import { formatTable, out, printJson } from "../io.ts";
+import { err, formatTable, out, printJson } from "../io.ts";
 
 /**
  * `papi sweep SPEC.yaml`: design-space exploration (grid, zip, random; constraints; metrics as columns), one
  * `papi run` per point, sharded for job arrays and resumable. Subcommands: `merge` joins shard outputs, `pareto`
- * draws the front. Registration only: the implementations load when a command runs.
+ * draws the front, `plot` draws one metric against swept paths. Registration only: the implementations load when a command runs.
  */
 export function registerSweep(program: Command): void {
   const sweep = program
     .command("sweep")
-    .description("run a design-space sweep from a spec (grid/zip/random over config paths, constraints, metrics); subcommands: merge, pareto")
+    .description("run a design-space sweep from a spec (grid/zip/random over config paths, constraints, metrics); subcommands: merge, pareto, plot")
     .argument("<spec>", "sweep spec (YAML or JSON): base run config, grid, zip, random, constraints, metrics, pareto")
     .option("--out <dir>", "output folder: results.csv, results.parquet, sweep.json, points.jsonl", "sweep-out")
-    .option("--jobs <n>", "worker threads (default: the machine's cores; 1 = this thread)")
+    .option("--jobs <n>", "worker threads, 1-1024 (default: the CPUs this process may use; more than that is clamped to it with a notice; 1 = this thread)")
     .option("--shard <I/N>", "run only shard I of N (points with index mod N = I), for job arrays")
     .option("--resume", "skip the points the output folder already holds")
     .option("--json", "print the summary as JSON")
@@ -22,7 +22,7 @@ export function registerSweep(program: Command): void {
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       const jobs = o.jobs === undefined ? undefined : parsePositiveInt("--jobs", o.jobs, 1024);
       const { runSweep } = await import("../../report/sweep/run.ts");
-      const s = await runSweep({ specPath, outDir: o.out, jobs, shard, resume: o.resume === true, progress: !o.json });
+      const s = await runSweep({ specPath, outDir: o.out, jobs, shard, resume: o.resume === true, progress: !o.json, onNotice: (t) => err(t + "\n") });
       if (o.json) return printJson(s);
       out(
         `papi sweep ${s.shard}: ${s.numShardPoints} of ${s.numPoints} points (${s.numRun} run, ${s.numResumed} resumed; ${s.numOk} ok, ${s.numInfeasible} infeasible) ` +
@@ -64,5 +64,23 @@ export function registerSweep(program: Command): void {
           front.map((g) => [...r.designColumns.map((c) => String(g.design[c] ?? "")), ...g.values.map(fmt), g.references.join(" ")]),
         ) + `${front.length} Pareto-optimal of ${r.groups.filter((g) => g.feasible).length} feasible designs (${r.groups.length} in all) -> ${r.outDir}/pareto.{csv,svg,png,md}\n`,
       );
+    });
+
+  sweep
+    .command("plot")
+    .description("one metric of a sweep against swept paths: line, bars, points or a heatmap as the data fit; SVG, PNG and the CSV behind it")
+    .argument("<dir>", "sweep output folder (or a merged one)")
+    .requiredOption("--x <path>", "swept path (or a metric) along the x axis")
+    .requiredOption("--y <metric>", "metric column on the y axis (units from its name)")
+    .option("--color <path>", "swept path drawn as series (colour); with more than 10 values, the rows of a heatmap")
+    .option("--facet <path>", "swept path with one panel per value")
+    .option("--mark <mark>", "auto (line for numeric x, bars for categories, points when several rows share an x, heatmap for many colours), line, point, bar, heatmap", "auto")
+    .option("--out <file-or-dir>", "NAME.svg|png|csv (all three are written) or a folder (default: DIR/plots/)")
+    .option("--json", "print what was written as JSON")
+    .action(async (dir: string, o: { x: string; y: string; color?: string; facet?: string; mark: string; out?: string; json?: boolean }) => {
+      const { sweepPlot } = await import("../../report/sweep/plot.ts");
+      const r = await sweepPlot({ dir, x: o.x, y: o.y, color: o.color, facet: o.facet, mark: o.mark, out: o.out });
+      if (o.json) return printJson(r);
+      out(`papi sweep plot: ${r.mark}, ${r.numDrawn} of ${r.numPoints} points (${r.caption.join("; ")}) -> ${r.svgPath.replace(/\.svg$/, "")}.{svg,png,csv}\n`);
     });
 }

@@ -9,7 +9,7 @@ import { mergeShards, type ShardOutput } from "../../sweep/merge.ts";
 import { sweepProducer } from "../../sweep/prepare.ts";
 import { sweepCsv, sweepParquet } from "./table.ts";
 
-interface SweepMeta {
+export interface SweepMeta {
   specHash: string;
   shard: string;
   numPoints: number;
@@ -31,6 +31,19 @@ export function readSweepOutput(dir: string): { meta: SweepMeta; output: ShardOu
   if (!j) throw new UserError(`${dir}: the journal ${SWEEP_FILES.journal} is missing`);
   if (j.header.specHash !== meta.specHash) throw new UserError(`${dir}: ${SWEEP_FILES.journal} and ${SWEEP_FILES.meta} disagree on the spec`);
   return { meta, output: { label: dir, specHash: meta.specHash, shard: parseShard(meta.shard), numPoints: meta.numPoints, rows: j.rows } };
+}
+
+/** The swept columns of a sweep table (the spec's grid, zip and random paths), in column order. */
+export function sweptColumns(meta: Pick<SweepMeta, "columns" | "spec">): string[] {
+  const s = meta.spec as { grid?: Record<string, unknown>; zip?: Record<string, unknown>[]; random?: { params: Record<string, unknown> } };
+  const swept = (c: string) => c in (s.grid ?? {}) || (s.zip ?? []).some((g) => c in g) || c in (s.random?.params ?? {});
+  return meta.columns.filter(swept);
+}
+
+/** The metric columns of a sweep table: every column that is neither swept nor bookkeeping (index, pointId, status, reason). */
+export function metricColumns(meta: Pick<SweepMeta, "columns" | "spec">): string[] {
+  const swept = sweptColumns(meta);
+  return meta.columns.filter((c) => !swept.includes(c) && !["index", "pointId", "status", "reason"].includes(c));
 }
 
 /**

@@ -9,8 +9,9 @@ import { toCsv } from "../csv-out.ts";
 import { mdTable } from "../figures/types.ts";
 import { markdownToHtml } from "../html.ts";
 import { renderChart } from "../plot.ts";
-import { readSweepOutput } from "./merge.ts";
+import { metricColumns, readSweepOutput, sweptColumns } from "./merge.ts";
 import { paretoChart } from "./pareto-chart.ts";
+import { titleWithUnit } from "./units.ts";
 
 export interface ParetoReportOptions {
   dir: string;
@@ -45,17 +46,18 @@ export async function paretoReport(o: ParetoReportOptions): Promise<ParetoReport
   const { meta } = readSweepOutput(o.dir);
   const rows = readJournal(o.dir)!.rows.sort((a, b) => (a.index as number) - (b.index as number));
   const specPareto = ParetoSection.parse((meta.spec as { pareto?: unknown }).pareto ?? {});
-  const swept = meta.columns.filter((c) => isSwept(meta, c));
-  const metricColumns = meta.columns.filter((c) => !swept.includes(c) && !["index", "pointId", "status", "reason"].includes(c));
+  const swept = sweptColumns(meta);
+  const metrics = metricColumns(meta);
   const pick = (flag: string, given: string | undefined, dflt: string | undefined) => {
     const v = given ?? dflt;
-    if (v === undefined) throw new UserError(`sweep pareto: give ${flag} (a metric column: ${metricColumns.join(", ")})`);
-    return parseObjective(v, metricColumns, flag);
+    if (v === undefined) throw new UserError(`sweep pareto: give ${flag} (a metric column: ${metrics.join(", ")})`);
+    return parseObjective(v, metrics, flag);
   };
   const objectives = [pick("--x", o.x, specPareto.x), pick("--y", o.y, specPareto.y)];
   const zText = o.z ?? specPareto.z;
-  if (zText !== undefined) objectives.push(parseObjective(zText, metricColumns, "--z"));
-  const designColumns = designColumnsOf(swept, o.over ?? specPareto.over, o.over ? "--over" : "pareto.over");
+  if (zText !== undefined) objectives.push(parseObjective(zText, metrics, "--z"));
+  const over = o.over ?? specPareto.over;
+  const designColumns = designColumnsOf(swept, over, o.over ? "--over" : "pareto.over");
   for (const [name, ref] of Object.entries(specPareto.references)) {
     for (const k of Object.keys(ref)) if (!designColumns.includes(k)) throw new UserError(`pareto.references.${name}: "${k}" is not a design column (${designColumns.join(", ")})`);
   }
@@ -74,20 +76,30 @@ export async function paretoReport(o: ParetoReportOptions): Promise<ParetoReport
     reason: g.reason,
   }));
   const feasible = groups.filter((g) => g.feasible);
+  const number = frontNumbers(groups);
   const chartRows = feasible.map((g) => ({
     ...Object.fromEntries(objectives.map((ob, k) => [ob.column, g.values[k]])),
     front: g.onFront,
     reference: g.references.join(" "),
+    label: number.has(g) ? String(number.get(g)) : "",
   }));
+  const aggregated = (over ?? []).length > 0 ? ", geometric mean" : "";
+  const axisTitle = (ob: Objective) => `${titleWithUnit(ob.column)}${aggregated}${ob.sense === "max" ? " (higher is better)" : ""}`;
   const spec = paretoChart({
     title: `${meta.name}: Pareto front of ${objNames.slice(0, 2).join(" vs ")}`,
-    subtitle: `${feasible.length} feasible of ${groups.length} designs; ${o.over ?? specPareto.over ? `geometric mean over ${(o.over ?? specPareto.over).join(", ") || "nothing"}` : ""}; black = front, red = references`,
+    subtitle: [
+      `${feasible.length} feasible of ${groups.length} designs${over.length > 0 ? `; objectives are geometric means over ${over.join(", ")}` : ""}`,
+      `black = the front${number.size > 0 ? ", numbered as in pareto.md" : ""}; red = references`,
+    ],
     x: objectives[0].column,
     y: objectives[1].column,
     z: objectives[2]?.column,
+    xTitle: axisTitle(objectives[0]),
+    yTitle: axisTitle(objectives[1]),
+    zTitle: objectives[2] ? axisTitle(objectives[2]) : undefined,
     rows: chartRows,
   });
-  const markdown = paretoMarkdown(meta.name, groups, objectives, designColumns, o.over ?? specPareto.over, rows.length);
+  const markdown = paretoMarkdown(meta.name, groups, objectives, designColumns, over, rows.length);
   await writeOutputFolder(given, "pareto", async (stage) => {
     writeOutputFile(join(stage, "pareto.csv"), toCsv(tableRows));
     await renderChart(spec, join(stage, "pareto"));
@@ -97,9 +109,13 @@ export async function paretoReport(o: ParetoReportOptions): Promise<ParetoReport
   return { outDir, objectives, designColumns, groups, markdown };
 }
 
-function isSwept(meta: { spec: unknown }, column: string): boolean {
-  const s = meta.spec as { grid?: Record<string, unknown>; zip?: Record<string, unknown>[]; random?: { params: Record<string, unknown> } };
-  return column in (s.grid ?? {}) || (s.zip ?? []).some((g) => column in g) || column in (s.random?.params ?? {});
+/** ASSUMPTION: up to 20 numbered front points stay legible on a 500 x 300 figure; a longer front is drawn unnumbered. */
+export const MAX_NUMBERED_FRONT = 20;
+
+/** Front designs numbered 1.. in order of the first objective (the figure's labels and pareto.md's "#"); none if too many. */
+export function frontNumbers(groups: readonly DesignGroup[]): Map<DesignGroup, number> {
+  const front = groups.filter((g) => g.feasible && g.onFront).sort((a, b) => a.values[0] - b.values[0]);
+  return new Map(front.length > MAX_NUMBERED_FRONT ? [] : front.map((g, i) => [g, i + 1]));
 }
 
 /** The generated report: front table, constraint tally, and each reference against the front (all from the table). */
@@ -115,8 +131,11 @@ export function paretoMarkdown(name: string, groups: DesignGroup[], objectives: 
   const tally = new Map<string, number>();
   for (const g of groups) if (!g.feasible) tally.set(g.reason.split(":")[0], (tally.get(g.reason.split(":")[0]) ?? 0) + 1);
   if (tally.size > 0) lines.push(`Infeasible designs by first violated constraint: ${[...tally].map(([k, v]) => `${k} ${v}`).join(", ")}.`, "");
+  const number = frontNumbers(groups);
   const sorted = [...front].sort((a, b) => a.values[0] - b.values[0]);
-  lines.push("## The front", "", mdTable([...designColumns, ...objectives.map((o) => o.column), "reference"], sorted.map((g) => [...designColumns.map((c) => cellText(g.design[c])), ...g.values.map(num), g.references.join(" ")])), "");
+  const head = [...(number.size > 0 ? ["#"] : []), ...designColumns, ...objectives.map((o) => titleWithUnit(o.column)), "reference"];
+  const body = sorted.map((g) => [...(number.size > 0 ? [String(number.get(g))] : []), ...designColumns.map((c) => cellText(g.design[c])), ...g.values.map(num), g.references.join(" ")]);
+  lines.push("## The front", "", mdTable(head, body), "");
   const refNames = [...new Set(groups.flatMap((g) => g.references))];
   if (refNames.length > 0) lines.push("## Reference points", "");
   for (const ref of refNames) {

@@ -1,8 +1,6 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { UserError } from "../../core/errors.ts";
-import { modelOf } from "../../serving/run.ts";
-import { loadTrace } from "../../serving/trace.ts";
 import { nodeLoader } from "../../node/loader.ts";
 import { writeOutputFile } from "../../node/output.ts";
 import { runInWorkers } from "../../node/worker-pool.ts";
@@ -10,7 +8,9 @@ import {
   appendJournal, loadSweepSpec, prepareOutputDir, readJournal, startJournal, SWEEP_FILES, sweepWorkerUrl, type JournalHeader,
 } from "../../node/sweep-files.ts";
 import { runSweepTask, type SweepAnswer, type SweepTask } from "../../node/sweep-worker.ts";
-import { ALL, formatShard, pointConfig, pointValues, shardIndices, type Shard } from "../../sweep/expand.ts";
+import { ALL, formatShard, shardIndices, type Shard } from "../../sweep/expand.ts";
+import { checkSweepInputs } from "../../sweep/inputs.ts";
+import { sweepWorkerCount } from "../../sweep/jobs.ts";
 import { prepareSweep, sweepProducer, type PreparedSweep, type SweepRow } from "../../sweep/prepare.ts";
 import { makeProgress } from "../progress.ts";
 import { sweepCsv, sweepParquet } from "./table.ts";
@@ -18,8 +18,10 @@ import { sweepCsv, sweepParquet } from "./table.ts";
 export interface SweepOptions {
   specPath: string;
   outDir: string;
-  /** worker threads; 1 runs in this thread */
+  /** worker threads (at most the available CPUs: a larger count is clamped, see sweepWorkerCount); 1 runs in this thread */
   jobs?: number;
+  /** receives one-line notices (a clamped --jobs) */
+  onNotice?: (text: string) => void;
   shard?: Shard;
   resume?: boolean;
   progress?: boolean;
@@ -37,6 +39,8 @@ export interface SweepSummary {
   numInfeasible: number;
   wallSec: number;
   pointsPerSec: number;
+  /** worker threads used */
+  jobs: number;
 }
 
 /** The spec as sweep.json records it: the base loaded, constraints with their options, the metric list. */
@@ -57,14 +61,12 @@ export function resolvedSpecOf(prep: PreparedSweep): Record<string, unknown> {
 export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
   const t0 = performance.now();
   const shard = o.shard ?? ALL;
-  const jobs = Math.max(1, o.jobs ?? availableParallelism());
+  const { jobs, notice } = sweepWorkerCount(o.jobs, availableParallelism());
   const loaded = loadSweepSpec(o.specPath);
   const prep = prepareSweep(loaded.spec, loaded.base);
-  const loader = nodeLoader(loaded.baseDir);
-  // Inputs every point shares must load before any output exists (a missing trace or model file fails here).
-  const first = pointConfig(prep.base, pointValues(prep.expansion, 0), 0);
-  modelOf(first, loader);
-  loadTrace(first.trace, { numRequests: first.requests, seed: first.seed, ratePerSec: first.ratePerSec }, loader.traceSource);
+  // Every trace and model any point uses must load before any output exists (a missing file fails here, naming the point).
+  checkSweepInputs(prep, nodeLoader(loaded.baseDir));
+  if (notice !== undefined) o.onNotice?.(notice);
 
   const outDir = prepareOutputDir(o.outDir, o.resume === true);
   const indices = shardIndices(prep.expansion.numPoints, shard);
@@ -123,8 +125,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepSummary> {
     numInfeasible: ordered.length - numOk,
     wallSec,
     pointsPerSec: wallSec > 0 ? todo.length / wallSec : 0,
+    jobs,
   };
-  const meta = { ...sweepProducer(), name: prep.spec.name, description: prep.spec.description, ...summary, outDir: undefined, jobs, columns: prep.columns, spec: resolvedSpecOf(prep) };
+  const meta = { ...sweepProducer(), name: prep.spec.name, description: prep.spec.description, ...summary, outDir: undefined, columns: prep.columns, spec: resolvedSpecOf(prep) };
   writeOutputFile(join(outDir, SWEEP_FILES.meta), JSON.stringify(meta, null, 2) + "\n");
   return summary;
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { GB } from "../../core/units.ts";
 import { UserError } from "../../core/errors.ts";
-import { tlpRange, type PointState } from "../point-state.ts";
+import type { PointState } from "../point-state.ts";
+import { speculationPolicyOf } from "../../serving/run.ts";
+import { maxTlp } from "../../serving/speculative.ts";
 import type { RequestSpec } from "../../serving/trace.ts";
 import type { Constraint } from "./types.ts";
 
@@ -35,7 +37,7 @@ export const capacityConstraint: Constraint<Record<string, never>> = {
       if (e instanceof UserError) return e.message;
       throw e;
     }
-    const longest = longestRequestTokens(point.requests()) + tlpRange(point.config.spec).max;
+    const longest = longestRequestTokens(point.requests()) + maxTlp(speculationPolicyOf(point.config.spec));
     const needBytes = longest * ctx.kvBytesPerToken;
     if (needBytes > ctx.kvCapacityBytes) {
       return `the longest request needs ${(needBytes / GB).toFixed(2)} GB of KV cache (${longest} tokens) but the system has ${(ctx.kvCapacityBytes / GB).toFixed(2)} GB`;
