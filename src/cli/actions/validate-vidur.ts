@@ -6,7 +6,8 @@ import { COLLECTIVE_PRESETS } from "../../fabric/collective-spec.ts";
 import type { ErrStats } from "../../systems/error-stats.ts";
 import { collectiveErrors, fitEveryCollective, intraNodeRows, VIDUR_NODE_LINKS, type CollectiveErrors, type VidurNetworkFile } from "../../systems/fit-vidur-collectives.ts";
 import { evaluateVidurFile, VIDUR_OPS, VIDUR_SKU_PRESETS, type VidurComputeFile, type VidurFileValidation, type VidurOpRow } from "../../systems/validate-vidur.ts";
-import { vidurHeldOut, type VidurFold } from "../../systems/vidur-held-out.ts";
+import { fitVidur, GPU_VIDUR_FIT_PARAMETERS } from "../../systems/fit-vidur.ts";
+import { VIDUR_FIXED_FIELDS, vidurHeldOut, type VidurFold } from "../../systems/vidur-held-out.ts";
 import { formatTable } from "../io.ts";
 
 /** Text and JSON views of `papi validate gpu` on Vidur profiles and of `papi validate collectives`. */
@@ -73,7 +74,7 @@ export function runVidurHeldOut(files: readonly VidurComputeFile[], gpuOverride?
 }
 
 const formatParam = (k: string, v: number | boolean) =>
-  typeof v === "boolean" ? String(v) : k.endsWith("BytesPerSec") ? `${Number((v / 1e9).toPrecision(6))} GB/s` : k.endsWith("Sec") ? `${Number((v * 1e6).toPrecision(6))} us` : String(v);
+  typeof v === "boolean" ? String(v) : k.endsWith("BytesPerSec") ? (v >= 1e12 ? `${Number((v / 1e12).toPrecision(6))} TB/s` : `${Number((v / 1e9).toPrecision(6))} GB/s`) : k.endsWith("Sec") ? `${Number((v * 1e6).toPrecision(6))} us` : String(v);
 
 export function formatVidurFold(f: VidurFold): string {
   const what = f.kind === "model" ? "leave one model out" : "carried over to another GPU";
@@ -149,4 +150,41 @@ export function formatCollectives(nodes: readonly CollectiveNodeReport[], dir: s
     if (n.heldOut.length > 0) s += "held out (fitted on another node, this node's link):\n" + formatTable(["fitted on", "algorithm", ...header.slice(1)], n.heldOut.map((h) => [h.fitOn, specText(h.spec), ...errCells(h.errors)]));
   }
   return s;
+}
+
+export interface VidurRefit {
+  sku: string;
+  preset: string;
+  fixed: string[];
+  objective: number;
+  /** fitted value and the preset's, per fitted parameter */
+  parameters: Record<string, { fitted: number | boolean; preset: number | boolean }>;
+  files: VidurFileValidation[];
+}
+
+/** Refits each SKU's preset on all its rows (how the shipped a100-80gb / h100-sxm values were obtained). */
+export function refitVidur(files: readonly VidurComputeFile[], gpuOverride?: string): VidurRefit[] {
+  if (files.length === 0) throw new UserError("--measurements: no compute/<sku>/<org>/<model>/mlp.csv to fit");
+  const skus = [...new Set(files.map((f) => f.sku))].sort();
+  return skus.map((sku) => {
+    const own = files.filter((f) => f.sku === sku);
+    const base = gpuForSku(sku, gpuOverride);
+    const fixed = VIDUR_FIXED_FIELDS[sku] ?? [];
+    const fit = fitVidur(base, own, fixed);
+    const keys = GPU_VIDUR_FIT_PARAMETERS.map((p) => p.key).filter((k) => !fixed.includes(k));
+    return {
+      sku,
+      preset: base.name,
+      fixed: [...fixed],
+      objective: fit.objective,
+      parameters: Object.fromEntries(keys.map((k) => [k, { fitted: fit.spec[k], preset: base[k] }])),
+      files: own.map((f) => evaluateVidurFile(fit.spec, f).summary),
+    };
+  });
+}
+
+export function formatVidurRefit(r: VidurRefit): string {
+  let s = `${r.sku} (${r.preset}): fitted on ${r.files.map((f) => f.path).join(", ")}` + (r.fixed.length > 0 ? `; kept at the preset: ${r.fixed.join(", ")}` : "") + "\n";
+  s += formatTable(["parameter", "fitted", "preset"], Object.entries(r.parameters).map(([k, v]) => [k, formatParam(k, v.fitted), formatParam(k, v.preset)]));
+  return s + formatTable(FILE_HEADER, r.files.map(fileRow));
 }

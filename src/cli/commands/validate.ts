@@ -19,12 +19,14 @@ export function registerValidate(program: Command): void {
     .option("--vidur", "validate against the shipped Vidur profiles (data/measurements/vidur-profiles: A100, H100)")
     .option("--gpu <preset>", "GPU preset (default: from meta.json's device; Vidur: a100 -> a100-80gb, h100 -> h100-sxm)")
     .option("--leave-one-model-out", "refit the preset's fitted parameters on all models but one and predict that one, for each model")
-    .option("--json", 'print {"fc": {...}, "attn": {...}, "layer": {...}} (Vidur: {"files": [...]}; with --leave-one-model-out: {"folds": [...]})')
-    .action(async (o: { measurements: string; vidur?: boolean; gpu?: string; json?: boolean; leaveOneModelOut?: boolean }, cmd: Command) => {
+    .option("--refit", "Vidur profiles: refit each GPU preset on all its rows and print the fitted values next to the preset's")
+    .option("--json", 'print {"fc": {...}, "attn": {...}, "layer": {...}} (Vidur: {"files": [...]}; with --leave-one-model-out: {"folds": [...]}; --refit: {"refits": [...]})')
+    .action(async (o: { measurements: string; vidur?: boolean; gpu?: string; json?: boolean; leaveOneModelOut?: boolean; refit?: boolean }, cmd: Command) => {
       const { isVidurLayout, SHIPPED_VIDUR_PROFILES } = await import("../../node/vidur-measurements.ts");
       if (o.vidur && cmd.getOptionValueSource("measurements") === "cli") throw new UserError("--vidur and --measurements: give one (--vidur is the shipped Vidur copy)");
       const vidurDir = o.vidur ? SHIPPED_VIDUR_PROFILES : isVidurLayout(o.measurements) ? o.measurements : undefined;
       if (vidurDir !== undefined) return validateVidurGpuCommand(vidurDir, o);
+      if (o.refit) throw new UserError("--refit applies to Vidur profiles (--vidur, or --measurements laid out as Vidur's data/profiling/); the H200 fit is npm run calibrate:h200");
       const { resolveGpu } = await import("../../hardware/gpu/presets.ts");
       const { gpuForMeasurements, loadGpuMeasurements, validateGpu } = await import("../../node/gpu-measurements.ts");
       const gpu = o.gpu !== undefined ? resolveGpu(o.gpu, undefined, "--gpu") : gpuForMeasurements(o.measurements);
@@ -87,10 +89,18 @@ export function registerValidate(program: Command): void {
 }
 
 /** `papi validate gpu` on a folder laid out as Vidur's data/profiling/. */
-async function validateVidurGpuCommand(dir: string, o: { gpu?: string; json?: boolean; leaveOneModelOut?: boolean }): Promise<void> {
+async function validateVidurGpuCommand(dir: string, o: { gpu?: string; json?: boolean; leaveOneModelOut?: boolean; refit?: boolean }): Promise<void> {
   const { loadVidurMeasurements } = await import("../../node/vidur-measurements.ts");
   const a = await import("../actions/validate-vidur.ts");
+  if (o.refit && o.leaveOneModelOut) throw new UserError("--refit and --leave-one-model-out: give one");
   const files = loadVidurMeasurements(dir).compute;
+  if (o.refit) {
+    const refits = a.refitVidur(files, o.gpu);
+    if (o.json) return printJson({ refits });
+    out("Each GPU preset's efficiency and overhead parameters refitted on all its rows (src/systems/fit-vidur.ts)\n");
+    for (const r of refits) out("\n" + a.formatVidurRefit(r));
+    return;
+  }
   if (o.leaveOneModelOut) {
     const folds = a.runVidurHeldOut(files, o.gpu);
     if (o.json) return printJson({ folds });
