@@ -8,8 +8,8 @@ import { predictVidurOpSec, VIDUR_LAYER_OPS, type VidurComputeFile, type VidurCo
  * Pure and deterministic: the same pattern search as fit-gpu.ts (sweep each parameter's grid in turn from a fixed
  * start, then the best move of two parameters by one grid step, until neither helps).
  *
- * Objective: what papi's serving loop charges is the decoder layer, and 85-97 % of a layer's GPU time in these
- * profiles is its four GEMMs. So: the mean squared log error of each GEMM operation (attn_pre_proj,
+ * Objective: what papi's serving loop charges is the decoder layer, and 77-97 % of a layer's GPU time in these
+ * profiles (median 93 %) is its four GEMMs. So: the mean squared log error of each GEMM operation (attn_pre_proj,
  * attn_post_proj, mlp_up_proj, mlp_down_proj; each weighs the same whatever its row count), plus that of the
  * layer sum per row (the eight operations of papi's layer, VIDUR_LAYER_OPS, added up), in which the elementwise
  * kernels count by their share of the time. Fitting each elementwise kernel on its own would pull
