@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SHIPPED_VIDUR_PROFILES } from "../../src/node/vidur-measurements.ts";
@@ -8,12 +8,13 @@ import { isCleanUserError, papi } from "./helpers.ts";
 
 const H100 = "compute/h100/meta-llama/Llama-2-70b-hf/mlp.csv";
 
-/** A temp copy of some of the shipped files (relative paths), optionally under another SKU folder. */
-function copyOf(files: [string, string][]): string {
+/** A temp copy of some of the shipped files (relative paths), optionally under another SKU folder and cut to `maxRows`. */
+function copyOf(files: [string, string][], maxRows?: number): string {
   const d = mkdtempSync(join(tmpdir(), "papi-vidur-cli-"));
   for (const [from, to] of files) {
     mkdirSync(join(d, to, ".."), { recursive: true });
-    cpSync(join(SHIPPED_VIDUR_PROFILES, from), join(d, to));
+    if (maxRows === undefined) cpSync(join(SHIPPED_VIDUR_PROFILES, from), join(d, to));
+    else writeFileSync(join(d, to), readFileSync(join(SHIPPED_VIDUR_PROFILES, from), "utf8").split("\n").slice(0, maxRows + 1).join("\n") + "\n");
   }
   return d;
 }
@@ -52,7 +53,7 @@ test("leave one model out on a Vidur folder: two model folds and a GPU carried o
     [H100, "compute/a100/o/A/mlp.csv"],
     [H100, "compute/a100/o/B/mlp.csv"],
     [H100, H100],
-  ]);
+  ], 40);
   try {
     const r = await papi(["validate", "gpu", "--measurements", d, "--leave-one-model-out", "--json"]);
     assert.equal(r.status, 0, r.stderr);
