@@ -39,8 +39,9 @@ describe("the shipped h200-sxm preset is the fit on all rows", () => {
       if (typeof want === "boolean") assert.equal(got, want, key);
       else assert.ok(Math.abs((got as number) - want) <= 1e-9 * Math.abs(want), `${key}: fit ${got}, preset ${want}`);
     }
-    // the Hopper presets share the fitted values
-    for (const p of GPU_FIT_PARAMETERS) assert.equal(GPU_PRESETS["h100-sxm"][p.key], h200[p.key], p.key);
+    // h100-sxm shares the fitted values its own profiles (Vidur's, src/systems/fit-vidur.ts) do not constrain
+    const vidurFitted = ["memoryEfficiency", "smBandwidthBytesPerSec", "l2BandwidthBytesPerSec", "gemmStreamK", "rooflineSharpness", "graphKernelOverheadSec"];
+    for (const p of GPU_FIT_PARAMETERS.filter((q) => !vidurFitted.includes(q.key))) assert.equal(GPU_PRESETS["h100-sxm"][p.key], h200[p.key], p.key);
   });
 
   test("the fit respects the measured 8192^3 GEMM (meta.json: 749.75 TFLOPS)", () => {

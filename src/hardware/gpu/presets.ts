@@ -22,6 +22,10 @@ import { GpuSpec } from "./schema.ts";
  *             theoretical maximum FLOPs/s on A100".
  *  [H200-MEAS] data/measurements/h200 (meta.json and the fc/attn/layer CSVs), fitted by
  *             src/systems/fit-gpu.ts (npm run calibrate:h200); see docs/gpu-validation.md.
+ *  [VIDUR]    Vidur's per-operation profiles (microsoft/vidur data/profiling/compute/{a100,h100}/, MIT; shipped in
+ *             data/measurements/vidur-profiles): GPU kernel durations of a Llama-70B layer's operations, 1-32,768
+ *             tokens, TP 1-8, fitted by src/systems/fit-vidur.ts (`papi validate gpu --vidur --refit`); see
+ *             docs/gpu-validation.md, "A100 and H100 (Vidur's profiles)".
  */
 
 // [ATTACC]: FGDRAM per-bit energies summed over the GPU access path (0.11+0.44+1.01+1.23+0.5+0.3 pJ/bit
@@ -74,6 +78,38 @@ const h200Peak = 989.5e12; // [H200-PB] 1,979 TFLOPS FP16 with sparsity / 2
 const h200Bw = 4.8e12; // [H200-PB]
 const h100Bw = 3.35e12; // [H100-DS]
 
+/**
+ * [VIDUR] Fitted on every A100 row (Llama-2-70B and Llama-3-70B, 2,868 rows): the GEMM and elementwise knobs that
+ * price kernels in a CUDA graph. The profiles hold GPU kernel durations without host dispatch, so they fit
+ * graphKernelOverheadSec (a GEMM's fixed GPU time; the residual add's is 1-2 us, so elementwise kernels are
+ * over-charged by ~7 us each) and say nothing about eager dispatch (kernelLaunchOverheadSec) or attention (not
+ * profiled here): those stay ASSUMPTIONs from the H200 fit. L2 bandwidth is A100-WP's figure (not fitted).
+ * test/systems/validate-vidur-fit.test.ts checks that no single grid step of a fitted value lowers the objective.
+ */
+const A100_VIDUR_FIT = {
+  computeEfficiency: 0.75, // fitted (grid 0.50-0.95): MMA efficiency inside a tile; GEMMs of >= 2,048 tokens measure 0.66-0.77 of peak (10th-90th percentile)
+  memoryEfficiency: 0.87, // fitted (0.60-0.95): 1.77 TB/s; a one-token 8192 x 57,344 up-projection streams 1.62 TB/s incl. its fixed time
+  smBandwidthBytesPerSec: 60e9, // fitted (10-200 GB/s): one SM alone
+  gemmStreamK: true, // fitted (true / false)
+  rooflineSharpness: 2.5, // fitted (1.5-32)
+  graphKernelOverheadSec: 9e-6, // fitted (0-12 us): a GEMM's fixed GPU-side time (one-token TP-8 GEMMs of 2-21 MB take 15-19 us)
+} as const;
+
+/**
+ * [VIDUR] Fitted on the H100 rows (Llama-2-70B only, 1,044 rows); computeEfficiency is not identifiable from them
+ * (the L2 feed and the sharpness trade against it: objective within 0.1 % from 0.81 to 0.95), so it keeps the H200
+ * fit (same Hopper SM). Same scope as A100_VIDUR_FIT otherwise.
+ */
+const H100_VIDUR_FIT = {
+  computeEfficiency: HOPPER_FIT.computeEfficiency, // [H200-MEAS], see above
+  memoryEfficiency: 0.95, // fitted (0.60-0.95: at the grid's upper bound): 3.18 TB/s
+  smBandwidthBytesPerSec: 70e9, // fitted (10-200 GB/s)
+  l2BandwidthBytesPerSec: 9e12, // fitted (2-32 TB/s); no NVIDIA figure for Hopper
+  gemmStreamK: true, // fitted
+  rooflineSharpness: 5, // fitted
+  graphKernelOverheadSec: 8e-6, // fitted (0-12 us): a GEMM's fixed GPU-side time
+} as const;
+
 const raw: Record<string, Record<string, unknown>> = {
   "a100-80gb": {
     peakFp16FlopsPerSec: 312e12, // [A100-WP] Table 1
@@ -81,14 +117,10 @@ const raw: Record<string, Record<string, unknown>> = {
     hbmBandwidthBytesPerSec: 2.039e12, // [A100-DS] 80GB SXM
     memoryCapacityBytes: 80 * GiB, // [A100-DS] 80 GB, [SMI] 81920 MiB
     numSms: 108, // [A100-WP]
-    computeEfficiency: 0.8, // [ATTACC] cap
-    memoryEfficiency: 0.85, // [ATTACC] cap
+    ...A100_VIDUR_FIT, // [VIDUR] computeEfficiency, memoryEfficiency, smBandwidthBytesPerSec, gemmStreamK, rooflineSharpness, graphKernelOverheadSec
     // gemmTileShapes: schema default (CUTLASS sm80 tiles of the same sizes)
-    smBandwidthBytesPerSec: HOPPER_FIT.smBandwidthBytesPerSec, // ASSUMPTION: as fitted on H200 (latency-bound per SM)
     l2BandwidthBytesPerSec: A100_L2_BW, // [A100-WP]
-    rooflineSharpness: HOPPER_FIT.rooflineSharpness, // ASSUMPTION: as fitted on H200
-    kernelLaunchOverheadSec: HOPPER_FIT.kernelLaunchOverheadSec, // ASSUMPTION: as measured on H200 (host-bound)
-    graphKernelOverheadSec: HOPPER_FIT.graphKernelOverheadSec, // ASSUMPTION: as fitted on H200
+    kernelLaunchOverheadSec: HOPPER_FIT.kernelLaunchOverheadSec, // ASSUMPTION: as measured on H200 (host-bound; [VIDUR] has no host dispatch)
     attentionGraphOverheadSec: HOPPER_FIT.attentionGraphOverheadSec, // ASSUMPTION: as on H200
     // ASSUMPTION: the H200 fit. Decode attention pads its T <= 8 query rows to the kernel's query block
     // (FlashAttention-2 on sm80 also uses >= 64-row blocks), so the waste is the same on Ampere.
@@ -136,7 +168,10 @@ const raw: Record<string, Record<string, unknown>> = {
     hbmBandwidthBytesPerSec: h100Bw,
     memoryCapacityBytes: 80 * GiB, // [H100-DS] 80 GB, in GiB as [SMI]
     numSms: 132, // [H100-WP]
-    ...HOPPER_FIT, // ASSUMPTION: same Hopper SM and memory system as the measured H200
+    // ASSUMPTION: eager launch, attention and the rest as the measured H200 (same Hopper SM); the GEMM and
+    // elementwise knobs [VIDUR] fitted on the H100's own profiles
+    ...HOPPER_FIT,
+    ...H100_VIDUR_FIT,
     prefillAttentionComputeEfficiency: PREFILL_ATTENTION_COMPUTE_EFFICIENCY,
     energyPerFlopJoules: tdpDerivedEnergyPerFlop(700, 989.5e12, h100Bw),
     hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J,
@@ -172,8 +207,8 @@ export function resolveGpu(value: unknown, base?: unknown, path = "gpu"): GpuSpe
 
 /** One line per preset: what it is and where its numbers come from (the per-field comments above give detail). */
 export const GPU_PRESET_SOURCES: Readonly<Record<string, string>> = {
-  "a100-80gb": "NVIDIA A100 80GB SXM (HBM2e): A100 whitepaper + datasheet; AttAcc's efficiency caps",
+  "a100-80gb": "NVIDIA A100 80GB SXM (HBM2e): A100 whitepaper + datasheet; GEMM/elementwise efficiencies fitted on Vidur's A100 profiles",
   "a100-hbm3": "AttAcc's A100a: A100 with 5 HBM3 stacks (3,352 GB/s), the PAPI baseline [AttAcc simulator]",
-  "h100-sxm": "NVIDIA H100 SXM5: H100 datasheet + whitepaper; efficiencies from the H200 fit (same Hopper SM)",
+  "h100-sxm": "NVIDIA H100 SXM5: H100 datasheet + whitepaper; GEMM/elementwise efficiencies fitted on Vidur's H100 profiles, the rest from the H200 fit",
   "h200-sxm": "NVIDIA H200 SXM: H200 product brief; efficiencies fitted on the shipped H200 measurements",
 };
