@@ -1,5 +1,6 @@
 import type { KernelCost } from "../hardware/cost-types.ts";
-import { collectiveAlgorithmCost, type CollectiveKind } from "./collective-temp.ts";
+import { collectiveSpecCost } from "./collective-spec.ts";
+import type { CollectiveKind } from "./collectives/index.ts";
 import type { Fabric } from "./schema.ts";
 import { TOPOLOGIES } from "./topologies/index.ts";
 
@@ -27,10 +28,10 @@ export function fabricBandwidthSec(f: Fabric, totalBytes: number): number {
 
 /**
  * A collective among `numParticipants` endpoints, each with a `bytes` buffer, by the fabric's collective algorithm;
- * the message latency is the topology's (a collective spec's messageLatencySec overrides it).
+ * the message latency is the topology's (a collective spec's messageLatencySec overrides it; see collective-spec.ts).
  */
 export function fabricCollectiveCost(f: Fabric, kind: CollectiveKind, bytes: number, numParticipants: number): KernelCost {
   const latencySec = TOPOLOGIES.get(f.topology).messageLatencySec(f.link, f.switchLatencySec);
   const link = latencySec === f.link.latencySec ? f.link : { ...f.link, latencySec };
-  return collectiveAlgorithmCost(f.collective, link, kind, bytes, numParticipants);
+  return collectiveSpecCost(f.collective, link, kind, bytes, numParticipants);
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { count, quantity, RANGES } from "../core/quantity.ts";
 import { LinkBlock } from "../hardware/links/presets.ts";
 import type { LinkSpec } from "../hardware/links/schema.ts";
-import { CollectiveSpec } from "./collective-temp.ts";
+import { CollectiveBlock, type CollectiveSpec } from "./collective-spec.ts";
 import { TOPOLOGY_NAMES, type TopologyName } from "./topologies/index.ts";
 
 /**
@@ -29,7 +29,7 @@ export const FabricDescription = z.strictObject({
   numLinks: count("parallel links that carry the fabric's transfers (one per attention device, one per stack group, or the shared buses)", 1, MAX_FABRIC_LINKS).default(1),
   topology: z.enum(TOPOLOGY_NAMES).default("point-to-point").describe("how the endpoints are wired: point-to-point, switch"),
   switchLatencySec: quantity("latency of one switch hop (switch topology only)", "s", RANGES.latencySec).default(0),
-  collective: CollectiveSpec.default({ algorithm: "ring" }).describe("the collective algorithm tensor-parallel all-reduces and all-gathers use on this fabric"),
+  collective: CollectiveBlock.field("how tensor-parallel all-reduces and all-gathers run on this fabric: a collective preset (attacc-a100, nccl-eager-a100, nccl-graph, one-shot-custom, ...), { preset, ...overrides } or { algorithm: ring | one-shot | tree | in-switch | bandwidth-only, messageLatencySec?, callOverheadSec?, bandwidthEfficiency? }; default: ring at the link's latency").default({ algorithm: "ring" }),
   transfers: z.enum(TRANSFER_MODELS).default("alpha-beta").describe("point-to-point transfers: alpha-beta (latency per message + bytes/bandwidth) or bandwidth-only (AttAcc's X2G model)"),
 });
 export type FabricDescription = z.output<typeof FabricDescription>;

@@ -1,3 +1,4 @@
+import { roleDevices } from "../systems/devices.ts";
 import { UserError } from "../core/errors.ts";
 import { nearest } from "../core/merge.ts";
 import type { RunResult } from "../serving/run.ts";
@@ -34,14 +35,16 @@ export const POINT_METRICS: Readonly<Record<string, { description: string; of: (
   fcPimDieAreaMm2: {
     description: "area one FC-PIM die uses by the area rule, mm2",
     of: (p) => {
-      const d = p.relaxedSpec()?.fcStacks.design;
+      const s = p.relaxedSpec();
+      const d = s ? roleDevices(s).fcPim : null;
       return d ? pimDieAreaMm2(d) : null;
     },
   },
   attnPimDieAreaMm2: {
     description: "area one attention-PIM die uses by the area rule, mm2",
     of: (p) => {
-      const d = p.relaxedSpec()?.attnStacks.design;
+      const s = p.relaxedSpec();
+      const d = s ? roleDevices(s).attnPim : null;
       return d ? pimDieAreaMm2(d) : null;
     },
   },

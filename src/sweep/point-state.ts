@@ -7,7 +7,8 @@ import type { RunConfig } from "../serving/config.ts";
 import { parseRunConfig, systemOf, systemSpecOf, type InputLoader } from "../serving/run.ts";
 import { loadTrace, type RequestSpec } from "../serving/trace.ts";
 import type { SystemContext } from "../systems/build.ts";
-import { resolveSystemDescription } from "../systems/presets.ts";
+import { resolveSystem } from "../systems/resolve.ts";
+import { roleDevices } from "../systems/devices.ts";
 import type { SystemSpec } from "../systems/schema.ts";
 
 /**
@@ -57,11 +58,11 @@ export class PointState {
     if (!this.relaxed) {
       let spec: SystemSpec | undefined;
       try {
-        const d = resolveSystemDescription(this.config.system);
+        const d = roleDevices(resolveSystem(this.config.system));
         const raw = structuredClone(this.config) as unknown as Record<string, unknown>;
         const hw = isPlainObject(raw.hardware) ? raw.hardware : {};
-        if (d.fcStacks.design !== null) setPath(raw, "hardware.fcPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
-        if (d.attnStacks.design !== null || hw.attnPim !== undefined) setPath(raw, "hardware.attnPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
+        if (d.fcPim !== null) setPath(raw, "hardware.fcPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
+        if (d.attnPim !== null || hw.attnPim !== undefined) setPath(raw, "hardware.attnPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
         spec = systemSpecOf(parseRunConfig(raw));
       } catch (e) {
         if (!(e instanceof UserError)) throw e;

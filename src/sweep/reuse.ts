@@ -37,8 +37,8 @@ const sortedUnique = (xs: Iterable<number>): number[] => [...new Set(xs)].sort((
  * The FC weight reuses (RLP x TLP) of the iterations the scheduler maps to FC-PIM, ascending: PAPI's rule keeps FC
  * on FC-PIM while RLP x TLP <= alpha, static-pim always, static-gpu never (empty), the oracle where FC-PIM is faster.
  */
-export function fcPimReuses(shapes: readonly DecodeShape[], policy: FcPolicy): number[] {
-  return sortedUnique(shapes.filter((s) => policy.decide({ numRequests: s.rlp, tokensPerRequest: s.tlp }) === "pim").map((s) => s.rlp * s.tlp));
+export function fcPimReuses(shapes: readonly DecodeShape[], policy: FcPolicy, fcPimUnit = "fc-pim"): number[] {
+  return sortedUnique(shapes.filter((s) => policy.decide({ numRequests: s.rlp, tokensPerRequest: s.tlp, numTokens: s.rlp * s.tlp }) === fcPimUnit).map((s) => s.rlp * s.tlp));
 }
 
 /**

@@ -4,6 +4,7 @@ import { UserError } from "../core/errors.ts";
 import { deepMerge } from "../core/merge.ts";
 import { FABRIC_NAMES, FabricDescription, type Fabric, type FabricName } from "../fabric/schema.ts";
 import { TOPOLOGIES } from "../fabric/topologies/index.ts";
+import { resolveCollective } from "../fabric/collective-spec.ts";
 import { GpuBlock } from "../hardware/gpu/presets.ts";
 import { LinkBlock, resolveLink } from "../hardware/links/presets.ts";
 import { HbmBlock } from "../hardware/pim/hbm-presets.ts";
@@ -118,7 +119,8 @@ function resolveFabrics(d: SystemDescription, hw: HardwareOverrides, profile: st
     let link = resolveLink(base.link, undefined, `system.fabrics.${f}.link`);
     if (linkPatch !== undefined) link = resolveLink(linkPatch, base.link, `hardware.fabrics.${f}.link`);
     if (hw.links?.[f] !== undefined) link = resolveLink(hw.links[f], link, `hardware.links.${f}`);
-    out[f] = { ...parsed.data, link };
+    const collective = resolveCollective(parsed.data.collective, undefined, `system.fabrics.${f}.collective`);
+    out[f] = { ...parsed.data, collective, link };
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { roleDevices } from "../systems/devices.ts";
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import type { SystemSpec } from "../systems/schema.ts";
@@ -83,8 +84,9 @@ export function Controls({ desc, config, state, resolved, actions, uploadError }
   const uploadedTrace = state.trace?.fileName === traceValue;
   const specValue = val("spec");
   const specMode = Array.isArray(specValue) ? "cycled" : typeof specValue === "object" ? "adaptive" : "fixed";
-  const fcDesign = spec?.fcStacks.design;
-  const attnDesign = spec?.attnStacks.design;
+  const dev = spec ? roleDevices(spec) : undefined;
+  const fcDesign = dev?.fcPim;
+  const attnDesign = dev?.attnPim;
   const hw = (path: string) => `hardware.${path}`;
   const hwShown = (path: string, fallback: unknown) => getPath(config, hw(path)) ?? fallback;
 
@@ -177,11 +179,11 @@ export function Controls({ desc, config, state, resolved, actions, uploadError }
       <section>
         <h2>Hardware</h2>
         <Field label="GPU">
-          <Select id="gpu" value={String(typeof getPath(config, hw("gpu")) === "string" ? getPath(config, hw("gpu")) : spec?.gpu.device.name ?? "")} options={desc.gpus} onChange={(v) => set(hw("gpu"), v)} />
+          <Select id="gpu" value={String(typeof getPath(config, hw("gpu")) === "string" ? getPath(config, hw("gpu")) : dev?.gpu?.name ?? "")} options={desc.gpus} onChange={(v) => set(hw("gpu"), v)} />
         </Field>
-        <Field label="GPUs"><NumberInput id="gpus" value={(config.gpus as number | undefined) ?? spec?.gpu.numGpus} onChange={(v) => set("gpus", v)} /></Field>
+        <Field label="GPUs"><NumberInput id="gpus" value={(config.gpus as number | undefined) ?? dev?.numGpus} onChange={(v) => set("gpus", v)} /></Field>
         <h3>FC stacks {fcDesign ? `(FC-PIM ${fcDesign.numFpus}P${fcDesign.numBanksPerFpuGroup}B)` : "(plain HBM: no FC-PIM)"}</h3>
-        <Field label="FC stacks"><NumberInput id="fc-stacks" value={(config.fcStacks as number | undefined) ?? spec?.fcStacks.numStacks} onChange={(v) => set("fcStacks", v)} /></Field>
+        <Field label="FC stacks"><NumberInput id="fc-stacks" value={(config.fcStacks as number | undefined) ?? dev?.numFcStacks} onChange={(v) => set("fcStacks", v)} /></Field>
         <Field label="FC-PIM design">
           <Select id="fcpim-design" disabled={!fcDesign} value={fcDesign?.name ?? ""} options={fcDesign ? desc.pimDesigns : [""]} onChange={(v) => set(hw("fcPim"), v)} />
         </Field>
@@ -200,13 +202,13 @@ export function Controls({ desc, config, state, resolved, actions, uploadError }
           </Field>
         ))}
         <h3>Attention stacks {attnDesign ? `(${attnDesign.name})` : ""}</h3>
-        <Field label="attention stacks"><NumberInput id="attn-stacks" value={(config.attnStacks as number | undefined) ?? spec?.attnStacks.numStacks} onChange={(v) => set("attnStacks", v)} /></Field>
+        <Field label="attention stacks"><NumberInput id="attn-stacks" value={(config.attnStacks as number | undefined) ?? dev?.numAttnStacks} onChange={(v) => set("attnStacks", v)} /></Field>
         <Field label="Attn-PIM design">
           <Select id="attnpim-design" disabled={!attnDesign} value={attnDesign?.name ?? ""} options={attnDesign ? desc.pimDesigns : [""]} onChange={(v) => set(hw("attnPim"), v)} />
         </Field>
         <h3>Links (GB/s per direction)</h3>
         {(["gpuGpu", "attention", "pimPim"] as const).map((which) => {
-          const link = spec?.links[which];
+          const link = spec?.fabrics[which]?.link;
           const chosen = getPath(config, hw(`links.${which}`));
           return (
             <div class="link-row">

@@ -17,6 +17,7 @@ import { parseRunConfig, runOnce, type InputLoader, type RunResult } from "../se
 import { BUILT_IN_TRACES, loadTrace, parseTraceText } from "../serving/trace.ts";
 import { SYSTEM_PRESETS } from "../systems/presets.ts";
 import { resolveSystem } from "../systems/resolve.ts";
+import { roleDevices } from "../systems/devices.ts";
 import { MAX_GPUS, MAX_STACKS, type SystemSpec } from "../systems/schema.ts";
 import type { Description, FromWorker, PimCheck, SystemRow } from "./protocol.ts";
 
@@ -68,8 +69,9 @@ export function pimCheck(role: PimCheck["role"], d: PimDesign): PimCheck {
 
 export function pimChecks(spec: SystemSpec): PimCheck[] {
   const out: PimCheck[] = [];
-  if (spec.fcStacks.design) out.push(pimCheck("FC-PIM", spec.fcStacks.design));
-  if (spec.attnStacks.design && spec.attnStacks.numStacks > 0) out.push(pimCheck("Attn-PIM", spec.attnStacks.design));
+  const d = roleDevices(spec);
+  if (d.fcPim) out.push(pimCheck("FC-PIM", d.fcPim));
+  if (d.attnPim) out.push(pimCheck("Attn-PIM", d.attnPim));
   return out;
 }
 

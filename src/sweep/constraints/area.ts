@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hbmBanksPerStack } from "../../hardware/pim/hbm.ts";
 import { PAPER_PIM_AREA, pimBanksPerDie, pimFpusPerBank, type PimDesign } from "../../hardware/pim/schema.ts";
+import { roleDevices } from "../../systems/devices.ts";
 import type { SystemSpec } from "../../systems/schema.ts";
 import type { Constraint } from "./types.ts";
 
@@ -14,11 +15,12 @@ export function pimDieAreaMm2(d: PimDesign): number {
  * sum over stacks of dies x die area. The silicon a design spends; an objective of the design-space study.
  */
 export function systemHbmAreaMm2(spec: SystemSpec): number {
-  const plainDie = (s: SystemSpec) => (hbmBanksPerStack(s.fcStacks.hbm.org) / s.fcStacks.hbm.org.numDies) * PAPER_PIM_AREA.bankAreaMm2;
-  const fc = spec.fcStacks.design;
-  const fcArea = spec.fcStacks.numStacks * (fc ? fc.hbm.org.numDies * pimDieAreaMm2(fc) : spec.fcStacks.hbm.org.numDies * plainDie(spec));
-  const at = spec.attnStacks.design;
-  const attnArea = at ? spec.attnStacks.numStacks * at.hbm.org.numDies * pimDieAreaMm2(at) : 0;
+  const d = roleDevices(spec);
+  const plainDie = (d.hbm.org.numDies === 0 ? 0 : hbmBanksPerStack(d.hbm.org) / d.hbm.org.numDies) * PAPER_PIM_AREA.bankAreaMm2;
+  const fc = d.fcPim;
+  const fcArea = d.numFcStacks * (fc ? fc.hbm.org.numDies * pimDieAreaMm2(fc) : d.hbm.org.numDies * plainDie);
+  const at = d.attnPim;
+  const attnArea = at ? d.numAttnStacks * at.hbm.org.numDies * pimDieAreaMm2(at) : 0;
   return fcArea + attnArea;
 }
 

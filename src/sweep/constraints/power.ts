@@ -2,6 +2,7 @@ import { z } from "zod";
 import { UserError } from "../../core/errors.ts";
 import { pimStackPowerWatts } from "../../hardware/pim/power.ts";
 import type { PimDesign } from "../../hardware/pim/schema.ts";
+import { roleDevices } from "../../systems/devices.ts";
 import type { PointState } from "../point-state.ts";
 import { attentionReuses, decodeShapes, fcPimReuses } from "../reuse.ts";
 import type { Constraint } from "./types.ts";
@@ -81,22 +82,23 @@ const spanOf = (reuses: readonly number[]) => ({ numReuses: reuses.length, minRe
 export function powerChecks(point: PointState, o: Partial<Options> = {}): PowerCheck[] {
   const mode = o.mode ?? "fpu-peak";
   const ctx = point.context();
+  const { fcPim, attnPim } = roleDevices(ctx.spec);
   const shapes = decodeShapes(point.config.spec, point.maxRlp());
   const out: PowerCheck[] = [];
-  if (ctx.fcPim) {
-    const reuses = o.fcReuse !== undefined ? Array.from({ length: o.fcReuse }, (_, i) => i + 1) : fcPimReuses(shapes, point.policy());
+  if (fcPim) {
+    const reuses = o.fcReuse !== undefined ? Array.from({ length: o.fcReuse }, (_, i) => i + 1) : fcPimReuses(shapes, point.policy(), ctx.weights.name);
     if (reuses.length > 0) {
-      const budget = o.budgetWatts ?? ctx.fcPim.powerBudgetWattsPerStack;
-      const at = checkedPower(ctx.fcPim, reuses, mode, "largest");
-      out.push({ unit: "FC-PIM", design: ctx.fcPim.name, ...at, ...spanOf(reuses), budgetWatts: budget });
+      const budget = o.budgetWatts ?? fcPim.powerBudgetWattsPerStack;
+      const at = checkedPower(fcPim, reuses, mode, "largest");
+      out.push({ unit: "FC-PIM", design: fcPim.name, ...at, ...spanOf(reuses), budgetWatts: budget });
     }
   }
-  if (ctx.attnPim) {
+  if (attnPim) {
     const group = Math.max(1, Math.round(ctx.shape.numHeads / ctx.shape.numKvHeads));
     const reuses = attentionReuses(shapes, group);
-    const budget = o.budgetWatts ?? ctx.attnPim.powerBudgetWattsPerStack;
-    const at = checkedPower(ctx.attnPim, reuses, mode, "smallest");
-    out.push({ unit: "attention PIM", design: ctx.attnPim.name, ...at, ...spanOf(reuses), budgetWatts: budget });
+    const budget = o.budgetWatts ?? attnPim.powerBudgetWattsPerStack;
+    const at = checkedPower(attnPim, reuses, mode, "smallest");
+    out.push({ unit: "attention PIM", design: attnPim.name, ...at, ...spanOf(reuses), budgetWatts: budget });
   }
   return out;
 }
