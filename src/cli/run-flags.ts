@@ -14,6 +14,7 @@ export function addSystemFlags(cmd: Command): Command {
     .option("--set <path=value>", "override one config field, e.g. hardware.fcPim.numFpus=2 (repeatable; the value is YAML)", collect, [])
     .option("--system <name>", "system preset (gpu-only, a100-attacc, a100-hbmpim, attacc-only, papi, pim-only-papi)")
     .option("--model <name|path>", "model preset or Hugging Face config.json")
+    .option("--profile <name>", "assumption profile: papi (default: papi's best physical estimate) or attacc-toolchain (the paper's toolchain as reconstructed)")
     .option("--gpus <n>", "number of GPUs")
     .option("--fc-stacks <n>", "number of HBM stacks holding FC weights")
     .option("--attn-stacks <n>", "number of attention stacks");
@@ -52,6 +53,7 @@ export function flagsToConfig(o: Flags): Record<string, unknown> {
   };
   set("system", s("system"));
   set("model", s("model"));
+  set("profile", s("profile"));
   set("trace", s("trace"));
   set("requests", int("requests", "--requests", 1, MAX_REQUESTS));
   if (s("rate") !== undefined) c.ratePerSec = parseNumber("--rate", s("rate"), Number.MIN_VALUE, MAX_RATE_PER_SEC);

@@ -58,7 +58,10 @@ export function defineBlock<T>(
           v = normalize(raw);
         } catch (e) {
           if (!(e instanceof UserError)) throw e;
-          ctx.addIssue({ code: "custom", message: e.message.replace(/^[^:]*: /, "") });
+          // a rewrite that failed on a schema of its own passes that schema's issues on, with their paths
+          const inner = e as UserError & { issues?: z.core.$ZodIssue[]; root?: z.ZodType };
+          if (inner.issues && inner.root) for (const i of inner.issues) ctx.addIssue({ code: "custom", path: i.path, message: issueMessage(i, inner.root) } as never);
+          else ctx.addIssue({ code: "custom", message: e.message.replace(/^[^:]*: /, "") });
           return;
         }
       }

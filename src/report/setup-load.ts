@@ -42,6 +42,8 @@ export function loadReproduceSetup(src: { configPath?: string; sets?: readonly s
   if (config.attnStacks !== undefined) setup.attnStacks = config.attnStacks;
   if (config.acceptanceRate !== undefined) setup.acceptanceRate = config.acceptanceRate;
   if ("draft" in raw) setup.draft = config.draft;
+  if ("profile" in raw) setup.profile = config.profile;
+  if (Object.keys(config.assumptions).length > 0) setup.assumptions = config.assumptions;
   checkSetup(setup);
   return { setup, ...("seed" in raw ? { seed: config.seed } : {}) };
 }

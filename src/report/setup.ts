@@ -154,8 +154,10 @@ export interface SystemDevices {
  * preset's.
  */
 export function setupDevices(setup: ReportSetup, systems: readonly string[]): Record<string, SystemDevices> {
+  // a preset's fields left to the run (a PIM design's fcMapping, reuseReads) take the run's values: not a modification
+  const asResolved = (preset: unknown, v: object) => (isPlainObject(preset) ? { ...Object.fromEntries(Object.entries(v).filter(([k]) => preset[k] === undefined)), ...preset } : preset);
   const named = <T extends { name: string }>(v: T, presets: Readonly<Record<string, unknown>>): string =>
-    `${v.name}${presets[v.name] !== undefined && hashOf(presets[v.name]) === hashOf(v) ? "" : " (modified)"}`;
+    `${v.name}${presets[v.name] !== undefined && hashOf(asResolved(presets[v.name], v)) === hashOf(v) ? "" : " (modified)"}`;
   const out: Record<string, SystemDevices> = {};
   for (const system of systems) {
     const s = setupSystem({ system, model: "llama-65b" }, setup);

@@ -89,6 +89,10 @@ function addHardwareDefaults(schema: Record<string, unknown>): void {
     gpu: d.gpu, fcPim: d.fcPim, attnPim: d.attnPim, hbm: d.hbm,
     "links.gpuGpu": ref.fabrics.gpuGpu?.link, "links.attention": ref.fabrics.attention?.link, "links.pimPim": ref.fabrics.pimPim?.link,
   };
+  // a fabric's collective fields left unset take the link's latency, no call overhead and the full bandwidth
+  for (const [name, f] of Object.entries(ref.fabrics)) {
+    devices[`fabrics.${name}`] = { ...f, name, collective: { messageLatencySec: f!.link.latencySec, callOverheadSec: 0, bandwidthEfficiency: 1, ...f!.collective } };
+  }
   const props = (node: unknown): Record<string, Record<string, unknown>> | undefined =>
     (node as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;
   const objectBranch = (node: Record<string, unknown>) => (node.anyOf as Record<string, unknown>[] | undefined)?.find((b) => b.type === "object") ?? node;

@@ -61,6 +61,8 @@ export class MetricsStore {
   /** Time spent moving bytes over the attention links (prefill and decode), for exact what-ifs on their bandwidth. */
   attentionLinkBwSec = 0;
   draftSec = 0;
+  /** decode time hidden by overlapping FC and attention (systems with overlap: sub-batch) */
+  overlapSec = 0;
   iterations = 0;
   fcOnGpuIterations = 0;
   fcOnPimIterations = 0;
@@ -76,6 +78,7 @@ export class MetricsStore {
 
   onDecode(p: PhaseCost, fcOnGpu: boolean): void {
     this.chargeStep(p);
+    this.overlapSec += p.overlapSec;
     this.iterations++;
     if (fcOnGpu) this.fcOnGpuIterations++;
     else this.fcOnPimIterations++;

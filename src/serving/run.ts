@@ -14,13 +14,18 @@ import { RunConfig, type RunConfigInput } from "./config.ts";
 import { percentiles, type Percentiles } from "./metrics.ts";
 import type { RunRecorder } from "./recorder.ts";
 import { serve } from "./simulator.ts";
+import { idlePowerByUnit } from "../systems/static-power.ts";
 import type { SpeculationPolicy } from "./speculative.ts";
 import type { Timeline } from "./timeline.ts";
 import { isBuiltInTrace, loadTrace, unknownTraceError, type RequestSpec, type TraceRowSource } from "./trace.ts";
 
-export interface Breakdown { fc: number; attention: number; communication: number; other: number }
+export interface Breakdown { fc: number; attention: number; communication: number; other: number; draft: number }
+/** Decode time by kernel class, the draft model's, and the time hidden by overlap (subtracted: decodeSec = sum - overlap). */
+export interface TimeBreakdown extends Breakdown { overlap: number }
 /** Energy split: dynamic energy of decoding by kernel class, prefill, and static energy (GPUs + PIM stacks) over the run. */
 export interface EnergyBreakdown extends Breakdown { prefill: number; static: number }
+/** Energy of one device group (a unit, or every link) over the run, by kind, joules. */
+export interface DeviceEnergy { compute: number; dram: number; transfer: number; static: number; refresh: number; total: number; busySec: number }
 
 /** A run config with every preset resolved: the system as full specs and the model as its config. */
 export type ResolvedRunConfig = Omit<RunConfig, "system" | "model" | "hardware" | "gpus" | "fcStacks" | "attnStacks"> & {
@@ -49,8 +54,13 @@ export interface RunResult {
   generatedTokens: number;
   tokensPerSec: number;
   tokensPerJoule: number;
-  breakdownSec: Breakdown;
+  breakdownSec: TimeBreakdown;
   breakdownJoules: EnergyBreakdown;
+  /**
+   * Energy by device group: every unit by its name in the system (e.g. gpu, fc-pim, attn-pim), "links" (every fabric)
+   * and "draft" (the draft model), by kind; the totals sum to energyJoules.
+   */
+  energyByDevice: Record<string, DeviceEnergy>;
   /** breakdownJoules.static by source: the GPUs' static power, the PIM stacks' background + refresh power. */
   staticJoulesBySource: { gpu: number; pim: number };
   perTokenSec: Breakdown;
@@ -165,8 +175,8 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     seed: cfg.seed,
   }, opts.timeline, opts.recorder);
   const latencySec = m.endSec - m.startSec;
-  const breakdownSec = { fc: m.fcSec, attention: m.attentionSec, communication: m.communicationSec, other: m.otherSec };
-  const decodeSec = m.fcSec + m.attentionSec + m.communicationSec + m.otherSec;
+  const breakdownSec = { fc: m.fcSec, attention: m.attentionSec, communication: m.communicationSec, other: m.otherSec, draft: m.draftSec, overlap: m.overlapSec };
+  const decodeSec = m.fcSec + m.attentionSec + m.communicationSec + m.otherSec + m.draftSec - m.overlapSec;
   const per = (x: number) => (m.generatedTokens > 0 ? x / m.generatedTokens : 0);
   const config = resolvedConfigOf(cfg, ctx);
   const result: RunResult = {
@@ -189,9 +199,10 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     tokensPerSec: latencySec > 0 ? m.generatedTokens / latencySec : 0,
     tokensPerJoule: m.energyJoules > 0 ? m.generatedTokens / m.energyJoules : 0,
     breakdownSec,
-    breakdownJoules: { fc: m.fcJoules, attention: m.attentionJoules, communication: m.communicationJoules, other: m.otherJoules, prefill: m.prefillJoules, static: m.staticJoules },
+    breakdownJoules: { fc: m.fcJoules, attention: m.attentionJoules, communication: m.communicationJoules, other: m.otherJoules, draft: m.draftJoules, prefill: m.prefillJoules, static: m.staticJoules },
+    energyByDevice: energyByDevice(ctx, m, latencySec),
     staticJoulesBySource: m.staticJoulesBySource,
-    perTokenSec: { fc: per(m.fcSec), attention: per(m.attentionSec), communication: per(m.communicationSec), other: per(m.otherSec) },
+    perTokenSec: { fc: per(m.fcSec), attention: per(m.attentionSec), communication: per(m.communicationSec), other: per(m.otherSec), draft: per(m.draftSec) },
     prefillSec: m.prefillSec,
     prefillJoules: m.prefillJoules,
     attentionLinkBandwidthSec: m.attentionLinkBwSec,
@@ -209,6 +220,24 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
   };
   assertFiniteResult(result, "the run", suspectInputs(cfg));
   return result;
+}
+
+/** Energy by device group and kind: dynamic energy the serving loop charged, static and refresh power over the run. */
+function energyByDevice(ctx: SystemContext, m: ReturnType<typeof serve>, latencySec: number): Record<string, DeviceEnergy> {
+  const out: Record<string, DeviceEnergy> = {};
+  const idle = new Map(idlePowerByUnit(ctx).map((p) => [p.unit, p]));
+  for (const [name, e] of m.energyByDevice) {
+    const p = idle.get(name);
+    const d: DeviceEnergy = {
+      compute: e.compute, dram: e.dram, transfer: e.transfer,
+      static: (p?.staticWatts ?? 0) * latencySec, refresh: (p?.refreshWatts ?? 0) * latencySec, total: 0,
+      busySec: m.busySecByDevice.get(name) ?? 0,
+    };
+    d.total = d.compute + d.dram + d.transfer + d.static + d.refresh;
+    out[name] = d;
+  }
+  out.draft = { compute: m.draftJoules, dram: 0, transfer: 0, static: 0, refresh: 0, total: m.draftJoules, busySec: m.draftSec };
+  return out;
 }
 
 /**

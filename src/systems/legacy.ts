@@ -1,7 +1,7 @@
 import { formatIssues } from "../core/blocks.ts";
 import { UserError } from "../core/errors.ts";
 import { deepMerge, isPlainObject } from "../core/merge.ts";
-import { LegacySystemDescriptionChecked, type LegacySystemDescription } from "./legacy-schema.ts";
+import { LegacySystemDescription, LegacySystemDescriptionChecked } from "./legacy-schema.ts";
 import type { FcRole, SystemDescription, SystemDescriptionInput } from "./schema.ts";
 
 /**
@@ -42,10 +42,19 @@ export function fromLegacy(d: LegacySystemDescription): SystemDescriptionInput {
       gpuGpu: { link: d.links.gpuGpu },
       attention: { link: d.links.attention, numLinks: d.links.numAttentionLinks },
       pimPim: { link: d.links.pimPim, numLinks: d.links.numPimPimLinks },
+      host: { ...HOST_FABRIC, numLinks: hasGpu ? d.gpu.numGpus : d.links.numPimPimLinks },
     },
     schedulerOverheadSec: d.schedulerOverheadSec,
   };
 }
+
+/**
+ * The host fabric of the paper's systems: each tensor-parallel group (a GPU, or a group of FC stacks) reaches the host
+ * CPU over its own PCIe 5.0 x16 link (ASSUMPTION: PAPI §4.1 puts the host over PCIe/CXL; no figure is given), and the
+ * host, as the root of every link, can reduce what the groups send it (a switch topology with in-switch reduction).
+ * Used only when FC-PIM's partial sums are reduced by the host (assumptions.pimPartialSums: host).
+ */
+export const HOST_FABRIC = { link: "pcie5", topology: "switch", collective: { algorithm: "in-switch" } } as const;
 
 const unitName = (r: FcRole) => (typeof r === "string" ? r : r.unit);
 
@@ -59,7 +68,7 @@ export function toLegacy(s: SystemDescription): LegacySystemDescription | null {
   const weights = s.units[s.roles.weights];
   const attn = s.roles.kv !== s.roles.weights ? s.units[s.roles.kv] : undefined;
   const f = s.fabrics;
-  if (gpus.length > 1 || weights === undefined || !f.gpuGpu || !f.attention || !f.pimPim || f.host) return null;
+  if (gpus.length > 1 || weights === undefined || !f.gpuGpu || !f.attention || !f.pimPim) return null;
   if (weights.kind !== "pim" && weights.kind !== "hbm") return null;
   if (attn !== undefined && attn.kind !== "pim") return null;
   const gpu = gpus[0];
@@ -90,17 +99,22 @@ export function toLegacy(s: SystemDescription): LegacySystemDescription | null {
 
 /** A description with its defaults filled and its keys sorted, for comparing two of them. */
 function normalized(d: unknown): unknown {
-  if (Array.isArray(d)) return d.map(normalized);
-  if (!isPlainObject(d)) return d;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(d).sort()) if (d[k] !== undefined) out[k] = normalized(d[k]);
-  for (const [k, v] of Object.entries({ overlap: "none", description: "" })) if (!(k in out)) out[k] = v;
-  if (isPlainObject(out.fabrics)) {
-    for (const fab of Object.values(out.fabrics)) {
+  const withDefaults = structuredClone(d) as Record<string, unknown>;
+  for (const [k, v] of Object.entries({ overlap: "none", description: "" })) if (withDefaults[k] === undefined) withDefaults[k] = v;
+  if (isPlainObject(withDefaults.fabrics)) {
+    for (const fab of Object.values(withDefaults.fabrics)) {
       if (!isPlainObject(fab)) continue;
-      for (const [k, v] of Object.entries({ numLinks: 1, topology: "point-to-point", switchLatencySec: 0, collective: { algorithm: "ring" }, transfers: "alpha-beta" })) if (!(k in fab)) fab[k] = v;
+      for (const [k, v] of Object.entries({ numLinks: 1, topology: "point-to-point", switchLatencySec: 0, collective: { algorithm: "ring" }, transfers: "alpha-beta" })) if (fab[k] === undefined) fab[k] = v;
     }
   }
+  return sorted(withDefaults);
+}
+
+function sorted(d: unknown): unknown {
+  if (Array.isArray(d)) return d.map(sorted);
+  if (!isPlainObject(d)) return d;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(d).sort()) if (d[k] !== undefined) out[k] = sorted(d[k]);
   return out;
 }
 
@@ -125,6 +139,6 @@ export function normalizeSystemValue(value: unknown, presets: () => Readonly<Rec
     raw = deepMerge(old, rest);
   }
   const r = LegacySystemDescriptionChecked.safeParse(raw);
-  if (!r.success) throw new UserError(formatIssues(r.error.issues, path));
+  if (!r.success) throw Object.assign(new UserError(formatIssues(r.error.issues, path, LegacySystemDescription)), { issues: r.error.issues, root: LegacySystemDescription });
   return fromLegacy(r.data);
 }

@@ -1,6 +1,6 @@
 import { defineBlock, resolveBlock } from "../core/blocks.ts";
 import type { FabricDescriptionInput } from "../fabric/schema.ts";
-import { normalizeSystemValue } from "./legacy.ts";
+import { HOST_FABRIC, normalizeSystemValue } from "./legacy.ts";
 import { SystemDescriptionChecked, type SystemDescription, type SystemDescriptionInput } from "./schema.ts";
 
 /**
@@ -28,7 +28,7 @@ const fabrics: Record<"gpuGpu" | "attention" | "pimPim", FabricDescriptionInput>
   // PAPI (paper §4.1: "FC-PIM <-> PUs: NVLink"), one NVLink 3 port per group of 5 stacks, to the host.
   pimPim: { link: "nvlink3", numLinks: 6, collective: { algorithm: "ring" } },
 };
-const common = { tensorParallel: NUM_GPUS, fabrics, schedulerOverheadSec: SCHEDULER_OVERHEAD_SEC };
+const common = { tensorParallel: NUM_GPUS, fabrics: { ...fabrics, host: { ...HOST_FABRIC, numLinks: NUM_GPUS } }, schedulerOverheadSec: SCHEDULER_OVERHEAD_SEC };
 const gpu = { kind: "gpu", device: "a100-hbm3", count: NUM_GPUS } as const;
 const pim = (design: string, count: number) => ({ kind: "pim", design, count }) as const;
 const onGpus = { elementwise: "gpu", prefill: { fc: "gpu", attention: "gpu" } } as const;

@@ -25,7 +25,9 @@ const papi: AssumptionProfile = {
     fcMapping: PIM_DEFAULTS.fcMapping,
     pimReuseReads: PIM_DEFAULTS.reuseReads,
     pimRefreshEnergy: true, // a DRAM refreshes busy or idle (JEDEC HBM3: REFab every tREFI)
-    pimElementwiseOverheadSec: 0, // ASSUMPTION: the buffer die runs a kernel as soon as its command arrives
+    // ASSUMPTION: one command message from the host per kernel, priced like one PCIe/CXL DMA message (2 us, the
+    // links' assumption in src/hardware/links/presets.ts); a GPU pays 4 us per kernel in a CUDA graph.
+    pimElementwiseOverheadSec: 2e-6,
     gpuStaticPower: true, // nvidia-smi idle readings (docs/assumptions.md, "Static power")
     gpuOnChipEnergy: false, // A100 presets' per-FLOP energy is AttAcc's ALU figure; Hopper's a TDP bound that includes it
     pimPartialSums: "as-described",

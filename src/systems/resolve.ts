@@ -36,7 +36,7 @@ export const HardwareOverrides = z
     attnPim: PimDesignBlock.shape.optional().describe("the PIM design of the unit that serves attention: preset name, { preset, ... } or a patch"),
     hbm: HbmBlock.shape.optional().describe("HBM of every stack (plain, FC-PIM, attention): preset name, { preset, ... } or a patch"),
     links: z
-      .object({ gpuGpu: LinkBlock.shape.optional(), attention: LinkBlock.shape.optional(), pimPim: LinkBlock.shape.optional(), host: LinkBlock.shape.optional() })
+      .object({ gpuGpu: LinkBlock.shape.optional(), attention: LinkBlock.shape.optional(), pimPim: LinkBlock.shape.optional() })
       .strict()
       .optional()
       .describe("the link of a fabric: preset name, { preset, ... } or a patch"),
@@ -106,7 +106,7 @@ function resolveFabrics(d: SystemDescription, hw: HardwareOverrides, profile: st
   const out: Partial<Record<FabricName, Fabric>> = {};
   const p = PROFILES.get(profile, "profile").fabrics;
   for (const f of FABRIC_NAMES) {
-    const given = hw.fabrics?.[f] !== undefined || hw.links?.[f] !== undefined;
+    const given = hw.fabrics?.[f] !== undefined || hw.links?.[f as "gpuGpu"] !== undefined;
     const base = d.fabrics[f];
     if (base === undefined) {
       if (given) throw new UserError(`hardware.${hw.fabrics?.[f] !== undefined ? "fabrics" : "links"}.${f}: system ${d.name} has no ${f} fabric (it has ${Object.keys(d.fabrics).join(", ") || "none"})`);
@@ -118,7 +118,8 @@ function resolveFabrics(d: SystemDescription, hw: HardwareOverrides, profile: st
     if (!parsed.success) throw new UserError(`hardware.fabrics.${f}: ${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message}`);
     let link = resolveLink(base.link, undefined, `system.fabrics.${f}.link`);
     if (linkPatch !== undefined) link = resolveLink(linkPatch, base.link, `hardware.fabrics.${f}.link`);
-    if (hw.links?.[f] !== undefined) link = resolveLink(hw.links[f], link, `hardware.links.${f}`);
+    const linkOverride = hw.links?.[f as "gpuGpu"];
+    if (linkOverride !== undefined) link = resolveLink(linkOverride, link, `hardware.links.${f}`);
     const collective = resolveCollective(parsed.data.collective, undefined, `system.fabrics.${f}.collective`);
     out[f] = { ...parsed.data, collective, link };
   }

@@ -17,7 +17,8 @@ describe("run configs from files, flags and --set", () => {
     assert.equal(r.status, 0, r.stderr);
     const j = json(r.stdout);
     assert.equal(j.config.system.name, "papi");
-    assert.equal(j.config.system.gpu.numGpus, 3);
+    assert.equal(j.config.system.units.gpu.count, 3);
+    assert.equal(j.config.system.tensorParallel, 3);
     assert.equal(j.batch, 4);
     assert.equal(j.spec, 2);
   });
@@ -90,7 +91,7 @@ describe("run folders and papi compare", () => {
     const cj = json(c.stdout);
     // pcie5 and cxl2 both carry 64 GB/s per direction (PCIe 5.0 x16 PHY); they differ in latency (2 vs 1 us)
     assert.deepEqual(cj.configDifferences.map((x: { path: string }) => x.path), [
-      "system.links.attention.description", "system.links.attention.latencySec", "system.links.attention.name",
+      "system.fabrics.attention.link.description", "system.fabrics.attention.link.latencySec", "system.fabrics.attention.link.name",
     ]);
     assert.equal(cj.metrics.find((m: { name: string }) => m.name === "latency").ratioToFirst[0], 1);
   });

@@ -53,7 +53,8 @@ test("assertFiniteResult: one line naming the quantity, its value and the suspec
 test("runOnce refuses a non-finite result: a device that bypassed the schema (0 B/s of L2) is named, not printed", () => {
   const spec = resolveSystem("papi");
   // what the schema would refuse, built directly: the guard after the run is the last line of defence
-  const broken = { ...spec, gpu: { ...spec.gpu, device: { ...spec.gpu.device, l2BandwidthBytesPerSec: 0 } } };
+  const gpu = spec.units.gpu as { device: Record<string, unknown> } & typeof spec.units.gpu;
+  const broken = { ...spec, units: { ...spec.units, gpu: { ...gpu, device: { ...gpu.device, l2BandwidthBytesPerSec: 0 } } } };
   const ctx = buildContext(broken, MODEL_PRESETS["llama-65b"]);
   assert.throws(
     () => runOnce({ system: "papi", trace: "fixed:64:16", requests: 4, batch: 4, scheduler: "static-gpu", hardware: { gpu: { l2BandwidthBytesPerSec: 7e12 } } }, { ctx }),

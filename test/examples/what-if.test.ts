@@ -23,14 +23,14 @@ async function run(args: string[]): Promise<Json> {
 
 /** What each example must change in the resolved config (and the baseline must not have). */
 const EXPECT: Record<string, (c: Json) => boolean> = {
-  "01-2p1b-fc-pim.yaml": (c) => c.system.fcStacks.design.numFpus === 2,
+  "01-2p1b-fc-pim.yaml": (c) => c.system.units["fc-pim"].design.numFpus === 2,
   "02-llama-3-70b-gqa.yaml": (c) => c.model.num_key_value_heads === 8 && c.model.num_attention_heads === 64,
   "03-continuous-azure-code.yaml": (c) => c.batching === "continuous" && c.trace === "azure-code",
   "04-acceptance-0.7.yaml": (c) => c.acceptanceRate === 0.7,
-  "05-h100.yaml": (c) => c.system.gpu.device.name === "h100-sxm" && c.system.links.gpuGpu.name === "nvlink4",
-  "06-hbm3e.yaml": (c) => c.system.fcStacks.design.hbm.name === "hbm3e" && c.system.attnStacks.design.hbm.name === "hbm3e",
-  "07-cxl-attention.yaml": (c) => c.system.links.attention.name === "cxl2",
-  "08-attention-stacks.yaml": (c) => c.system.attnStacks.numStacks === 40,
+  "05-h100.yaml": (c) => c.system.units.gpu.device.name === "h100-sxm" && c.system.fabrics.gpuGpu.link.name === "nvlink4",
+  "06-hbm3e.yaml": (c) => c.system.units["fc-pim"].design.hbm.name === "hbm3e" && c.system.units["attn-pim"].design.hbm.name === "hbm3e",
+  "07-cxl-attention.yaml": (c) => c.system.fabrics.attention.link.name === "cxl2",
+  "08-attention-stacks.yaml": (c) => c.system.units["attn-pim"].count === 40,
   "09-mixtral-moe.yaml": (c) => c.model.num_local_experts === 8 && c.model.num_experts_per_tok === 2,
   // HF's num_experts and moe_intermediate_size, read from the shipped config.json, named after its folder
   "10-qwen3-moe-hf-config.yaml": (c) => c.model.name === "Qwen3-30B-A3B" && c.model.moe_intermediate_size === 768 && (c.model.num_local_experts ?? c.model.num_experts) === 128,
@@ -54,17 +54,17 @@ describe("what-if examples", () => {
 
   test("what-if.yaml (the README's example) runs as written", async () => {
     const r = await run(["--config", ex("what-if.yaml")]);
-    assert.equal(r.config.system.gpu.device.name, "h100-sxm");
-    assert.equal(r.config.system.fcStacks.design.numFpus, 2);
-    assert.equal(r.config.system.links.attention.bandwidthBytesPerSec, 128e9);
+    assert.equal(r.config.system.units.gpu.device.name, "h100-sxm");
+    assert.equal(r.config.system.units["fc-pim"].design.numFpus, 2);
+    assert.equal(r.config.system.fabrics.attention.link.bandwidthBytesPerSec, 128e9);
   });
 
   test("a new system as a config file: H100 + FC-PIM on HBM3E + CXL attention stacks", async () => {
     const r = await run(["--config", ex("systems/h100-fcpim-cxl.yaml")]);
     assert.equal(r.system, "h100-fcpim-cxl");
-    assert.equal(r.config.system.gpu.numGpus, 8);
-    assert.equal(r.config.system.fcStacks.design.hbm.name, "hbm3e");
-    assert.equal(r.config.system.links.attention.name, "cxl2");
+    assert.equal(r.config.system.units.gpu.count, 8);
+    assert.equal(r.config.system.units["fc-pim"].design.hbm.name, "hbm3e");
+    assert.equal(r.config.system.fabrics.attention.link.name, "cxl2");
     assert.equal(r.scheduler, "papi");
     // the resolved config round-trips: rerunning it gives the same result
     const again = await papi(["run", "--set", `system=${JSON.stringify(r.config.system)}`, "--model", "llama-3-70b", "--batch", "32", "--spec", "2", "--set", "requests=16", "--json"]);

@@ -1,3 +1,4 @@
+import { roleDevices } from "../../src/systems/devices.ts";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -67,11 +68,11 @@ describe("the study's parameters", () => {
 
   test("MAC spacing: whole clocks from the documented 6 tCK (4 = nCCDAB, 8, 12), scaled from the setup's HBM", () => {
     const p = param("PIM MAC spacing");
-    const spacing = (e: Experiments, f: number) => resolved(p.apply(pt("papi"), f, e), e).fcStacks.design!.hbm.timing.nCCDABPowerConstrained;
+    const spacing = (e: Experiments, f: number) => roleDevices(resolved(p.apply(pt("papi"), f, e), e)).fcPim!.hbm.timing.nCCDABPowerConstrained;
     assert.deepEqual(p.factors.map((f) => spacing(exp(), f)), [4, 6, 8, 12]);
     // the attention stacks get it too (every PIM stack of every system), and the baselines' 1P1B stacks
-    assert.equal(resolved(p.apply(pt("papi"), 2, exp()), exp()).attnStacks.design!.hbm.timing.nCCDABPowerConstrained, 12);
-    assert.equal(resolved(p.apply(pt("a100-attacc"), 2, exp()), exp()).attnStacks.design!.hbm.timing.nCCDABPowerConstrained, 12);
+    assert.equal(roleDevices(resolved(p.apply(pt("papi"), 2, exp()), exp())).attnPim!.hbm.timing.nCCDABPowerConstrained, 12);
+    assert.equal(roleDevices(resolved(p.apply(pt("a100-attacc"), 2, exp()), exp())).attnPim!.hbm.timing.nCCDABPowerConstrained, 12);
     // HBM3E's documented spacing is 12 tCK (its clock is faster): the same factors give 8, 12, 16, 24
     const e3 = exp({ hardware: { hbm: "hbm3e" } });
     assert.deepEqual(p.factors.map((f) => spacing(e3, f)), [8, 12, 16, 24]);
@@ -80,14 +81,14 @@ describe("the study's parameters", () => {
 
   test("FC-PIM FPUs per bank changes PAPI's FC-PIM only (1P1B, 2P1B), never a baseline's", () => {
     const p = param("FC-PIM FPUs per bank");
-    assert.deepEqual(p.factors.map((f) => resolved(p.apply(pt("papi"), f, exp()), exp()).fcStacks.design!.numFpus), [1, 2, 4]);
+    assert.deepEqual(p.factors.map((f) => roleDevices(resolved(p.apply(pt("papi"), f, exp()), exp())).fcPim!.numFpus), [1, 2, 4]);
     const a = pt("attacc-only");
     assert.equal(p.apply(a, 0.25, exp()), a);
   });
 
   test("PIM-side collective latency scales the PIM-only systems' link, not the GPU systems'", () => {
     const p = param("PIM-side collective latency");
-    assert.equal(resolved(p.apply(pt("attacc-only"), 4, exp()), exp()).links.pimPim.latencySec, 4 * 3.03e-6);
+    assert.equal(resolved(p.apply(pt("attacc-only"), 4, exp()), exp()).fabrics.pimPim!.link.latencySec, 4 * 3.03e-6);
     const papi = pt("papi");
     assert.equal(p.apply(papi, 4, exp()), papi);
   });
@@ -95,7 +96,7 @@ describe("the study's parameters", () => {
   test("GPU efficiency scales the setup's GPU (an H100's efficiencies, not the A100's)", () => {
     const p = param("GPU efficiency");
     const e = exp({ hardware: { gpu: "h100-sxm" } });
-    const g = resolved(p.apply(pt("papi"), 0.5, e), e).gpu.device;
+    const g = roleDevices(resolved(p.apply(pt("papi"), 0.5, e), e)).gpu!;
     assert.equal(g.name, "h100-sxm");
     assert.equal(g.computeEfficiency, GPU_PRESETS["h100-sxm"].computeEfficiency * 0.5);
     assert.equal(g.memoryEfficiency, GPU_PRESETS["h100-sxm"].memoryEfficiency * 0.5);

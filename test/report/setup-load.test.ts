@@ -19,8 +19,8 @@ test("no --config and no --set: the paper's setup", () => {
 });
 
 test("only the fields a reproduction varies are kept; seed and draft only when given", () => {
-  const r = loadReproduceSetup({ configPath: file("hardware: { gpu: h100-sxm }\ngpus: 8\nseed: 7\n"), sets: ["hardware.links.gpuGpu=nvlink4", "acceptanceRate=0.8"] });
-  assert.deepEqual(r.setup, { hardware: { gpu: "h100-sxm", links: { gpuGpu: "nvlink4" } }, gpus: 8, acceptanceRate: 0.8 });
+  const r = loadReproduceSetup({ configPath: file("hardware: { gpu: h100-sxm }\ngpus: 10\nseed: 7\n"), sets: ["hardware.links.gpuGpu=nvlink4", "acceptanceRate=0.8"] });
+  assert.deepEqual(r.setup, { hardware: { gpu: "h100-sxm", links: { gpuGpu: "nvlink4" } }, gpus: 10, acceptanceRate: 0.8 });
   assert.equal(r.seed, 7);
   const d = loadReproduceSetup({ sets: ["draft.timePerTokenSec=0.001"] });
   assert.deepEqual(d.setup.draft, { timePerTokenSec: 0.001, energyPerTokenJoules: 0 });

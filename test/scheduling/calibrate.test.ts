@@ -119,7 +119,7 @@ describe("calibration details", () => {
     assert.deepEqual(c.sweep.map((s) => s.numTokens), [1, 2, 3, 4, 5]);
     for (const s of c.sweep) {
       assert.equal(s.gpuSec, fcPlacementTimeSec(ctx, "gpu", s.numTokens));
-      assert.equal(s.pimSec, fcPlacementTimeSec(ctx, "pim", s.numTokens));
+      assert.equal(s.pimSec, fcPlacementTimeSec(ctx, "fc-pim", s.numTokens));
       assert.notEqual(s.gpuSec, s.pimSec);
     }
     assert.equal(c.alpha, chooseAlpha(c.sweep.map((s) => s.gpuSec), c.sweep.map((s) => s.pimSec)));

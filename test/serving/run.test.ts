@@ -1,3 +1,4 @@
+import type { PhaseCost } from "../../src/systems/iteration-cost.ts";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
@@ -31,16 +32,18 @@ function recorded(cfg: Record<string, unknown>, requests = REQS) {
 /** The identities of a result, whatever the config. */
 function assertIdentities(r: RunResult, rec: RunRecorder, requests: readonly RequestSpec[]): void {
   const b = r.breakdownSec;
-  close(r.decodeSec, b.fc + b.attention + b.communication + b.other, "decodeSec = sum of the breakdown");
+  close(r.decodeSec, b.fc + b.attention + b.communication + b.other + b.draft - b.overlap, "decodeSec = sum of the breakdown - overlap");
   close(r.latencySec, r.prefillSec + r.decodeSec + r.idleSec, "latency = prefill + decode + idle");
   const j = r.breakdownJoules;
-  close(r.energyJoules, j.fc + j.attention + j.communication + j.other + j.prefill + j.static, "energy = sum of the energy breakdown");
+  close(r.energyJoules, j.fc + j.attention + j.communication + j.other + j.draft + j.prefill + j.static, "energy = sum of the energy breakdown");
+  close(r.energyJoules, Object.values(r.energyByDevice).reduce((s, d) => s + d.total, 0), "energy = sum over devices");
+  for (const [name, d] of Object.entries(r.energyByDevice)) close(d.total, d.compute + d.dram + d.transfer + d.static + d.refresh, `${name}: total = sum of kinds`);
   close(j.static, r.staticJoulesBySource.gpu + r.staticJoulesBySource.pim, "static = gpu + pim");
   close(r.prefillJoules, j.prefill, "prefillJoules");
   assert.equal(r.generatedTokens, requests.reduce((s, q) => s + q.outputTokens, 0), "every output token once");
   close(r.tokensPerSec, r.generatedTokens / r.latencySec, "tokens/s");
   close(r.tokensPerJoule, r.generatedTokens / r.energyJoules, "tokens/J");
-  for (const k of ["fc", "attention", "communication", "other"] as const) close(r.perTokenSec[k], b[k] / r.generatedTokens, `perTokenSec.${k}`);
+  for (const k of ["fc", "attention", "communication", "other", "draft"] as const) close(r.perTokenSec[k], b[k] / r.generatedTokens, `perTokenSec.${k}`);
   assert.equal(r.iterations, r.fcOnGpuIterations + r.fcOnPimIterations);
   assert.equal(r.iterations, rec.iterations.length);
   assert.equal(r.fcOnGpuIterations, rec.iterations.filter((i) => i.fcUnit === "gpu").length);
@@ -126,8 +129,8 @@ describe("runOnce", () => {
     const prefill = ev.filter((e) => e.ph === "X" && e.name.startsWith("prefill"));
     assert.equal(prefill.length, Math.ceil(REQS.length / 4));
     close(prefill.reduce((s, e) => s + e.dur!, 0), r.prefillSec * 1e6, "prefill spans");
-    // metadata: a name for the process and for each of the 8 lanes
-    assert.equal(ev.filter((e) => e.ph === "M").length, 9);
+    // metadata: a name for the process, the 7 fixed lanes and the 2 FC lanes (one per unit FC ran on)
+    assert.equal(ev.filter((e) => e.ph === "M").length, 10);
     // each iteration's phases in order on their lanes, FC on the lane of the unit it ran on, each phase starting
     // where the one before ended and the last ending where the iteration ends
     const lane = Object.fromEntries(ev.filter((e) => e.ph === "M" && e.tid > 0).map((e) => [e.args!.name, e.tid]));
@@ -137,15 +140,15 @@ describe("runOnce", () => {
     recorder.iterations.forEach((it, k) => {
       const [f, a, c, o] = phases.slice(4 * k, 4 * k + 4);
       units.add(it.fcUnit);
-      assert.deepEqual([f.name, a.name, c.name, o.name], ["FC", "attention", "communication", "norms/activations/draft"]);
-      assert.deepEqual([f.tid, a.tid, c.tid, o.tid], [lane[it.fcUnit === "gpu" ? "FC on GPU" : "FC on FC-PIM"], lane.attention, lane.communication, lane["norms/activations/host"]]);
+      assert.deepEqual([f.name, a.name, c.name, o.name], ["FC", "attention", "communication", "norms/activations"]);
+      assert.deepEqual([f.tid, a.tid, c.tid, o.tid], [lane[`FC on ${it.fcUnit}`], lane.attention, lane.communication, lane["norms/activations/host"]]);
       close(f.ts, iters[k].ts, `iteration ${k}: FC starts the iteration`);
       close(a.ts, f.ts + f.dur!, `iteration ${k}: attention after FC`);
       close(c.ts, a.ts + a.dur!, `iteration ${k}: communication after attention`);
       close(o.ts, c.ts + c.dur!, `iteration ${k}: other after communication`);
       close(o.ts + o.dur!, iters[k].ts + iters[k].dur!, `iteration ${k}: other ends the iteration`);
     });
-    assert.deepEqual([...units].sort(), ["gpu", "pim"], "both FC lanes are used");
+    assert.deepEqual([...units].sort(), ["fc-pim", "gpu"], "both FC lanes are used");
   });
 
   test("bad configs are one-line errors naming the field; suspects list what the user overrode", () => {
@@ -205,14 +208,15 @@ describe("metrics", () => {
     assert.deepEqual(m.ttftSec, [1, 3]);
     assert.deepEqual(m.e2eSec, [5, 3]);
     assert.deepEqual(m.tpotSec, [1]);
-    m.onPrefill(2, 7, 0.5);
-    m.onPrefill(1, 1, 0.25);
+    const p = (bw: number) => ({ attentionLinkBwSec: bw }) as PhaseCost;
+    m.onPrefill(p(0.5), 2, 7);
+    m.onPrefill(p(0.25), 1, 1);
     assert.deepEqual([m.prefillSec, m.prefillJoules, m.attentionLinkBwSec], [3, 8, 0.75]);
   });
 
   test("the recorder keeps at most maxIterations iterations and every request", () => {
     const rec = new RunRecorder(2);
-    const it = { iteration: 0, startSec: 0, rlp: 1, tlp: 1, fcUnit: "gpu" as const, fcSec: 1, attentionSec: 0, communicationSec: 0, otherSec: 0, energyJoules: 0 };
+    const it = { iteration: 0, startSec: 0, rlp: 1, tlp: 1, fcUnit: "gpu", fcSec: 1, attentionSec: 0, communicationSec: 0, otherSec: 0, draftSec: 0, energyJoules: 0 };
     for (let i = 0; i < 3; i++) rec.iteration({ ...it, iteration: i });
     assert.deepEqual(rec.iterations.map((i) => i.iteration), [0, 1]);
     rec.request({ id: 1, arrivalSec: 0, firstTokenAtSec: 1, finishedAtSec: 2, inputTokens: 1, outputTokens: 2, ttftSec: 1, tpotSec: 1 });
@@ -222,16 +226,16 @@ describe("metrics", () => {
   test("a zero-length span is not drawn; instants and spans land on their lanes", () => {
     const t = new Timeline();
     t.span("attention", "a", 1, 0);
-    t.span("fc-pim", "FC", 1, 2, { x: 1 });
+    t.span("fc-fc-pim", "FC", 1, 2, { x: 1 });
     t.instant("scheduler", "FC -> pim", 3);
     const ev = JSON.parse(t.toJson("title")).traceEvents as { name: string; ph: string; ts: number; dur?: number; tid: number; args?: { name?: string } }[];
     const lanes = Object.fromEntries(ev.filter((e) => e.ph === "M" && e.tid > 0).map((e) => [e.args!.name, e.tid]));
     assert.equal(ev[0].args!.name, "title");
     assert.deepEqual(ev.filter((e) => e.ph !== "M").map((e) => [e.name, e.ph, e.ts, e.dur, e.tid]), [
-      ["FC", "X", 1e6, 2e6, lanes["FC on FC-PIM"]],
+      ["FC", "X", 1e6, 2e6, lanes["FC on fc-pim"]],
       ["FC -> pim", "i", 3e6, undefined, lanes["scheduler decisions"]],
     ]);
-    assert.deepEqual(Object.keys(lanes), ["decode iteration", "prefill", "FC on GPU", "FC on FC-PIM", "attention", "communication", "norms/activations/host", "scheduler decisions"]);
+    assert.deepEqual(Object.keys(lanes), ["decode iteration", "prefill", "attention", "communication", "norms/activations/host", "draft model", "scheduler decisions", "FC on fc-pim"]);
   });
 });
 

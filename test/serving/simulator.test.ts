@@ -14,7 +14,8 @@ import { Timeline } from "../../src/serving/timeline.ts";
 import * as recorderModule from "../../src/serving/recorder.ts";
 import { buildSystem } from "../../src/systems/build.ts";
 import { staticPowerWatts } from "../../src/systems/static-power.ts";
-import { attentionIterationCost } from "../../src/systems/step-cost.ts";
+import { attentionIterationCost } from "../../src/systems/attention-cost.ts";
+import { decodeBatch } from "../../src/systems/batch.ts";
 
 const reqs = (pairs: [number, number][], gapSec = 0): RequestSpec[] =>
   pairs.map(([i, o], id) => ({ id, arrivalSec: id * gapSec, inputTokens: i, outputTokens: o }));
@@ -134,7 +135,7 @@ describe("accounting, pinned by hand", () => {
     // attend over 8 + 4 = 12, then 12 + 4 = 16, then 16 + 4 = 20 keys (tokens 2-5, 6-9, 10)
     const ctx = ctxOf("papi");
     const r = runOnce({ ...base, batch: 1, spec: 4 }, { requests: reqs([[8, 10]]), ctx });
-    const att = (L: number) => attentionIterationCost(ctx, { numRequests: 1, tokensPerRequest: 4, contextLens: [L], totalContextTokens: L }).attention.timeSec;
+    const att = (L: number) => attentionIterationCost(ctx, decodeBatch([L], 4), "gpu").attention.timeSec;
     assert.equal(r.iterations, 3);
     close(r.breakdownSec.attention, att(12) + att(16) + att(20));
   });
@@ -146,8 +147,12 @@ describe("accounting, pinned by hand", () => {
     const plain = runOnce(cfg, { requests });
     const drafted = runOnce({ ...cfg, draft: { timePerTokenSec: 1e-3, energyPerTokenJoules: 2 } }, { requests });
     assert.equal(drafted.iterations, 2);
-    close(drafted.breakdownSec.other - plain.breakdownSec.other, 12e-3, 1e-6);
-    close(drafted.breakdownJoules.other - plain.breakdownJoules.other, 24, 1e-9);
+    // on its own line, not in "other"
+    close(drafted.breakdownSec.draft, 12e-3, 1e-9);
+    close(drafted.breakdownJoules.draft, 24, 1e-9);
+    assert.equal(drafted.breakdownSec.other, plain.breakdownSec.other);
+    assert.equal(drafted.energyByDevice.draft.total, 24);
+    close(drafted.latencySec - plain.latencySec, 12e-3, 1e-6);
     // the serving loop's own draft clock adds up the same 12 drafted tokens x 1 ms
     const ctx = ctxOf("papi");
     const serveCfg = { batching: "static" as const, batchSize: 3, speculation: { kind: "fixed" as const, tlp: 4 }, acceptance: { kind: "ideal" as const }, draft: { timePerTokenSec: 1e-3, energyPerTokenJoules: 2 }, seed: 1 };
@@ -162,7 +167,7 @@ describe("accounting, pinned by hand", () => {
     const r = runOnce({ ...base, batch: 16, spec: 4, scheduler: "papi", alpha: 20 }, { requests, timeline });
     assert.deepEqual([r.iterations, r.fcOnGpuIterations, r.fcOnPimIterations, r.fcSwitches], [3, 1, 2, 1]);
     const moves = JSON.parse(timeline.toJson("t")).traceEvents.filter((e: { ph: string }) => e.ph === "i");
-    assert.deepEqual(moves.map((e: { name: string }) => e.name), ["FC -> gpu", "FC -> pim"]);
+    assert.deepEqual(moves.map((e: { name: string }) => e.name), ["FC -> gpu", "FC -> fc-pim"]);
     // each move says why: the batch's RLP and TLP against alpha
     assert.deepEqual(moves.map((e: { args: unknown }) => e.args), [{ rlp: 16, tlp: 4, alpha: 20 }, { rlp: 5, tlp: 4, alpha: 20 }]);
   });
@@ -215,7 +220,7 @@ describe("accounting, pinned by hand", () => {
     // iteration 1 attends over (8 + 1) + (20 + 1) = 30 keys, iteration 2 over 10 + 22 = 32
     const ctx = ctxOf("gpu-only");
     const r = runOnce({ ...base, system: "gpu-only", batch: 2, spec: 1 }, { requests: reqs([[8, 3], [20, 3]]), ctx });
-    const att = (lens: number[]) => attentionIterationCost(ctx, { numRequests: lens.length, tokensPerRequest: 1, contextLens: lens, totalContextTokens: lens.reduce((a, b) => a + b, 0) }).attention.timeSec;
+    const att = (lens: number[]) => attentionIterationCost(ctx, decodeBatch(lens, 1), "gpu").attention.timeSec;
     assert.equal(r.iterations, 2);
     assert.ok(att([9, 21]) > 0);
     close(r.breakdownSec.attention, att([9, 21]) + att([10, 22]));

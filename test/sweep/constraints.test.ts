@@ -1,3 +1,4 @@
+import { roleDevices } from "../../src/systems/devices.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nodeLoader } from "../../src/node/loader.ts";
@@ -14,8 +15,8 @@ const point = (raw: Record<string, unknown>) => new PointState(0, parseRunConfig
 test("die and system areas by the paper's rule: banks x (FPUs per bank x 0.1025 + 0.83) mm2", () => {
   const papi = resolveSystem("papi");
   // FC-PIM 4P1B, 3 of 4 bank groups: 96 banks per die; Attn-PIM 1P2B: 128 banks, half an FPU each
-  close(pimDieAreaMm2(papi.fcStacks.design!), 96 * (4 * 0.1025 + 0.83));
-  close(pimDieAreaMm2(papi.attnStacks.design!), 128 * (0.5 * 0.1025 + 0.83));
+  close(pimDieAreaMm2(roleDevices(papi).fcPim!), 96 * (4 * 0.1025 + 0.83));
+  close(pimDieAreaMm2(roleDevices(papi).attnPim!), 128 * (0.5 * 0.1025 + 0.83));
   // 30 FC stacks and 60 attention stacks of 8 dies
   close(systemHbmAreaMm2(papi), 30 * 8 * 96 * (4 * 0.1025 + 0.83) + 60 * 8 * 128 * (0.5 * 0.1025 + 0.83));
   // plain HBM (no FPUs): 1024 banks over 8 dies at the bank area; no attention stacks

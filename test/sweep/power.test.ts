@@ -1,3 +1,4 @@
+import { roleDevices } from "../../src/systems/devices.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pimStackPowerWatts } from "../../src/hardware/pim/power.ts";
@@ -15,7 +16,7 @@ const attn = (raw: Record<string, unknown>, options: Record<string, unknown> = {
 test("model mode: the most power over every reuse the run reaches, not only powers of two (3P1B at reuse 3)", () => {
   // batch 4, spec 1, alpha 100: FC-PIM runs every iteration, at RLP x TLP = 1, 2, 3, 4
   const raw = { requests: 4, batch: 4, spec: 1, alpha: 100, hardware: { fcPim: { numFpus: 3 } } };
-  const d = point(raw).context().fcPim!;
+  const d = roleDevices(point(raw).context().spec).fcPim!;
   const w = (r: number) => pimStackPowerWatts(d, r).watts;
   // the model's power is not monotone in reuse here: reuse 3 (one MAC command per column for 3 FPUs) draws the most
   assert.ok(w(3) > w(2) && w(3) > w(4) && w(3) > w(1), `${w(1)} ${w(2)} ${w(3)} ${w(4)}`);
@@ -49,8 +50,8 @@ test("FC-PIM reuse: the largest RLP x TLP the scheduler maps to FC-PIM (<= alpha
 test("fpu-peak power: FC-PIM at its largest reuse, the power pimStackPowerWatts gives there", () => {
   const raw = { requests: 16, batch: 16, spec: 4, alpha: 10 };
   const c = fc(raw)!;
-  assert.equal(c.watts, pimStackPowerWatts(point(raw).context().fcPim!, 8).fpuPeakWatts);
-  assert.equal(c.budgetWatts, point(raw).context().fcPim!.powerBudgetWattsPerStack);
+  assert.equal(c.watts, pimStackPowerWatts(roleDevices(point(raw).context().spec).fcPim!, 8).fpuPeakWatts);
+  assert.equal(c.budgetWatts, roleDevices(point(raw).context().spec).fcPim!.powerBudgetWattsPerStack);
   assert.equal(fc(raw, { budgetWatts: 5 })!.budgetWatts, 5);
   assert.match(check(raw, { budgetWatts: 5 }) ?? "", /^FC-PIM \(fc-pim\) draws \d+\.\d W per stack at reuse 8 \(fpu-peak\) > budget 5 W; attention PIM/);
 });
@@ -65,7 +66,7 @@ test("attention reuse: TLP x (query heads per KV head) at the smallest TLP the r
   assert.deepEqual([a.reuse, a.numReuses, a.maxReuse], [4, 3, 8]);
   // model mode: the most power over the reuses, whichever that is
   const m = attn({ requests: 4, batch: 4, spec: [4, 2] }, { mode: "model" });
-  const d = point({}).context().attnPim!;
+  const d = roleDevices(point({}).context().spec).attnPim!;
   const best = Math.max(pimStackPowerWatts(d, 2).watts, pimStackPowerWatts(d, 4).watts);
   assert.equal(m.watts, best);
 });

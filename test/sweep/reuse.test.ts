@@ -18,11 +18,13 @@ test("decode shapes: RLP 1..max, TLP as the speculation setting gives it at that
 
 test("FC-PIM reuses: the RLP x TLP products the policy maps to FC-PIM, ascending and distinct", () => {
   const shapes = decodeShapes([1, 2], 4); // products 1, 2, 3, 4 and 2, 4, 6, 8
-  assert.deepEqual(fcPimReuses(shapes, makePapiPolicy(5)), [1, 2, 3, 4]);
-  assert.deepEqual(fcPimReuses(shapes, makePapiPolicy(6)), [1, 2, 3, 4, 6]);
-  assert.deepEqual(fcPimReuses(shapes, makePapiPolicy(0.9)), []);
-  assert.deepEqual(fcPimReuses(shapes, makeStaticPolicy("pim")), [1, 2, 3, 4, 6, 8]);
-  assert.deepEqual(fcPimReuses(shapes, makeStaticPolicy("gpu")), []);
+  assert.deepEqual(fcPimReuses(shapes, makePapiPolicy(5, "gpu", "fc-pim")), [1, 2, 3, 4]);
+  assert.deepEqual(fcPimReuses(shapes, makePapiPolicy(6, "gpu", "fc-pim")), [1, 2, 3, 4, 6]);
+  assert.deepEqual(fcPimReuses(shapes, makePapiPolicy(0.9, "gpu", "fc-pim")), []);
+  assert.deepEqual(fcPimReuses(shapes, makeStaticPolicy("static-pim", "fc-pim")), [1, 2, 3, 4, 6, 8]);
+  assert.deepEqual(fcPimReuses(shapes, makeStaticPolicy("static-gpu", "gpu")), []);
+  // the unit name decides: a policy that sends FC to another unit is not FC-PIM
+  assert.deepEqual(fcPimReuses(shapes, makeStaticPolicy("static-pim", "fc-pim"), "other"), []);
 });
 
 test("attention reuses: TLP x group for every TLP, ascending and distinct", () => {

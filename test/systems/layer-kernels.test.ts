@@ -2,8 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gpuElementwiseCost } from "../../src/hardware/gpu/cost.ts";
 import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
+import type { GpuSpec } from "../../src/hardware/gpu/schema.ts";
+import type { ElementwiseKernel } from "../../src/models/kernels.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
-import { gpuDecoderLayerCost, gpuElementwiseKernelsCost, hostLayerElementwiseKernels } from "../../src/systems/layer-kernels.ts";
+import { gpuDecoderLayerCost, gpuUnitOf, hostLayerElementwiseKernels } from "../../src/systems/layer-kernels.ts";
+
+/** Elementwise kernels on n GPUs: the GPU unit's own method (the one the serving loop charges). */
+const gpuElementwiseKernelsCost = (gpu: GpuSpec, ks: ElementwiseKernel[], n: number) => gpuUnitOf(gpu, n).elementwise!(ks, n);
 import { predictLayerSec } from "../../src/systems/validate-gpu.ts";
 
 const h200 = GPU_PRESETS["h200-sxm"];

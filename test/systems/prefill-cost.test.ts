@@ -6,8 +6,13 @@ import { pimAttentionCost } from "../../src/hardware/pim/cost.ts";
 import { ModelConfig } from "../../src/models/schema.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { buildSystem } from "../../src/systems/build.ts";
-import { fcLayersCost, lmHeadCost } from "../../src/systems/fc-iteration.ts";
-import { prefillCost } from "../../src/systems/prefill-cost.ts";
+import { fcLayersCost, lmHeadCost } from "../../src/systems/fc-cost.ts";
+import { prefillBatch } from "../../src/systems/batch.ts";
+import { roleDevices } from "../../src/systems/devices.ts";
+import { iterationCost } from "../../src/systems/iteration-cost.ts";
+
+/** Prefill of whole prompts that start together, on the system's prefill units. */
+const prefillCost = (ctx: ReturnType<typeof buildSystem>, lens: number[]) => iterationCost(ctx, ctx.prefill.fc.unit.name, prefillBatch(lens));
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 const llama = MODEL_PRESETS["llama-65b"];
@@ -33,7 +38,7 @@ describe("prefill", () => {
     const ctx = buildSystem("a100-attacc", llama);
     const p = prefillCost(ctx, [100, 50]);
     // LM head of 2 tokens, vocabulary-parallel on 6 GPUs: GEMM 2 x 8192 x ceil(32000 / 6)
-    const head = gpuTensorParallelGemmCost(ctx.gpu!, { m: 2, k: 8192, n: 32000, dtypeBytes: 2 }, 6);
+    const head = gpuTensorParallelGemmCost(roleDevices(ctx.spec).gpu!, { m: 2, k: 8192, n: 32000, dtypeBytes: 2 }, 6);
     close(p.fcSec, fcLayersCost(ctx, "gpu", 150).fc.timeSec + head.timeSec);
     close(p.fcJoules, fcLayersCost(ctx, "gpu", 150).fc.energyJoules + head.energyJoules);
   });
@@ -43,7 +48,7 @@ describe("prefill", () => {
     const p = prefillCost(ctx, [8192]);
     assert.ok(p.attentionSec < p.fcSec, `${p.attentionSec} vs ${p.fcSec}`);
     // 64 heads over 6 GPUs: 11 each; time of one GPU, energy of all six, 80 layers
-    const one = gpuPrefillAttentionCost(ctx.gpu!, { numHeads: 11, numKvHeads: 11, headDim: 128, numPromptTokens: 8192, dtypeBytes: 2 });
+    const one = gpuPrefillAttentionCost(roleDevices(ctx.spec).gpu!, { numHeads: 11, numKvHeads: 11, headDim: 128, numPromptTokens: 8192, dtypeBytes: 2 });
     close(p.attentionSec, 80 * one.timeSec);
     close(p.attentionJoules, 80 * 6 * one.energyJoules);
   });
@@ -53,8 +58,8 @@ describe("prefill", () => {
     const small = ModelConfig.parse({ name: "small", hidden_size: 1024, intermediate_size: 2816, num_hidden_layers: 4, num_attention_heads: 8, vocab_size: 1000 });
     fc.assert(
       fc.property(fc.constantFrom(2, 4, 8), fc.integer({ min: 1, max: 3000 }), (g, l) => {
-        const one = prefillCost(buildSystem("gpu-only", small, {}, { numGpus: 1 }), [l]).attentionJoules;
-        const many = prefillCost(buildSystem("gpu-only", small, {}, { numGpus: g }), [l]).attentionJoules;
+        const one = prefillCost(buildSystem("gpu-only", small, {}, { numGpus: 1, numFcStacks: 24 }), [l]).attentionJoules;
+        const many = prefillCost(buildSystem("gpu-only", small, {}, { numGpus: g, numFcStacks: 24 }), [l]).attentionJoules;
         return Math.abs(many - one) <= 1e-9 * one;
       }),
       { numRuns: 30 },
@@ -77,7 +82,7 @@ describe("prefill", () => {
     const bytes = 6553600;
     close(p.attentionLinkBwSec, (80 * bytes) / 6 / 64e9);
     const links = 80 * (4e-6 + bytes / 6 / 64e9) + 80 * (2 * 3.03e-6 + bytes / 6 / 300e9);
-    const collectives = fcLayersCost(ctx, "pim", 100).comm.timeSec + 5 * (3.03e-6 + 64000 / 6 / 300e9);
+    const collectives = fcLayersCost(ctx, "fc-pim", 100).comm.timeSec + 5 * (3.03e-6 + 64000 / 6 / 300e9);
     close(p.communicationSec, collectives + links);
   });
 
@@ -86,12 +91,12 @@ describe("prefill", () => {
     const lens = [100, 50];
     const p = prefillCost(ctx, lens);
     // llama-65b: 64 heads (64 KV heads) of 128, bf16, on the 40 attention stacks; each prompt alone (tlp = its length)
-    const each = lens.map((l) => pimAttentionCost(ctx.attnPim!, { numHeads: 64, numKvHeads: 64, headDim: 128, contextLens: [l], tlp: l, numStacks: 40, dtypeBytes: 2 }));
+    const each = lens.map((l) => pimAttentionCost(roleDevices(ctx.spec).attnPim!, { numHeads: 64, numKvHeads: 64, headDim: 128, contextLens: [l], tlp: l, numStacks: 40, dtypeBytes: 2 }));
     assert.ok(each.every((c) => c.energyBreakdownJoules.background > 0)); // so leaving it out is visible
     close(p.attentionSec, 80 * (each[0].timeSec + each[1].timeSec));
     close(p.attentionJoules, 80 * (each[0].energyJoules - each[0].energyBreakdownJoules.background + each[1].energyJoules - each[1].energyBreakdownJoules.background));
-    const body = fcLayersCost(ctx, "pim", 150).other;
-    const head = lmHeadCost(ctx, "pim", 2).other;
+    const body = fcLayersCost(ctx, "fc-pim", 150).other;
+    const head = lmHeadCost(ctx, "fc-pim", 2).other;
     assert.ok(head.timeSec > 0 && head.energyJoules > 0);
     close(p.otherSec, body.timeSec + head.timeSec);
     close(p.otherJoules, body.energyJoules + head.energyJoules);

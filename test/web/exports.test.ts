@@ -70,8 +70,8 @@ test("property: the command line rebuilds exactly the page's config", () =>
   ));
 
 test("CSV exports: the columns of papi run --out, requests by id, failed systems empty", () => {
-  const it = { iteration: 0, startSec: 0.5, rlp: 16, tlp: 4, fcUnit: "gpu" as const, fcSec: 0.001, attentionSec: 0.002, communicationSec: 0, otherSec: 0, energyJoules: 3 };
-  assert.equal(iterationsCsv([it]), "iteration,startSec,rlp,tlp,fcUnit,fcSec,attentionSec,communicationSec,otherSec,energyJoules\n0,0.5,16,4,gpu,0.001,0.002,0,0,3\n");
+  const it = { iteration: 0, startSec: 0.5, rlp: 16, tlp: 4, fcUnit: "gpu" as const, fcSec: 0.001, attentionSec: 0.002, communicationSec: 0, otherSec: 0, draftSec: 0, energyJoules: 3 };
+  assert.equal(iterationsCsv([it]), "iteration,startSec,rlp,tlp,fcUnit,fcSec,attentionSec,communicationSec,otherSec,draftSec,energyJoules\n0,0.5,16,4,gpu,0.001,0.002,0,0,0,3\n");
   const rq = (id: number) => ({ id, arrivalSec: 0, firstTokenAtSec: 1, finishedAtSec: 2, inputTokens: 3, outputTokens: 4, ttftSec: 1, tpotSec: 0.25 });
   assert.deepEqual(requestsCsv([rq(2), rq(0), rq(1)]).split("\n").slice(1, 4).map((l) => l.split(",")[0]), ["0", "1", "2"]);
   const row = { system: "papi", label: "PAPI", latencySec: NaN, energyJoules: 1, tokensPerSec: 2, tokensPerJoule: 3, speedupVsA100Attacc: 4, energyEfficiencyVsA100Attacc: 5, fcOnGpuShare: 0.5 };

@@ -27,14 +27,16 @@ export function registerReproduce(program: Command): void {
     .option("--seed <n>", "seed of the one-batch samples and of the runs (default: the config's seed, else 1)")
     .option("--config <file>", "a run config (YAML or JSON) whose hardware, gpus, fcStacks, attnStacks, acceptanceRate, draft and seed apply to every system of every figure")
     .option("--set <path=value>", "override one such field, e.g. hardware.gpu=h100-sxm (repeatable; the value is YAML)", collect, [])
+    .option("--profile <name>", "assumption profile of every run: papi (default) or attacc-toolchain; the report shows the other beside it")
     .option("--no-sensitivity", "skip the sensitivity study")
     .option("--json", "print the machine-readable summary")
-    .action(async (o: { figures: string; out: string; protocol: string; trace: string; seed?: string; config?: string; set: string[]; sensitivity: boolean; json?: boolean }) => {
+    .action(async (o: { figures: string; out: string; protocol: string; trace: string; seed?: string; config?: string; set: string[]; profile?: string; sensitivity: boolean; json?: boolean }) => {
       if (!(PROTOCOLS_CLI as readonly string[]).includes(o.protocol)) throw new UserError(`--protocol must be one of ${PROTOCOLS_CLI.join(", ")}, got "${o.protocol}"`);
       const figures = parseFigures(o.figures);
       const flagSeed = o.seed === undefined ? undefined : parseNonNegativeInt("--seed", o.seed, 2 ** 32 - 1);
       const { loadReproduceSetup } = await import("../../report/setup-load.ts");
-      const { setup, seed: configSeed } = loadReproduceSetup({ configPath: o.config, sets: o.set });
+      const sets = o.profile === undefined ? o.set : [`profile=${o.profile}`, ...o.set];
+      const { setup, seed: configSeed } = loadReproduceSetup({ configPath: o.config, sets });
       const { reproduce } = await import("../../report/reproduce.ts");
       const { fmt } = await import("../../report/figures/types.ts");
       const r = await reproduce({

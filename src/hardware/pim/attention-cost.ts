@@ -1,7 +1,7 @@
 import { UserError } from "../../core/errors.ts";
 import { pimValuesPerColumn, type PimDesign } from "./schema.ts";
 import {
-  pimColumnReadsPerPosition, pimConsts, pimFreshCommandsPerColumn, pimKernelCost, pimMacCommandIntervalSec, pimMacCommandsPerColumn, pimMacReuseIntervalSec,
+  pimBusColumnClocks, pimColumnReadsPerPosition, pimConsts, pimFreshCommandsPerColumn, pimKernelCost, pimMacCommandIntervalSec, pimMacCommandsPerColumn, pimMacReuseIntervalSec,
   pimStreamTimeSec, type PimKernelCost,
 } from "./timing.ts";
 
@@ -181,7 +181,7 @@ function deriveAttentionConsts(design: PimDesign, q: number, d: number, dt: numb
   const G = P * o.numRanks * design.numEnabledBankGroups;
   const B = o.numBanksPerGroup;
   const v = pimValuesPerColumn(design, dt);
-  const busColumnSec = design.hbm.timing.nBL * c.tCkSec;
+  const busColumnSec = pimBusColumnClocks(design) * c.tCkSec;
   const wrgbCols = Math.ceil((q * d * dt) / c.columnBytes); // query, broadcast to every group on both buses
   const ctxOutCols = Math.ceil(((G / P) * q * d * dt) / c.columnBytes); // per bus: one partial per group
   const commandsPerColumn = pimMacCommandsPerColumn(design, q);

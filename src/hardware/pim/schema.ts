@@ -64,7 +64,7 @@ export type PimReuseReads = (typeof PIM_REUSE_READS)[number];
  * functions). A run fills both from its assumptions (src/units/assumptions.ts), whose default profile uses these.
  */
 export const PIM_DEFAULTS = Object.freeze({
-  fcMapping: "auto" as PimFcMappingName,
+  fcMapping: "n-split" as PimFcMappingName,
   reuseReads: "latched" as PimReuseReads,
 });
 
@@ -90,6 +90,8 @@ const PimDesignInput = z.strictObject({
   computeSemantics: z.enum(PIM_COMPUTE_SEMANTICS).default("column-matched").describe("how FPU MAC steps relate to the DRAM column rate"),
   /** how FC weights are laid out over channels and banks (fc-mapping/); unset: the run's assumption (PIM_DEFAULTS alone) */
   fcMapping: z.enum(PIM_FC_MAPPING_NAMES).optional().describe("how FC weights are laid out over channels and banks (n-split, k-split, auto: the fastest per call); unset: the run's assumptions.fcMapping"),
+  /** where a k-split FC mapping may add partial sums: within a channel (default) or across the stack's channels */
+  kSplitScope: z.enum(["channel", "stack"]).optional().describe("k-split reduces partial sums within a channel's two pseudo-channels (channel: what an HBM3 base die joins) or across every channel (stack: an assumed cross-channel adder network)"),
   /** how a column is reused for several tokens (PIM_REUSE_READS); unset: the run's assumption (PIM_DEFAULTS alone) */
   reuseReads: z.enum(PIM_REUSE_READS).optional().describe("latched, per-command or latched-relaxed (docs/pim-model.md, \"Token reuse\"); unset: the run's assumptions.pimReuseReads"),
   powerBudgetWattsPerStack: quantity("power budget of one stack", "W", { ...RANGES.powerWatts, minExclusive: true }),

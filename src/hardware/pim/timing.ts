@@ -1,7 +1,7 @@
 import type { KernelCost } from "../cost-types.ts";
 import { pimTransferJoulesPerBit } from "./energy.ts";
 import {
-  hbmClockPeriodSec, hbmColumnBytes, hbmPseudoChannelBandwidthBytesPerSec, hbmRefreshAvailability, hbmRowBytes,
+  hbmClockPeriodSec, hbmColumnBytes, hbmRefreshAvailability, hbmRowBytes,
 } from "./hbm.ts";
 import { PIM_DEFAULTS, pimEnabledBanksPerChannel, pimStackCapacityBytes, pimValuesPerColumn, type PimDesign, type PimReuseReads } from "./schema.ts";
 
@@ -75,7 +75,7 @@ function derivePimConsts(d: PimDesign): PimConsts {
     columnBytes: hbmColumnBytes(o),
     rowBits,
     banksPerChannel,
-    pseudoChannelBandwidthBytesPerSec: hbmPseudoChannelBandwidthBytesPerSec(d.hbm),
+    pseudoChannelBandwidthBytesPerSec: hbmColumnBytes(o) / (pimBusColumnClocks(d) * tCkSec),
     refreshStretch: 1 / hbmRefreshAvailability(t),
     refreshIntervalSec,
     refreshJoulesPerChannel,
@@ -131,6 +131,18 @@ export function pimMacCommandIntervalSec(d: PimDesign, reuse: number, dtypeBytes
  */
 export function pimMacIntervalSec(d: PimDesign, reuse: number, dtypeBytes = 2): number {
   return pimMacCommandsPerColumn(d, reuse) * pimMacCommandIntervalSec(d, reuse, dtypeBytes);
+}
+
+/**
+ * tCK between consecutive column transfers on a pseudo-channel's data bus (inputs written into the units' buffers,
+ * partial results read out): a transfer takes nBL, and consecutive column commands to the same bank group must be
+ * nCCDL apart, to different groups nCCDS (JESD238 HBM3, tCCDL / tCCDS). The layouts spread every transfer stream over
+ * the design's enabled bank groups, so with two or more groups the commands alternate groups (max(nBL, nCCDS)); with
+ * one, every command hits the same group (max(nBL, nCCDL)).
+ */
+export function pimBusColumnClocks(d: PimDesign): number {
+  const t = d.hbm.timing;
+  return Math.max(t.nBL, d.numEnabledBankGroups > 1 ? t.nCCDS : t.nCCDL);
 }
 
 /** The design's token-reuse model (PIM_REUSE_READS); PIM_DEFAULTS when the design leaves it to the run. */

@@ -141,44 +141,60 @@ describe("system scale: 30 FC stacks, LLaMA-65B and GPT-3 175B shapes", () => {
   // row overhead (nRCD + nRTPL + nRP = 46 tCK per 32 columns) weighs more on 4P1B's shorter rows (e.g. m 16:
   // 32 x 4 x 6 = 768 tCK + 46 vs 32 x 16 x 6 = 3,072 + 46), so the ratio is 3 x (3118/3072) / (814/768) = 2.87
   // at m 16, rising toward 3.
-  test("4P1B beats 1P1B by close to the per-stack FPU ratio of 3 at m = 16..64", () => {
+  test("4P1B beats 1P1B by close to the per-stack FPU ratio of 3 at m = 16..64, where the banks bind", () => {
     for (const [name, s] of Object.entries(shapes)) {
       for (const m of [16, 32, 64]) {
         const r = time("attacc", m, s) / time("fc-pim", m, s);
-        assert.ok(r >= 2.7 && r <= 3.1, `${name} m ${m}: ${r}`);
+        const c = pimFcCost(PIM_DESIGNS["fc-pim"], { m, ...s, numStacks: 30 });
+        if (name === "llama-65b ffn_down") {
+          // n = 8,192 over 30 stacks: 16 outputs per bank group, so every pseudo-channel bus carries the whole
+          // 22,016-value input for very little array work; n-split (the paper's layout) is input-bus bound there and
+          // the FPUs cannot help past it (1P1B's 1,024 banks still stream the array part faster)
+          assert.equal(c.bindingResource, "input-bus", name);
+          assert.ok(r >= 1.5 && r <= 1.8, `${name} m ${m}: ${r}`);
+        } else {
+          assert.equal(c.bindingResource, "bank-array", name);
+          assert.ok(r >= 2.7 && r <= 3.2, `${name} m ${m}: ${r}`);
+        }
       }
     }
   });
 
-  test("the FPU count changes FC time: 2P1B lies strictly between 1P1B and 4P1B, about 2x from each", () => {
+  test("the FPU count changes FC time: 2P1B lies strictly between 1P1B and 4P1B, about 2x from each, where the banks bind", () => {
     for (const [name, s] of Object.entries(shapes)) {
       for (const m of [16, 64]) {
         const [t1, t2, t4] = [time("attacc", m, s), time("2p1b", m, s), time("fc-pim", m, s)];
+        if (name === "llama-65b ffn_down") {
+          assert.ok(t1 > t2 && Math.abs(t2 / t4 - 1) < 1e-9, `${name} m ${m}: input-bus bound, 2P1B = 4P1B`);
+          continue;
+        }
         assert.ok(t1 > t2 && t2 > t4, `${name} m ${m}`);
         assert.ok(t2 / t4 >= 1.8 && t2 / t4 <= 2.05, `${name} m ${m}: 2P1B/4P1B ${t2 / t4}`);
       }
     }
   });
 
-  test("at reuse 1 the extra FPUs idle: 2P1B = 4P1B, and 1P1B's 1,024 banks beat their 768", () => {
+  test("at reuse 1 the extra FPUs idle: 2P1B ~ 4P1B, and 1P1B's 1,024 banks beat their 768", () => {
     for (const s of Object.values(shapes)) {
-      assert.equal(time("2p1b", 1, s), time("fc-pim", 1, s));
+      // equal but for the accumulator passes: 2P1B holds half 4P1B's partial sums, so a wide tile re-sends its inputs
+      assert.ok(Math.abs(time("2p1b", 1, s) / time("fc-pim", 1, s) - 1) < 1e-3);
       const r = time("fc-pim", 1, s) / time("attacc", 1, s);
-      assert.ok(r > 1.2 && r < 1.45, String(r)); // 1024 / 768 = 1.33, give or take the tile rounding
+      assert.ok(r > 0.95 && r < 1.45, String(r)); // 1024 / 768 = 1.33 where the arrays bind, give or take the tile rounding
     }
   });
 
   test("the cost names its mapping and binding resource; a mapping can be forced per call or per design", () => {
     const s = { m: 64, k: 8192, n: 8192, numStacks: 30 };
-    const auto = pimFcCost(PIM_DESIGNS["fc-pim"], s);
+    // the default (a design that names none, no run assumptions): n-split, PAPI §6.4's layout
+    const dflt = pimFcCost(PIM_DESIGNS["fc-pim"], s);
+    assert.equal(dflt.mapping, "n-split");
+    assert.equal(dflt.kSplit, 1);
+    assert.equal(dflt.bindingResource, "input-bus");
+    const auto = pimFcCost(PIM_DESIGNS["fc-pim"], s, "auto");
     assert.equal(auto.mapping, "k-split");
-    assert.equal(auto.bindingResource, "bank-array");
-    const forced = pimFcCost(PIM_DESIGNS["fc-pim"], s, "n-split");
-    assert.equal(forced.mapping, "n-split");
-    assert.equal(forced.kSplit, 1);
-    assert.equal(forced.bindingResource, "input-bus");
-    const nSplitDesign = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], fcMapping: "n-split" });
-    assert.equal(pimFcCost(nSplitDesign, s).timeSec, forced.timeSec);
+    assert.ok(auto.timeSec < dflt.timeSec);
+    const kDesign = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], fcMapping: "k-split" });
+    assert.equal(pimFcCost(kDesign, s).mapping, "k-split");
     // k-split needs a full column of k per bank: k 64 cannot be split
     assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, k: 64 }, "k-split"), /mapping "k-split" cannot lay out k = 64/);
   });
@@ -200,9 +216,10 @@ test("memoized per (design, call): the same call returns the same record, anothe
   const s = { m: 16, k: 8192, n: 8192, numStacks: 30 };
   const a = pimFcCost(PIM_DESIGNS["fc-pim"], s);
   assert.equal(pimFcCost(PIM_DESIGNS["fc-pim"], { ...s }), a);
-  assert.notEqual(pimFcCost(PIM_DESIGNS["fc-pim"], s, "n-split"), a);
+  assert.equal(pimFcCost(PIM_DESIGNS["fc-pim"], s, "n-split"), a, "the default mapping named explicitly is the same call");
+  assert.notEqual(pimFcCost(PIM_DESIGNS["fc-pim"], s, "auto"), a);
   const slower = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], hbm: { preset: "hbm3-5.2", timing: { nCCDABPowerConstrained: 12 } } });
-  assert.ok(pimFcCost(slower, s).timeSec > a.timeSec);
+  assert.ok(pimFcCost(slower, { ...s, n: 24576 }).timeSec > pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, n: 24576 }).timeSec, "an array-bound call");
   // bad input is still rejected on every call (never cached)
   assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, m: 0 }), /fc\.m/);
   assert.throws(() => pimFcCost(PIM_DESIGNS["fc-pim"], { ...s, m: 0 }), /fc\.m/);

@@ -73,15 +73,17 @@ test("a user design with HBM overrides and partial energy is accepted and keeps 
   assert.ok(PimDesign.safeParse(d).success);
 });
 
-test("every preset is column-matched, power-limited per command and maps FC automatically; each is a field a user can set", () => {
+test("every preset is column-matched and power-limited per command, and leaves FC mapping and token reuse to the run; each is a field a user can set", () => {
   for (const d of Object.values(PIM_DESIGNS)) {
     assert.equal(d.computeSemantics, "column-matched", d.name);
     assert.equal(d.macPowerLimitScope, "command", d.name);
-    assert.equal(d.fcMapping, "auto", d.name);
+    assert.equal(d.fcMapping, undefined, d.name);
+    assert.equal(d.reuseReads, undefined, d.name);
+    assert.equal(d.kSplitScope, undefined, d.name);
     assert.equal(d.reductionElementsPerClock, 16, d.name);
   }
-  const d = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], computeSemantics: "decoupled-clock", fcMapping: "k-split", macPowerLimitScope: "column-reads" });
-  assert.deepEqual([d.computeSemantics, d.fcMapping, d.macPowerLimitScope], ["decoupled-clock", "k-split", "column-reads"]);
+  const d = resolvePimDesign({ ...PIM_DESIGNS["fc-pim"], computeSemantics: "decoupled-clock", fcMapping: "k-split", macPowerLimitScope: "column-reads", reuseReads: "per-command", kSplitScope: "stack" });
+  assert.deepEqual([d.computeSemantics, d.fcMapping, d.macPowerLimitScope, d.reuseReads, d.kSplitScope], ["decoupled-clock", "k-split", "column-reads", "per-command", "stack"]);
 });
 
 test("unknown keys and bad choices are one-line errors naming the field", () => {

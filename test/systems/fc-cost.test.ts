@@ -6,7 +6,8 @@ import { pimFcCost } from "../../src/hardware/pim/cost.ts";
 import { fcShapesPerLayer, lmHeadShape } from "../../src/models/kernels.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { buildSystem } from "../../src/systems/build.ts";
-import { fcIterationCost, fcLayersCost, hostElementwiseCost, lmHeadCost, numFcGroups } from "../../src/systems/fc-iteration.ts";
+import { elementwiseCost, fcIterationCost, fcLayersCost, lmHeadCost } from "../../src/systems/fc-cost.ts";
+import { roleDevices } from "../../src/systems/devices.ts";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 const llama = MODEL_PRESETS["llama-65b"];
@@ -25,26 +26,26 @@ describe("communication of the tensor-parallel layout (30 FC stacks, 6 GPUs or 6
 
   test("PAPI exchanges the same activations whichever unit runs FC (FC-PIM groups belong to the GPUs)", () => {
     const ctx = buildSystem("papi", llama);
-    assert.equal(numFcGroups(ctx), 6);
-    for (const t of [1, 7, 64]) assert.deepEqual(fcIterationCost(ctx, "pim", t).comm, fcIterationCost(ctx, "gpu", t).comm);
+    assert.equal(ctx.numGroups, 6);
+    for (const t of [1, 7, 64]) assert.deepEqual(fcIterationCost(ctx, "fc-pim", t).comm, fcIterationCost(ctx, "gpu", t).comm);
   });
 
   test("groups are the GPUs when there are any (2 GPUs, 6 PIM-PIM ports: 2 groups), else the PIM-PIM ports", () => {
-    assert.equal(numFcGroups(buildSystem("papi", llama, {}, { numGpus: 2 })), 2);
-    assert.equal(numFcGroups(buildSystem("pim-only-papi", llama)), 6);
+    assert.equal(buildSystem("papi", llama, {}, { numGpus: 2 }).numGroups, 2);
+    assert.equal(buildSystem("pim-only-papi", llama).numGroups, 6);
   });
 
   test("PIM-only: the same collectives among the 6 stack groups, on links.pimPim", () => {
     const ctx = buildSystem("pim-only-papi", llama);
     const ar = collectiveCost(LINK_PRESETS.nvlink3, "all-reduce", 3 * 8192 * 2, 6);
-    close(fcLayersCost(ctx, "pim", 3).comm.timeSec, 160 * ar.timeSec);
+    close(fcLayersCost(ctx, "fc-pim", 3).comm.timeSec, 160 * ar.timeSec);
     const slow = buildSystem("pim-only-papi", llama, { links: { pimPim: { latencySec: 10e-6 } } });
-    close(fcLayersCost(slow, "pim", 3).comm.timeSec, 160 * 10 * (10e-6 + (3 * 8192 * 2) / 6 / 300e9));
+    close(fcLayersCost(slow, "fc-pim", 3).comm.timeSec, 160 * 10 * (10e-6 + (3 * 8192 * 2) / 6 / 300e9));
   });
 
   test("links.gpuGpu is the one source of NVLink figures: a slower link costs more, the GPU spec has none", () => {
-    const base = fcIterationCost(buildSystem("papi", llama), "pim", 16).comm.timeSec;
-    const slow = fcIterationCost(buildSystem("papi", llama, { links: { gpuGpu: { bandwidthBytesPerSec: 1e3 } } }), "pim", 16).comm.timeSec;
+    const base = fcIterationCost(buildSystem("papi", llama), "fc-pim", 16).comm.timeSec;
+    const slow = fcIterationCost(buildSystem("papi", llama, { links: { gpuGpu: { bandwidthBytesPerSec: 1e3 } } }), "fc-pim", 16).comm.timeSec;
     // 16 x 8192 x 2 B all-reduced 160 times at 1 kB/s: 160 x 10 x (262144 / 6) / 1e3 s
     assert.ok(slow > 160 * 10 * (262144 / 6) / 1e3 && slow > 1000 * base);
   });
@@ -54,62 +55,64 @@ describe("FC placement on the layout", () => {
   test("FC-PIM runs each group's Megatron block on its 5 stacks; one LM head per iteration", () => {
     const ctx = buildSystem("papi", llama);
     const block = (m: number, k: number, n: number) => {
-      const c = pimFcCost(ctx.fcPim!, { m, k, n, numStacks: 5 });
+      const c = pimFcCost(roleDevices(ctx.spec).fcPim!, { m, k, n, numStacks: 5 });
       return { t: c.timeSec, j: (c.energyJoules - c.energyBreakdownJoules.background) * 6 };
     };
     // 2 tokens: qkv and ffn_up column-parallel (ceil(n / 6): 24576 -> 4096, 44032 -> 7339), proj and ffn_down
     // row-parallel (ceil(k / 6): 8192 -> 1366, 22016 -> 3670)
     const parts = [block(2, 8192, 4096), block(2, 1366, 8192), block(2, 8192, 7339), block(2, 3670, 8192)];
     assert.deepEqual(fcShapesPerLayer(llama, 2).map((s) => s.tpSplit), ["n", "k", "n", "k"]);
-    const l = fcLayersCost(ctx, "pim", 2);
+    const l = fcLayersCost(ctx, "fc-pim", 2);
     close(l.fc.timeSec, 80 * parts.reduce((a, p) => a + p.t, 0));
     close(l.fc.energyJoules, 80 * parts.reduce((a, p) => a + p.j, 0));
     const head = block(2, 8192, 5334); // vocabulary-parallel: ceil(32000 / 6)
-    close(lmHeadCost(ctx, "pim", 2).fc.timeSec, head.t);
+    close(lmHeadCost(ctx, "fc-pim", 2).fc.timeSec, head.t);
     assert.equal(lmHeadShape(llama, 2).tpSplit, "n");
   });
 
   test("MoE on FC-PIM is the exact expectation over integer token counts (1 token: exactly 2 experts of 1 token)", () => {
     const mix = MODEL_PRESETS["mixtral-8x7b"];
     const ctx = buildSystem("pim-only-papi", mix);
-    const t = (m: number, k: number, n: number) => pimFcCost(ctx.fcPim!, { m, k, n, numStacks: 5 }).timeSec;
+    const t = (m: number, k: number, n: number) => pimFcCost(roleDevices(ctx.spec).fcPim!, { m, k, n, numStacks: 5 }).timeSec;
     // qkv (32 + 16) x 128 = 6144 columns / 6 = 1024; proj k 4096 / 6 -> 683; router replicated (n 8);
     // experts: up 2 x 14336 / 6 -> 4779 columns, down k 14336 / 6 -> 2390
     const one = t(1, 4096, 1024) + t(1, 683, 4096) + t(1, 4096, 8) + 2 * (t(1, 4096, 4779) + t(1, 2390, 4096));
-    close(fcLayersCost(ctx, "pim", 1).fc.timeSec, 32 * one);
+    close(fcLayersCost(ctx, "fc-pim", 1).fc.timeSec, 32 * one);
     // 2 tokens: 3 experts with 1 token and 0.5 with 2 (Binomial(2, 1/4)); cost is linear in those weights
     const expert = (m: number) => t(m, 4096, 4779) + t(m, 2390, 4096);
     const two = t(2, 4096, 1024) + t(2, 683, 4096) + t(2, 4096, 8) + 3 * expert(1) + 0.5 * expert(2);
-    close(fcLayersCost(ctx, "pim", 2).fc.timeSec, 32 * two);
+    close(fcLayersCost(ctx, "fc-pim", 2).fc.timeSec, 32 * two);
   });
 });
 
 describe("PIM-only elementwise kernels and the memo of each unit", () => {
-  test("elementwise bytes stream through each group's buffer dies; energy is every group's bytes at the PIM-PIM energy per bit", () => {
+  test("elementwise bytes stream through each group's buffer dies, 2 us of command each; energy: every group's bytes over the stack's own data path", () => {
     const ctx = buildSystem("pim-only-papi", llama); // 30 FC stacks in 6 groups of 5
     const kernels = [
       { name: "sharded", flops: 0, bytesRead: 6_000, bytesWritten: 1_200, sharded: true },
       { name: "replicated", flops: 0, bytesRead: 500, bytesWritten: 100, sharded: false },
     ];
-    const c = hostElementwiseCost(ctx, kernels);
-    // per group: 7,200 / 6 = 1,200 B of the sharded kernel and all 600 B of the replicated one
-    close(c.timeSec, (1_200 + 600) / (ctx.fcPim!.hbm.externalBandwidthBytesPerSec * 5));
-    // energy: 6 groups x (1,200 + 600) B x 8 bit x the link's J/bit
-    close(c.energyJoules, 6 * (1_200 + 600) * 8 * ctx.links.pimPim.energyPerBitJoules);
+    const c = elementwiseCost(ctx, kernels);
+    // per group: 7,200 / 6 = 1,200 B of the sharded kernel and all 600 B of the replicated one, plus the
+    // assumption's 2 us per kernel (one command message from the host)
+    close(c.timeSec, 2 * 2e-6 + (1_200 + 600) / (roleDevices(ctx.spec).fcPim!.hbm.externalBandwidthBytesPerSec * 5));
+    // energy: 6 groups x (1,200 + 600) B x 8 bit x (cell read/write 0.44 + column-BG mux 1.01 + BG-GIO 1.23 + TSV 0.5 pJ/bit)
+    close(c.energyJoules, 6 * (1_200 + 600) * 8 * 3.18e-12);
+    close(elementwiseCost(buildSystem("pim-only-papi", llama, {}, {}, { assumptions: { pimElementwiseOverheadSec: 0 } }), kernels).timeSec, c.timeSec - 4e-6);
     assert.ok(c.energyJoules > 0);
   });
 
   test("the GPU's and FC-PIM's costs of the same token count are memoized apart, in any order of calls", () => {
-    const fresh = (unit: "gpu" | "pim", t: number) => fcLayersCost(buildSystem("papi", llama), unit, t);
+    const fresh = (unit: "gpu" | "fc-pim", t: number) => fcLayersCost(buildSystem("papi", llama), unit, t);
     const ctx = buildSystem("papi", llama);
     for (const t of [5, 40]) {
       const gpu = fresh("gpu", t);
-      const pim = fresh("pim", t);
+      const pim = fresh("fc-pim", t);
       assert.notDeepEqual(gpu.fc, pim.fc);
-      for (const order of [["gpu", "pim", "gpu", "pim"], ["pim", "gpu", "pim", "gpu"]] as const) {
+      for (const order of [["gpu", "fc-pim", "gpu", "fc-pim"], ["fc-pim", "gpu", "fc-pim", "gpu"]] as const) {
         for (const unit of order) assert.deepEqual(fcLayersCost(ctx, unit, t), unit === "gpu" ? gpu : pim, `${unit} at ${t} tokens`);
       }
-      for (const unit of ["pim", "gpu"] as const) {
+      for (const unit of ["fc-pim", "gpu"] as const) {
         assert.deepEqual(lmHeadCost(ctx, unit, t), lmHeadCost(buildSystem("papi", llama), unit, t), `LM head on ${unit}`);
         assert.deepEqual(fcIterationCost(ctx, unit, t), fcIterationCost(buildSystem("papi", llama), unit, t), `iteration on ${unit}`);
       }
@@ -133,7 +136,7 @@ describe("PIM-only elementwise kernels and the memo of each unit", () => {
   });
 
   test("an iteration is its layers + its LM head, part by part, in time and energy", () => {
-    for (const [sys, unit] of [["gpu-only", "gpu"], ["papi", "pim"], ["pim-only-papi", "pim"]] as const) {
+    for (const [sys, unit] of [["gpu-only", "gpu"], ["papi", "fc-pim"], ["pim-only-papi", "fc-pim"]] as const) {
       const ctx = buildSystem(sys, llama);
       const it = fcIterationCost(ctx, unit, 3);
       const l = fcLayersCost(ctx, unit, 3);
