@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { resolveBlock } from "../core/blocks.ts";
+import { patchOf, resolveBlock } from "../core/blocks.ts";
 import { UserError } from "../core/errors.ts";
 import { deepMerge } from "../core/merge.ts";
 import { FABRIC_NAMES, FabricDescription, type Fabric, type FabricName } from "../fabric/schema.ts";
@@ -20,7 +20,7 @@ import { fcRoleUnit, systemRuleViolations, type FcRole, type ResolvedUnitDescrip
 export type { DeviceCounts } from "./device-counts.ts";
 
 /** A fabric patch: any fields of a fabric description (the link a block, as everywhere). */
-const FabricPatch = FabricDescription.partial().strict();
+const FabricPatch = patchOf(FabricDescription) as z.ZodType<Partial<Record<string, unknown>>>;
 
 /**
  * Overrides a run applies on top of its system's devices (`hardware:` in a run config). Each is a block: a preset

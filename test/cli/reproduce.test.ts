@@ -78,13 +78,13 @@ test("reproduce --config/--set: an H100 design changes Fig. 8, and the report sa
     for (const b of Object.keys(paper.fig8[m])) assert.ok(Math.abs(j.fig8[m][b] / paper.fig8[m][b] - 1) > 1e-3, `${m}.${b}: ${j.fig8[m][b]} vs ${paper.fig8[m][b]}`);
   }
   assert.deepEqual(j.setup.changes, [{ path: "hardware.gpu", value: "h100-sxm" }, { path: "hardware.links.gpuGpu", value: "nvlink4" }]);
-  assert.equal(j.setup.devices.papi.gpu, "6 x h100-sxm");
-  assert.equal(j.setup.devices["attacc-only"].gpu, null);
+  assert.equal(j.setup.devices.papi.units.gpu, "6 x h100-sxm");
+  assert.equal(j.setup.devices["attacc-only"].units.gpu, undefined);
   const md = readFileSync(join(out, "report.md"), "utf8");
   const header = md.slice(md.indexOf("## Design under study"), md.indexOf("## Paper vs papi"));
   assert.match(header, /\| `hardware\.gpu` \| `"h100-sxm"` \|/);
   assert.match(header, /\| `hardware\.links\.gpuGpu` \| `"nvlink4"` \|/);
-  assert.match(header, /\| PAPI \| 6 x h100-sxm \| 30 x fc-pim \(4P1B, column-matched\) on hbm3-5\.2 \|/);
+  assert.match(header, /\| PAPI \| gpu: 6 x h100-sxm; fc-pim: 30 x fc-pim \(4P1B, column-matched\) on hbm3-5\.2; attn-pim: 60 x attn-pim/);
   const csv = readFileSync(join(out, "fig8.csv"), "utf8").split("\n");
   assert.match(csv[0], /(^|,)system,systemLabel(,|$)/);
   assert.ok(csv.some((l) => l.includes(",papi,PAPI,")));
