@@ -61,6 +61,8 @@ export interface RunResult {
    * and "draft" (the draft model), by kind; the totals sum to energyJoules.
    */
   energyByDevice: Record<string, DeviceEnergy>;
+  /** energyJoules by kind, summed over every device group: compute, DRAM, transfer (on-device and links), static, refresh */
+  energyByKind: { compute: number; dram: number; transfer: number; static: number; refresh: number };
   /** breakdownJoules.static by source: the GPUs' static power, the PIM stacks' background + refresh power. */
   staticJoulesBySource: { gpu: number; pim: number };
   perTokenSec: Breakdown;
@@ -179,6 +181,7 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
   const decodeSec = m.fcSec + m.attentionSec + m.communicationSec + m.otherSec + m.draftSec - m.overlapSec;
   const per = (x: number) => (m.generatedTokens > 0 ? x / m.generatedTokens : 0);
   const config = resolvedConfigOf(cfg, ctx);
+  const byDevice = energyByDevice(ctx, m, latencySec);
   const result: RunResult = {
     papiVersion: PAPI_VERSION,
     configHash: hashOf(config),
@@ -200,7 +203,8 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     tokensPerJoule: m.energyJoules > 0 ? m.generatedTokens / m.energyJoules : 0,
     breakdownSec,
     breakdownJoules: { fc: m.fcJoules, attention: m.attentionJoules, communication: m.communicationJoules, other: m.otherJoules, draft: m.draftJoules, prefill: m.prefillJoules, static: m.staticJoules },
-    energyByDevice: energyByDevice(ctx, m, latencySec),
+    energyByDevice: byDevice,
+    energyByKind: byKind(byDevice),
     staticJoulesBySource: m.staticJoulesBySource,
     perTokenSec: { fc: per(m.fcSec), attention: per(m.attentionSec), communication: per(m.communicationSec), other: per(m.otherSec), draft: per(m.draftSec) },
     prefillSec: m.prefillSec,
@@ -238,6 +242,18 @@ function energyByDevice(ctx: SystemContext, m: ReturnType<typeof serve>, latency
   }
   out.draft = { compute: m.draftJoules, dram: 0, transfer: 0, static: 0, refresh: 0, total: m.draftJoules, busySec: m.draftSec };
   return out;
+}
+
+function byKind(devices: Record<string, DeviceEnergy>): RunResult["energyByKind"] {
+  const k = { compute: 0, dram: 0, transfer: 0, static: 0, refresh: 0 };
+  for (const d of Object.values(devices)) {
+    k.compute += d.compute;
+    k.dram += d.dram;
+    k.transfer += d.transfer;
+    k.static += d.static;
+    k.refresh += d.refresh;
+  }
+  return k;
 }
 
 /**

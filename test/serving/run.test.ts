@@ -38,6 +38,11 @@ function assertIdentities(r: RunResult, rec: RunRecorder, requests: readonly Req
   close(r.energyJoules, j.fc + j.attention + j.communication + j.other + j.draft + j.prefill + j.static, "energy = sum of the energy breakdown");
   close(r.energyJoules, Object.values(r.energyByDevice).reduce((s, d) => s + d.total, 0), "energy = sum over devices");
   for (const [name, d] of Object.entries(r.energyByDevice)) close(d.total, d.compute + d.dram + d.transfer + d.static + d.refresh, `${name}: total = sum of kinds`);
+  const k = r.energyByKind;
+  close(r.energyJoules, k.compute + k.dram + k.transfer + k.static + k.refresh, "energy = sum over kinds");
+  close(k.static + k.refresh, j.static, "static + refresh = the static energy");
+  // the links carry decode communication plus prefill's (which is inside j.prefill)
+  assert.ok(r.energyByDevice.links.transfer >= j.communication * (1 - 1e-12) && r.energyByDevice.links.transfer <= (j.communication + j.prefill) * (1 + 1e-12));
   close(j.static, r.staticJoulesBySource.gpu + r.staticJoulesBySource.pim, "static = gpu + pim");
   close(r.prefillJoules, j.prefill, "prefillJoules");
   assert.equal(r.generatedTokens, requests.reduce((s, q) => s + q.outputTokens, 0), "every output token once");
