@@ -94,17 +94,24 @@ function unknownPresetMessage(label: string, name: string, names: string[]): str
 export function resolveBlock<T>(kind: BlockKind<T>, value: unknown, base: unknown, path: string): T {
   const shape = kind.shape.safeParse(value);
   if (!shape.success) throw new UserError(formatIssues(shape.error.issues, path));
-  let merged: unknown;
   if (typeof value === "string") return kind.presets()[value];
-  else {
-    const v = value as Record<string, unknown>;
-    const { preset, ...rest } = v;
-    const start = typeof preset === "string" ? kind.presets()[preset] : typeof base === "string" ? kind.presets()[base] ?? base : base;
-    merged = start === undefined ? rest : deepMerge(withoutDerived(kind, start), rest);
-  }
+  const { preset, ...rest } = value as Record<string, unknown>;
+  const start = typeof preset === "string" ? kind.presets()[preset] : resolvedBase(kind, base, path);
+  const merged = start === undefined ? rest : deepMerge(withoutDerived(kind as BlockKind<unknown>, start), rest);
   const r = kind.full.safeParse(merged);
   if (!r.success) throw new UserError(formatIssues(r.error.issues, path));
   return r.data;
+}
+
+/**
+ * The base a patch applies to, as a resolved value: a preset name is that preset, a `{ preset, ... }` object (a
+ * system written with `design: { preset: fc-pim, hbm: hbm3e }`) is resolved first, and anything else is taken as
+ * already resolved (a full description).
+ */
+function resolvedBase<T>(kind: BlockKind<T>, base: unknown, path: string): unknown {
+  if (base === undefined) return undefined;
+  if (typeof base === "string" || (isPlainObject(base) && "preset" in base)) return resolveBlock(kind, base, undefined, path);
+  return base;
 }
 
 /**

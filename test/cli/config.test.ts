@@ -22,6 +22,15 @@ describe("run configs from files, flags and --set", () => {
     assert.equal(j.spec, 2);
   });
 
+  test("hardware.* patches a system whose device is written {preset, ...} (examples/systems/h100-fcpim-cxl.yaml)", async () => {
+    const r = await papi(["run", "--config", "examples/systems/h100-fcpim-cxl.yaml", "--set", "hardware.fcPim.numFpus=2", "--requests", "4", "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const design = json(r.stdout).config.system.fcStacks.design;
+    assert.equal(design.numFpus, 2);
+    assert.equal(design.hbm.name, "hbm3e", "the system's HBM3E stays under the patch");
+    assert.equal(design.numBanksPerFpuGroup, 1);
+  });
+
   test("unknown keys anywhere name the path and the nearest valid key", async () => {
     for (const [set, where, near] of [
       ["hardware.fcPim.numFPUs=2", "hardware.fcPim", "numFpus"],
