@@ -8,7 +8,15 @@
  * Configs are the same objects a YAML run config holds (`papi schema` prints their JSON Schema); relative model and
  * trace paths resolve from `baseDir` (default: the current folder).
  */
-import { GPU_PRESETS } from "./hardware/gpu/presets.ts";
+import { parseBlock } from "./core/blocks.ts";
+import { UserError } from "./core/errors.ts";
+import * as gpuCost from "./hardware/gpu/cost.ts";
+import { GPU_PRESETS, GpuBlock } from "./hardware/gpu/presets.ts";
+import type { GpuSpec } from "./hardware/gpu/schema.ts";
+import * as pimCost from "./hardware/pim/cost.ts";
+import { parsePimDesign } from "./hardware/pim/presets.ts";
+import type { PimDesign } from "./hardware/pim/schema.ts";
+import * as stepCost from "./systems/step-cost.ts";
 import { LINK_PRESETS } from "./hardware/links/presets.ts";
 import { HBM_PRESETS } from "./hardware/pim/hbm-presets.ts";
 import { PIM_DESIGNS } from "./hardware/pim/presets.ts";
@@ -33,9 +41,11 @@ export { parseRunConfig, type RunResult, type ResolvedRunConfig } from "./servin
 export { RunRecorder, type IterationRecord, type RequestRecord } from "./serving/recorder.ts";
 export { Timeline } from "./serving/timeline.ts";
 export { calibrateAlpha } from "./scheduling/calibrate.ts";
-export { fcIterationCost, attentionIterationCost, decodeStepCost } from "./systems/step-cost.ts";
-export { pimFcCost, pimAttentionCost, pimStackPowerWatts } from "./hardware/pim/cost.ts";
-export { gpuGemmCost, gpuAttentionCost } from "./hardware/gpu/cost.ts";
+export { resolveGpu } from "./hardware/gpu/presets.ts";
+export { resolveHbm } from "./hardware/pim/hbm-presets.ts";
+export { resolveLink } from "./hardware/links/presets.ts";
+export { parsePimDesign, resolvePimDesign } from "./hardware/pim/presets.ts";
+export { parseModelConfig } from "./models/registry.ts";
 export type { SystemContext } from "./systems/build.ts";
 export type { SystemSpec, SystemDescription } from "./systems/schema.ts";
 export type { GpuSpec } from "./hardware/gpu/schema.ts";
@@ -72,10 +82,76 @@ export function run(config: RunConfigInput, opts: RunApiOptions = {}): RunResult
   return Object.assign(r, timeline ? { timeline } : {}, records ? { records } : {});
 }
 
+/** Contexts buildSystem returned: the system-level cost functions take only these (they were checked when built). */
+const builtContexts = new WeakSet<SystemContext>();
+
 /** A system (preset name, { preset, ... }, or description) resolved against a model (preset, path or HF object). */
 export function buildSystem(system: unknown, model: string | ModelConfig | Record<string, unknown>, hardware: HardwareOverrides = {}, counts: DeviceCounts = {}): SystemContext {
   const m = typeof model === "string" ? loadModel(model) : modelFromObject(model, "model");
-  return buildSystemContext(system, m, hardware, counts);
+  const ctx = buildSystemContext(system, m, hardware, counts);
+  builtContexts.add(ctx);
+  return ctx;
+}
+
+// ---- kernel and iteration costs: the entry points check what they did not get from the schema ------------------
+// A device that came from the schema (a preset, resolveGpu / resolvePimDesign / parsePimDesign, a context from
+// buildSystem) is used as is; a plain object is parsed once (ranges, area rule, capacity), so an invalid design is a
+// one-line UserError, never a NaN or a time for a design that cannot exist.
+
+/** A GPU for a cost function called from outside the config path: parsed unless it came from the schema. */
+export function parseGpu(value: unknown, path = "gpu"): GpuSpec {
+  return parseBlock(GpuBlock, value, path);
+}
+
+type PimDesignArg = PimDesign | Record<string, unknown> | string;
+type GpuArg = GpuSpec | Record<string, unknown> | string;
+
+/** FC kernel y[m x n] = x[m x k] W[k x n] on PIM stacks (src/hardware/pim/fc-cost.ts); `mapping` defaults to the design's. */
+export function pimFcCost(design: PimDesignArg, fc: pimCost.PimFcShape, mapping?: pimCost.PimFcMappingName): pimCost.PimFcCost {
+  const d = parsePimDesign(design);
+  return pimCost.pimFcCost(d, fc, mapping ?? d.fcMapping);
+}
+
+/** Decode attention on PIM stacks (src/hardware/pim/attention-cost.ts). */
+export function pimAttentionCost(design: PimDesignArg, a: pimCost.PimAttentionShape): pimCost.PimKernelCost {
+  return pimCost.pimAttentionCost(parsePimDesign(design), a);
+}
+
+/** Per-stack power of a design at a reuse level against its budget (src/hardware/pim/power.ts). */
+export function pimStackPowerWatts(design: PimDesignArg, reuse: number, opts?: Parameters<typeof pimCost.pimStackPowerWatts>[2]): pimCost.PimPowerReport {
+  return pimCost.pimStackPowerWatts(parsePimDesign(design), reuse, opts);
+}
+
+/** One GEMM on one GPU (src/hardware/gpu/cost.ts). */
+export function gpuGemmCost(gpu: GpuArg, g: Parameters<typeof gpuCost.gpuGemmCost>[1], launch?: gpuCost.GpuLaunchMode): gpuCost.GpuKernelCost {
+  return gpuCost.gpuGemmCost(parseGpu(gpu), g, launch);
+}
+
+/** Decode attention on one GPU (src/hardware/gpu/cost.ts). */
+export function gpuAttentionCost(gpu: GpuArg, a: Parameters<typeof gpuCost.gpuAttentionCost>[1], launch?: gpuCost.GpuLaunchMode): gpuCost.GpuKernelCost {
+  return gpuCost.gpuAttentionCost(parseGpu(gpu), a, launch);
+}
+
+function builtContext(ctx: SystemContext): SystemContext {
+  if (!builtContexts.has(ctx)) throw new UserError("ctx: pass a system context returned by buildSystem() (contexts are checked when built; edit the system or hardware you give it instead)");
+  return ctx;
+}
+
+type Rest<F> = F extends (ctx: SystemContext, ...rest: infer R) => unknown ? R : never;
+
+/** Every FC kernel of one decode iteration on a unit ("gpu" or "pim") for a number of tokens (src/systems/fc-iteration.ts). */
+export function fcIterationCost(ctx: SystemContext, ...rest: Rest<typeof stepCost.fcIterationCost>): ReturnType<typeof stepCost.fcIterationCost> {
+  return stepCost.fcIterationCost(builtContext(ctx), ...rest);
+}
+
+/** Attention of one decode iteration and its transfers (src/systems/step-cost.ts). */
+export function attentionIterationCost(ctx: SystemContext, ...rest: Rest<typeof stepCost.attentionIterationCost>): ReturnType<typeof stepCost.attentionIterationCost> {
+  return stepCost.attentionIterationCost(builtContext(ctx), ...rest);
+}
+
+/** One whole decode step: FC on the given unit, attention, communication, the rest (src/systems/step-cost.ts). */
+export function decodeStepCost(ctx: SystemContext, ...rest: Rest<typeof stepCost.decodeStepCost>): ReturnType<typeof stepCost.decodeStepCost> {
+  return stepCost.decodeStepCost(builtContext(ctx), ...rest);
 }
 
 /** A trace: built-in name, synthetic spec (fixed:LIN:LOUT, ...), or a CSV file. */

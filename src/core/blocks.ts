@@ -100,7 +100,30 @@ export function resolveBlock<T>(kind: BlockKind<T>, value: unknown, base: unknow
   const merged = start === undefined ? rest : deepMerge(withoutDerived(kind as BlockKind<unknown>, start), rest);
   const r = kind.full.safeParse(merged);
   if (!r.success) throw new UserError(formatIssues(r.error.issues, path));
+  if (typeof r.data === "object" && r.data !== null) parsedSet(kind).add(r.data);
   return r.data;
+}
+
+/** The values each kind's resolveBlock produced: the API's entry points take them as they are (no second parse). */
+const parsedByKind = new WeakMap<object, WeakSet<object>>();
+const parsedSet = (kind: object): WeakSet<object> => {
+  let set = parsedByKind.get(kind);
+  if (set === undefined) parsedByKind.set(kind, (set = new WeakSet()));
+  return set;
+};
+
+/**
+ * A block value as the cost functions need it, for callers outside the config path (the JS API): a value this kind
+ * resolved before, or one of its presets, is returned as is (the hot path parses nothing twice); anything else (a
+ * plain object, a name, `{ preset, ... }`) is resolved and checked like a config block, so an invalid design is a
+ * one-line UserError naming `path` instead of a NaN. Parsed values are treated as immutable: edit a copy.
+ */
+export function parseBlock<T>(kind: BlockKind<T>, value: unknown, path: string): T {
+  if (typeof value === "object" && value !== null) {
+    if (parsedSet(kind).has(value)) return value as T;
+    if (Object.values(kind.presets()).includes(value as T)) return value as T;
+  }
+  return resolveBlock(kind, value, undefined, path);
 }
 
 /**
