@@ -98,7 +98,7 @@ export function resolveBlock<T>(kind: BlockKind<T>, value: unknown, base: unknow
   const { preset, ...rest } = value as Record<string, unknown>;
   const start = typeof preset === "string" ? kind.presets()[preset] : resolvedBase(kind, base, path);
   const merged = start === undefined ? rest : deepMerge(withoutDerived(kind as BlockKind<unknown>, start), rest);
-  const r = kind.full.safeParse(merged);
+  const r = kind.full.safeParse(merged, { reportInput: true });
   if (!r.success) throw new UserError(formatIssues(r.error.issues, path));
   if (typeof r.data === "object" && r.data !== null) parsedSet(kind).add(r.data);
   return r.data;
@@ -158,10 +158,24 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], path: string, 
   return issues
     .map((i) => {
       const where = [path, ...i.path.map(String)].filter((p) => p !== "").join(".");
-      const message = root ? issueMessage(i, root) : i.message;
+      const message = root ? issueMessage(i, root) : missingOr(i);
       return where === "" ? message : `${where}: ${message}`;
     })
     .join("; ");
+}
+
+/**
+ * A required field left out says so ("is missing (a number in [1e6, 1e11] (Hz))") instead of the message of a wrong
+ * value; needs issues parsed with `reportInput: true` (otherwise every issue keeps its message).
+ */
+function missingOr(i: z.core.$ZodIssue): string {
+  if (!["invalid_type", "invalid_value", "invalid_union"].includes(i.code) || !("input" in i) || i.input !== undefined || i.path.length === 0) return i.message;
+  const expected = i.code === "invalid_type" ? i.expected : undefined;
+  const what =
+    /^must be (.*)$/.exec(i.message)?.[1] ??
+    /^Invalid option: (expected one of .*)$/.exec(i.message)?.[1] ??
+    (expected ? `${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}` : undefined);
+  return `is missing${what ? ` (${what})` : ""}`;
 }
 
 /** The message of one issue; for unknown keys, names them and the nearest valid key at that place. */

@@ -90,7 +90,9 @@ describe("resolveBlock", () => {
 
   test("a patch without a base must be a complete description; the error names every missing field with its path", () => {
     assert.deepEqual(resolveBlock(WidgetBlock, { name: "mine", widthMm: 2, heightMm: 3 }, undefined, "w"), { name: "mine", widthMm: 2, heightMm: 3, areaMm2: 6 });
-    assert.throws(() => resolveBlock(WidgetBlock, { widthMm: 2 }, undefined, "hw.w"), userError(/hw\.w\.name: .*; hw\.w\.heightMm: /));
+    assert.throws(() => resolveBlock(WidgetBlock, { widthMm: 2 }, undefined, "hw.w"), userError(/^hw\.w\.name: is missing \(a string\); hw\.w\.heightMm: is missing \(a number\)$/));
+    // a field given with the wrong type is not "missing"
+    assert.throws(() => resolveBlock(WidgetBlock, { name: "w", widthMm: 2, heightMm: "3" }, undefined, "hw.w"), userError(/^hw\.w\.heightMm: Invalid input: expected number, received string$/));
   });
 
   test("a declared derived value must match; a patch of the geometry recomputes it", () => {
