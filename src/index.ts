@@ -26,7 +26,8 @@ import { loadModel } from "./node/models.ts";
 import { loadTrace as loadTraceFromFiles } from "./node/traces.ts";
 import type { RunConfigInput } from "./serving/config.ts";
 import { RunRecorder } from "./serving/recorder.ts";
-import { runOnce, type RunResult } from "./serving/run.ts";
+import { runOnce } from "./serving/run.ts";
+import { withDesignUnderStudy, type RunResultWithDesign } from "./serving/design-diff.ts";
 import { Timeline } from "./serving/timeline.ts";
 import type { LoadTraceOptions, Trace } from "./serving/trace.ts";
 import { buildSystem as buildSystemContext, type SystemContext } from "./systems/build.ts";
@@ -38,6 +39,7 @@ export { PAPI_VERSION as version } from "./core/version.ts";
 export { UserError } from "./core/errors.ts";
 export { RunConfig, runConfigJsonSchema, type RunConfigInput } from "./serving/config.ts";
 export { parseRunConfig, type RunResult, type ResolvedRunConfig } from "./serving/run.ts";
+export { designUnderStudy, type DesignUnderStudy, type DesignChange, type RunResultWithDesign } from "./serving/design-diff.ts";
 export { RunRecorder, type IterationRecord, type RequestRecord } from "./serving/recorder.ts";
 export { Timeline } from "./serving/timeline.ts";
 export { calibrateAlpha } from "./scheduling/calibrate.ts";
@@ -75,10 +77,10 @@ export interface RunApiOptions {
 }
 
 /** Runs one configuration end to end (the `papi run` of the API). */
-export function run(config: RunConfigInput, opts: RunApiOptions = {}): RunResult & { timeline?: Timeline; records?: RunRecorder } {
+export function run(config: RunConfigInput, opts: RunApiOptions = {}): RunResultWithDesign & { timeline?: Timeline; records?: RunRecorder } {
   const timeline = opts.timeline ? new Timeline() : undefined;
   const records = opts.records ? new RunRecorder() : undefined;
-  const r = runOnce(config, { loader: nodeLoader(opts.baseDir), timeline, recorder: records });
+  const r = withDesignUnderStudy(runOnce(config, { loader: nodeLoader(opts.baseDir), timeline, recorder: records }), config.system);
   return Object.assign(r, timeline ? { timeline } : {}, records ? { records } : {});
 }
 

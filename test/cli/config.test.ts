@@ -98,10 +98,50 @@ describe("run folders and papi compare", () => {
     assert.equal(c.status, 0, c.stderr);
     const cj = json(c.stdout);
     // pcie5 and cxl2 both carry 64 GB/s per direction (PCIe 5.0 x16 PHY); they differ in latency (2 vs 1 us)
+    // the system's description is marked "(preset description)" in b: the override changed what it describes
     assert.deepEqual(cj.configDifferences.map((x: { path: string }) => x.path), [
-      "system.links.attention.description", "system.links.attention.latencySec", "system.links.attention.name",
+      "system.description", "system.links.attention.description", "system.links.attention.latencySec", "system.links.attention.name",
     ]);
     assert.equal(cj.metrics.find((m: { name: string }) => m.name === "latency").ratioToFirst[0], 1);
+    // a modified design's config.yaml reruns to the same hash and the same design under study
+    const bSummary = json(readFileSync(join(b, "summary.json"), "utf8"));
+    const bAgain = json((await papi(["run", "--config", join(b, "config.yaml"), "--json"])).stdout);
+    assert.equal(bAgain.configHash, bSummary.configHash);
+    assert.deepEqual(bAgain.designUnderStudy, bSummary.designUnderStudy);
+  });
+
+  test("the design under study (preset + every overridden field) in text, --json, the run folder and compare", async () => {
+    const d = tmp();
+    const args = ["run", "--requests", "4", "--set", "hardware.fcPim.numFpus=2", "--gpus", "8"];
+    const want = [
+      { path: "system.gpu.numGpus", value: 8, presetValue: 6 },
+      { path: "system.fcStacks.design.numFpus", value: 2, presetValue: 4 },
+    ];
+    const j = json((await papi([...args, "--json"])).stdout);
+    assert.deepEqual(j.designUnderStudy, { preset: "papi", changes: want });
+    // no description claims a value an override changed; the untouched Attn-PIM keeps its own
+    assert.match(j.config.system.description, /\(preset description\)$/);
+    assert.match(j.config.system.fcStacks.design.description, /^PAPI FC-PIM: 4 FPUs per bank.*\(preset description\)$/);
+    assert.doesNotMatch(j.config.system.attnStacks.design.description, /preset description/);
+    const text = (await papi(args)).stdout;
+    assert.match(text, /^design under study {2}papi preset with 2 changes:\n {2}system\.gpu\.numGpus = 8 \(preset: 6\)\n {2}system\.fcStacks\.design\.numFpus = 2 \(preset: 4\)$/m);
+    const plain = (await papi(["run", "--requests", "4"])).stdout;
+    assert.match(plain, /^design under study {2}papi preset, unchanged$/m);
+    const out = join(d, "r");
+    assert.equal((await papi([...args, "--out", out])).status, 0);
+    assert.deepEqual(json(readFileSync(join(out, "summary.json"), "utf8")).designUnderStudy.changes, want);
+    const page = readFileSync(join(out, "index.html"), "utf8");
+    assert.match(page, /papi run: papi \(modified\)/);
+    assert.match(page, /system\.fcStacks\.design\.numFpus = 2 \(preset: 4\)/);
+    assert.doesNotMatch(page, /<th><\/th>/, "no empty header cells");
+    assert.doesNotMatch(page, /width: 960px/, "charts keep their own size");
+    const base = join(d, "base");
+    assert.equal((await papi(["run", "--requests", "4", "--out", base])).status, 0);
+    const c = await papi(["compare", base, out]);
+    assert.match(c.stdout, /base: papi preset, unchanged\n {2}r: papi preset with system\.gpu\.numGpus = 8 \(preset: 6\); system\.fcStacks\.design\.numFpus = 2 \(preset: 4\)/);
+    // a system of one's own has no preset to compare with
+    const own = json((await papi(["run", "--config", "examples/systems/h100-fcpim-cxl.yaml", "--requests", "2", "--json"])).stdout);
+    assert.deepEqual(own.designUnderStudy, { preset: null, changes: [] });
   });
 
   test("--out never replaces a folder of the user's files; compare rejects non-run folders", async () => {
