@@ -153,13 +153,18 @@ export function withoutDerived(kind: BlockKind<unknown>, value: unknown): unknow
   return out;
 }
 
-/** One-line message of zod issues, each prefixed with `path.` and with "did you mean" for unknown keys. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], path: string, root?: z.ZodType): string {
+/**
+ * One-line message of zod issues, each prefixed with `path.` and with "did you mean" for unknown keys. With `label`
+ * (a file, "config", "base") every issue starts with it, so the second of two errors keeps its place as the first
+ * does: `base: hardware.fcPim: unknown key "numFPUs" ...; base: unknown key "batchh" ...`.
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], path: string, root?: z.ZodType, label?: string): string {
   return issues
     .map((i) => {
       const where = [path, ...i.path.map(String)].filter((p) => p !== "").join(".");
       const message = root ? issueMessage(i, root) : missingOr(i);
-      return where === "" ? message : `${where}: ${message}`;
+      const located = where === "" ? message : `${where}: ${message}`;
+      return label === undefined || label === "" ? located : `${label}: ${located}`;
     })
     .join("; ");
 }

@@ -1,14 +1,20 @@
 import { formatZodIssues, UserError } from "../core/errors.ts";
 import { nearest } from "../core/merge.ts";
 import { MODEL_PRESETS } from "./presets/index.ts";
-import { ModelConfig, ModelConfigFieldDescriptions } from "./schema.ts";
+import { ModelConfig, ModelConfigFieldDescriptions, unknownKeysMessage } from "./schema.ts";
 
 export { MODEL_PRESETS } from "./presets/index.ts";
 
 /** Validates a model config (an HF config.json object); one-line UserError naming the bad field. */
 export function parseModelConfig(raw: unknown, label: string): ModelConfig {
   const r = ModelConfig.safeParse(raw, { reportInput: true });
-  if (!r.success) throw new UserError(`${label}: ${formatZodIssues(r.error.issues.map(missingSaid))}`);
+  if (!r.success) {
+    // one message per unknown key, each after the label (the second of two keeps its place as the first does)
+    const issues = r.error.issues.flatMap((i) =>
+      i.code === "unrecognized_keys" && i.keys.length > 1 ? i.keys.map((k) => ({ ...i, keys: [k], message: unknownKeysMessage([k], i.input) })) : [i],
+    );
+    throw new UserError(issues.map((i) => formatZodIssues([missingSaid(i)], `${label}: `)).join("; "));
+  }
   return r.data;
 }
 

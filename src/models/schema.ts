@@ -86,9 +86,9 @@ function applyAliases(raw: unknown): unknown {
 }
 
 /** The message of the strict check's unknown keys: each key's reason for refusal (conditional keys) or its nearest field. */
-function unknownKeysMessage(keys: readonly string[], input: unknown): string {
+export function unknownKeysMessage(keys: readonly string[], input: unknown): string {
   const cfg = (input ?? {}) as Record<string, unknown>;
-  const fields = Object.keys(ModelConfigFields);
+  const fields = [...Object.keys(ModelConfigFields), ...Object.keys(HF_ALIASES), ...Object.keys(HARMLESS_HF_KEYS), ...Object.keys(CONDITIONAL_HF_KEYS)];
   return keys
     .map((k) => {
       if (Object.prototype.hasOwnProperty.call(HF_ALIASES, k)) return `${k}: alias of ${HF_ALIASES[k]}, which the config sets to a different value (${JSON.stringify(cfg[HF_ALIASES[k]])} vs ${JSON.stringify(cfg[k])})`;

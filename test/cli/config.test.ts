@@ -45,6 +45,21 @@ describe("run configs from files, flags and --set", () => {
     }
   });
 
+  test("typos at two levels: every error keeps its place after the file or config label", async () => {
+    const r = await papi(["run", "--set", "hardware.fcPim.numFPUs=2", "--set", "hardwar.x=1"]);
+    assert.ok(isCleanUserError(r), r.stderr);
+    assert.equal(r.stderr, 'papi: error: config: hardware.fcPim: unknown key "numFPUs" (did you mean "numFpus"?); config: unknown key "hardwar" (did you mean "hardware"?)\n');
+    const d = tmp();
+    writeFileSync(join(d, "s.yaml"), "name: x\nbase:\n  system: papi\n  hardware: {fcPim: {numFPUs: 1}}\n  batchh: 4\ngrid:\n  batch: [4]\n");
+    const s = await papi(["sweep", join(d, "s.yaml"), "--out", join(d, "o")]);
+    assert.ok(isCleanUserError(s), s.stderr);
+    assert.match(s.stderr, /base: hardware\.fcPim: unknown key "numFPUs" .*; base: unknown key "batchh" \(did you mean "batch"\?\)$/m);
+    writeFileSync(join(d, "m.json"), JSON.stringify({ name: "m", hidden_size: 8, intermediate_size: 16, num_hidden_layers: 2, num_attention_heads: 2, vocab_size: 10, hidden_szie: 8, rope_thetaa: 1 }));
+    const m = await papi(["run", "--model", join(d, "m.json")]);
+    assert.ok(isCleanUserError(m), m.stderr);
+    assert.match(m.stderr, /m\.json: unknown key "hidden_szie" \(did you mean "hidden_size"\?\)[^;]*; \S*m\.json: unknown key "rope_thetaa" \(did you mean "rope_theta"\?\)/);
+  });
+
   test("unknown preset names list the known ones and suggest the nearest", async () => {
     const r = await papi(["run", "--set", "hardware.gpu=h100-sx"]);
     assert.ok(isCleanUserError(r));
