@@ -5,9 +5,21 @@ import { UserError } from "../core/errors.ts";
  * states its maximum (no default: an unbounded count is how `--rlp 5e9` used to crash or hang).
  */
 
+/** A plain decimal number: optional sign, digits with an optional fraction, optional exponent (no 0x/0b/0o, Infinity, _). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The value of a plain decimal flag value (spaces around it allowed), or NaN for anything else ("0x10", "0b11", "Infinity"). */
+export function decimalValue(value: string | undefined): number {
+  if (value === undefined) return NaN;
+  const t = value.trim();
+  if (!DECIMAL.test(t)) return NaN;
+  const v = Number(t);
+  return v === 0 ? 0 : v; // "-0" is 0
+}
+
 export function parseInteger(flag: string, value: string | undefined, min: number, max: number): number {
-  const v = Number(value);
-  if (value === undefined || value.trim() === "" || !Number.isInteger(v) || v < min || v > max) {
+  const v = decimalValue(value);
+  if (!Number.isInteger(v) || v < min || v > max) {
     throw new UserError(`${flag} must be an integer in [${min}, ${max}], got "${value}"`);
   }
   return v;
@@ -22,8 +34,8 @@ export function parseNonNegativeInt(flag: string, value: string | undefined, max
 }
 
 export function parseNumber(flag: string, value: string | undefined, min: number, max: number): number {
-  const v = Number(value);
-  if (value === undefined || value.trim() === "" || !Number.isFinite(v) || v < min || v > max) {
+  const v = decimalValue(value);
+  if (!Number.isFinite(v) || v < min || v > max) {
     throw new UserError(`${flag} must be a number in [${min}, ${max}], got "${value}"`);
   }
   return v;

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { UserError } from "../core/errors.ts";
 import { MAX_ALPHA, MAX_BATCH, MAX_RATE_PER_SEC, MAX_REQUESTS, MAX_SEED, MAX_TLP } from "../serving/limits.ts";
 import { MAX_GPUS, MAX_STACKS } from "../systems/limits.ts";
-import { collect, parseInteger, parseNumber, parsePositiveIntList } from "./args.ts";
+import { collect, decimalValue, parseInteger, parseNumber, parsePositiveIntList } from "./args.ts";
 
 /**
  * The flags every command that builds a run config shares (`run`, `calibrate`, `reproduce --config`): a config
@@ -69,7 +69,7 @@ export function flagsToConfig(o: Flags): Record<string, unknown> {
     }
   }
   if (s("acceptance") !== undefined) {
-    const a = Number(s("acceptance"));
+    const a = decimalValue(s("acceptance"));
     if (!(a > 0 && a <= 1)) throw new UserError(`--acceptance must be a number in (0, 1], got "${s("acceptance")}"`);
     c.acceptanceRate = a;
   }

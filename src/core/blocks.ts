@@ -111,17 +111,47 @@ export function resolveBlock<T>(kind: BlockKind<T>, given: unknown, base: unknow
   const value = kind.normalize === undefined ? given : kind.normalize(given);
   const shape = kind.shape.safeParse(value);
   if (!shape.success) throw new UserError(formatIssues(shape.error.issues, path));
-  let merged: unknown;
   if (typeof value === "string") return kind.presets()[value];
-  else {
-    const v = value as Record<string, unknown>;
-    const { preset, ...rest } = v;
-    const start = typeof preset === "string" ? kind.presets()[preset] : typeof base === "string" ? kind.presets()[base] ?? base : base;
-    merged = start === undefined ? rest : deepMerge(withoutDerived(kind, start), rest);
-  }
-  const r = kind.full.safeParse(merged);
+  const { preset, ...rest } = value as Record<string, unknown>;
+  const start = typeof preset === "string" ? kind.presets()[preset] : resolvedBase(kind, base, path);
+  const merged = start === undefined ? rest : deepMerge(withoutDerived(kind as BlockKind<unknown>, start), rest);
+  const r = kind.full.safeParse(merged, { reportInput: true });
   if (!r.success) throw new UserError(formatIssues(r.error.issues, path));
+  if (typeof r.data === "object" && r.data !== null) parsedSet(kind).add(r.data);
   return r.data;
+}
+
+/** The values each kind's resolveBlock produced: the API's entry points take them as they are (no second parse). */
+const parsedByKind = new WeakMap<object, WeakSet<object>>();
+const parsedSet = (kind: object): WeakSet<object> => {
+  let set = parsedByKind.get(kind);
+  if (set === undefined) parsedByKind.set(kind, (set = new WeakSet()));
+  return set;
+};
+
+/**
+ * A block value as the cost functions need it, for callers outside the config path (the JS API): a value this kind
+ * resolved before, or one of its presets, is returned as is (the hot path parses nothing twice); anything else (a
+ * plain object, a name, `{ preset, ... }`) is resolved and checked like a config block, so an invalid design is a
+ * one-line UserError naming `path` instead of a NaN. Parsed values are treated as immutable: edit a copy.
+ */
+export function parseBlock<T>(kind: BlockKind<T>, value: unknown, path: string): T {
+  if (typeof value === "object" && value !== null) {
+    if (parsedSet(kind).has(value)) return value as T;
+    if (Object.values(kind.presets()).includes(value as T)) return value as T;
+  }
+  return resolveBlock(kind, value, undefined, path);
+}
+
+/**
+ * The base a patch applies to, as a resolved value: a preset name is that preset, a `{ preset, ... }` object (a
+ * system written with `design: { preset: fc-pim, hbm: hbm3e }`) is resolved first, and anything else is taken as
+ * already resolved (a full description).
+ */
+function resolvedBase<T>(kind: BlockKind<T>, base: unknown, path: string): unknown {
+  if (base === undefined) return undefined;
+  if (typeof base === "string" || (isPlainObject(base) && "preset" in base)) return resolveBlock(kind, base, undefined, path);
+  return base;
 }
 
 /**
@@ -140,15 +170,34 @@ export function withoutDerived(kind: BlockKind<unknown>, value: unknown): unknow
   return out;
 }
 
-/** One-line message of zod issues, each prefixed with `path.` and with "did you mean" for unknown keys. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], path: string, root?: z.ZodType): string {
+/**
+ * One-line message of zod issues, each prefixed with `path.` and with "did you mean" for unknown keys. With `label`
+ * (a file, "config", "base") every issue starts with it, so the second of two errors keeps its place as the first
+ * does: `base: hardware.fcPim: unknown key "numFPUs" ...; base: unknown key "batchh" ...`.
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], path: string, root?: z.ZodType, label?: string): string {
   return issues
     .map((i) => {
       const where = [path, ...i.path.map(String)].filter((p) => p !== "").join(".");
-      const message = root ? issueMessage(i, root) : i.message;
-      return where === "" ? message : `${where}: ${message}`;
+      const message = root ? issueMessage(i, root) : missingOr(i);
+      const located = where === "" ? message : `${where}: ${message}`;
+      return label === undefined || label === "" ? located : `${label}: ${located}`;
     })
     .join("; ");
+}
+
+/**
+ * A required field left out says so ("is missing (a number in [1e6, 1e11] (Hz))") instead of the message of a wrong
+ * value; needs issues parsed with `reportInput: true` (otherwise every issue keeps its message).
+ */
+function missingOr(i: z.core.$ZodIssue): string {
+  if (!["invalid_type", "invalid_value", "invalid_union"].includes(i.code) || !("input" in i) || i.input !== undefined || i.path.length === 0) return i.message;
+  const expected = i.code === "invalid_type" ? i.expected : undefined;
+  const what =
+    /^must be (.*)$/.exec(i.message)?.[1] ??
+    /^Invalid option: (expected one of .*)$/.exec(i.message)?.[1] ??
+    (expected ? `${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}` : undefined);
+  return `is missing${what ? ` (${what})` : ""}`;
 }
 
 /** The message of one issue; for unknown keys, names them and the nearest valid key at that place. */

@@ -173,6 +173,14 @@ export class CsvTable {
   record(fields: string[], line: number): CsvRow | undefined {
     if (this.index === undefined) {
       this.header = fields.map((s) => s.trim());
+      const first = new Map<string, number>();
+      this.header.forEach((h, i) => {
+        const j = first.get(h);
+        if (j !== undefined && h !== "") {
+          throw new UserError(`${this.label}:${line}: column "${h}" appears twice in the header (columns ${j + 1} and ${i + 1})`);
+        }
+        if (j === undefined) first.set(h, i);
+      });
       for (const col of this.required) {
         if (!this.header.includes(col)) {
           throw new UserError(`${this.label}:${line}: missing column "${col}" (header has: ${this.header.join(", ")})`);

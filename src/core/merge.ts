@@ -8,10 +8,12 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * Deep merge of a patch onto a base, the way Ramulator's YAML overrides one field at a time: objects merge key
  * by key, anything else in the patch replaces the base (arrays included). A base that is a preset name (a string)
  * patched with an object without its own `preset` becomes `{ preset: base, ...patch }`, so `hbm: {timing: {...}}`
- * tweaks the preset a design names instead of discarding it.
+ * tweaks the preset a design names instead of discarding it. A patch object with its own `preset` replaces the
+ * base whole (`hbm: { preset: hbm3e }` is that preset, not the old stack's fields under a new name).
  */
 export function deepMerge(base: unknown, patch: unknown): unknown {
   if (patch === undefined) return base;
+  if (isPlainObject(patch) && "preset" in patch) return patch;
   if (typeof base === "string" && isPlainObject(patch) && !("preset" in patch)) return { preset: base, ...patch };
   if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
   const out: Record<string, unknown> = { ...base };

@@ -1,15 +1,29 @@
 import { formatZodIssues, UserError } from "../core/errors.ts";
 import { nearest } from "../core/merge.ts";
 import { MODEL_PRESETS } from "./presets/index.ts";
-import { ModelConfig } from "./schema.ts";
+import { ModelConfig, ModelConfigFieldDescriptions, unknownKeysMessage } from "./schema.ts";
 
 export { MODEL_PRESETS } from "./presets/index.ts";
 
 /** Validates a model config (an HF config.json object); one-line UserError naming the bad field. */
 export function parseModelConfig(raw: unknown, label: string): ModelConfig {
-  const r = ModelConfig.safeParse(raw);
-  if (!r.success) throw new UserError(`${label}: ${formatZodIssues(r.error.issues)}`);
+  const r = ModelConfig.safeParse(raw, { reportInput: true });
+  if (!r.success) {
+    // one message per unknown key, each after the label (the second of two keeps its place as the first does)
+    const issues = r.error.issues.flatMap((i) =>
+      i.code === "unrecognized_keys" && i.keys.length > 1 ? i.keys.map((k) => ({ ...i, keys: [k], message: unknownKeysMessage([k], i.input) })) : [i],
+    );
+    throw new UserError(issues.map((i) => formatZodIssues([missingSaid(i)], `${label}: `)).join("; "));
+  }
   return r.data;
+}
+
+/** A required field left out is "missing", not "must be an integer" (the message of a wrong value). */
+function missingSaid<I extends { code: string; message: string; input?: unknown; path: PropertyKey[] }>(i: I): I {
+  if (i.code !== "invalid_type" || i.input !== undefined || i.path.length === 0) return i;
+  const field = String(i.path[i.path.length - 1]);
+  const what = ModelConfigFieldDescriptions[field];
+  return { ...i, message: `is missing (required${what ? `: ${what}` : ""}; ${i.message.replace(/^must be /, "")})` };
 }
 
 export const isModelPreset = (name: string): boolean => Object.prototype.hasOwnProperty.call(MODEL_PRESETS, name);

@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { nearest } from "../core/merge.ts";
 import { count } from "../core/quantity.ts";
+import { CONDITIONAL_HF_KEYS, HARMLESS_HF_KEYS, refusalOf } from "./hf-keys.ts";
 
 /**
  * A decoder-only transformer, described with Hugging Face `config.json` field names so that a real HF
- * config can be loaded as is. Unknown HF keys are ignored. A few common aliases are mapped first
+ * config can be loaded as is. Keys that change nothing papi computes (ids, dropout, norm epsilon, ...: hf-keys.ts)
+ * are dropped; any other key that is not a field is refused with its name. A few common aliases are mapped first
  * (OPT: `ffn_dim`, `activation_function`; GPT-2: `n_embd`, `n_layer`, `n_head`, `n_inner`;
  * `torch_dtype`/`dtype` spelled "float16"/"bfloat16"/"float32"; MoE: Qwen2-MoE/Qwen3-MoE `num_experts` for
  * Mixtral's `num_local_experts`, DeepSeek's `n_shared_experts` for `num_shared_experts`).
@@ -40,34 +43,61 @@ const DTYPE_ALIASES: Record<string, "fp16" | "bf16" | "fp32"> = {
 /** Activation names whose FFN is gated (two input projections, act(gate) * up), as in LLaMA/Mistral/Gemma. */
 const GATED_ACTS = new Set(["silu", "swiglu", "swish", "geglu", "gelu_pytorch_tanh_gated", "reglu"]);
 
-/** Maps HF aliases onto the canonical names; canonical keys win when both are present. */
+/** HF names of other model families for ModelConfig's fields (source -> canonical). */
+export const HF_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  ffn_dim: "intermediate_size",
+  n_inner: "intermediate_size",
+  activation_function: "hidden_act",
+  n_embd: "hidden_size",
+  n_layer: "num_hidden_layers",
+  n_head: "num_attention_heads",
+  torch_dtype: "dtype",
+  num_experts: "num_local_experts",
+  n_shared_experts: "num_shared_experts",
+});
+
+const normDtype = (v: unknown): unknown => (typeof v === "string" ? DTYPE_ALIASES[v.toLowerCase()] ?? v : v);
+
+/**
+ * Maps HF aliases onto the canonical names (an alias that disagrees with its canonical key is left in place, so the
+ * strict check refuses it) and drops the keys that change nothing papi computes (hf-keys.ts); whatever else is
+ * left and is not a field is refused by the strict schema.
+ */
 function applyAliases(raw: unknown): unknown {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return raw;
   const r = { ...(raw as Record<string, unknown>) };
-  const alias = (from: string, to: string) => {
-    if (r[to] === undefined && r[from] !== undefined) r[to] = r[from];
-  };
-  alias("ffn_dim", "intermediate_size");
-  alias("n_inner", "intermediate_size");
-  alias("activation_function", "hidden_act");
-  alias("n_embd", "hidden_size");
-  alias("n_layer", "num_hidden_layers");
-  alias("n_head", "num_attention_heads");
-  alias("torch_dtype", "dtype");
-  alias("num_experts", "num_local_experts");
-  alias("n_shared_experts", "num_shared_experts");
-  if (typeof r.dtype === "string") {
-    const d = DTYPE_ALIASES[r.dtype.toLowerCase()];
-    if (d !== undefined) r.dtype = d;
-  }
   // GPT-2 leaves n_inner null to mean 4 x hidden
-  if ((r.intermediate_size === undefined || r.intermediate_size === null) && typeof r.hidden_size === "number" && "n_inner" in r) {
-    r.intermediate_size = 4 * r.hidden_size;
+  if (r.n_inner === null && typeof (r.hidden_size ?? r.n_embd) === "number") r.n_inner = 4 * ((r.hidden_size ?? r.n_embd) as number);
+  for (const [from, to] of Object.entries(HF_ALIASES)) {
+    if (!(from in r)) continue;
+    const same = to === "dtype" ? normDtype(r[to]) === normDtype(r[from]) : r[to] === r[from];
+    if (r[to] === undefined) r[to] = r[from];
+    else if (!same) continue; // both given, different: refused below, naming the alias
+    delete r[from];
+  }
+  r.dtype = normDtype(r.dtype);
+  if (r.dtype === undefined) delete r.dtype;
+  for (const k of Object.keys(r)) {
+    if (k in ModelConfigFields) continue;
+    if (Object.prototype.hasOwnProperty.call(HARMLESS_HF_KEYS, k)) delete r[k];
+    else if (Object.prototype.hasOwnProperty.call(CONDITIONAL_HF_KEYS, k) && CONDITIONAL_HF_KEYS[k].ok(r[k], r)) delete r[k];
   }
   return r;
 }
 
-const ModelConfigObject = z.object({
+/** The message of the strict check's unknown keys: each key's reason for refusal (conditional keys) or its nearest field. */
+export function unknownKeysMessage(keys: readonly string[], input: unknown): string {
+  const cfg = (input ?? {}) as Record<string, unknown>;
+  const fields = [...Object.keys(ModelConfigFields), ...Object.keys(HF_ALIASES), ...Object.keys(HARMLESS_HF_KEYS), ...Object.keys(CONDITIONAL_HF_KEYS)];
+  return keys
+    .map((k) => {
+      if (Object.prototype.hasOwnProperty.call(HF_ALIASES, k)) return `${k}: alias of ${HF_ALIASES[k]}, which the config sets to a different value (${JSON.stringify(cfg[HF_ALIASES[k]])} vs ${JSON.stringify(cfg[k])})`;
+      return refusalOf(k, cfg[k], nearest(k, fields));
+    })
+    .join("; ");
+}
+
+const ModelConfigFields = {
   name: z.string().min(1, "name must be a non-empty string"),
   /** Where the numbers come from (HF config URL, paper table). */
   source: z.string().default("user config"),
@@ -98,6 +128,18 @@ const ModelConfigObject = z.object({
   /** Qwen-MoE layers that use a dense FFN instead: only an empty list is modelled. */
   mlp_only_layers: z.array(count("layer index", 0, MODEL_LIMITS.num_hidden_layers)).max(MODEL_LIMITS.num_hidden_layers).optional(),
   dtype: z.enum(["fp16", "bf16", "fp32"], { error: 'dtype must be one of "fp16", "bf16", "fp32"' }).default("fp16"),
+};
+
+/** Each field's description (for messages: "hidden_size is missing (required: model width ...)"). */
+export const ModelConfigFieldDescriptions: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(ModelConfigFields).flatMap(([k, v]) => {
+    const d = z.globalRegistry.get(v as z.ZodType)?.description;
+    return d ? [[k, d]] : [];
+  })),
+);
+
+const ModelConfigObject = z.strictObject(ModelConfigFields, {
+  error: (iss) => (iss.code === "unrecognized_keys" ? unknownKeysMessage(iss.keys, iss.input) : undefined),
 });
 
 export const ModelConfig = z.preprocess(

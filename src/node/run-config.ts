@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseYamlText } from "../core/data-text.ts";
 import { UserError } from "../core/errors.ts";
 import { isPlainObject, setPath } from "../core/merge.ts";
 import { RunConfig } from "../serving/config.ts";
@@ -25,12 +25,7 @@ export function parseSet(assignment: string): { path: string; value: unknown } {
   if (eq <= 0) throw new UserError(`--set ${assignment}: expected path=value, e.g. hardware.fcPim.numFpus=2`);
   const path = assignment.slice(0, eq).trim();
   const text = assignment.slice(eq + 1);
-  let value: unknown;
-  try {
-    value = text.trim() === "" ? "" : parseYaml(text);
-  } catch (e) {
-    throw new UserError(`--set ${path}: cannot parse the value "${text}": ${(e as Error).message.split("\n")[0]}`);
-  }
+  const value = text.trim() === "" ? "" : parseYamlText(text, `--set ${path}`);
   return { path, value };
 }
 

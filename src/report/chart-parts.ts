@@ -75,6 +75,19 @@ export function labelAngle(labels: readonly unknown[], width: number): number {
   return longest * 7.5 + 8 <= width / Math.max(1, labels.length) ? 0 : -30;
 }
 
+/**
+ * The axis of a category (nominal or ordinal) scale: every label is drawn, never dropped for overlapping (the house
+ * style's labelOverlap is for numeric axes, where a hidden tick is harmless; a hidden category is a missing bar
+ * name). Labels stay horizontal when they fit, are tilted 30 degrees when a tilted label fits its band (about 24 px
+ * at 12 px type), and stand vertical otherwise.
+ */
+export function categoryAxis(labels: readonly unknown[], width: number): { labelAngle: number; labelOverlap: false; labelLimit: number; labelAlign?: "right"; labelBaseline?: "middle" } {
+  const angle = labelAngle(labels, width);
+  if (angle === 0) return { labelAngle: 0, labelOverlap: false, labelLimit: 260 };
+  const band = width / Math.max(1, labels.length);
+  return band >= 24 ? { labelAngle: -30, labelOverlap: false, labelLimit: 260 } : { labelAngle: -90, labelOverlap: false, labelLimit: 260, labelAlign: "right", labelBaseline: "middle" };
+}
+
 /** Three significant digits, no trailing zeros ("312", "2.04", "153"). */
 export function fmtNum(x: number): string {
   return String(Number(x.toPrecision(3)));

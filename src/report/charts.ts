@@ -1,6 +1,6 @@
 import type { VegaLiteSpec } from "./plot.ts";
 import {
-  LOG_SCALE, PLOT_HEIGHT, PLOT_WIDTH, esc, fmtNum, labelAngle, logScale, logTicks, numbers, refLabel, refRule, uniques, wrap, type Common, type Row,
+  LOG_SCALE, PLOT_HEIGHT, PLOT_WIDTH, categoryAxis, esc, fmtNum, logScale, logTicks, numbers, refLabel, refRule, uniques, wrap, type Common, type Row,
 } from "./chart-parts.ts";
 
 export { PLOT_HEIGHT, PLOT_WIDTH, esc, logTicks, uniques, type Row } from "./chart-parts.ts";
@@ -43,7 +43,7 @@ export function groupedBarChart(o: GroupedBarOptions): VegaLiteSpec {
     {
       mark: { type: "bar", tooltip: false },
       encoding: {
-        x: { field: esc(o.x), type: "nominal", sort: xs, title: o.xTitle ?? o.x, axis: { labelAngle: labelAngle(xs, width), labelLimit: 160 } },
+        x: { field: esc(o.x), type: "nominal", sort: xs, title: o.xTitle ?? o.x, axis: categoryAxis(xs, width) },
         xOffset: { field: esc(o.group), type: "nominal", sort: uniques(o.rows, o.group) },
         // Bars side by side never stack; stacking would also put 0 into a log domain.
         y: { field: esc(o.y), type: "quantitative", title: o.yTitle, scale: yScale, stack: null, ...(o.logY ? { axis: { values: logTicks(yVals) } } : {}) },
@@ -88,7 +88,7 @@ export function lineChart(o: LineOptions): VegaLiteSpec {
   const yVals = [...numbers(o.rows, o.y), ...(o.refLines ?? []).map((r) => r.y)];
   const xTicks = o.xTicks ?? (o.logX ? logTicks(xVals) : undefined);
   const x = o.xOrdinal
-    ? { field: esc(o.x), type: "ordinal", sort: uniques(o.rows, o.x), title: o.xTitle, scale: { padding: 0.3 }, axis: { labelAngle: 0 } }
+    ? { field: esc(o.x), type: "ordinal", sort: uniques(o.rows, o.x), title: o.xTitle, scale: { padding: 0.3 }, axis: categoryAxis(uniques(o.rows, o.x), PLOT_WIDTH) }
     : { field: esc(o.x), type: "quantitative", title: o.xTitle, scale: o.logX ? logScale(xVals) : { zero: false, nice: false, padding: 12 }, ...(xTicks ? { axis: { values: xTicks } } : {}) };
   const enc = {
     x,
@@ -143,7 +143,7 @@ export function stackedBarChart(o: StackedBarOptions): VegaLiteSpec {
   const outside = o.segmentLabel !== undefined && o.outsideLabelName !== undefined && o.facet === undefined ? outsideLabels(o, xs, stackOrder) : [];
   // Outside labels need room between the bars: narrower bars then.
   const scale = outside.length > 0 ? { scale: { paddingInner: 0.55, paddingOuter: 0.1 } } : {};
-  const x = { field: esc(o.x), type: "nominal", sort: xs, title: o.xTitle ?? o.x, axis: { labelAngle: labelAngle(xs, PLOT_WIDTH), labelLimit: 160 }, ...scale };
+  const x = { field: esc(o.x), type: "nominal", sort: xs, title: o.xTitle ?? o.x, axis: categoryAxis(xs, PLOT_WIDTH), ...scale };
   const bars = {
     transform: [{ calculate: rank, as: "__stackRank" }],
     mark: { type: "bar" },

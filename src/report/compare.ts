@@ -6,6 +6,7 @@ import { readDataFile } from "../node/read-data-file.ts";
 import { groupedBarChart, stackedBarChart } from "./charts.ts";
 import { specToSvg } from "./plot.ts";
 import { isRunFolder } from "./run-folder.ts";
+import { designSummary, type DesignUnderStudy } from "../serving/design-diff.ts";
 
 /** A saved run folder, as `papi compare` reads it. */
 export interface SavedRun {
@@ -67,7 +68,7 @@ export function configDifferences(runs: readonly SavedRun[]): { path: string; va
 }
 
 export interface Comparison {
-  runs: { dir: string; label: string }[];
+  runs: { dir: string; label: string; designUnderStudy: string }[];
   metrics: { name: string; unit: string; values: (number | null)[]; ratioToFirst: (number | null)[] }[];
   configDifferences: { path: string; values: (string | undefined)[] }[];
 }
@@ -78,7 +79,22 @@ export function compareRuns(runs: readonly SavedRun[]): Comparison {
     const first = values[0];
     return { name: m.name, unit: m.unit, values, ratioToFirst: values.map((v) => (v === null || first === null || first === 0 ? null : v / first)) };
   });
-  return { runs: runs.map((r) => ({ dir: r.dir, label: r.label })), metrics, configDifferences: configDifferences(runs) };
+  const design = (r: SavedRun) => designSummary(r.summary.designUnderStudy as DesignUnderStudy | undefined, String(r.summary.system ?? r.label), r.config.system);
+  return { runs: runs.map((r) => ({ dir: r.dir, label: r.label, designUnderStudy: design(r) })), metrics, configDifferences: configDifferences(runs) };
+}
+
+/**
+ * A metric's value as people read it: integers in full ("43", "157249"), other numbers with four significant digits
+ * and no exponent from 0.001 up ("1.513", "0.0114", "46123"), an exponent only below that; units are in the
+ * metric's name.
+ */
+export function formatMetric(v: number | null): string {
+  if (v === null) return "-";
+  if (Number.isInteger(v) && Math.abs(v) < 1e21) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1000) return v.toFixed(0);
+  if (a >= 1e-3) return String(Number(v.toPrecision(4)));
+  return v.toExponential(3);
 }
 
 /** A self-contained HTML page (inline SVG) with the compared metrics and time splits side by side. */
@@ -94,13 +110,15 @@ export async function comparisonHtml(c: Comparison, runs: readonly SavedRun[]): 
   const splitSvg = await specToSvg(stackedBarChart({ rows: split, x: "run", stack: "phase", y: "sec", title: "Decode time by phase", yTitle: "seconds", stackTitle: "phase" }));
   const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
   const head = `<tr><th>metric</th>${c.runs.map((r) => `<th>${esc(r.label)}</th>`).join("")}</tr>`;
-  const rows = c.metrics.map((m) => `<tr><td>${esc(m.name)}${m.unit ? ` (${esc(m.unit)})` : ""}</td>${m.values.map((v, i) => `<td>${v === null ? "-" : v.toPrecision(4)}${i > 0 && m.ratioToFirst[i] !== null ? ` (${m.ratioToFirst[i]!.toFixed(2)}x)` : ""}</td>`).join("")}</tr>`);
+  const rows = c.metrics.map((m) => `<tr><td>${esc(m.name)}${m.unit ? ` (${esc(m.unit)})` : ""}</td>${m.values.map((v, i) => `<td>${formatMetric(v)}${i > 0 && m.ratioToFirst[i] !== null ? ` (${m.ratioToFirst[i]!.toFixed(2)}x)` : ""}</td>`).join("")}</tr>`);
   const diffs = c.configDifferences.map((d) => `<tr><td><code>${esc(d.path)}</code></td>${d.values.map((v) => `<td><code>${esc(v ?? "(absent)")}</code></td>`).join("")}</tr>`);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>papi compare</title>
 <style>body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:1200px;margin:0 auto;padding:24px}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}code{font-size:.85em}</style>
 </head><body><h1>papi compare</h1>
 <table>${head}${rows.join("")}</table>
+<h2>Design under study</h2>
+<table>${c.runs.map((r) => `<tr><td>${esc(r.label)}</td><td style="text-align:left">${esc(r.designUnderStudy)}</td></tr>`).join("")}</table>
 ${relSvg}
 ${splitSvg}
 <h2>Config differences</h2>

@@ -37,7 +37,6 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0
 pre { background: #f6f6f6; padding: 10px 14px; overflow-x: auto; border-radius: 4px; }
 pre code { background: none; padding: 0; }
 img { max-width: 100%; height: auto; display: block; margin: 1em 0; }
-img[src$=".svg"] { width: 960px; }
 td { vertical-align: top; }
 blockquote { margin: 1em 0; padding: 0.2em 1em; border-left: 4px solid #ddd; color: #555; }
 hr { border: none; border-top: 1px solid #ddd; margin: 2em 0; }

@@ -55,7 +55,7 @@ export function buildReportMarkdown(r: ReportInput): string {
     ];
     if (more.length > 0) out.push(`See ${more.join("; ")}. The Fig. 8 section also runs a joint probe with AttAcc's simulator semantics (equal-length batch, one token per PIM MAC command, no GPU static power).`, "");
   }
-  if (alt.length > 0) out.push(`## ${SEMANTICS_TITLE}`, "", semanticsSection(r.headlines), "");
+  if (alt.length > 0) out.push(`## ${SEMANTICS_TITLE}`, "", semanticsSection(r.headlines, r.setup), "");
   if (claims.length > 0) {
     out.push(`## ${CLAIMS_TITLE}`, "");
     const sems = r.headlines.map((h) => h.computeSemantics);

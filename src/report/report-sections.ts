@@ -1,13 +1,43 @@
-import { FIG8_BASELINES, FIG8_MODELS, type Protocol } from "./experiments.ts";
+import { roleDevices } from "../systems/devices.ts";
+import { pimConsts, pimMacSpacingClocks } from "../hardware/pim/timing.ts";
+import { pimValuesPerColumn } from "../hardware/pim/schema.ts";
+import { FIG8_BASELINES, FIG8_BATCHES, FIG8_MODELS, FIG8_SPECS, type Protocol } from "./experiments.ts";
 import { fmt, mdTable, type Comparison } from "./figures/types.ts";
-import { modelLabel, systemLabel } from "./labels.ts";
+import { designLabel, modelLabel, systemLabel } from "./labels.ts";
 import { PAPER_STATED } from "./paper.ts";
 import type { Headlines, Mechanisms } from "./semantics.ts";
-import { setupGpu, type ReportSetup, type SystemDevices } from "./setup.ts";
+import { PAPER_SETUP, setupGpu, setupPimDesign, setupSystem, type ReportSetup, type SystemDevices } from "./setup.ts";
 
 /** Sections of report.md that are built from the results (report-md.ts puts them together). */
 
 const pct = (x: number, digits = 0) => `${fmt(x * 100, digits)} %`;
+
+/** Points of the Fig. 8 grid and its largest RLP x TLP (from the grid itself). */
+const FIG8_POINTS = FIG8_MODELS.length * FIG8_BATCHES.length * FIG8_SPECS.length;
+const FIG8_MAX_BATCH = Math.max(...FIG8_BATCHES);
+const FIG8_MAX_SPEC = Math.max(...FIG8_SPECS);
+
+/**
+ * The PIM numbers the report's prose states, read from the designs under study (the setup's), never the paper's
+ * constants: PAPI's FC-PIM (its xPyB, MAC spacing, FPU clock) and AttAcc's 1P1B (how many tokens a held column
+ * serves for free under decoupled-clock semantics).
+ */
+export function pimProse(setup: ReportSetup): { fcPimLabel: string; macSpacing: string; driverSpacing: string; fpuClock: string; freeReuse: string; attaccLabel: string; hbmPimLabel: string } {
+  const fc = setupPimDesign(setup, "fcPim", "fc-pim");
+  const att = setupPimDesign(setup, "fcPim", "attacc");
+  const hbmPim = setupPimDesign(setup, "attnPim", "hbm-pim");
+  const n = pimMacSpacingClocks(fc);
+  const limited = fc.powerConstrainedMacSpacing && n > fc.hbm.timing.nCCDAB;
+  const macSpacing = limited ? `${n} tCK apart under the power limit` : `${n} tCK apart (nCCDAB; no power limit on the spacing)`;
+  const driverSpacing = limited ? `MAC command spacing stretched to ${n} cycles under the power limit` : `MAC commands ${n} cycles apart (no power limit on the spacing)`;
+  // decoupled-clock: the FPU steps that fit in one MAC spacing, each serving x/y tokens of the held column
+  const stepsPerPair = Math.ceil(pimValuesPerColumn(att) / att.macLanesPerFpu);
+  const freePairs = Math.floor((pimConsts(att).macSpacingSec * att.fpuClockHz) / stepsPerPair + 1e-9);
+  const freeTokens = Math.floor((freePairs * att.numFpus) / att.numBanksPerFpuGroup);
+  const attaccLabel = designLabel(att);
+  const freeReuse = freeTokens > 1 ? `so AttAcc's ${attaccLabel} unit reuses a column for ${freeTokens} tokens at no cost` : `so AttAcc's ${attaccLabel} unit gets no reuse for free (one token per MAC spacing)`;
+  return { fcPimLabel: designLabel(fc), macSpacing, driverSpacing, fpuClock: `${fmt(fc.fpuClockHz / 1e6, 0)} MHz`, freeReuse, attaccLabel, hbmPimLabel: designLabel(hbmPim) };
+}
 
 /** What the reproduction changed from the paper's setup, and the devices every system ends up with. */
 export function setupSection(changes: readonly { path: string; value: unknown }[], devices: Record<string, SystemDevices>): string {
@@ -47,7 +77,7 @@ export function drivers(setup: ReportSetup, devices: Record<string, SystemDevice
     `**GPU model**: ${devices.papi?.units.gpu ?? gpu.name} (utilization caps ${fmt(gpu.computeEfficiency)} compute, ${fmt(gpu.memoryEfficiency)} bandwidth), CUTLASS-style tiles and waves, CUDA-graph launch cost; the H200 version of the same model is validated against real measurements (docs/gpu-validation.md).`,
     `**GPU static power**: ${fmt(gpu.staticPowerWatts, 0)} W per GPU over the whole run (AttAcc models none): ${share("papi", (x) => x.gpuStaticEnergyShare)} of PAPI's energy and ${share("a100-attacc", (x) => x.gpuStaticEnergyShare)} of A100+AttAcc's (means over the Fig. 8 grid); AttAcc-only has no GPU. It narrows PAPI's energy ratio over A100+AttAcc${belowAttacc ? " and is why PAPI uses more energy than AttAcc-only" : ""}; see its row in the sensitivity study and the joint probe in Fig. 8.`,
     `**Tensor parallelism**: two collectives per layer (ring all-reduce, per-message latency from AttAcc's A100 fit) whichever unit runs FC; AttAcc-only's go over the PIM-side links. Communication is ${share("papi", (x) => x.latencyShare.communication)} of PAPI's latency, ${share("a100-attacc", (x) => x.latencyShare.communication)} of A100+AttAcc's and ${share("attacc-only", (x) => x.latencyShare.communication)} of AttAcc-only's.`,
-    `**PIM model**: derived from HBM3 timing (MAC command spacing stretched to 6 cycles under the power limit, refresh, row activations), not fitted, and checked against Ramulator 2.0 runs of AttAcc's HBM3-PIM (\`papi validate pim\`). Main semantics ${headlines[0].computeSemantics}${alt ? `; ${alt.computeSemantics} is shown beside it (see the compute-semantics section)` : ""}. FC weights are laid out per call by the fastest of n-split and k-split (docs/pim-model.md).`,
+    `**PIM model**: derived from HBM3 timing (${pimProse(setup).driverSpacing}, refresh, row activations), not fitted, and checked against Ramulator 2.0 runs of AttAcc's HBM3-PIM (\`papi validate pim\`). Main semantics ${headlines[0].computeSemantics}${alt ? `; ${alt.computeSemantics} is shown beside it (see the compute-semantics section)` : ""}. FC weights are laid out per call by the fastest of n-split and k-split (docs/pim-model.md).`,
     "**PIM energy**: every pseudo-channel's copy of an FC input (and k-split's partial sums) is charged transfer energy over the TSVs and bank-group buses; at high reuse it is a large share of FC-PIM energy.",
     `**Links**: the paper gives no bandwidths; attention stacks hang off ${devices.papi?.fabrics.attention ?? "—"} links, GPUs talk over ${devices.papi?.fabrics.gpuGpu ?? "—"}, and the FC stacks of PIM-only systems over ${devices["attacc-only"]?.fabrics.pimPim ?? "—"}.`,
     `**Prefill**: counted in end-to-end latency, on the GPUs (on PIM for PIM-only systems); ${share("papi", (x) => x.latencyShare.prefill)} of PAPI's latency, ${share("attacc-only", (x) => x.latencyShare.prefill)} of AttAcc-only's.`,
@@ -78,13 +108,13 @@ function at(h: Headlines, path: string): number | undefined {
   return typeof v === "number" ? v : undefined;
 }
 
-/** Rows of the side-by-side table: [label, paper, summary path, format]. */
-const HEADLINE_ROWS: readonly [string, string, string, (x: number) => string][] = [
+/** Rows of the side-by-side table: [label, paper, summary path, format]; design names as the setup has them. */
+const headlineRows = (p: ReturnType<typeof pimProse>): readonly [string, string, string, (x: number) => string][] => [
   ...PAPER_STATED.map((s): [string, string, string, (x: number) => string] => [`Fig. 8: ${s.what}`, `${fmt(s.value)}x`, s.key, (x) => `${fmt(x)}x`]),
   ["Fig. 8: PAPI energy efficiency vs A100+HBM-PIM", "—", "fig8.energyEfficiencyVs.a100-hbmpim", (x) => `${fmt(x)}x`],
-  ["Fig. 4: AttAcc 1P1B at least as fast as the GPU up to (tokens)", "8 (< 16)", "fig4.crossoverTokens.attacc", String],
-  ["Fig. 4: Samsung HBM-PIM 1P2B up to (tokens)", "8 (< 16)", "fig4.crossoverTokens.hbm-pim", String],
-  ["Fig. 4: FC-PIM 4P1B up to (tokens)", "—", "fig4.crossoverTokens.fc-pim", String],
+  [`Fig. 4: AttAcc ${p.attaccLabel} at least as fast as the GPU up to (tokens)`, "8 (< 16)", "fig4.crossoverTokens.attacc", String],
+  [`Fig. 4: Samsung HBM-PIM ${p.hbmPimLabel} up to (tokens)`, "8 (< 16)", "fig4.crossoverTokens.hbm-pim", String],
+  [`Fig. 4: FC-PIM ${p.fcPimLabel} up to (tokens)`, "—", "fig4.crossoverTokens.fc-pim", String],
   ...FIG8_BASELINES.map((b): [string, string, string, (x: number) => string] => [`Fig. 10a (batch 4..128): PAPI speedup vs ${systemLabel(b)}`, "—", `fig10.batchSweep.speedupVs.${b}`, (x) => `${fmt(x)}x`]),
   ...FIG8_BASELINES.map((b): [string, string, string, (x: number) => string] => [`Fig. 10b (speculation 1..8): PAPI speedup vs ${systemLabel(b)}`, "—", `fig10.specSweep.speedupVs.${b}`, (x) => `${fmt(x)}x`]),
   ["Fig. 11: PIM-only PAPI decode speedup vs AttAcc-only, mean", "—", "fig11.speedupVsAttaccOnly.average", (x) => `${fmt(x)}x`],
@@ -97,26 +127,30 @@ const HEADLINE_ROWS: readonly [string, string, string, (x: number) => string][] 
 ];
 
 /** The compute-semantics section: headline numbers, claims and mechanisms side by side. */
-export function semanticsSection(headlines: readonly Headlines[]): string {
+export function semanticsSection(headlines: readonly Headlines[], setup: ReportSetup = PAPER_SETUP): string {
   const sems = headlines.map((h) => h.computeSemantics);
-  const rows = HEADLINE_ROWS.filter(([, , path]) => headlines.some((h) => at(h, path) !== undefined))
+  const p = pimProse(setup);
+  const rows = headlineRows(p).filter(([, , path]) => headlines.some((h) => at(h, path) !== undefined))
     .map(([label, paper, path, f]) => [label, paper, ...headlines.map((h) => (at(h, path) === undefined ? "" : f(at(h, path)!)))]);
   const out = [
     "How an FPU's MAC steps relate to the DRAM column rate is the PIM model's most consequential open choice (docs/pim-model.md). " +
-      "**column-matched** (papi's default): each MAC command gives each FPU one (column, token) pair, so r tokens on a column of an xPyB unit take ceil(y r / x) commands, 6 tCK apart under the power limit. " +
-      "**decoupled-clock** (the earlier model): one MAC command per column, the FPUs then cycle through its tokens at the 666 MHz FPU clock while it is held, so a 1P1B unit reuses a column for 3 tokens at no cost. " +
+      `**column-matched** (papi's default): each MAC command gives each FPU one (column, token) pair, so r tokens on a column of an xPyB unit take ceil(y r / x) commands, ${p.macSpacing} (PAPI's FC-PIM). ` +
+      `**decoupled-clock** (the earlier model): one MAC command per column, the FPUs then cycle through its tokens at the ${p.fpuClock} FPU clock while it is held, ${p.freeReuse}. ` +
       `Every PIM design of every system is switched together; the main figures use ${sems[0]}.`,
     "",
     mdTable(["headline", "paper", ...sems], rows),
   ];
   if (headlines.some((h) => h.mechanisms)) {
-    out.push("", "Where the time and energy go (means over the 27 Fig. 8 points of per-point shares; latency = prefill + decode parts + idle):", "", mechanismsTable(headlines), "", ...gapNotes(headlines));
+    out.push("", `Where the time and energy go (means over the ${FIG8_POINTS} Fig. 8 points of per-point shares; latency = prefill + decode parts + idle):`, "", mechanismsTable(headlines), "", ...gapNotes(headlines, setup));
   }
   return out.join("\n");
 }
 
 /** The gaps to the paper that remain, each with the measured mechanism behind it, under every semantics. */
-function gapNotes(headlines: readonly Headlines[]): string[] {
+function gapNotes(headlines: readonly Headlines[], setup: ReportSetup): string[] {
+  const gpus = (system: string) => roleDevices(setupSystem({ system, model: FIG8_MODELS[0] }, setup)).numGpus;
+  const [papiGpus, attaccGpus] = [gpus("papi"), gpus("a100-attacc")];
+  const sameGpus = papiGpus === attaccGpus ? `the same ${papiGpus} GPUs` : `their GPUs (${papiGpus} and ${attaccGpus})`;
   const notes: string[] = [];
   const each = (f: (m: Mechanisms, h: Headlines) => string) => headlines.filter((h) => h.mechanisms).map((h) => `${h.computeSemantics}: ${f(h.mechanisms!, h)}`).join("; ");
   const l = (m: Mechanisms, s: string) => m.systems[s].latencyShare;
@@ -124,8 +158,8 @@ function gapNotes(headlines: readonly Headlines[]): string[] {
   if (headlines.every((h) => !h.mechanisms || h.mechanisms.systems["pim-only-papi"])) {
     notes.push(`- **PIM-only systems** (no GPU; collectives over the PIM-side links): ${each((m) => `communication is ${pct(l(m, "attacc-only").communication)} of AttAcc-only's latency and ${pct(l(m, "pim-only-papi").communication)} of PIM-only PAPI's, FC ${pct(l(m, "attacc-only").fc)} and ${pct(l(m, "pim-only-papi").fc)}`)}. The paper shows this communication as visible and leaves it to future work.`);
   }
-  notes.push(`- **PAPI vs A100+AttAcc, energy** (paper 3.4x): ${each((m, h) => `${fmt(h.fig8!.energyEfficiencyVs["a100-attacc"])}x; GPU static power is ${pct(m.systems.papi.gpuStaticEnergyShare)} of PAPI's energy and ${pct(m.systems["a100-attacc"].gpuStaticEnergyShare)} of A100+AttAcc's`)}. Both systems hold the same 6 GPUs for the whole run, so this shared term pulls the ratio toward 1.`);
+  notes.push(`- **PAPI vs A100+AttAcc, energy** (paper 3.4x): ${each((m, h) => `${fmt(h.fig8!.energyEfficiencyVs["a100-attacc"])}x; GPU static power is ${pct(m.systems.papi.gpuStaticEnergyShare)} of PAPI's energy and ${pct(m.systems["a100-attacc"].gpuStaticEnergyShare)} of A100+AttAcc's`)}. Both systems hold ${sameGpus} for the whole run, so this shared term pulls the ratio toward 1.`);
   notes.push(`- **PAPI vs AttAcc-only, energy** (paper 1.15x): ${each((m, h) => `${fmt(h.fig8!.energyEfficiencyVs["attacc-only"])}x; PAPI pays GPU static power (${pct(m.systems.papi.gpuStaticEnergyShare)} of its energy), AttAcc-only none`)}.`);
-  notes.push(`- **FC on the GPU**: ${each((m) => `PAPI ran FC on the GPU in ${pct(m.systems.papi.fcOnGpuShare)} of its iterations (alpha ${FIG8_MODELS.map((x) => m.papiAlpha[x] ?? "—").join(" / ")} for ${FIG8_MODELS.map(modelLabel).join(" / ")})`)}; the grid's RLP x TLP is at most 64 x 4 = 256 and falls as the requests of a batch finish.`);
+  notes.push(`- **FC on the GPU**: ${each((m) => `PAPI ran FC on the GPU in ${pct(m.systems.papi.fcOnGpuShare)} of its iterations (alpha ${FIG8_MODELS.map((x) => m.papiAlpha[x] ?? "—").join(" / ")} for ${FIG8_MODELS.map(modelLabel).join(" / ")})`)}; the grid's RLP x TLP is at most ${FIG8_MAX_BATCH} x ${FIG8_MAX_SPEC} = ${FIG8_MAX_BATCH * FIG8_MAX_SPEC} and falls as the requests of a batch finish.`);
   return notes;
 }

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { writeOutputFile, writeOutputFolder } from "../node/output.ts";
 import type { RunRecorder } from "../serving/recorder.ts";
+import { designSummary, formatDesignChanges, type DesignUnderStudy } from "../serving/design-diff.ts";
 import type { RunResult } from "../serving/run.ts";
 import type { Timeline } from "../serving/timeline.ts";
 import { toCsv } from "./csv-out.ts";
@@ -50,10 +51,18 @@ export async function writeRunFolder(dir: string, r: RunResult, rec: RunRecorder
   });
 }
 
-function runPageMarkdown(r: RunResult, charts: readonly [string, string][]): string {
+/** The run page (index.html) as Markdown: a table of the run's numbers and design, then its charts. */
+export function runPageMarkdown(r: RunResult & { designUnderStudy?: DesignUnderStudy }, charts: readonly [string, string][]): string {
   const f = (x: number, d = 3) => x.toFixed(d);
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const d = r.designUnderStudy;
+  const design: [string, string][] =
+    d === undefined || d.changes.length === 0
+      ? [["design under study", cell(designSummary(d, r.system, r.config.system))]]
+      : formatDesignChanges(d, r.config.system).map((l, i): [string, string] => [i === 0 ? `design under study: ${d.preset} preset with` : "", `\`${cell(l)}\``]);
+  const modified = d !== undefined && (d.preset === null || d.changes.length > 0) ? " (modified)" : "";
   const rows: [string, string][] = [
-    ["system", r.system], ["model", r.model], ["trace", `${r.trace} (${r.numRequests} requests)`],
+    ["system", r.system], ...design, ["model", r.model], ["trace", `${r.trace} (${r.numRequests} requests)`],
     ["batching", `${r.batching}, batch ${r.batch}, spec ${JSON.stringify(r.spec)}`],
     ["scheduler", `${r.scheduler}${r.alpha === null ? "" : `, alpha ${r.alpha}`}`],
     ["latency", `${f(r.latencySec)} s (prefill ${f(r.prefillSec)} s, decode ${f(r.decodeSec)} s, idle ${f(r.idleSec)} s)`],
@@ -62,7 +71,7 @@ function runPageMarkdown(r: RunResult, charts: readonly [string, string][]): str
     ["TTFT p50 / p99", `${f(r.ttftSec.p50)} / ${f(r.ttftSec.p99)} s`], ["TPOT p50 / p99", `${f(r.tpotSec.p50 * 1e3)} / ${f(r.tpotSec.p99 * 1e3)} ms`],
     ["papi", `${r.papiVersion}, seed ${r.seed}, config hash ${r.configHash}`],
   ];
-  const md = [`# papi run: ${r.system} / ${r.model}`, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`), ""];
+  const md = [`# papi run: ${r.system}${modified} / ${r.model}`, "", "| what | value |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`), ""];
   for (const [name, caption] of charts) md.push(`![${caption}](${name}.svg)`, "", caption, "");
   md.push("Files: [config.yaml](config.yaml) (rerun: `papi run --config config.yaml`), [summary.json](summary.json), [requests.csv](requests.csv), [iterations.csv](iterations.csv).");
   return md.join("\n") + "\n";

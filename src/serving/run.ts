@@ -105,7 +105,7 @@ export const PRESETS_ONLY: InputLoader = {
 /** Parses a run config; one-line UserError naming the field (and, for unknown keys, the nearest valid key). */
 export function parseRunConfig(input: unknown, label = "config"): RunConfig {
   const r = RunConfig.safeParse(input);
-  if (!r.success) throw new UserError(`${label}: ${formatIssues(r.error.issues, "", RunConfig)}`);
+  if (!r.success) throw new UserError(formatIssues(r.error.issues, "", RunConfig, label));
   return r.data;
 }
 

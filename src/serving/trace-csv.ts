@@ -131,6 +131,9 @@ export function parseTimestamp(s: string, where: string): Timestamp {
   if (!m) return bad();
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) bad();
+  if (day > daysInMonth(year, month)) {
+    throw new UserError(`${where}: TIMESTAMP ${m[1]}-${m[2]}-${m[3]} is not a calendar date (${m[1]}-${m[2]} has ${daysInMonth(year, month)} days), got "${s}"`);
+  }
   const wholeSec = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
   const fracSec = m[7] ? Number(`0.${m[7]}`) : 0;
   return { wholeSec, fracSec };
@@ -174,11 +177,18 @@ export function parseTimestampFast(s: string): Timestamp | undefined {
     const year = digitsAt(s, 0, 4);
     const month = digitsAt(s, 5, 2);
     const day = digitsAt(s, 8, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+    // an impossible date (2023-02-31) goes to the checked path, which names it
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
     lastDate = date;
     lastDateDays = daysFromCivil(year, month, day);
   }
   return { wholeSec: lastDateDays * 86400 + hour * 3600 + minute * 60 + second, fracSec };
+}
+
+/** Days in a month of the proleptic Gregorian calendar (February: 29 in years divisible by 4, except centuries not divisible by 400). */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */

@@ -93,6 +93,6 @@ export type SweepSpec = z.output<typeof SweepSpec>;
 /** Parses a sweep spec; one-line UserError naming the field (and the nearest valid key for unknown keys). */
 export function parseSweepSpec(raw: unknown, label = "spec"): SweepSpec {
   const r = SweepSpec.safeParse(raw ?? {});
-  if (!r.success) throw new UserError(`${label}: ${formatIssues(r.error.issues, "", SweepSpec)}`);
+  if (!r.success) throw new UserError(formatIssues(r.error.issues, "", SweepSpec, label));
   return r.data;
 }

@@ -40,7 +40,12 @@ function withGpus(s: SystemDescription, n: number): SystemDescription {
   if (n === 0) throw new UserError(`gpus: 0 would remove the GPUs of system ${s.name} (units ${gpus.join(", ")}), which its roles use; choose a system without GPUs`);
   const oneGpuPerGroup = gpus.every((u) => s.units[u].count === s.tensorParallel);
   for (const u of gpus) s.units[u] = { ...s.units[u], count: n };
-  if (oneGpuPerGroup) s.tensorParallel = n;
+  if (oneGpuPerGroup) {
+    // the host fabric has one link per group
+    const host = s.fabrics.host;
+    if (host !== undefined && host.numLinks === s.tensorParallel) s.fabrics = { ...s.fabrics, host: { ...host, numLinks: n } };
+    s.tensorParallel = n;
+  }
   return s;
 }
 

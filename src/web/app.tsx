@@ -3,6 +3,7 @@ import type { SimClient } from "./client.ts";
 import { Controls } from "./controls.tsx";
 import type { Description, FromWorker, SystemRow } from "./protocol.ts";
 import { compactConfig, decodeHash, encodeHash, MAX_PACKED_TRACE_CHARS, packText, unpackText, withPath, type PageState } from "./url-state.ts";
+import { runKey } from "./run-key.ts";
 import { Views, type RunData } from "./views.tsx";
 
 /**
@@ -34,7 +35,7 @@ export function App({ client, onMessage, initialHash }: { client: SimClient; onM
   const view = state.view && (VIEWS as readonly string[]).includes(state.view) ? state.view : "scheduler";
   const config = useMemo(() => (desc ? compactConfig(state.config, desc.defaults) : state.config), [state.config, desc]);
   const traces = state.trace ? { [state.trace.fileName]: state.trace.text } : {};
-  const key = JSON.stringify([config, state.trace?.fileName ?? null, state.trace?.text.length ?? 0]);
+  const key = runKey(config, state.trace);
 
   // worker answers
   useEffect(() => {
@@ -158,7 +159,7 @@ export function App({ client, onMessage, initialHash }: { client: SimClient; onM
       </header>
       <main>
         <Controls desc={desc} config={config} state={state} resolved={run?.result.config.system} actions={actions} uploadError={uploadError} />
-        <Views desc={desc} view={view} setView={actions.setView} run={run} stale={busy} error={error} notice={notice} config={config} state={state} systems={shownSystems} />
+        <Views desc={desc} view={view} setView={actions.setView} run={run} stale={busy || error !== undefined} error={error} notice={notice} config={config} state={state} systems={shownSystems} />
       </main>
     </div>
   );

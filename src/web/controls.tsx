@@ -98,7 +98,8 @@ export function Controls({ desc, config, state, resolved, actions, uploadError }
           <Select id="system" value={systemName} onChange={(v) => set("system", v)}
             options={[...desc.systems.map((s): [string, string] => [s.name, s.name]), ...(systemName === "custom" ? [["custom", "custom (from a config)"] as [string, string]] : [])]} />
         </Field>
-        <p class="hint">{desc.systems.find((s) => s.name === systemName)?.description ?? "a system described in the config"}</p>
+        {/* the run's own description: marked "(preset description)" once an override changed what it describes */}
+        <p class="hint" id="system-description">{(resolved?.name === systemName ? resolved.description : undefined) ?? desc.systems.find((s) => s.name === systemName)?.description ?? "a system described in the config"}</p>
         <details>
           <summary>paste or upload a run config</summary>
           <textarea id="config-text" rows={6} placeholder={"system: { preset: papi, fcStacks: { numStacks: 20 } }\nbatch: 64\nspec: 4"} value={pasted} onInput={(e) => setPasted((e.target as HTMLTextAreaElement).value)} />

@@ -1,5 +1,5 @@
 import type { IterationRecord, RequestRecord } from "../serving/recorder.ts";
-import type { RunResult } from "../serving/run.ts";
+import type { RunResultWithDesign } from "../serving/design-diff.ts";
 
 /**
  * Messages between the explorer page and its simulator worker. The page holds the run config as the user edits it
@@ -73,7 +73,7 @@ export type FromWorker =
   | {
       kind: "run";
       id: number;
-      result: RunResult;
+      result: RunResultWithDesign;
       iterations: IterationRecord[];
       requests: RequestRecord[];
       pim: PimCheck[];

@@ -12,6 +12,7 @@ import { MODEL_PRESETS, modelFromObject } from "../models/registry.ts";
 import { systemLabel } from "../report/labels.ts";
 import { SCHEDULER_NAMES } from "../scheduling/policy.ts";
 import { MAX_BATCH, MAX_TLP, RunConfig } from "../serving/config.ts";
+import { withDesignUnderStudy } from "../serving/design-diff.ts";
 import { RunRecorder } from "../serving/recorder.ts";
 import { parseRunConfig, runOnce, type InputLoader, type RunResult } from "../serving/run.ts";
 import { BUILT_IN_TRACES, loadTrace, parseTraceText } from "../serving/trace.ts";
@@ -82,7 +83,7 @@ export function simulateRun(raw: Record<string, unknown>, loader: InputLoader): 
   const t0 = performance.now();
   const config = parseRunConfig(raw, "config");
   const recorder = new RunRecorder();
-  const result = runOnce(config, { loader, recorder });
+  const result = withDesignUnderStudy(runOnce(config, { loader, recorder }), config.system);
   const runMs = performance.now() - t0;
   return {
     result,

@@ -2,7 +2,8 @@ import { useMemo } from "preact/hooks";
 import { systemLabel } from "../report/labels.ts";
 import { latencyHistogram, pimPowerChart, schedulerChart, splitChart, systemsChart } from "../report/run-charts.ts";
 import type { IterationRecord, RequestRecord } from "../serving/recorder.ts";
-import type { RunResult } from "../serving/run.ts";
+import { readableChanges, type RunResultWithDesign } from "../serving/design-diff.ts";
+type RunResult = RunResultWithDesign;
 import { Chart } from "./chart.tsx";
 import { ExportPanel } from "./export-panel.tsx";
 import type { Description, PimCheck, SystemRow } from "./protocol.ts";
@@ -56,6 +57,7 @@ export function Views({ desc: _desc, view, setView, run, stale, error, notice, c
             {r.system} · {r.model} · {r.trace} ({r.numRequests} requests) · {r.batching} batch {r.batch} · spec {specText(r.spec)} · scheduler {r.scheduler}
             {r.alpha === null ? "" : ` · alpha ${r.alpha}`} · <span class="hash">config <span id="config-hash">{r.configHash}</span></span>
           </p>
+          <DesignLine r={r} />
           <div class="summary">
             <div class="stats">
             <Stat id="latency" label="latency" value={r.latencySec.toFixed(3)} unit="s" />
@@ -81,6 +83,24 @@ export function Views({ desc: _desc, view, setView, run, stale, error, notice, c
         {run && view === "export" && <ExportPanel run={run} config={config} state={state} systems={systems?.rows} />}
       </div>
     </section>
+  );
+}
+
+/** The design under study: the preset and every field the run changed from it (the same list as `papi run`). */
+function DesignLine({ r }: { r: RunResult }) {
+  const d = r.designUnderStudy;
+  const v = (x: unknown) => (x === undefined ? "(none)" : typeof x === "string" ? x : JSON.stringify(x));
+  if (d.preset === null) return <p class="design" id="design-under-study">design under study: {r.system}, a system of its own (no preset to compare with)</p>;
+  if (d.changes.length === 0) return <p class="design" id="design-under-study">design under study: the {d.preset} preset, unchanged</p>;
+  return (
+    <div class="design" id="design-under-study">
+      design under study: the {d.preset} preset with
+      <ul>
+        {readableChanges(d, r.config.system).map((c) => (
+          <li><code>{c.path}</code> = {v(c.value)} <span class="unit">(preset: {v(c.presetValue)})</span></li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

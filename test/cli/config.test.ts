@@ -23,6 +23,15 @@ describe("run configs from files, flags and --set", () => {
     assert.equal(j.spec, 2);
   });
 
+  test("hardware.* patches a system whose device is written {preset, ...} (examples/systems/h100-fcpim-cxl.yaml)", async () => {
+    const r = await papi(["run", "--config", "examples/systems/h100-fcpim-cxl.yaml", "--set", "hardware.fcPim.numFpus=2", "--requests", "4", "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const design = json(r.stdout).config.system.units["fc-pim"].design;
+    assert.equal(design.numFpus, 2);
+    assert.equal(design.hbm.name, "hbm3e", "the system's HBM3E stays under the patch");
+    assert.equal(design.numBanksPerFpuGroup, 1);
+  });
+
   test("unknown keys anywhere name the path and the nearest valid key", async () => {
     for (const [set, where, near] of [
       ["hardware.fcPim.numFPUs=2", "hardware.fcPim", "numFpus"],
@@ -35,6 +44,21 @@ describe("run configs from files, flags and --set", () => {
       assert.ok(isCleanUserError(r), `${set}: ${r.stderr}`);
       assert.ok(r.stderr.includes(where) && r.stderr.includes(`did you mean "${near}"`), `${set}: ${r.stderr}`);
     }
+  });
+
+  test("typos at two levels: every error keeps its place after the file or config label", async () => {
+    const r = await papi(["run", "--set", "hardware.fcPim.numFPUs=2", "--set", "hardwar.x=1"]);
+    assert.ok(isCleanUserError(r), r.stderr);
+    assert.equal(r.stderr, 'papi: error: config: hardware.fcPim: unknown key "numFPUs" (did you mean "numFpus"?); config: unknown key "hardwar" (did you mean "hardware"?)\n');
+    const d = tmp();
+    writeFileSync(join(d, "s.yaml"), "name: x\nbase:\n  system: papi\n  hardware: {fcPim: {numFPUs: 1}}\n  batchh: 4\ngrid:\n  batch: [4]\n");
+    const s = await papi(["sweep", join(d, "s.yaml"), "--out", join(d, "o")]);
+    assert.ok(isCleanUserError(s), s.stderr);
+    assert.match(s.stderr, /base: hardware\.fcPim: unknown key "numFPUs" .*; base: unknown key "batchh" \(did you mean "batch"\?\)$/m);
+    writeFileSync(join(d, "m.json"), JSON.stringify({ name: "m", hidden_size: 8, intermediate_size: 16, num_hidden_layers: 2, num_attention_heads: 2, vocab_size: 10, hidden_szie: 8, rope_thetaa: 1 }));
+    const m = await papi(["run", "--model", join(d, "m.json")]);
+    assert.ok(isCleanUserError(m), m.stderr);
+    assert.match(m.stderr, /m\.json: unknown key "hidden_szie" \(did you mean "hidden_size"\?\)[^;]*; \S*m\.json: unknown key "rope_thetaa" \(did you mean "rope_theta"\?\)/);
   });
 
   test("unknown preset names list the known ones and suggest the nearest", async () => {
@@ -90,10 +114,52 @@ describe("run folders and papi compare", () => {
     assert.equal(c.status, 0, c.stderr);
     const cj = json(c.stdout);
     // pcie5 and cxl2 both carry 64 GB/s per direction (PCIe 5.0 x16 PHY); they differ in latency (2 vs 1 us)
+    // the system's description is marked "(preset description)" in b: the override changed what it describes
     assert.deepEqual(cj.configDifferences.map((x: { path: string }) => x.path), [
-      "system.fabrics.attention.link.description", "system.fabrics.attention.link.latencySec", "system.fabrics.attention.link.name",
+      "system.description", "system.fabrics.attention.link.description", "system.fabrics.attention.link.latencySec", "system.fabrics.attention.link.name",
     ]);
     assert.equal(cj.metrics.find((m: { name: string }) => m.name === "latency").ratioToFirst[0], 1);
+    // a modified design's config.yaml reruns to the same hash and the same design under study
+    const bSummary = json(readFileSync(join(b, "summary.json"), "utf8"));
+    const bAgain = json((await papi(["run", "--config", join(b, "config.yaml"), "--json"])).stdout);
+    assert.equal(bAgain.configHash, bSummary.configHash);
+    assert.deepEqual(bAgain.designUnderStudy, bSummary.designUnderStudy);
+  });
+
+  test("the design under study (preset + every overridden field) in text, --json, the run folder and compare", async () => {
+    const d = tmp();
+    const args = ["run", "--requests", "4", "--set", "hardware.fcPim.numFpus=2", "--gpus", "10"];
+    const want = [
+      { path: "system.units.gpu.count", value: 10, presetValue: 6 },
+      { path: "system.units.fc-pim.design.numFpus", value: 2, presetValue: 4 },
+      { path: "system.tensorParallel", value: 10, presetValue: 6 },
+      { path: "system.fabrics.host.numLinks", value: 10, presetValue: 6 },
+    ];
+    const j = json((await papi([...args, "--json"])).stdout);
+    assert.deepEqual(j.designUnderStudy, { preset: "papi", changes: want });
+    // no description claims a value an override changed; the untouched Attn-PIM keeps its own
+    assert.match(j.config.system.description, /\(preset description\)$/);
+    assert.match(j.config.system.units["fc-pim"].design.description, /^PAPI FC-PIM: 4 FPUs per bank.*\(preset description\)$/);
+    assert.doesNotMatch(j.config.system.units["attn-pim"].design.description, /preset description/);
+    const text = (await papi(args)).stdout;
+    assert.match(text, /^design under study {2}papi preset with 4 changes:\n {2}system\.units\.gpu\.count = 10 \(preset: 6\)\n {2}system\.units\.fc-pim\.design\.numFpus = 2 \(preset: 4\)\n/m);
+    const plain = (await papi(["run", "--requests", "4"])).stdout;
+    assert.match(plain, /^design under study {2}papi preset, unchanged$/m);
+    const out = join(d, "r");
+    assert.equal((await papi([...args, "--out", out])).status, 0);
+    assert.deepEqual(json(readFileSync(join(out, "summary.json"), "utf8")).designUnderStudy.changes, want);
+    const page = readFileSync(join(out, "index.html"), "utf8");
+    assert.match(page, /papi run: papi \(modified\)/);
+    assert.match(page, /system\.units\.fc-pim\.design\.numFpus = 2 \(preset: 4\)/);
+    assert.doesNotMatch(page, /<th><\/th>/, "no empty header cells");
+    assert.doesNotMatch(page, /width: 960px/, "charts keep their own size");
+    const base = join(d, "base");
+    assert.equal((await papi(["run", "--requests", "4", "--out", base])).status, 0);
+    const c = await papi(["compare", base, out]);
+    assert.match(c.stdout, /base: papi preset, unchanged\n {2}r: papi preset with system\.units\.gpu\.count = 10 \(preset: 6\); system\.units\.fc-pim\.design\.numFpus = 2 \(preset: 4\)/);
+    // a system of one's own has no preset to compare with
+    const own = json((await papi(["run", "--config", "examples/systems/h100-fcpim-cxl.yaml", "--requests", "2", "--json"])).stdout);
+    assert.deepEqual(own.designUnderStudy, { preset: null, changes: [] });
   });
 
   test("--out never replaces a folder of the user's files; compare rejects non-run folders", async () => {

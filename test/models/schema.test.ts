@@ -1,7 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ModelConfig, dtypeBytes, headDim, isGatedFfn, numKvHeads } from "../../src/models/schema.ts";
-import { MODEL_PRESETS } from "../../src/models/registry.ts";
+import { MODEL_PRESETS, modelFromObject, parseModelConfig } from "../../src/models/registry.ts";
+import { CONDITIONAL_HF_KEYS, HARMLESS_HF_KEYS } from "../../src/models/hf-keys.ts";
+import { UserError } from "../../src/core/errors.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { loadModel } from "../../src/node/models.ts";
 
 const tiny = { name: "tiny", hidden_size: 8, intermediate_size: 16, num_hidden_layers: 2, num_attention_heads: 2, vocab_size: 10 };
 
@@ -22,7 +27,7 @@ describe("ModelConfig", () => {
     assert.equal(isGatedFfn(ModelConfig.parse({ ...tiny, hidden_act: "silu", gated_ffn: false })), false);
   });
 
-  test("unknown HF keys are ignored and HF aliases are mapped", () => {
+  test("harmless HF keys are dropped and HF aliases are mapped", () => {
     const m = ModelConfig.parse({
       name: "opt-like",
       architectures: ["OPTForCausalLM"],
@@ -101,4 +106,68 @@ describe("presets", () => {
     assert.equal(MODEL_PRESETS["mixtral-8x7b"].num_local_experts, 8);
     assert.equal(MODEL_PRESETS["mixtral-8x7b"].num_experts_per_tok, 2);
   });
+});
+
+const userError = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n");
+const fixture = (p: string) => new URL(`../${p}`, import.meta.url);
+
+describe("keys papi does not model are refused, never dropped (issue 17 item 8)", () => {
+  test("sliding_window (Mistral-7B-v0.1's 4096) is refused with its name; null or use_sliding_window: false is full attention", () => {
+    const mistral01 = JSON.parse(readFileSync(fixture("web/fixtures/mistral-7b-v0.1-config.json"), "utf8"));
+    assert.throws(() => modelFromObject(mistral01, "config.json"), userError(/^config\.json: sliding_window: sliding-window attention \(4096 tokens\) is not modelled/));
+    assert.throws(() => parseModelConfig({ ...tiny, sliding_window: 8, use_sliding_window: true }, "m"), userError(/sliding_window: .*use_sliding_window: sliding-window attention/));
+    for (const off of [{ sliding_window: null }, { sliding_window: 4096, use_sliding_window: false, max_window_layers: 28 }, { sliding_window: null, use_sliding_window: false }]) {
+      assert.equal(parseModelConfig({ ...tiny, ...off }, "m").num_hidden_layers, 2, JSON.stringify(off));
+    }
+    assert.throws(() => parseModelConfig({ ...tiny, max_window_layers: 28, sliding_window: 16 }, "m"), userError(/max_window_layers: only meaningful with sliding-window attention/));
+  });
+
+  test("any other key that is not a field is refused with its name (and the nearest field for a typo)", () => {
+    assert.throws(() => parseModelConfig({ ...tiny, hidden_szie: 8 }, "m.json"), userError(/^m\.json: unknown key "hidden_szie" \(did you mean "hidden_size"\?\): papi does not model it/));
+    for (const key of ["kv_lora_rank", "first_k_dense_replace", "quantization_config", "parallel_attn", "multi_query", "alibi"]) {
+      assert.throws(() => parseModelConfig({ ...tiny, [key]: 1 }, "m"), userError(new RegExp(`unknown key "${key}"`)), key);
+    }
+    assert.throws(() => parseModelConfig({ ...tiny, word_embed_proj_dim: 4 }, "m"), userError(/word_embed_proj_dim: an embedding projection/));
+    assert.equal(parseModelConfig({ ...tiny, word_embed_proj_dim: 8 }, "m").hidden_size, 8);
+    assert.throws(() => parseModelConfig({ ...tiny, is_encoder_decoder: true }, "m"), userError(/encoder-decoder models are not modelled/));
+    // an alias that disagrees with its field is refused, not silently overruled
+    assert.throws(() => parseModelConfig({ ...tiny, ffn_dim: 32 }, "m"), userError(/ffn_dim: alias of intermediate_size, which the config sets to a different value \(16 vs 32\)/));
+    assert.equal(parseModelConfig({ ...tiny, ffn_dim: 16 }, "m").intermediate_size, 16);
+  });
+
+  test("every harmless key is accepted with any value and changes nothing", () => {
+    const base = parseModelConfig(tiny, "m");
+    for (const key of Object.keys(HARMLESS_HF_KEYS)) {
+      for (const v of [0, "x", null, [1], { a: 1 }, true]) assert.deepEqual(parseModelConfig({ ...tiny, [key]: v }, "m"), base, `${key}: ${JSON.stringify(v)}`);
+    }
+    // the lists do not overlap each other or the fields
+    for (const k of Object.keys(CONDITIONAL_HF_KEYS)) assert.ok(!(k in HARMLESS_HF_KEYS), k);
+    for (const k of Object.keys(base)) assert.ok(!(k in HARMLESS_HF_KEYS) && !(k in CONDITIONAL_HF_KEYS), k);
+  });
+
+  test("a missing field says it is missing (not 'must be an integer'); a wrong one keeps its range", () => {
+    const { intermediate_size: _i, ...noFfn } = tiny;
+    assert.throws(() => parseModelConfig(noFfn, "m.json"), userError(/^m\.json: intermediate_size: is missing \(required: FFN width \(HF intermediate_size\); an integer in \[1, 1e7\]\)$/));
+    assert.throws(() => parseModelConfig({ ...tiny, intermediate_size: "big" }, "m.json"), userError(/^m\.json: intermediate_size: must be an integer in \[1, 1e7\]$/));
+    assert.throws(() => parseModelConfig({ ...tiny, name: undefined }, "m.json"), userError(/^m\.json: name: is missing/));
+  });
+
+  test("every shipped preset, HF config and example model still loads", () => {
+    assert.ok(Object.keys(MODEL_PRESETS).length >= 9);
+    for (const f of ["web/fixtures/mistral-7b-config.json", "../examples/models/Qwen3-30B-A3B/config.json"]) {
+      assert.ok(loadModel(new URL(fixture(f)).pathname).num_hidden_layers > 0, f);
+    }
+    for (const dir of ["../examples/what-if/", "../examples/reproduce/", "../examples/systems/", "../examples/"]) {
+      for (const name of readdirSync(fixture(dir)).filter((n) => /\.ya?ml$/.test(n))) {
+        const model = (parseYaml(readFileSync(new URL(name, fixture(dir)), "utf8")) as { model?: unknown; base?: { model?: unknown } }).model;
+        if (typeof model === "string" && !model.includes("/")) assert.ok(model in MODEL_PRESETS, `${dir}${name}: ${model}`);
+      }
+    }
+  });
+});
+
+test("docs/configuration.md lists every harmless and conditional key", () => {
+  const doc = readFileSync(fixture("../docs/configuration.md"), "utf8");
+  const section = doc.slice(doc.indexOf("## Models"), doc.indexOf("## The JS API"));
+  for (const k of [...Object.keys(HARMLESS_HF_KEYS), ...Object.keys(CONDITIONAL_HF_KEYS)]) assert.ok(section.includes(`\`${k}\``), k);
 });

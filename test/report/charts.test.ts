@@ -1,8 +1,9 @@
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { esc, groupedBarChart, lineChart, logTicks, rooflineChart, scatterChart, stackedBarChart, uniques } from "../../src/report/charts.ts";
 import { specToSvg, type VegaLiteSpec } from "../../src/report/plot.ts";
+import { systemsChart } from "../../src/report/run-charts.ts";
 
 /** Renders to SVG and fails on any vega-lite / vega warning (they go to console.warn). */
 async function svgOf(spec: VegaLiteSpec): Promise<string> {
@@ -146,8 +147,10 @@ test("tick labels lie flat when they fit and tilt when they do not", async () =>
   const few = groupedBarChart({ rows: speedups, x: "point", group: "system", y: "speedup", title: "t", yTitle: "y" });
   const many = groupedBarChart({ rows: Array.from({ length: 30 }, (_, i) => ({ point: `a long category ${i}`, system: "x", speedup: 1 })), x: "point", group: "system", y: "speedup", title: "t", yTitle: "y" });
   const angle = (s: unknown): number => (s as { layer: { encoding: { x: { axis: { labelAngle: number } } } }[] }).layer[0].encoding.x.axis.labelAngle;
+  const some = groupedBarChart({ rows: Array.from({ length: 10 }, (_, i) => ({ point: `a long category ${i}`, system: "x", speedup: 1 })), x: "point", group: "system", y: "speedup", title: "t", yTitle: "y" });
   assert.equal(angle(few), 0);
-  assert.equal(angle(many), -30);
+  assert.equal(angle(some), -30, "50 px bands: tilted");
+  assert.equal(angle(many), -90, "17 px bands: a tilted label would cross its neighbour, so vertical");
 });
 
 test("roofline: a label can go left of its point or nowhere (a point that sits on another group's labelled one)", async () => {
@@ -196,4 +199,32 @@ test("stacked bars: labels pushed past the top come back down, keeping the gap",
   const gap = top * 0.055;
   assert.ok(ys[ys.length - 1] <= top + 1e-12, JSON.stringify(ys));
   for (let i = 1; i < ys.length; i++) assert.ok(ys[i] - ys[i - 1] >= gap - 1e-12, JSON.stringify(ys));
+});
+
+describe("category axes never drop a label (labelOverlap off, tilted or vertical when crowded)", () => {
+  /** The labels an SVG draws with opacity 0 (vega's overlap removal hides them that way). */
+  const hidden = (svg: string, labels: readonly string[]) =>
+    labels.filter((l) => {
+      const esc = l.replace(/&/g, "&amp;").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const m = new RegExp(`<text[^>]*>${esc}</text>`).exec(svg);
+      return m === null || /opacity="0"/.test(m[0]);
+    });
+
+  test("the explorer's six systems plus yours: all 7 labels drawn", async () => {
+    const labels = ["GPU-only", "A100+AttAcc", "A100+HBM-PIM", "AttAcc-only", "PAPI", "PIM-only PAPI", "yours (PAPI)"];
+    const rows = labels.map((label, i) => ({ label, speedupVsA100Attacc: 1 + i / 3, energyEfficiencyVsA100Attacc: 1 + i / 5 }));
+    assert.deepEqual(hidden(await svgOf(systemsChart(rows, "t", "s")), labels), []);
+  });
+
+  test("papi compare --html's four metrics: all 4 labels drawn", async () => {
+    const labels = ["latency (s)", "energy (J)", "throughput (tokens/s)", "energy efficiency (tokens/J)"];
+    const rows = labels.flatMap((metric) => ["base", "2p1b"].map((run, i) => ({ metric, run, relative: 1 + i / 4 })));
+    assert.deepEqual(hidden(await svgOf(groupedBarChart({ rows, x: "metric", group: "run", y: "relative", title: "t", yTitle: "relative", refLine: 1 })), labels), []);
+  });
+
+  test("stacked bars with many long categories, too", async () => {
+    const labels = Array.from({ length: 14 }, (_, i) => `configuration number ${i + 1}`);
+    const rows = labels.flatMap((x) => ["a", "b"].map((phase) => ({ x, phase, sec: 1 })));
+    assert.deepEqual(hidden(await svgOf(stackedBarChart({ rows, x: "x", stack: "phase", y: "sec", title: "t" })), labels), []);
+  });
 });

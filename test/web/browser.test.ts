@@ -1,12 +1,13 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { nodeLoader } from "../../src/node/loader.ts";
+import { withDesignUnderStudy } from "../../src/serving/design-diff.ts";
 import { runOnce, type RunResult } from "../../src/serving/run.ts";
 import { parseModelUpload } from "../../src/web/simulate.ts";
 import { papi } from "../cli/helpers.ts";
@@ -95,20 +96,22 @@ async function cliJson(args: string[], cwd?: string): Promise<RunResult> {
 }
 
 const loader = nodeLoader(FIXTURES);
+/** What the page shows for a config: the run with its design under study (and the hash of the config as written). */
+const expected = (cfg: Parameters<typeof runOnce>[0]) => withDesignUnderStudy(runOnce(cfg, { loader }), (cfg as { system?: unknown }).system);
 const mistral = parseModelUpload(readFileSync(join(FIXTURES, "mistral-7b-config.json"), "utf8"), "mistral-7b-config.json").model;
 
 test("the explorer: controls, uploads, the Fig. 8 column and a shared link, equal to papi run", { skip, timeout: 10 * TIMEOUT_MS }, async () => {
   const page = await open(base);
-  await waitForResult(page, runOnce({}, { loader }));
+  await waitForResult(page, expected({}));
   await assertShows(page, await cliJson([]));
 
   // batch 16 -> 64 and speculation 1 -> 4 (the CLI's default is 4: first down to 1)
   await setNumber(page, "#spec", 1);
-  await waitForResult(page, runOnce({ spec: 1 }, { loader }));
+  await waitForResult(page, expected({ spec: 1 }));
   await assertShows(page, await cliJson(["--batch", "16", "--spec", "1"]));
   await setNumber(page, "#batch", 64);
   await setNumber(page, "#spec", 4);
-  await waitForResult(page, runOnce({ batch: 64, spec: 4 }, { loader }));
+  await waitForResult(page, expected({ batch: 64, spec: 4 }));
   await assertShows(page, await cliJson(["--batch", "64", "--spec", "4"]));
   await page.screenshot({ path: join(SHOTS, "scheduler.png"), fullPage: true });
 
@@ -126,12 +129,12 @@ test("the explorer: controls, uploads, the Fig. 8 column and a shared link, equa
   // a Hugging Face config.json: the run equals papi run --model FILE
   await page.click("#tab-scheduler");
   await page.setInputFiles("#model-file", join(FIXTURES, "mistral-7b-config.json"));
-  await waitForResult(page, runOnce({ batch: 64, model: mistral }, { loader }));
+  await waitForResult(page, expected({ batch: 64, model: mistral }));
   await assertShows(page, await cliJson(["--model", "mistral-7b-config.json", "--batch", "64"], FIXTURES));
 
   // a trace CSV, then a bad one: the CLI's one-line message, and the good trace stays
   await page.setInputFiles("#trace-file", join(FIXTURES, "small-trace.csv"));
-  await waitForResult(page, runOnce({ batch: 64, model: mistral, trace: "small-trace.csv" }, { loader }));
+  await waitForResult(page, expected({ batch: 64, model: mistral, trace: "small-trace.csv" }));
   await assertShows(page, await cliJson(["--model", "mistral-7b-config.json", "--batch", "64", "--trace", "small-trace.csv"], FIXTURES));
   await page.setInputFiles("#trace-file", join(FIXTURES, "bad-trace.csv"));
   await page.waitForSelector("#upload-error");
@@ -144,7 +147,7 @@ test("the explorer: controls, uploads, the Fig. 8 column and a shared link, equa
 
   // one hardware knob, then the link: a new page restores all of it (the uploads travel in the link)
   await setNumber(page, "#fcpim-fpus", 2);
-  const final = runOnce({ batch: 64, model: mistral, trace: "small-trace.csv", hardware: { fcPim: { numFpus: 2 } } }, { loader });
+  const final = expected({ batch: 64, model: mistral, trace: "small-trace.csv", hardware: { fcPim: { numFpus: 2 } } });
   await waitForResult(page, final);
   await page.screenshot({ path: join(SHOTS, "uploads.png"), fullPage: true });
   const link = page.url();
@@ -161,6 +164,30 @@ test("the explorer: controls, uploads, the Fig. 8 column and a shared link, equa
   const command = (await shared.textContent("#command"))!;
   assert.equal(command, "papi run --model mistral-7b-config.json --trace small-trace.csv --batch 64 --set hardware.fcPim.numFpus=2");
   await shared.close();
+
+  // the design under study: the preset and the overridden field; the system's description no longer claims 4P1B
+  assert.match((await page.textContent("#design-under-study"))!, /the papi preset with\s*system\.units\.fc-pim\.design\.numFpus = 2 \(preset: 4\)/);
+  assert.match((await page.textContent("#system-description"))!, /\(preset description\)$/);
+
+  // an edited trace of the same name and byte length: a new run and a new link (keyed by content, not length)
+  const text = readFileSync(join(FIXTURES, "small-trace.csv"), "utf8");
+  const edited = text.replace("\n100,40,", "\n900,40,"); // one prompt 9x longer, same byte length
+  assert.equal(edited.length, text.length);
+  assert.notEqual(edited, text);
+  const dir = mkdtempSync(join(tmpdir(), "papi-edited-"));
+  try {
+    writeFileSync(join(dir, "small-trace.csv"), edited);
+    await page.setInputFiles("#trace-file", { name: "small-trace.csv", mimeType: "text/csv", buffer: Buffer.from(edited) });
+    const cfg = { batch: 64, model: mistral, trace: "small-trace.csv", hardware: { fcPim: { numFpus: 2 } } };
+    const editedRun = withDesignUnderStudy(runOnce(cfg, { loader: nodeLoader(dir) }), undefined);
+    assert.notEqual(editedRun.latencySec.toFixed(3), final.latencySec.toFixed(3));
+    // the config (and its hash) names the trace, not its content: wait for the new numbers instead
+    await page.waitForFunction((want) => document.querySelector("#latency")?.textContent === want && document.querySelector(".page")?.getAttribute("data-state") !== "busy", editedRun.latencySec.toFixed(3));
+    await assertShows(page, editedRun);
+    await page.waitForFunction((old) => location.href !== old, link);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await page.close();
   assert.deepEqual(problems, []);
 });
@@ -177,6 +204,9 @@ test("the built page works from file:// (no server, no network)", { skip, timeou
   await setNumber(page, "#batch", 0);
   await page.waitForSelector("#error");
   assert.equal(await page.textContent("#error"), "config: batch: batch must be >= 1");
+  // the last result no longer matches the controls: greyed out; the error box wraps inside its panel
+  assert.ok(await page.$eval(".results", (e) => e.classList.contains("stale")));
+  assert.equal(await page.$eval("#error", (e) => getComputedStyle(e).overflowWrap), "anywhere");
   await page.close();
   assert.deepEqual(problems, []);
 });

@@ -121,7 +121,7 @@ test("uploads: the same checks and one-line messages as the CLI", async () => {
   // an HF config.json: the run equals papi run --model FILE
   const hf = readFileSync(fixture("mistral-7b-config.json"), "utf8");
   const { model, name } = parseModelUpload(hf, "mistral-7b-config.json");
-  assert.equal(name, "Mistral-7B-v0.1");
+  assert.equal(name, "Mistral-7B-Instruct-v0.2");
   const page = simulateRun({ model, requests: 32 }, loader).result;
   const fromFile = JSON.parse((await papi(["run", "--model", "mistral-7b-config.json", "--requests", "32", "--json"])).stdout);
   assert.equal(page.latencySec, fromFile.latencySec);

@@ -15,18 +15,19 @@ export function registerCompare(program: Command): void {
       const htmlToStdout = o.html !== undefined && writesToStdout(o.html);
       if (htmlToStdout && o.json) throw new UserError(`--html ${o.html} and --json both write to stdout; give --html a file`);
       if (o.html !== undefined) fileTarget(o.html, labelOf("--html", o.html));
-      const { readRunFolder, compareRuns, comparisonHtml } = await import("../../report/compare.ts");
+      const { readRunFolder, compareRuns, comparisonHtml, formatMetric: fmt } = await import("../../report/compare.ts");
       const runs = dirs.map(readRunFolder);
       const c = compareRuns(runs);
       if (o.html !== undefined) writeOutputFile(o.html, await comparisonHtml(c, runs), "--html");
       if (o.json) return printJson(c);
       if (htmlToStdout) return; // the page is the output
-      const fmt = (v: number | null) => (v === null ? "-" : Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4));
       const rows = c.metrics.map((m) => [
         `${m.name}${m.unit ? ` (${m.unit})` : ""}`,
         ...m.values.map((v, i) => (i === 0 ? fmt(v) : `${fmt(v)}${m.ratioToFirst[i] === null ? "" : ` (${m.ratioToFirst[i]!.toFixed(2)}x)`}`)),
       ]);
       out(formatTable(["metric", ...c.runs.map((r) => r.label)], rows));
+      out("\ndesign under study:\n");
+      for (const r of c.runs) out(`  ${r.label}: ${r.designUnderStudy}\n`);
       if (c.configDifferences.length === 0) out("\nconfigs: identical\n");
       else {
         out(`\nconfig differences (${c.configDifferences.length}):\n`);

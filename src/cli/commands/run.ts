@@ -1,14 +1,25 @@
 import type { Command } from "commander";
-import type { RunResult } from "../../serving/run.ts";
+import type { RunResultWithDesign } from "../../serving/design-diff.ts";
 import { UserError } from "../../core/errors.ts";
 import { out, printJson } from "../io.ts";
 import { addServingFlags, addSystemFlags, configSources } from "../run-flags.ts";
 
-function formatRun(r: RunResult): string {
+/** The design under study as text lines: the preset, then one indented line per overridden field. */
+async function designLines(r: RunResultWithDesign): Promise<string[]> {
+  const { formatDesignChanges } = await import("../../serving/design-diff.ts");
+  const d = r.designUnderStudy;
+  if (d.preset === null) return [`design under study  ${r.system}: a system of its own (no preset to compare with)`];
+  if (d.changes.length === 0) return [`design under study  ${d.preset} preset, unchanged`];
+  const lines = formatDesignChanges(d, r.config.system);
+  return [`design under study  ${d.preset} preset with ${lines.length} change${lines.length === 1 ? "" : "s"}:`, ...lines.map((l) => `  ${l}`)];
+}
+
+function formatRun(r: RunResultWithDesign, design: string[]): string {
   const ms = (x: number) => (x * 1e3).toFixed(3);
   const spec = typeof r.spec === "object" && !Array.isArray(r.spec) ? `adaptive (target ${r.spec.targetTokens}, max ${r.spec.maxTlp})` : String(r.spec);
   const lines = [
     `system ${r.system}  model ${r.model}  trace ${r.trace} (${r.numRequests} requests)  ${r.batching} batch ${r.batch}  spec ${spec}`,
+    ...design,
     `scheduler ${r.scheduler}${r.alpha === null ? "" : `  alpha ${r.alpha}`}${r.acceptanceRate === null ? "" : `  acceptance ${r.acceptanceRate}`}`,
     `latency            ${r.latencySec.toFixed(3)} s  (prefill ${r.prefillSec.toFixed(3)} s, decode ${r.decodeSec.toFixed(3)} s, idle ${r.idleSec.toFixed(3)} s)`,
     `tokens             ${r.generatedTokens}  (${r.tokensPerSec.toFixed(1)} tokens/s)`,
@@ -33,6 +44,7 @@ export function registerRun(program: Command): void {
       const { loadRunConfig } = await import("../../node/run-config.ts");
       const { nodeLoader } = await import("../../node/loader.ts");
       const { runOnce } = await import("../../serving/run.ts");
+      const { withDesignUnderStudy } = await import("../../serving/design-diff.ts");
       const { Timeline } = await import("../../serving/timeline.ts");
       const { RunRecorder } = await import("../../serving/recorder.ts");
       const { checkOutputFolder, fileTarget, labelOf, writeOutputFile, writesToStdout } = await import("../../node/output.ts");
@@ -45,7 +57,7 @@ export function registerRun(program: Command): void {
       if (typeof o.timeline === "string") fileTarget(o.timeline, labelOf("--timeline", o.timeline));
       const timeline = o.timeline !== undefined || o.out !== undefined ? new Timeline() : undefined;
       const recorder = o.out !== undefined ? new RunRecorder() : undefined;
-      const r = runOnce(config, { loader: nodeLoader(baseDir), timeline, recorder });
+      const r = withDesignUnderStudy(runOnce(config, { loader: nodeLoader(baseDir), timeline, recorder }), config.system);
       const { absoluteTracePath } = await import("../../node/traces.ts");
       r.config.trace = absoluteTracePath(r.config.trace, baseDir);
       if (o.out !== undefined) {
@@ -54,6 +66,6 @@ export function registerRun(program: Command): void {
       }
       if (typeof o.timeline === "string") writeOutputFile(o.timeline, timeline!.toJson(`papi ${r.system} ${r.model} ${r.trace}`), "--timeline");
       if (o.json) printJson(r);
-      else if (!timelineToStdout) out(formatRun(r));
+      else if (!timelineToStdout) out(formatRun(r, await designLines(r)));
     });
 }

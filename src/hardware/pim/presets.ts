@@ -1,4 +1,4 @@
-import { defineBlock, resolveBlock } from "../../core/blocks.ts";
+import { defineBlock, parseBlock, resolveBlock } from "../../core/blocks.ts";
 import { GiB } from "../../core/units.ts";
 import { PimDesign, type PimDesignInput } from "./schema.ts";
 
@@ -91,4 +91,14 @@ export const PimDesignBlock = defineBlock<PimDesign>("PIM design", PimDesign, ()
  */
 export function resolvePimDesign(value: unknown, base?: unknown, path = "design"): PimDesign {
   return resolveBlock(PimDesignBlock, value, base, path);
+}
+
+/**
+ * A PIM design for a cost function called from outside the config path (the JS API): a design that came from the
+ * schema (a preset, or the result of resolvePimDesign / parsePimDesign) is returned as is; anything else (a plain
+ * object such as `{ ...preset, numFpus: -1 }`, a name, `{ preset, ... }`) is parsed, so its ranges, the area rule
+ * and the capacity check apply. One-line UserError naming `path`.
+ */
+export function parsePimDesign(value: unknown, path = "design"): PimDesign {
+  return parseBlock(PimDesignBlock, value, path);
 }

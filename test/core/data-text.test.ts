@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDataText, parseYamlText } from "../../src/core/data-text.ts";
+import { UserError } from "../../src/core/errors.ts";
+import { isCleanUserError, papi } from "../cli/helpers.ts";
+
+/** Node warnings emitted while a test runs (the yaml library used to print a four-line one for an unknown tag). */
+let warnings: string[] = [];
+const onWarning = (w: Error) => void warnings.push(w.message);
+beforeEach(() => {
+  warnings = [];
+  process.on("warning", onWarning);
+});
+afterEach(() => void process.off("warning", onWarning));
+/** Lets a warning emitted with process.emitWarning (delivered on the next tick) arrive. */
+const settle = () => new Promise((ok) => setImmediate(ok));
+
+const userError = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n");
+
+describe("YAML tags are one-line errors naming the file, the place and the tag, with no Node warning", () => {
+  test("custom and YAML 1.1 tags", async () => {
+    for (const [text, tag, col] of [
+      ["batch: !foo 3", "!foo", 8],
+      ["batch: !!binary aGVsbG8=", "!!binary", 8],
+      ["a: !!set {x}", "!!set", 4],
+      ["a: !!timestamp 2001-12-14", "!!timestamp", 4],
+      ["a: !!omap [x: 1]", "!!omap", 4],
+      ["a:\n  b: !Ref x", "!Ref", 6],
+    ] as const) {
+      assert.throws(() => parseYamlText(text, "c.yaml"), userError(new RegExp(`^c\\.yaml: line \\d+, column ${col}: YAML tag ${tag.replace(/!/g, "!")} is not supported`)), text);
+    }
+    await settle();
+    assert.deepEqual(warnings, []);
+  });
+
+  test("plain data and the core tags that give plain data still parse; JSON is unchanged", () => {
+    assert.deepEqual(parseYamlText("a: !!str 3\nb: !!int 4\nc: [1, two]\nd: {e: true}\nf: 2001-12-14\n", "c.yaml"), { a: "3", b: 4, c: [1, "two"], d: { e: true }, f: "2001-12-14" });
+    assert.deepEqual(parseDataText('{"a": 1}', "c.json"), { a: 1 });
+    assert.throws(() => parseDataText("a: 1\na: 2\n", "c.yaml"), userError(/^c\.yaml: cannot parse: Map keys must be unique/));
+    assert.throws(() => parseDataText("a: *x\n", "c.yml"), userError(/^c\.yml: cannot parse: /));
+  });
+
+  test("papi run --config with a tag, and --set with one: one line, exit 2, no warning", async () => {
+    const d = mkdtempSync(join(tmpdir(), "papi-yaml-"));
+    try {
+      const f = join(d, "c.yaml");
+      writeFileSync(f, "batch: !!binary aGVsbG8=\n");
+      const a = await papi(["run", "--config", f]);
+      assert.ok(isCleanUserError(a), a.stderr);
+      assert.match(a.stderr, /c\.yaml: line 1, column 8: YAML tag !!binary is not supported/);
+      const b = await papi(["run", "--set", "batch=!foo 3"]);
+      assert.ok(isCleanUserError(b), b.stderr);
+      assert.match(b.stderr, /^papi: error: --set batch: line 1, column 1: YAML tag !foo is not supported/);
+      await settle();
+      assert.deepEqual(warnings, []);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

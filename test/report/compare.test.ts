@@ -1,0 +1,27 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { formatMetric } from "../../src/report/compare.ts";
+
+test("papi compare formats numbers by kind: integers plain, others with four significant digits, no exponent from 0.001 up", () => {
+  assert.equal(formatMetric(43), "43", "not 43.00");
+  assert.equal(formatMetric(157249), "157249", "not 1.572e+5");
+  assert.equal(formatMetric(46123.4), "46123", "energy in J, not 4.612e+4");
+  assert.equal(formatMetric(1.51349), "1.513");
+  assert.equal(formatMetric(12.5), "12.5", "no trailing zeros");
+  assert.equal(formatMetric(0.0114159), "0.01142");
+  assert.equal(formatMetric(0.000123456), "1.235e-4");
+  assert.equal(formatMetric(0), "0");
+  assert.equal(formatMetric(null), "-");
+});
+
+test("property: the text reads back within its rounding (4 significant digits, or 0.5 above 1000)", () =>
+  fc.assert(
+    fc.property(fc.double({ min: 1e-6, max: 1e9, noNaN: true }), (v) => {
+      const back = Number(formatMetric(v));
+      const tol = Math.abs(v) >= 1000 ? 0.5 : Math.abs(v) * 5e-4;
+      assert.ok(Math.abs(back - v) <= tol + 1e-12, `${v} -> ${formatMetric(v)}`);
+      assert.ok(!/e\+/.test(formatMetric(v)), formatMetric(v));
+    }),
+    { numRuns: 300 },
+  ));
