@@ -168,6 +168,9 @@ export function Controls({ desc, config, state, resolved, actions, uploadError }
         <Field label="acceptance rate" hint="per-token draft acceptance (empty: ideal, every token accepted)">
           <NumberInput id="acceptance" value={config.acceptanceRate as number | undefined} range={[0.05, 1]} step={0.05} placeholder="ideal" onChange={(v) => set("acceptanceRate", v)} />
         </Field>
+        <Field label="assumption profile" hint="papi: papi's best physical estimate; attacc-toolchain: the paper's toolchain as reconstructed from AttAcc's simulator (applies to every system of the comparison)">
+          <Select id="profile" value={String(val("profile"))} options={desc.profiles} onChange={(v) => set("profile", v)} />
+        </Field>
         <Field label="scheduler">
           <Select id="scheduler" value={String(config.scheduler ?? "")} options={[["", "default"], ...desc.schedulers.map((s): [string, string] => [s, s])]} onChange={(v) => set("scheduler", v === "" ? undefined : v)} />
         </Field>

@@ -32,6 +32,8 @@ export interface Description {
   links: { name: string; bandwidthBytesPerSec: number }[];
   schedulers: string[];
   batchings: string[];
+  /** assumption profiles (papi, attacc-toolchain) */
+  profiles: string[];
   /** enum fields of a PIM design (e.g. compute semantics), from its schema */
   pimEnumFields: Record<string, string[]>;
   /** bounds of numeric fields the controls use */

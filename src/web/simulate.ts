@@ -19,6 +19,7 @@ import { BUILT_IN_TRACES, loadTrace, parseTraceText } from "../serving/trace.ts"
 import { SYSTEM_PRESETS } from "../systems/presets.ts";
 import { resolveSystem } from "../systems/resolve.ts";
 import { roleDevices } from "../systems/devices.ts";
+import { PROFILE_NAMES } from "../systems/profiles.ts";
 import { MAX_GPUS, MAX_STACKS, type SystemSpec } from "../systems/schema.ts";
 import type { Description, FromWorker, PimCheck, SystemRow } from "./protocol.ts";
 
@@ -38,6 +39,7 @@ export function describe(): Description {
     links: Object.values(LINK_PRESETS).map((l) => ({ name: l.name, bandwidthBytesPerSec: l.bandwidthBytesPerSec })),
     schedulers: [...SCHEDULER_NAMES],
     batchings: ["static", "continuous"],
+    profiles: [...PROFILE_NAMES],
     pimEnumFields: enumFieldsOf(PimDesignBlock.shape),
     limits: { maxBatch: MAX_BATCH, maxTlp: MAX_TLP, maxStacks: MAX_STACKS, maxGpus: MAX_GPUS },
     presetSpecs: Object.fromEntries(Object.keys(SYSTEM_PRESETS).map((name) => [name, resolveSystem(name)])),
@@ -96,7 +98,8 @@ export function simulateRun(raw: Record<string, unknown>, loader: InputLoader): 
 }
 
 /** Workload fields of a run config: what the Fig. 8 column keeps while it swaps the system. */
-const WORKLOAD_FIELDS = ["model", "trace", "requests", "ratePerSec", "batching", "batch", "spec", "acceptanceRate", "draft", "seed"] as const;
+/** Fields every system of the comparison takes from the page: the workload, and the assumptions (profile) of all runs. */
+const WORKLOAD_FIELDS = ["model", "trace", "requests", "ratePerSec", "batching", "batch", "spec", "acceptanceRate", "draft", "seed", "profile", "assumptions"] as const;
 
 /** True when the page's system is not exactly a preset (overrides, counts, a scheduler or alpha of its own). */
 export function isCustomSystem(raw: Record<string, unknown>): boolean {

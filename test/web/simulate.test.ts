@@ -142,3 +142,17 @@ test("describe: the controls' lists come from the registries", () => {
   assert.ok(d.links.every((l) => l.bandwidthBytesPerSec > 0));
   assert.deepEqual(Object.keys(d.presetSpecs), Object.keys(SYSTEM_PRESETS));
 });
+
+test("the assumption profile reaches the page's run and every system of its comparison, as papi run --profile", async () => {
+  const config = { batch: 16, spec: 2, requests: 32, profile: "attacc-toolchain" };
+  const page = simulateRun(config, loader).result;
+  const cli = JSON.parse((await papi(["run", "--batch", "16", "--spec", "2", "--set", "requests=32", "--profile", "attacc-toolchain", "--json"])).stdout);
+  assert.equal(page.latencySec, cli.latencySec);
+  assert.equal(page.energyJoules, cli.energyJoules);
+  assert.ok(describePage().profiles.includes("attacc-toolchain"));
+  const rows = (await simulateSystems(config, loader))!.rows;
+  const plain = (await simulateSystems({ ...config, profile: "papi" }, loader))!.rows;
+  const attacc = rows.find((r) => r.system === "attacc-only")!;
+  assert.equal(attacc.latencySec, runOnce({ ...config, system: "attacc-only" }, { loader }).latencySec);
+  assert.notEqual(attacc.energyJoules, plain.find((r) => r.system === "attacc-only")!.energyJoules);
+});
