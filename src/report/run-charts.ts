@@ -49,6 +49,30 @@ export function schedulerChart(iterations: readonly IterationRecord[], alpha: nu
   return asSpec({ $schema: SCHEMA, title: { text: title, subtitle: "each point is one iteration; FC runs on the GPU when RLP x TLP > alpha" }, width: 560, height: 280, layer });
 }
 
+/** Energy kinds in the order the chart stacks them. */
+const ENERGY_KINDS = ["compute", "dram", "transfer", "static", "refresh"] as const;
+
+/**
+ * Where the run's energy went: one bar per device group (each unit of the system by its name, every link, the draft
+ * model), stacked by kind (compute, DRAM, transfer, static, refresh), in joules. The bars sum to the run's energy.
+ */
+export function energyByDeviceChart(r: Pick<RunResult, "energyByDevice" | "energyJoules">, title: string): VegaLiteSpec {
+  const rows = Object.entries(r.energyByDevice)
+    .filter(([, d]) => d.total > 0)
+    .flatMap(([device, d]) => ENERGY_KINDS.map((kind) => ({ device, kind, joules: d[kind] })));
+  return stackedBarChart({
+    title: `${title} (${r.energyJoules.toPrecision(4)} J in all)`,
+    rows,
+    x: "device",
+    stack: "kind",
+    y: "joules",
+    xTitle: "device group",
+    yTitle: "energy, J",
+    stackTitle: "kind",
+    segmentLabel: (v, f) => (f >= 0.08 ? `${v.toPrecision(3)} J` : ""),
+  });
+}
+
 /** Time per iteration split by phase, over the run (stacked area). */
 export function iterationTimeChart(iterations: readonly IterationRecord[], title: string): VegaLiteSpec {
   const values = sampleEvery(iterations).flatMap((r) => [

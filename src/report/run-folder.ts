@@ -8,7 +8,7 @@ import type { Timeline } from "../serving/timeline.ts";
 import { toCsv } from "./csv-out.ts";
 import { markdownToHtml } from "./html.ts";
 import { renderChart } from "./plot.ts";
-import { iterationTimeChart, latencyHistogram, schedulerChart } from "./run-charts.ts";
+import { energyByDeviceChart, iterationTimeChart, latencyHistogram, schedulerChart } from "./run-charts.ts";
 
 /** Files `papi compare` reads from a run folder (what may be replaced is decided by papi's marker, not by these). */
 export const RUN_FOLDER_FILES = ["summary.json", "config.yaml"] as const;
@@ -40,6 +40,7 @@ export async function writeRunFolder(dir: string, r: RunResult, rec: RunRecorder
       charts.push([name, caption]);
     };
     if (rec.iterations.length > 0) {
+      await add("energy-by-device", energyByDeviceChart(r, "Energy by device and kind"), "Joules each device group spent over the run (GPUs, FC-PIM and attention stacks, links, the draft model), by kind: compute, DRAM, transfer, static, refresh.");
       await add("scheduler", schedulerChart(rec.iterations, r.alpha, "Where FC ran, iteration by iteration"), "RLP x TLP of every decode iteration and the unit that ran FC.");
       await add("iteration-time", iterationTimeChart(rec.iterations, "Time per iteration by phase"), "FC, attention, communication and other time of each iteration.");
     }

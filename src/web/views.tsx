@@ -1,6 +1,6 @@
 import { useMemo } from "preact/hooks";
 import { systemLabel } from "../report/labels.ts";
-import { latencyHistogram, pimPowerChart, schedulerChart, splitChart, systemsChart } from "../report/run-charts.ts";
+import { energyByDeviceChart, latencyHistogram, pimPowerChart, schedulerChart, splitChart, systemsChart } from "../report/run-charts.ts";
 import type { IterationRecord, RequestRecord } from "../serving/recorder.ts";
 import { readableChanges, type RunResultWithDesign } from "../serving/design-diff.ts";
 type RunResult = RunResultWithDesign;
@@ -47,6 +47,7 @@ const specText = (s: RunResult["spec"]) => (typeof s === "number" ? String(s) : 
 export function Views({ desc: _desc, view, setView, run, stale, error, notice, config, state, systems }: Props) {
   const r = run?.result;
   const split = useMemo(() => (r ? splitChart(r, "Where the time and the energy go") : undefined), [r]);
+  const byDevice = useMemo(() => (r ? energyByDeviceChart(r, "Energy by device and kind") : undefined), [r]);
   return (
     <section class={`results${stale ? " stale" : ""}`}>
       {error && <p id="error" class="error" role="alert">{error}</p>}
@@ -67,6 +68,7 @@ export function Views({ desc: _desc, view, setView, run, stale, error, notice, c
             <Stat id="fc-on-gpu" label="FC on GPU" value={`${r.fcOnGpuIterations} / ${r.iterations}`} unit={`iterations, ${r.fcSwitches} switches`} />
             </div>
             {split && <Chart id="chart-split" spec={split} />}
+            {byDevice && <Chart id="chart-energy-by-device" spec={byDevice} />}
           </div>
         </>
       )}

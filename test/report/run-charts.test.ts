@@ -48,3 +48,15 @@ test("systems chart: two bars per finite system, failed systems left out; power 
   const power = await svgOf(pimPowerChart([{ reuse: 1, watts: 20, fpuPeakWatts: 300 }, { reuse: 4, watts: 22, fpuPeakWatts: 90 }], 116, "power"));
   assert.match(power, /budget 116 W/);
 });
+
+test("energy by device: one bar per device group that spent energy, stacked by kind, the bars summing to the run's energy", async () => {
+  const { energyByDeviceChart } = await import("../../src/report/run-charts.ts");
+  const r = runOnce({ system: "papi", trace: "fixed:64:16", requests: 8, batch: 4, spec: 2 });
+  const spec = energyByDeviceChart(r, "energy") as unknown as { layer?: { data?: { values: { device: string; kind: string; joules: number }[] } }[]; data?: { values: { device: string; kind: string; joules: number }[] } };
+  const values = spec.data?.values ?? spec.layer!.find((l) => l.data)!.data!.values;
+  assert.deepEqual([...new Set(values.map((v) => v.device))], ["gpu", "fc-pim", "attn-pim", "links"], "hbm and draft spent nothing");
+  const total = values.reduce((a, v) => a + v.joules, 0);
+  assert.ok(Math.abs(total - r.energyJoules) <= 1e-9 * r.energyJoules, `${total} vs ${r.energyJoules}`);
+  const svg = await svgOf(energyByDeviceChart(r, "energy"));
+  for (const d of ["gpu", "fc-pim", "attn-pim", "links"]) assert.match(svg, new RegExp(`>${d}<`));
+});

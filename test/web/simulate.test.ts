@@ -144,7 +144,7 @@ test("describe: the controls' lists come from the registries", () => {
 });
 
 test("the assumption profile reaches the page's run and every system of its comparison, as papi run --profile", async () => {
-  const config = { batch: 16, spec: 2, requests: 32, profile: "attacc-toolchain" };
+  const config = { batch: 16, spec: 2, requests: 32, profile: "attacc-toolchain" as const };
   const page = simulateRun(config, loader).result;
   const cli = JSON.parse((await papi(["run", "--batch", "16", "--spec", "2", "--set", "requests=32", "--profile", "attacc-toolchain", "--json"])).stdout);
   assert.equal(page.latencySec, cli.latencySec);
