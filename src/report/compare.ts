@@ -44,6 +44,9 @@ export const COMPARED_METRICS: readonly { name: string; unit: string; get: (s: R
   { name: "FC on GPU", unit: "iterations", get: (s) => num(s.fcOnGpuIterations) },
   { name: "FC switches", unit: "", get: (s) => num(s.fcSwitches) },
   { name: "alpha", unit: "tokens", get: (s) => num(s.alpha) },
+  ...(["compute", "dram", "transfer", "static", "refresh"] as const).map((k) => ({
+    name: `energy: ${k}`, unit: "J", get: (s: Record<string, unknown>) => num((s.energyByKind as Record<string, unknown> | undefined)?.[k]),
+  })),
 ];
 
 function num(v: unknown): number | null {

@@ -26,7 +26,9 @@ function formatRun(r: RunResultWithDesign, design: string[]): string {
     `energy             ${r.energyJoules.toFixed(1)} J  (${r.tokensPerJoule.toFixed(3)} tokens/J)`,
     `iterations         ${r.iterations}  (FC on GPU ${r.fcOnGpuIterations}, on FC-PIM ${r.fcOnPimIterations}, ${r.fcSwitches} switches)`,
     `decode step mean   ${ms(r.decodeStepSecMean)} ms`,
-    `per token (ms)     FC ${ms(r.perTokenSec.fc)}  attention ${ms(r.perTokenSec.attention)}  communication ${ms(r.perTokenSec.communication)}  other ${ms(r.perTokenSec.other)}`,
+    `per token (ms)     FC ${ms(r.perTokenSec.fc)}  attention ${ms(r.perTokenSec.attention)}  communication ${ms(r.perTokenSec.communication)}  other ${ms(r.perTokenSec.other)}${r.perTokenSec.draft > 0 ? `  draft ${ms(r.perTokenSec.draft)}` : ""}`,
+    `energy by device   ${Object.entries(r.energyByDevice).filter(([, d]) => d.total > 0).map(([n, d]) => `${n} ${(d.total / r.energyJoules * 100).toFixed(1)} %`).join("  ")}`,
+    `energy by kind     ${(["compute", "dram", "transfer", "static", "refresh"] as const).map((k) => `${k} ${(r.energyByKind[k] / r.energyJoules * 100).toFixed(1)} %`).join("  ")}`,
   ];
   if (r.batching === "continuous") {
     lines.push(`TTFT (s)           p50 ${r.ttftSec.p50.toFixed(3)}  p90 ${r.ttftSec.p90.toFixed(3)}  p99 ${r.ttftSec.p99.toFixed(3)}`);
