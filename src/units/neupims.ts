@@ -20,7 +20,8 @@ import type { DecodeAttentionWork, FcShard, PrefillAttentionWork, Unit, UnitCont
  * the banks compute attention: FC and attention keep different resources busy (resourceOf), which the systems layer's
  * `overlap: sub-batch` turns into NeuPIMs' sub-batch interleaving (src/systems/iteration-cost.ts). With
  * `dualRowBuffers: false` the stacks work in the "blocked" mode of earlier PIM (abstract: "allowing only either NPU
- * or PIM to be active at any given time") and nothing overlaps.
+ * or PIM to be active at any given time") and nothing overlaps. ASSUMPTION: with dual row buffers neither side slows
+ * the other (the paper's claim); the NPU's reads and the PIM commands still share each channel's command bus.
  *
  * Costs are the existing models, composed: FC, prefill and elementwise are the GPU cost model on the `npu` block
  * (src/units/gpu.ts; a GPU-block preset such as neupims-npu), with the NPU's memory bandwidth capped by its stacks'
