@@ -77,3 +77,68 @@ test("the explorer page reaches nothing from Node, not even through the report m
   // the walk does reach the simulator and the report's pure chart builders
   assert.ok([...seen].some((f) => f.endsWith("serving/run.ts")) && [...seen].some((f) => f.endsWith("report/run-charts.ts")));
 });
+
+/**
+ * The systems layer asks the unit in each role for a cost and never branches on a unit's kind (issue 16: "grep finds
+ * no branch on unit kind in src/systems/ outside the unit registry"): no comparison or switch on a `kind`, no
+ * comparison with a registered kind's name, no instanceof of a unit class. Block roles ("gpu", "pim", "hbm": which
+ * run-config override reaches a hardware block, src/units/kind.ts) are not unit kinds. Comments and strings are
+ * ignored. KIND_BRANCHES_KNOWN lists the files that still branch, each with why; the list must shrink, not grow.
+ */
+const KIND_BRANCHES_KNOWN: Record<string, string> = {
+  // papi 0.2's system shape names device kinds (fcUnits: [gpu, pim], hostUnit: gpu | pim) and has one field per kind;
+  // converting to and from it must look at kinds. No cost is computed there.
+  "systems/legacy.ts": "toLegacy/fromLegacy: the 0.2 shape's fcUnits and hostUnit values and its gpu/fcStacks/attnStacks fields",
+  "systems/legacy-schema.ts": "the 0.2 shape's rules on fcUnits and hostUnit",
+};
+
+/** A source file without its comments and with the contents of its string literals blanked, kind names excepted. */
+function codeOnly(src: string, kindNames: readonly string[]): string {
+  return src.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|`(?:\\.|[^`\\])*`|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g, (m) => {
+    if (m.startsWith("/")) return m.replace(/[^\n]/g, " ");
+    const inner = m.slice(1, -1);
+    return m[0] + (kindNames.includes(inner) ? inner : inner.replace(/[^\n]/g, "_")) + m[m.length - 1];
+  });
+}
+
+/** The patterns of a kind branch, for the registered kind names. */
+function kindBranchRules(kindNames: readonly string[]): [string, RegExp][] {
+  const names = kindNames.map((k) => k.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|");
+  const cmp = "(?<![=!])(?:===|!==|==|!=)(?!=)";
+  return [
+    ["compares a kind", new RegExp(`\\bkind\\s*${cmp}|${cmp}\\s*[\\w.?]*\\bkind\\b`)],
+    ["switches on a kind", /\bswitch\s*\([^)]*\bkind\b/],
+    ["instanceof a unit class", /\binstanceof\s+\w*Unit\b/],
+    // a kind's name compared with anything but a block role
+    ["compares with a kind name", new RegExp(`(?<!\\brole\\s*)${cmp}\\s*"(?:${names})"|"(?:${names})"\\s*${cmp}(?!\\s*[\\w.]*\\brole\\b)|\\.includes\\(\\s*"(?:${names})"\\s*\\)|\\bcase\\s+"(?:${names})"`)],
+  ];
+}
+
+function kindBranchesIn(src: string, kindNames: readonly string[]): string[] {
+  const rules = kindBranchRules(kindNames);
+  const out: string[] = [];
+  codeOnly(src, kindNames).split("\n").forEach((line, i) => {
+    for (const [what, re] of rules) if (re.test(line)) out.push(`${i + 1}: ${what}: ${line.trim()}`);
+  });
+  return out;
+}
+
+test("no branch on unit kind in src/systems/ (the unit registry decides); known exceptions only, each still needed", async () => {
+  const { UNIT_KINDS } = await import("../src/units/index.ts");
+  const found: Record<string, string[]> = {};
+  for (const f of files(join(SRC, "systems"))) {
+    const hits = kindBranchesIn(readFileSync(f, "utf8"), UNIT_KINDS.names);
+    if (hits.length > 0) found[relative(SRC, f)] = hits;
+  }
+  const unexpected = Object.entries(found).filter(([f]) => KIND_BRANCHES_KNOWN[f] === undefined);
+  assert.deepEqual(unexpected, [], "a kind branch in src/systems/: ask the unit (its capabilities, resourceOf, blocks) instead");
+  for (const f of Object.keys(KIND_BRANCHES_KNOWN)) assert.ok(found[f] !== undefined, `${f} no longer branches on kinds: drop it from KIND_BRANCHES_KNOWN`);
+});
+
+test("the kind-branch check finds what it looks for (and ignores block roles, comments and strings)", () => {
+  const names = ["gpu", "pim", "hbm", "neupims"];
+  const bad = ['if (u.kind === "gpu") x();', 'const g = "pim" !== unit.kind;', "switch (ctx.units[n].kind) {", '  case "hbm":', "if (u instanceof GpuUnit) {}", 'if (name === "neupims") {}', 'if (fcUnits.includes("gpu")) {}', "if (a.kind == b.kind) {}", "const x = kind !== k;"];
+  for (const code of bad) assert.ok(kindBranchesIn(code, names).length >= 1, code);
+  const ok = ['if (role === "gpu") x();', '.some((b) => b.role === "pim")', 'if ("hbm" === role) {}', '// if (u.kind === "gpu")', '/* u.kind === "gpu" */', 'const s = "u.kind === \\"gpu\\"";', "const c = UNIT_KINDS.get(u.kind).capabilities;", 'makeUnit("gpu", { kind: "gpu", device, count })', "if (e instanceof UserError) throw e;", 'const label = "gpu" + "pim";'];
+  for (const code of ok) assert.deepEqual(kindBranchesIn(code, names), [], code);
+});

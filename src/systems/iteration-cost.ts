@@ -1,7 +1,8 @@
-import { ZERO_SPLIT, type EnergySplit } from "../units/unit.ts";
+import { fcShapesPerLayer } from "../models/kernels.ts";
+import { scaleSplit, sumSplit, unitCost, ZERO_SPLIT, ZERO_UNIT_COST, type EnergySplit, type UnitCost } from "../units/unit.ts";
 import { attentionIterationCost } from "./attention-cost.ts";
 import { batchLogitTokens, batchTokens, type Batch } from "./batch.ts";
-import { fcPlacement, type SystemContext } from "./build.ts";
+import { fcPlacement, type FcPlacement, type SystemContext } from "./build.ts";
 import { fcLayersCost, lmHeadCost } from "./fc-cost.ts";
 
 /**
@@ -9,10 +10,9 @@ import { fcLayersCost, lmHeadCost } from "./fc-cost.ts";
  * only on the system context, the unit the scheduler chose for FC, and the batch. Layers are identical, so one layer
  * is costed and multiplied by the layer count; FC costs depend only on (unit, tokens) and are memoized (fc-cost.ts),
  * so an iteration costs O(requests) for attention and O(1) otherwise. Kernels within a layer run one after another
- * (each depends on the last), unless the system overlaps two sub-batches (`overlap: sub-batch`, NeuPIMs-style):
- * then FC and decode attention that keep different resources busy hide min(FC, attention) / 2 of the time
- * (ASSUMPTION: two equal sub-batches in a two-stage pipeline; NeuPIMs, ASPLOS 2024, §4.3 sub-batch interleaving).
- * Energies are dynamic; static power is charged over the run (static-power.ts).
+ * (each depends on the last), unless the system overlaps two sub-batches (`overlap: sub-batch`, NeuPIMs-style) and
+ * FC and decode attention keep different resources busy: then interleavedCost below prices NeuPIMs' sub-batch
+ * interleaving. Energies are dynamic; static power is charged over the run (static-power.ts).
  */
 export interface PhaseCost {
   fcSec: number;
@@ -47,32 +47,109 @@ export function iterationCost(ctx: SystemContext, fcUnit: string, b: Batch): Pha
   const body = fcLayersCost(ctx, p, batchTokens(b));
   const head = lmHeadCost(ctx, p, batchLogitTokens(b));
   const a = attentionIterationCost(ctx, b, p.unit.name);
-  const fcSec = body.fc.timeSec + head.fc.timeSec;
-  const attentionSec = a.attention.timeSec + a.prefillAttention.timeSec;
+  let fc = body.fc;
+  let attention = a.attention;
   let overlapSec = 0;
   if (ctx.spec.overlap === "sub-batch" && b.numDecode > 1 && p.unit.resourceOf("fc") !== ctx.attention.resourceOf("attention")) {
-    overlapSec = Math.min(fcSec, a.attention.timeSec) / 2;
+    // ASSUMPTION: the runtime interleaves only when it pays (NeuPIMs' scheduler already estimates attention time:
+    // the artifact's Scheduler::estimate_mha_latency); splitting reads the FC weights twice, so a weight-bound
+    // iteration runs as one batch
+    const sequentialSec = body.fc.timeSec + a.attention.timeSec;
+    const s = interleavedCost(ctx, p, b, sequentialSec);
+    if (s !== null && s.timeSec < sequentialSec) {
+      fc = s.fc;
+      attention = s.attention;
+      overlapSec = s.fc.timeSec + s.attention.timeSec - s.timeSec;
+    }
   }
   return {
-    fcSec,
-    attentionSec,
+    fcSec: fc.timeSec + head.fc.timeSec,
+    attentionSec: attention.timeSec + a.prefillAttention.timeSec,
     prefillAttentionSec: a.prefillAttention.timeSec,
     communicationSec: body.comm.timeSec + head.comm.timeSec + a.comm.timeSec,
     otherSec: body.other.timeSec + head.other.timeSec + (b.numDecode > 0 ? ctx.spec.schedulerOverheadSec : 0),
     overlapSec,
-    fcJoules: body.fc.energyJoules + head.fc.energyJoules,
-    attentionJoules: a.attention.energyJoules + a.prefillAttention.energyJoules,
+    fcJoules: fc.energyJoules + head.fc.energyJoules,
+    attentionJoules: attention.energyJoules + a.prefillAttention.energyJoules,
     communicationJoules: body.comm.energyJoules + head.comm.energyJoules + a.comm.energyJoules,
     otherJoules: body.other.energyJoules + head.other.energyJoules,
     attentionLinkBwSec: a.linkBwSec,
     fcUnit: p.unit.name,
     split: {
-      fc: addSplits(body.fc.split, head.fc.split),
-      attention: a.attention.split,
+      fc: addSplits(fc.split, head.fc.split),
+      attention: attention.split,
       prefillAttention: a.prefillAttention.split,
       other: addSplits(body.other.split, head.other.split),
     },
   };
+}
+
+/**
+ * NeuPIMs' sub-batch interleaving (Heo et al., ASPLOS 2024, abstract: "two independent sub-batches [...] pipelined
+ * within a single NeuPIMs device"; the schedule is its artifact's, casys-kaist/NeuPIMs src/StageProgram.cc stages A-F
+ * and src/scheduler/Scheduler.cc): the decoding requests are split into two sub-batches (the artifact's default
+ * partition, _partition_alg_simple: the first ceil(n / 2) and the rest, per channel there, over the whole batch here;
+ * sub-batch 2 also carries the iteration's prefill chunks). Per layer, sub-batch i needs FC on the FC unit (q_i: QKV
+ * generation before its attention, p_i: projection and FFN after it; f_i = q_i + p_i) and decode attention a_i on the
+ * attention unit; while one sub-batch's attention runs, the other's FC runs (subBatchPipelineSec). Energy: both
+ * sub-batches' FC (every weight read twice) and attention. The LM head, the elementwise kernels and the
+ * tensor-parallel collectives run once over the whole batch, outside the pipeline (ASSUMPTION: not interleaved).
+ * ASSUMPTION: QKV generation takes its share of the layer's FC weights of the FC time (exact when the layer's GEMMs
+ * all run at one rate, as weight-bound ones do).
+ * null, without pricing the attention, when the two sub-batches' FC alone takes `notAbove` or longer (the FC unit
+ * is busy for f1 + f2 at least, so the interleaved time cannot be shorter).
+ */
+export function interleavedCost(ctx: SystemContext, p: FcPlacement, b: Batch, notAbove = Infinity): { fc: UnitCost; attention: UnitCost; timeSec: number } | null {
+  const L = ctx.model.num_hidden_layers;
+  const h = Math.ceil(b.numDecode / 2);
+  const tokens1 = h * b.tlp;
+  const tokens2 = batchTokens(b) - tokens1;
+  const f1 = fcLayersCost(ctx, p, tokens1).fc;
+  const f2 = fcLayersCost(ctx, p, tokens2).fc;
+  if (f1.timeSec + f2.timeSec >= notAbove) return null;
+  const a1 = subBatchAttention(ctx, b, 0, h);
+  const a2 = subBatchAttention(ctx, b, h, b.numDecode);
+  const share = (t: number) => {
+    let qkv = 0;
+    let all = 0;
+    for (const s of fcShapesPerLayer(ctx.model, t)) {
+      const w = s.k * s.n * s.numInstances;
+      all += w;
+      if (s.name === "qkv") qkv += w;
+    }
+    return qkv / all;
+  };
+  const [s1, s2] = [share(tokens1), share(tokens2)];
+  const [f1s, f2s] = [f1.timeSec / L, f2.timeSec / L];
+  return {
+    fc: unitCost(f1.timeSec + f2.timeSec, sumSplit(f1.split, f2.split)),
+    attention: unitCost(a1.timeSec + a2.timeSec, sumSplit(a1.split, a2.split)),
+    timeSec: subBatchPipelineSec(L, s1 * f1s, (1 - s1) * f1s, s2 * f2s, (1 - s2) * f2s, a1.timeSec / L, a2.timeSec / L),
+  };
+}
+
+/**
+ * The stage schedule of NeuPIMs' artifact (src/StageProgram.cc) over L layers, per-layer times in: both units start
+ * a stage together and the next stage starts when both are done, so a stage takes the longer of its two parts.
+ *   stage   A     B              C (layers 2..L)       D (layers 2..L)       E              F
+ *   FC      q1    q2             p1 + q1 (next layer)  p2 + q2 (next layer)  p1             p2
+ *   attn    -     a1             a2                    a1                    a2             -
+ * time = q1 + max(q2, a1) + (L - 1) (max(p1 + q1, a2) + max(p2 + q2, a1)) + max(p1, a2) + p2; never less than either
+ * unit's own work, L (f1 + f2) and L (a1 + a2), never more than running everything in turn.
+ */
+export function subBatchPipelineSec(L: number, q1: number, p1: number, q2: number, p2: number, a1: number, a2: number): number {
+  return q1 + Math.max(q2, a1) + (L - 1) * (Math.max(p1 + q1, a2) + Math.max(p2 + q2, a1)) + Math.max(p1, a2) + p2;
+}
+
+/** Decode attention of requests [from, to) of the batch, all layers, on the attention unit. */
+function subBatchAttention(ctx: SystemContext, b: Batch, from: number, to: number): UnitCost {
+  if (to <= from) return ZERO_UNIT_COST;
+  const lens: number[] = new Array<number>(to - from);
+  let total = 0;
+  for (let i = from; i < to; i++) total += lens[i - from] = b.kvLens[i];
+  const c = ctx.attention.decodeAttention!({ shape: ctx.shape, numRequests: to - from, tlp: b.tlp, contextLens: lens, totalContextTokens: total });
+  const L = ctx.model.num_hidden_layers;
+  return unitCost(c.timeSec * L, scaleSplit(c.split, L));
 }
 
 const addSplits = (x: EnergySplit, y: EnergySplit): EnergySplit =>

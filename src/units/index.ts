@@ -3,6 +3,7 @@ import { defineRegistry } from "../core/registry.ts";
 import { gpuUnitKind, GpuUnitDescription } from "./gpu.ts";
 import { hbmUnitKind, HbmUnitDescription } from "./hbm.ts";
 import type { UnitKind } from "./kind.ts";
+import { neupimsUnitKind, NeupimsUnitDescription } from "./neupims.ts";
 import { pimUnitKind, PimUnitDescription } from "./pim.ts";
 import type { Assumptions } from "./assumptions.ts";
 import type { Unit } from "./unit.ts";
@@ -21,10 +22,11 @@ export const UNIT_KINDS = defineRegistry("unit kind", {
   gpu: gpuUnitKind,
   pim: pimUnitKind,
   hbm: hbmUnitKind,
+  neupims: neupimsUnitKind,
 } satisfies Record<string, AnyUnitKind>);
 
 /** A unit of a system description: one of the registered kinds, by `kind`. */
-export const UnitDescription = z.discriminatedUnion("kind", [GpuUnitDescription, PimUnitDescription, HbmUnitDescription]);
+export const UnitDescription = z.discriminatedUnion("kind", [GpuUnitDescription, PimUnitDescription, HbmUnitDescription, NeupimsUnitDescription]);
 export type UnitDescription = z.output<typeof UnitDescription>;
 
 /** Builds the unit of a resolved description (every block a full spec). */

@@ -26,6 +26,13 @@ import { GpuSpec } from "./schema.ts";
  *             data/measurements/vidur-profiles): GPU kernel durations of a Llama-70B layer's operations, 1-32,768
  *             tokens, TP 1-8, fitted by src/systems/fit-vidur.ts (`papi validate gpu --vidur --refit`); see
  *             docs/gpu-validation.md, "A100 and H100 (Vidur's profiles)".
+ *  [NEUPIMS]  Heo et al., "NeuPIMs: NPU-PIM Heterogeneous Acceleration for Batched LLM Inferencing", ASPLOS 2024, and
+ *             its artifact casys-kaist/NeuPIMs: configs/systolic_ws_128x128_dev.json (systolic_array_count 8,
+ *             core_width = core_height = 128, core_freq 1000 MHz, precision 2 B), configs/memory_configs/
+ *             neupims.json (dram_channels 32, dram_freq 1000 MHz, HBM_size 32 GB) and extern/NewtonSim/configs/
+ *             HBM2_8Gb_x128_dualpim.ini (HBM2, tCK 1 ns, bus_width 128 bits per channel, channel_size 1024 MB).
+ *  [TPUV4]    Google Cloud TPU v4 documentation, as summarized at glennklockwood.com/garden/tpuv4: 8 MXUs of
+ *             128 x 128, 275 TFLOPS BF16, 32 GB HBM2 at 1.2 TB/s, 192 W maximum: the chip class [NEUPIMS]'s NPU models.
  */
 
 // [ATTACC]: FGDRAM per-bit energies summed over the GPU access path (0.11+0.44+1.01+1.23+0.5+0.3 pJ/bit
@@ -110,6 +117,20 @@ const H100_VIDUR_FIT = {
   graphKernelOverheadSec: 8e-6, // fitted (0-12 us): a GEMM's fixed GPU-side time
 } as const;
 
+/**
+ * [NEUPIMS] The NPU of a NeuPIMs device, as a GPU block (the GPU cost model's tiled GEMM fits a weight-stationary
+ * systolic array: a CTA tile is one 128 x 128 array pass, an SM is one array). Its memory is the 32 channels of HBM2
+ * the artifact gives it; inside a neupims unit (src/units/neupims.ts) it streams from its PIM stacks instead.
+ */
+const NPU_CLOCK_HZ = 1e9; // [NEUPIMS] core_freq 1000 (MHz)
+const NPU_ARRAYS = 8; // [NEUPIMS] systolic_array_count 8
+const NPU_ARRAY_EDGE = 128; // [NEUPIMS] core_width = core_height = 128
+const npuPeak = NPU_ARRAYS * NPU_ARRAY_EDGE * NPU_ARRAY_EDGE * 2 * NPU_CLOCK_HZ; // 262.1 TFLOPS FP16 (TPUv4: 275 at 1.05 GHz)
+const npuBw = 32 * (128 / 8) * 2e9; // [NEUPIMS] 32 channels x 128 bits x 2 Gb/s (DDR at tCK 1 ns) = 1,024 GB/s
+// ASSUMPTION: fill + drain of one 128 x 128 array (2 x 128 clocks) per kernel: an NPU runs a compiled program, with
+// no host launch per kernel, so a kernel's fixed time is its pipeline's ramp.
+const NPU_KERNEL_OVERHEAD_SEC = (2 * NPU_ARRAY_EDGE) / NPU_CLOCK_HZ;
+
 const raw: Record<string, Record<string, unknown>> = {
   "a100-80gb": {
     peakFp16FlopsPerSec: 312e12, // [A100-WP] Table 1
@@ -191,6 +212,40 @@ const raw: Record<string, Record<string, unknown>> = {
     staticPowerWatts: 700 * STATIC_FRACTION_OF_TDP,
     tdpWatts: 700, // [H200-PB]
   },
+  "neupims-npu": {
+    peakFp16FlopsPerSec: npuPeak, // [NEUPIMS] 8 arrays x 128 x 128 MACs x 2 FLOPs x 1 GHz
+    // ASSUMPTION: half rate for 4-byte dtypes, as the GPU presets ([NEUPIMS] runs FP16 only: precision 2)
+    fp32ThroughputRatio: 0.5,
+    hbmBandwidthBytesPerSec: npuBw,
+    memoryCapacityBytes: 32 * GiB, // [NEUPIMS] 32 channels x channel_size 1024 MB
+    numSms: NPU_ARRAYS, // [NEUPIMS] the arrays take tiles in parallel, as SMs take CTAs
+    // [NEUPIMS] a weight-stationary array computes one 128-column output tile per pass (core_width 128); ASSUMPTION:
+    // a pass takes up to 128 rows (core_height), and a partial pass costs a whole one (its fill and drain)
+    gemmTileShapes: [{ m: NPU_ARRAY_EDGE, n: NPU_ARRAY_EDGE }],
+    gemmStreamK: true, // ASSUMPTION: the compiler splits K over idle arrays when there are fewer tiles than arrays
+    computeEfficiency: 0.8, // ASSUMPTION: [ATTACC]'s cap, as the a100-hbm3 baseline it is compared with
+    memoryEfficiency: 0.85, // ASSUMPTION: [ATTACC]'s cap, as above
+    // ASSUMPTION: one array's DMA can draw the whole memory (the artifact's interconnect joins every core to every
+    // channel): no per-array bound below the chip's
+    smBandwidthBytesPerSec: npuBw,
+    // ASSUMPTION: the scratchpad feeds every array at full rate: 8 arrays x (128 + 128) operands x 2 B per clock
+    l2BandwidthBytesPerSec: NPU_ARRAYS * 2 * NPU_ARRAY_EDGE * 2 * NPU_CLOCK_HZ,
+    rooflineSharpness: 1000, // ASSUMPTION: double-buffered DMA overlaps loads with compute (hard max, as [ATTACC])
+    kernelLaunchOverheadSec: NPU_KERNEL_OVERHEAD_SEC,
+    graphKernelOverheadSec: NPU_KERNEL_OVERHEAD_SEC,
+    attentionGraphOverheadSec: NPU_KERNEL_OVERHEAD_SEC,
+    attentionLaunchOverheadSec: NPU_KERNEL_OVERHEAD_SEC,
+    attentionMinSec: 0, // ASSUMPTION: no floor beyond the ramp
+    // ASSUMPTION: decode attention is a GEMV per head: one query row fills 1 of the array's 128 rows ([NEUPIMS],
+    // abstract: NPUs "are less efficient for GEMV computations"), the reason NeuPIMs moves it into PIM
+    attentionComputeEfficiency: 1 / NPU_ARRAY_EDGE,
+    attentionMemoryEfficiency: 0.85, // ASSUMPTION: as memoryEfficiency
+    prefillAttentionComputeEfficiency: 0.8, // ASSUMPTION: a prompt's query block fills the array like a GEMM
+    energyPerFlopJoules: ATTACC_ENERGY_PER_FLOP_J, // ASSUMPTION: [ATTACC]'s 0.32 pJ per FP16 MAC ([NEUPIMS] gives no energy)
+    hbmEnergyPerByteJoules: HBM_ENERGY_PER_BYTE_J, // ASSUMPTION: [ATTACC]'s HBM access path, as the GPUs'
+    staticPowerWatts: 192 * STATIC_FRACTION_OF_TDP,
+    tdpWatts: 192, // ASSUMPTION: [TPUV4]'s 192 W maximum ([NEUPIMS] gives no power)
+  },
 };
 
 export const GPU_PRESETS: Readonly<Record<string, GpuSpec>> = Object.freeze(
@@ -211,4 +266,5 @@ export const GPU_PRESET_SOURCES: Readonly<Record<string, string>> = {
   "a100-hbm3": "AttAcc's A100a: A100 with 5 HBM3 stacks (3,352 GB/s), the PAPI baseline [AttAcc simulator]",
   "h100-sxm": "NVIDIA H100 SXM5: H100 datasheet + whitepaper; GEMM/elementwise efficiencies fitted on Vidur's H100 profiles, the rest from the H200 fit",
   "h200-sxm": "NVIDIA H200 SXM: H200 product brief; efficiencies fitted on the shipped H200 measurements",
+  "neupims-npu": "the NPU of NeuPIMs (ASPLOS 2024): 8 x 128x128 systolic arrays at 1 GHz, 32 GB HBM2 at 1,024 GB/s [NeuPIMs artifact configs]; efficiencies and energy ASSUMPTIONs",
 };
