@@ -158,6 +158,8 @@ export class MetricsStore {
   readonly ttftSec: number[] = [];
   readonly tpotSec: number[] = [];
   readonly e2eSec: number[] = [];
+  /** every finished request's TPOT, aligned with ttftSec (0 for one-token requests): what SLOs are checked on */
+  readonly requestTpotSec: number[] = [];
 
   onDecode(p: PhaseCost, fcOnGpu: boolean, replica = 0): void {
     this.chargeStep(p, replica);
@@ -181,6 +183,17 @@ export class MetricsStore {
     this.attentionLinkBwSec += p.attentionLinkBwSec;
     this.prefillSec += timeSec;
     this.prefillJoules += energyJoules;
+  }
+
+  /** Each pool once, with its replica count, in declaration order. */
+  pools(): (PoolInfo & { replicas: number })[] {
+    const out: (PoolInfo & { replicas: number })[] = [];
+    for (const p of this.poolOf) {
+      const seen = out.find((o) => o.name === p.name);
+      if (seen) seen.replicas++;
+      else out.push({ ...p, replicas: 1 });
+    }
+    return out;
   }
 
   /** How many replicas the run has (timeline spans name their replica when there are several). */
@@ -289,6 +302,7 @@ export class MetricsStore {
     this.ttftSec.push(firstTokenAtSec - arrivalSec);
     this.e2eSec.push(finishedAtSec - arrivalSec);
     if (outputTokens > 1) this.tpotSec.push((finishedAtSec - firstTokenAtSec) / (outputTokens - 1));
+    this.requestTpotSec.push(outputTokens > 1 ? (finishedAtSec - firstTokenAtSec) / (outputTokens - 1) : 0);
     this.recorder?.request({
       id, arrivalSec, firstTokenAtSec, finishedAtSec, inputTokens, outputTokens, ttftSec: firstTokenAtSec - arrivalSec,
       tpotSec: outputTokens > 1 ? (finishedAtSec - firstTokenAtSec) / (outputTokens - 1) : 0,

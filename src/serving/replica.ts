@@ -155,6 +155,24 @@ export class Replica {
     for (const r of this.running) this.kv.grow(r, r.kvLen + this.limits.tlpMax);
   }
 
+  /** Preemptions on this replica so far (a policy compares before and after a step). */
+  metricsPreemptions(): number {
+    return this.metrics.replicas[this.id].preemptions;
+  }
+
+  /**
+   * Grows `q` (running or prefilling) to `tokens` cached tokens, preempting requests that arrived after it (latest
+   * first) while the blocks are short; false when even that does not make room.
+   */
+  growOrPreempt(q: ServingRequest, tokens: number): boolean {
+    while (!this.kv.grow(q, tokens)) {
+      const victim = this.latestArrived();
+      if (victim === undefined || victim.index <= q.index) return false;
+      this.preempt(victim);
+    }
+    return true;
+  }
+
   /** The running or prefilling request that arrived last (the lowest priority under FCFS). */
   private latestArrived(): ServingRequest | undefined {
     let v: ServingRequest | undefined;

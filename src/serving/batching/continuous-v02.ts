@@ -8,7 +8,7 @@ import type { BatchingPolicy, IterationPlan } from "./policy.ts";
  */
 export function makeContinuousV02Batching(): BatchingPolicy {
   return {
-    name: "continuous",
+    name: "continuous-v02",
     next(r: Replica, plan: IterationPlan): boolean {
       if (!(r.lastWasPrefill && r.running.length > 0)) r.admitReserved(r.limits.maxNumSeqs, plan);
       if (plan.numPrefills > 0) return true;
