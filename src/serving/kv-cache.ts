@@ -14,6 +14,8 @@ export class KvCache {
   readonly numBlocks: number;
   usedBlocks = 0;
   reservedBytes = 0;
+  /** the most blocks (paged) or bytes (reservation) ever in use, as a share of the capacity */
+  peakLoad = 0;
   usedSwapBlocks = 0;
 
   constructor(
@@ -50,6 +52,7 @@ export class KvCache {
     if (extra > this.freeBlocks) return false;
     this.usedBlocks += extra;
     r.kvBlocks += extra;
+    if (this.usedBlocks > this.peakLoad * this.numBlocks) this.peakLoad = this.usedBlocks / this.numBlocks;
     return true;
   }
 
@@ -67,6 +70,7 @@ export class KvCache {
   reserve(r: ServingRequest, bytes: number): void {
     this.reservedBytes += bytes;
     r.kvBytes = bytes;
+    if (this.reservedBytes > this.peakLoad * this.capacityBytes) this.peakLoad = this.reservedBytes / this.capacityBytes;
   }
 
   release(r: ServingRequest): void {

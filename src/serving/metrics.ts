@@ -49,6 +49,10 @@ export interface ReplicaStats {
   idleSec: number;
   generatedTokens: number;
   preemptions: number;
+  /** the most of its KV cache ever in use (blocks or reserved bytes over capacity): never above 1 */
+  kvPeakLoad: number;
+  /** KV blocks (or bytes) still held when the run ended: 0 unless a request was lost */
+  kvLeftLoad: number;
   /** the unit that ran FC in its last decoding iteration ("" before the first) */
   lastFcUnit: string;
 }
@@ -86,7 +90,7 @@ export class MetricsStore {
     const first = this.poolOf.filter((p) => p.name === pool.name).length;
     for (let i = 0; i < count; i++) {
       this.poolOf.push(pool);
-      this.replicas.push({ pool: pool.name, index: first + i, numRequests: 0, iterations: 0, busySec: 0, idleSec: 0, generatedTokens: 0, preemptions: 0, lastFcUnit: "" });
+      this.replicas.push({ pool: pool.name, index: first + i, numRequests: 0, iterations: 0, busySec: 0, idleSec: 0, generatedTokens: 0, preemptions: 0, kvPeakLoad: 0, kvLeftLoad: 0, lastFcUnit: "" });
     }
   }
 
@@ -213,6 +217,11 @@ export class MetricsStore {
   onTokens(replica: number, n: number): void {
     this.generatedTokens += n;
     this.replicas[replica].generatedTokens += n;
+  }
+
+  onKvEnd(replica: number, peakLoad: number, leftLoad: number): void {
+    this.replicas[replica].kvPeakLoad = peakLoad;
+    this.replicas[replica].kvLeftLoad = leftLoad;
   }
 
   onKvWait(): void {

@@ -138,6 +138,7 @@ class Simulation implements IterationEnv {
     const endSec = this.endSec;
     // a replica that finished early idles until the run ends (0 for the last one: the single-replica sum is unchanged)
     for (const rep of this.replicas) if (endSec > rep.freeAtSec) m.onIdle(rep.id, endSec - rep.freeAtSec);
+    for (const rep of this.replicas) m.onKvEnd(rep.id, rep.kv.peakLoad, rep.kv.load);
     // Static power of every replica over the whole run (prefill, decoding, draft steps, idle gaps), charged once.
     let gpuJoules = 0;
     let pimJoules = 0;

@@ -33,7 +33,7 @@ export function makeContinuousBatching(): BatchingPolicy {
 export function admitPrompts(r: Replica, plan: IterationPlan): void {
   const { maxNumSeqs, maxNumBatchedTokens } = r.limits;
   let tokens = 0;
-  while (r.waiting.length > 0 && r.inFlight + plan.numPrefills < maxNumSeqs) {
+  while (r.waiting.length > 0 && r.inFlight < maxNumSeqs) { // admitted prompts join `prefilling` (in flight)
     const q = r.waiting.at(0);
     const n = q.promptTokens;
     if (plan.numPrefills > 0 && tokens + n > maxNumBatchedTokens) break;
