@@ -64,6 +64,11 @@ export class EventQueue {
     h[i] = e;
   }
 
+  /** The first event, left in the queue; undefined when empty. */
+  peek(): SimEvent | undefined {
+    return this.size > 0 ? this.heap[0] : undefined;
+  }
+
   /** The first event by (timeSec, priority, seq), removed; undefined when empty. */
   pop(): SimEvent | undefined {
     if (this.size === 0) return undefined;

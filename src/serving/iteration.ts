@@ -104,14 +104,18 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
 export function endIteration(env: IterationEnv, rep: Replica, nowSec: number): void {
   const m = env.metrics;
   const tlp = rep.tlp;
+  const running = rep.running;
+  let made = 0;
   for (let i = rep.numDecode - 1; i >= 0; i--) {
-    const a = rep.running[i];
-    const made = Math.min(tokensProduced(env.acceptance, tlp, env.rng), a.remaining); // ideal acceptance: tlp, no draw
-    a.generated += made;
-    a.kvLen += made;
-    m.onTokens(rep.id, made);
-    if (a.remaining === 0) env.onFinished(rep, a, nowSec);
+    const a = running[i];
+    const left = a.spec.outputTokens - a.generated;
+    const n = Math.min(tokensProduced(env.acceptance, tlp, env.rng), left); // ideal acceptance: tlp, no draw
+    a.generated += n;
+    a.kvLen += n;
+    made += n;
+    if (n === left) env.onFinished(rep, a, nowSec);
   }
+  if (made > 0) m.onTokens(rep.id, made);
   const plan = rep.plan;
   for (let j = 0; j < plan.numPrefills; j++) {
     const q = plan.prefills[j];

@@ -163,19 +163,27 @@ class Simulation implements IterationEnv {
         rep.busy = false;
         rep.freeAtSec = e.timeSec;
         if (e.timeSec > this.endSec) this.endSec = e.timeSec;
-        this.wake(rep, e.timeSec);
+        // the schedule event this pushes would be popped next when nothing else is queued for this instant: run it
+        // now (same order, one heap push and pop fewer per iteration)
+        const next = this.queue.peek();
+        if (this.numOut === 0 && (next === undefined || next.timeSec > e.timeSec)) this.schedule(rep, e.timeSec);
+        else this.wake(rep, e.timeSec);
         return this.out;
       }
       case "schedule": {
         const rep = this.replicas[e.replica];
         rep.scheduled = false;
-        if (!rep.busy && rep.batching.next(rep, rep.plan)) {
-          rep.busy = true;
-          rep.iterationEnd.timeSec = e.timeSec + startIteration(this, rep, e.timeSec);
-          this.emit(rep.iterationEnd);
-        }
+        this.schedule(rep, e.timeSec);
         return this.out;
       }
+    }
+  }
+
+  private schedule(rep: Replica, nowSec: number): void {
+    if (!rep.busy && rep.batching.next(rep, rep.plan)) {
+      rep.busy = true;
+      rep.iterationEnd.timeSec = nowSec + startIteration(this, rep, nowSec);
+      this.emit(rep.iterationEnd);
     }
   }
 
