@@ -109,10 +109,11 @@ export class MetricsStore {
     if (!pool) return;
     const c = pool.ctx;
     const pre = pool.devicePrefix;
-    this.charge(pre + p.fcUnit, p.split.fc, p.fcSec);
-    this.charge(pre + c.attention.name, p.split.attention, p.attentionSec - p.prefillAttentionSec);
-    this.charge(pre + c.prefill.attention.name, p.split.prefillAttention, p.prefillAttentionSec);
-    this.charge(pre + c.elementwise.name, p.split.other, p.otherSec);
+    // no string is built for the pool that serves (prefix ""): the hot path allocates nothing
+    this.charge(pre === "" ? p.fcUnit : pre + p.fcUnit, p.split.fc, p.fcSec);
+    this.charge(pre === "" ? c.attention.name : pre + c.attention.name, p.split.attention, p.attentionSec - p.prefillAttentionSec);
+    this.charge(pre === "" ? c.prefill.attention.name : pre + c.prefill.attention.name, p.split.prefillAttention, p.prefillAttentionSec);
+    this.charge(pre === "" ? c.elementwise.name : pre + c.elementwise.name, p.split.other, p.otherSec);
     this.charge("links", { compute: 0, dram: 0, transfer: p.communicationJoules }, p.communicationSec);
   }
 
