@@ -7,6 +7,8 @@ import { roleDevices } from "../systems/devices.ts";
 import { PROFILE_NAMES } from "../systems/profiles.ts";
 import { Assumptions } from "../units/assumptions.ts";
 import { MAX_GPUS, MAX_STACKS } from "../systems/schema.ts";
+import { BATCHING, BATCHING_NAMES } from "./batching/index.ts";
+import { ServingConfig, SloConfig } from "./serving-config.ts";
 import { MAX_ALPHA, MAX_BATCH, MAX_RATE_PER_SEC, MAX_REQUESTS, MAX_SEED, MAX_TLP } from "./limits.ts";
 
 /**
@@ -37,8 +39,8 @@ export const RunConfig = z
     trace: z.string().min(1).default("dolly-creative").describe("dolly-creative, dolly-openqa, azure-conv, azure-code, fixed:LIN:LOUT, uniform:..., lognormal:..., or a CSV path (relative to the config file)"),
     requests: int("requests", 1, MAX_REQUESTS).optional().describe("take the first N requests of the trace (default: all; 64 for synthetic traces)"),
     ratePerSec: z.number().gt(0, "ratePerSec must be > 0").max(MAX_RATE_PER_SEC, `ratePerSec must be <= ${MAX_RATE_PER_SEC}`).optional().describe("Poisson arrival rate (requests per second), replacing the trace's arrival times"),
-    batching: z.enum(["static", "continuous"]).default("static").describe("static (the paper's: a batch starts together, RLP only falls) or continuous (requests join every iteration)"),
-    batch: int("batch", 1, MAX_BATCH).default(16).describe("batch size (static) or max requests in flight (continuous)"),
+    batching: z.enum(BATCHING_NAMES).default("static").describe(`batching policy: ${BATCHING_NAMES.map((n) => `${n} (${BATCHING.entries[n].description})`).join("; ")}`),
+    batch: int("batch", 1, MAX_BATCH).default(16).describe("batch size (static) or the most requests in flight per replica (vLLM's max_num_seqs, whose default is 256: vllm/engine/arg_utils.py)"),
     spec: SpecConfig.default(4),
     acceptanceRate: z.number().gt(0, "acceptanceRate must be in (0, 1]").max(1, "acceptanceRate must be in (0, 1]").optional().describe("per-token draft acceptance probability; omitted = ideal (all accepted)"),
     draft: z
@@ -51,6 +53,8 @@ export const RunConfig = z
       .describe("cost of the draft model (the paper leaves it unspecified; default free)"),
     scheduler: z.enum(SCHEDULER_NAMES).optional().describe("papi, oracle, static-gpu, static-pim; default: papi where FC can run on both units, else the fixed mapping"),
     alpha: z.number({ error: `alpha must be a number in [0, ${MAX_ALPHA}]` }).min(0, `alpha must be a number in [0, ${MAX_ALPHA}]`).max(MAX_ALPHA, `alpha must be a number in [0, ${MAX_ALPHA}]`).optional().describe("PAPI threshold on RLP x TLP; default: calibrated by the offline sweep"),
+    serving: ServingConfig.default({}),
+    slo: SloConfig.optional(),
     seed: int("seed", 0, MAX_SEED).default(1).describe("seed of sampled lengths, arrivals and acceptance"),
     gpus: int("gpus", 0, MAX_GPUS).optional().describe("number of GPUs (overrides the system's)"),
     fcStacks: int("fcStacks", 1, MAX_STACKS).optional().describe("number of FC stacks (overrides the system's)"),

@@ -1,6 +1,8 @@
 import type { SystemContext } from "../systems/build.ts";
 import type { PhaseCost } from "../systems/iteration-cost.ts";
 import type { EnergySplit } from "../units/unit.ts";
+import type { RunRecorder } from "./recorder.ts";
+import type { Timeline } from "./timeline.ts";
 
 /** Dynamic energy of one device group by kind, joules (links: transfer only). */
 export interface DeviceEnergy {
@@ -9,22 +11,86 @@ export interface DeviceEnergy {
   transfer: number;
 }
 
-/** Accumulates a run's statistics; the simulator calls the on* hooks, the report reads `result`. */
-export class MetricsStore {
-  /** Dynamic energy by unit name (and "links" for every fabric), by kind: where each joule was spent. */
-  readonly energyByDevice = new Map<string, DeviceEnergy>();
-  /** Busy time by unit name (and "links"): the seconds each device group worked. */
-  readonly busySecByDevice = new Map<string, number>();
-  draftJoules = 0;
+/** One decoding iteration as the serving loop reports it (energyJoules: the iteration's dynamic energy, draft excluded). */
+export interface DecodeIteration {
+  iteration: number;
+  startSec: number;
+  rlp: number;
+  tlp: number;
+  p: PhaseCost;
+  fcOnGpu: boolean;
+  stepSec: number;
+  energyJoules: number;
+  draftSec: number;
+  draftJoules: number;
+  /** prompt tokens of prefill chunks in the iteration (chunked prefill) */
+  prefillTokens: number;
+}
 
-  constructor(private readonly ctx?: SystemContext) {
-    if (ctx) {
-      for (const u of Object.keys(ctx.units)) {
-        this.energyByDevice.set(u, { compute: 0, dram: 0, transfer: 0 });
-        this.busySecByDevice.set(u, 0);
+/** A pool of identical replicas: the system each runs and the prefix of its units' names in energyByDevice. */
+export interface PoolInfo {
+  name: "serve" | "prefill" | "decode";
+  ctx: SystemContext;
+  /** "" for the pool that serves (or decodes); "prefill." for a disaggregated prefill pool */
+  devicePrefix: string;
+}
+
+/** What one replica did over the run. */
+export interface ReplicaStats {
+  pool: PoolInfo["name"];
+  /** index within its pool */
+  index: number;
+  /** requests routed to it */
+  numRequests: number;
+  /** iterations it ran (prefill-only ones included) */
+  iterations: number;
+  busySec: number;
+  /** seconds it waited for work between its first start and its last iteration */
+  idleSec: number;
+  generatedTokens: number;
+  preemptions: number;
+  /** the most of its KV cache ever in use (blocks or reserved bytes over capacity): never above 1 */
+  kvPeakLoad: number;
+  /** KV blocks (or bytes) still held when the run ended: 0 unless a request was lost */
+  kvLeftLoad: number;
+  /** the unit that ran FC in its last decoding iteration ("" before the first) */
+  lastFcUnit: string;
+}
+
+/**
+ * The one sink of a run's results: the serving loop calls the on* hooks and nothing else writes a statistic, a
+ * per-iteration record (RunRecorder) or a timeline event (Timeline). run.ts reads the fields.
+ */
+export class MetricsStore {
+  /** Dynamic energy by unit name (prefixed by its pool's devicePrefix) and "links" for every fabric, by kind. */
+  readonly energyByDevice = new Map<string, DeviceEnergy>();
+  /** Busy time by unit name (and "links"): the seconds each device group worked, summed over replicas. */
+  readonly busySecByDevice = new Map<string, number>();
+  readonly replicas: ReplicaStats[] = [];
+  private readonly poolOf: PoolInfo[] = [];
+
+  /** `ctx`: a store for one replica of that system (serve() declares its pools with addPool instead). */
+  constructor(ctx?: SystemContext, readonly recorder?: RunRecorder, readonly timeline?: Timeline) {
+    if (ctx) this.addPool({ name: "serve", ctx, devicePrefix: "" }, 1);
+  }
+
+  /** Declares `count` more replicas of a pool (replica numbers continue after the ones already declared). */
+  addPool(pool: PoolInfo, count: number): void {
+    for (const u of Object.keys(pool.ctx.units)) {
+      const k = pool.devicePrefix + u;
+      if (!this.energyByDevice.has(k)) {
+        this.energyByDevice.set(k, { compute: 0, dram: 0, transfer: 0 });
+        this.busySecByDevice.set(k, 0);
       }
+    }
+    if (!this.energyByDevice.has("links")) {
       this.energyByDevice.set("links", { compute: 0, dram: 0, transfer: 0 });
       this.busySecByDevice.set("links", 0);
+    }
+    const first = this.poolOf.filter((p) => p.name === pool.name).length;
+    for (let i = 0; i < count; i++) {
+      this.poolOf.push(pool);
+      this.replicas.push({ pool: pool.name, index: first + i, numRequests: 0, iterations: 0, busySec: 0, idleSec: 0, generatedTokens: 0, preemptions: 0, kvPeakLoad: 0, kvLeftLoad: 0, lastFcUnit: "" });
     }
   }
 
@@ -38,13 +104,16 @@ export class MetricsStore {
   }
 
   /** Charges an iteration's dynamic energy and busy time to the units in each role and the links. */
-  private chargeStep(p: PhaseCost): void {
-    const c = this.ctx;
-    if (!c) return;
-    this.charge(p.fcUnit, p.split.fc, p.fcSec);
-    this.charge(c.attention.name, p.split.attention, p.attentionSec - p.prefillAttentionSec);
-    this.charge(c.prefill.attention.name, p.split.prefillAttention, p.prefillAttentionSec);
-    this.charge(c.elementwise.name, p.split.other, p.otherSec);
+  private chargeStep(p: PhaseCost, replica: number): void {
+    const pool = this.poolOf[replica];
+    if (!pool) return;
+    const c = pool.ctx;
+    const pre = pool.devicePrefix;
+    // no string is built for the pool that serves (prefix ""): the hot path allocates nothing
+    this.charge(pre === "" ? p.fcUnit : pre + p.fcUnit, p.split.fc, p.fcSec);
+    this.charge(pre === "" ? c.attention.name : pre + c.attention.name, p.split.attention, p.attentionSec - p.prefillAttentionSec);
+    this.charge(pre === "" ? c.prefill.attention.name : pre + c.prefill.attention.name, p.split.prefillAttention, p.prefillAttentionSec);
+    this.charge(pre === "" ? c.elementwise.name : pre + c.elementwise.name, p.split.other, p.otherSec);
     this.charge("links", { compute: 0, dram: 0, transfer: p.communicationJoules }, p.communicationSec);
   }
 
@@ -61,6 +130,7 @@ export class MetricsStore {
   /** Time spent moving bytes over the attention links (prefill and decode), for exact what-ifs on their bandwidth. */
   attentionLinkBwSec = 0;
   draftSec = 0;
+  draftJoules = 0;
   /** decode time hidden by overlapping FC and attention (systems with overlap: sub-batch) */
   overlapSec = 0;
   iterations = 0;
@@ -70,14 +140,34 @@ export class MetricsStore {
   generatedTokens = 0;
   /** Requests that had to wait for KV-cache space before admission (each counted once). */
   kvLimitedAdmissions = 0;
+  /** Dynamic energy of every iteration (prefill, decode, draft), swaps and KV hand-offs, joules. */
+  dynamicJoules = 0;
+  /** Time replicas waited for work (summed over replicas), seconds. */
+  idleSec = 0;
+  /** Requests preempted (each preemption counted), by how their KV was given back. */
+  preemptionsRecompute = 0;
+  preemptionsSwap = 0;
+  /** Tokens prefilled again after preemptions by recomputation. */
+  recomputedTokens = 0;
+  /** KV moved to and from the host tier by swaps: bytes, the iteration time it took, energy. */
+  swapBytes = 0;
+  swapSec = 0;
+  swapJoules = 0;
+  /** Disaggregation: KV caches handed from prefill to decode replicas. */
+  kvTransfers = 0;
+  kvTransferBytes = 0;
+  kvTransferSec = 0;
+  kvTransferJoules = 0;
   /** Request ids in the order they finished. */
   readonly completionOrder: number[] = [];
   readonly ttftSec: number[] = [];
   readonly tpotSec: number[] = [];
   readonly e2eSec: number[] = [];
+  /** every finished request's TPOT, aligned with ttftSec (0 for one-token requests): what SLOs are checked on */
+  readonly requestTpotSec: number[] = [];
 
-  onDecode(p: PhaseCost, fcOnGpu: boolean): void {
-    this.chargeStep(p);
+  onDecode(p: PhaseCost, fcOnGpu: boolean, replica = 0): void {
+    this.chargeStep(p, replica);
     this.overlapSec += p.overlapSec;
     this.iterations++;
     if (fcOnGpu) this.fcOnGpuIterations++;
@@ -93,18 +183,140 @@ export class MetricsStore {
     this.attentionLinkBwSec += p.attentionLinkBwSec;
   }
 
-  onPrefill(p: PhaseCost, timeSec: number, energyJoules: number): void {
-    this.chargeStep(p);
+  onPrefill(p: PhaseCost, timeSec: number, energyJoules: number, replica = 0): void {
+    this.chargeStep(p, replica);
     this.attentionLinkBwSec += p.attentionLinkBwSec;
     this.prefillSec += timeSec;
     this.prefillJoules += energyJoules;
   }
 
-  onRequestDone(id: number, arrivalSec: number, firstTokenAtSec: number, finishedAtSec: number, outputTokens: number): void {
+  /** Each pool once, with its replica count, in declaration order. */
+  pools(): (PoolInfo & { replicas: number })[] {
+    const out: (PoolInfo & { replicas: number })[] = [];
+    for (const p of this.poolOf) {
+      const seen = out.find((o) => o.name === p.name);
+      if (seen) seen.replicas++;
+      else out.push({ ...p, replicas: 1 });
+    }
+    return out;
+  }
+
+  /** How many replicas the run has (timeline spans name their replica when there are several). */
+  get numReplicas(): number {
+    return this.replicas.length;
+  }
+
+  onRoute(replica: number): void {
+    this.replicas[replica].numRequests++;
+  }
+
+  onIdle(replica: number, sec: number): void {
+    this.idleSec += sec;
+    this.replicas[replica].idleSec += sec;
+  }
+
+  onTokens(replica: number, n: number): void {
+    this.generatedTokens += n;
+    this.replicas[replica].generatedTokens += n;
+  }
+
+  onKvEnd(replica: number, peakLoad: number, leftLoad: number): void {
+    this.replicas[replica].kvPeakLoad = peakLoad;
+    this.replicas[replica].kvLeftLoad = leftLoad;
+  }
+
+  onKvWait(): void {
+    this.kvLimitedAdmissions++;
+  }
+
+  /** The FC scheduler's choice before a decoding iteration; a change of unit is a switch (and a timeline instant). */
+  onFcDecision(replica: number, unit: string, atSec: number, rlp: number, tlp: number, alpha: number): void {
+    const r = this.replicas[replica];
+    if (unit === r.lastFcUnit) return;
+    if (r.lastFcUnit !== "") this.fcSwitches++;
+    this.timeline?.instant("scheduler", `FC -> ${unit}`, atSec, this.numReplicas > 1 ? { rlp, tlp, alpha, replica } : { rlp, tlp, alpha });
+    r.lastFcUnit = unit;
+  }
+
+  /** An iteration without decoding requests (whole prompts or prompt chunks only). */
+  onPrefillIteration(replica: number, p: PhaseCost, startSec: number, timeSec: number, energyJoules: number, numRequests: number): void {
+    this.timeline?.span("prefill", `prefill x${numRequests}`, startSec, timeSec, this.numReplicas > 1 ? { requests: numRequests, replica } : { requests: numRequests });
+    this.dynamicJoules += energyJoules;
+    this.onPrefill(p, timeSec, energyJoules, replica);
+    this.replicas[replica].iterations++;
+    this.replicas[replica].busySec += timeSec;
+  }
+
+  /** An iteration with decoding requests (and, under chunked prefill, prompt chunks riding along). */
+  onDecodeIteration(replica: number, it: DecodeIteration): void {
+    const { p, startSec, stepSec, draftSec, draftJoules } = it;
+    if (this.timeline) {
+      const tl = this.timeline;
+      let t = startSec;
+      const args: Record<string, unknown> = { rlp: it.rlp, tlp: it.tlp, fcOn: p.fcUnit };
+      if (it.prefillTokens > 0) args.prefillTokens = it.prefillTokens;
+      if (this.numReplicas > 1) args.replica = replica;
+      tl.span("iteration", `iter ${it.iteration}`, t, stepSec, args);
+      tl.span(`fc-${p.fcUnit}`, "FC", t, p.fcSec);
+      t += p.fcSec;
+      tl.span("attention", "attention", t, p.attentionSec);
+      t += p.attentionSec;
+      tl.span("communication", "communication", t, p.communicationSec);
+      t += p.communicationSec;
+      tl.span("other", "norms/activations", t, p.otherSec);
+      t += p.otherSec;
+      if (draftSec > 0) tl.span("draft", "draft model", t, draftSec);
+    }
+    const joules = it.energyJoules + draftJoules;
+    this.recorder?.iteration({
+      iteration: it.iteration, startSec, rlp: it.rlp, tlp: it.tlp, fcUnit: p.fcUnit, fcSec: p.fcSec, attentionSec: p.attentionSec,
+      communicationSec: p.communicationSec, otherSec: p.otherSec, draftSec, energyJoules: joules,
+    });
+    this.dynamicJoules += joules;
+    this.onDecode(p, it.fcOnGpu, replica);
+    this.draftSec += draftSec;
+    this.draftJoules += draftJoules;
+    this.replicas[replica].iterations++;
+    this.replicas[replica].busySec += stepSec;
+  }
+
+  onPreemption(replica: number, swap: boolean, recomputeTokens: number): void {
+    if (swap) this.preemptionsSwap++;
+    else this.preemptionsRecompute++;
+    this.recomputedTokens += recomputeTokens;
+    this.replicas[replica].preemptions++;
+  }
+
+  /** KV moved to or from the host tier during an iteration of `replica` (its time is part of that iteration). */
+  onSwap(replica: number, bytes: number, sec: number, joules: number): void {
+    this.swapBytes += bytes;
+    this.swapSec += sec;
+    this.swapJoules += joules;
+    this.dynamicJoules += joules;
+    this.replicas[replica].busySec += sec;
+    this.charge("links", { compute: 0, dram: 0, transfer: joules }, sec);
+  }
+
+  /** A KV cache handed from a prefill replica to a decode replica (disaggregation). */
+  onKvTransfer(bytes: number, sec: number, joules: number): void {
+    this.kvTransfers++;
+    this.kvTransferBytes += bytes;
+    this.kvTransferSec += sec;
+    this.kvTransferJoules += joules;
+    this.dynamicJoules += joules;
+    this.charge("links", { compute: 0, dram: 0, transfer: joules }, sec);
+  }
+
+  onRequestDone(id: number, arrivalSec: number, firstTokenAtSec: number, finishedAtSec: number, outputTokens: number, inputTokens = 0): void {
     this.completionOrder.push(id);
     this.ttftSec.push(firstTokenAtSec - arrivalSec);
     this.e2eSec.push(finishedAtSec - arrivalSec);
     if (outputTokens > 1) this.tpotSec.push((finishedAtSec - firstTokenAtSec) / (outputTokens - 1));
+    this.requestTpotSec.push(outputTokens > 1 ? (finishedAtSec - firstTokenAtSec) / (outputTokens - 1) : 0);
+    this.recorder?.request({
+      id, arrivalSec, firstTokenAtSec, finishedAtSec, inputTokens, outputTokens, ttftSec: firstTokenAtSec - arrivalSec,
+      tpotSec: outputTokens > 1 ? (finishedAtSec - firstTokenAtSec) / (outputTokens - 1) : 0,
+    });
   }
 }
 

@@ -13,7 +13,13 @@ import type { SystemSpec } from "../systems/schema.ts";
 import { RunConfig, type RunConfigInput } from "./config.ts";
 import { percentiles, type Percentiles } from "./metrics.ts";
 import type { RunRecorder } from "./recorder.ts";
-import { serve } from "./simulator.ts";
+import { serve, type ServeConfig } from "./simulator.ts";
+import { BATCHING } from "./batching/index.ts";
+import { SERVING_DEFAULTS, type ServingConfig } from "./serving-config.ts";
+import { sloResult, type SloResult } from "./slo.ts";
+import type { ReplicaStats } from "./metrics.ts";
+import type { FcPolicy } from "../scheduling/policy.ts";
+import { resolveLink } from "../hardware/links/presets.ts";
 import { idlePowerByUnit } from "../systems/static-power.ts";
 import type { SpeculationPolicy } from "./speculative.ts";
 import type { Timeline } from "./timeline.ts";
@@ -80,8 +86,34 @@ export interface RunResult {
   kvLimitedAdmissions: number;
   ttftSec: Percentiles;
   tpotSec: Percentiles;
+  /** finished requests per second of the run */
+  requestsPerSec: number;
+  /** requests preempted when KV blocks ran out (paged policies), by recomputation or swap */
+  preemptions: number;
+  serving: ServingStats;
+  /** SLO attainment and goodput; null when the config sets no `slo` */
+  slo: SloResult | null;
   /** every value the run used, after presets and overrides (a valid run config) */
   config: ResolvedRunConfig;
+}
+
+/** What the serving loop did beyond the kernels: preemptions, swaps, KV hand-offs, utilization, per replica. */
+export interface ServingStats {
+  preemptionsRecompute: number;
+  preemptionsSwap: number;
+  /** prompt + generated tokens prefilled again after preemptions by recomputation */
+  recomputedTokens: number;
+  swapBytes: number;
+  swapSec: number;
+  /** disaggregation: KV caches handed from the prefill to the decode pool */
+  kvTransfers: number;
+  kvTransferBytes: number;
+  /** summed over hand-offs (they overlap other work; queueing on a link is not counted) */
+  kvTransferSec: number;
+  kvTransferJoules: number;
+  /** busy share of each pool (busy seconds over replicas x latency): decode = the pool that decodes (or serves) */
+  utilization: { decode: number; prefill: number | null };
+  replicas: (Omit<ReplicaStats, "lastFcUnit"> & { utilization: number })[];
 }
 
 /**
@@ -106,6 +138,12 @@ export const PRESETS_ONLY: InputLoader = {
 export function parseRunConfig(input: unknown, label = "config"): RunConfig {
   const r = RunConfig.safeParse(input);
   if (!r.success) throw new UserError(formatIssues(r.error.issues, "", RunConfig, label));
+  const entry = BATCHING.entries[r.data.batching];
+  for (const k of Object.keys(r.data.serving) as (keyof ServingConfig)[]) {
+    if (r.data.serving[k] !== undefined && !entry.fields.includes(k)) {
+      throw new UserError(`${label}: serving.${k}: batching ${r.data.batching} does not use it (it reads ${entry.fields.map((f) => `serving.${f}`).join(", ")})`);
+    }
+  }
   return r.data;
 }
 
@@ -168,20 +206,13 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
   const schedulerName = cfg.scheduler ?? defaultScheduler(ctx);
   const policy = makePolicy(schedulerName, ctx, cfg.alpha);
   const requests = opts.requests ?? loadTrace(cfg.trace, { numRequests: cfg.requests, seed: cfg.seed, ratePerSec: cfg.ratePerSec }, loader.traceSource).requests;
-  const m = serve(ctx, policy, requests, {
-    batching: cfg.batching,
-    batchSize: cfg.batch,
-    speculation: speculationPolicyOf(cfg.spec),
-    acceptance: cfg.acceptanceRate === undefined ? { kind: "ideal" } : { kind: "rate", rate: cfg.acceptanceRate },
-    draft: cfg.draft,
-    seed: cfg.seed,
-  }, opts.timeline, opts.recorder);
+  const m = serve(ctx, policy, requests, serveConfigOf(cfg, loader), opts.timeline, opts.recorder);
   const latencySec = m.endSec - m.startSec;
   const breakdownSec = { fc: m.fcSec, attention: m.attentionSec, communication: m.communicationSec, other: m.otherSec, draft: m.draftSec, overlap: m.overlapSec };
   const decodeSec = m.fcSec + m.attentionSec + m.communicationSec + m.otherSec + m.draftSec - m.overlapSec;
   const per = (x: number) => (m.generatedTokens > 0 ? x / m.generatedTokens : 0);
   const config = resolvedConfigOf(cfg, ctx);
-  const byDevice = energyByDevice(ctx, m, latencySec);
+  const byDevice = energyByDevice(m, latencySec);
   const result: RunResult = {
     papiVersion: PAPI_VERSION,
     configHash: hashOf(config),
@@ -220,16 +251,69 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     kvLimitedAdmissions: m.kvLimitedAdmissions,
     ttftSec: percentiles(m.ttftSec),
     tpotSec: percentiles(m.tpotSec),
+    requestsPerSec: latencySec > 0 ? m.completionOrder.length / latencySec : 0,
+    preemptions: m.preemptionsRecompute + m.preemptionsSwap,
+    serving: servingStats(m, latencySec),
+    slo: sloResult(cfg.slo, m.ttftSec, m.requestTpotSec, latencySec),
     config,
   };
   assertFiniteResult(result, "the run", suspectInputs(cfg));
   return result;
 }
 
+/** The serving loop's settings from a run config: the batching policy's caps and KV, replicas, the prefill pool. */
+function serveConfigOf(cfg: RunConfig, loader: InputLoader): ServeConfig {
+  const s = { ...SERVING_DEFAULTS, ...cfg.serving };
+  const out: ServeConfig = {
+    batching: cfg.batching,
+    batchSize: cfg.batch,
+    speculation: speculationPolicyOf(cfg.spec),
+    acceptance: cfg.acceptanceRate === undefined ? { kind: "ideal" } : { kind: "rate", rate: cfg.acceptanceRate },
+    draft: cfg.draft,
+    seed: cfg.seed,
+    maxNumBatchedTokens: s.maxNumBatchedTokens,
+    kvBlockTokens: s.kvBlockTokens,
+    preemption: s.preemption,
+    swapSpaceBytesPerGroup: s.swapSpaceBytesPerGroup,
+    replicas: s.replicas,
+    router: s.router,
+  };
+  if (cfg.batching === "disaggregated") {
+    const pctx = systemOf({ ...cfg, system: s.prefillSystem, hardware: {}, gpus: undefined, fcStacks: undefined, attnStacks: undefined }, loader);
+    const fc: FcPolicy = makePolicy(defaultScheduler(pctx), pctx);
+    out.prefillPool = {
+      ctx: pctx, replicas: s.prefillReplicas, fc,
+      link: { link: resolveLink(s.kvTransferLink, undefined, "serving.kvTransferLink"), numLinks: s.kvTransferLinks ?? pctx.numGroups },
+    };
+  }
+  return out;
+}
+
+/** Per-pool utilization and per-replica statistics. */
+function servingStats(m: ReturnType<typeof serve>, latencySec: number): ServingStats {
+  const util = (busySec: number) => (latencySec > 0 ? busySec / latencySec : 0);
+  const replicas = m.replicas.map(({ lastFcUnit: _u, ...r }) => ({ ...r, utilization: util(r.busySec) }));
+  const poolUtil = (pool: string) => {
+    const rs = replicas.filter((r) => r.pool === pool);
+    return rs.length > 0 ? rs.reduce((a, r) => a + r.utilization, 0) / rs.length : null;
+  };
+  return {
+    preemptionsRecompute: m.preemptionsRecompute, preemptionsSwap: m.preemptionsSwap, recomputedTokens: m.recomputedTokens,
+    swapBytes: m.swapBytes, swapSec: m.swapSec,
+    kvTransfers: m.kvTransfers, kvTransferBytes: m.kvTransferBytes, kvTransferSec: m.kvTransferSec, kvTransferJoules: m.kvTransferJoules,
+    utilization: { decode: poolUtil("decode") ?? poolUtil("serve") ?? 0, prefill: poolUtil("prefill") },
+    replicas,
+  };
+}
+
 /** Energy by device group and kind: dynamic energy the serving loop charged, static and refresh power over the run. */
-function energyByDevice(ctx: SystemContext, m: ReturnType<typeof serve>, latencySec: number): Record<string, DeviceEnergy> {
+function energyByDevice(m: ReturnType<typeof serve>, latencySec: number): Record<string, DeviceEnergy> {
   const out: Record<string, DeviceEnergy> = {};
-  const idle = new Map(idlePowerByUnit(ctx).map((p) => [p.unit, p]));
+  // every replica of a pool draws its units' idle power: scale by the replica count; a prefill pool's units are prefixed
+  const idle = new Map<string, { staticWatts: number; refreshWatts: number }>();
+  for (const pool of m.pools()) {
+    for (const p of idlePowerByUnit(pool.ctx)) idle.set(pool.devicePrefix + p.unit, { staticWatts: p.staticWatts * pool.replicas, refreshWatts: p.refreshWatts * pool.replicas });
+  }
   for (const [name, e] of m.energyByDevice) {
     const p = idle.get(name);
     const d: DeviceEnergy = {

@@ -2,221 +2,267 @@ import { UserError } from "../core/errors.ts";
 import { makeRng } from "../core/rng.ts";
 import type { FcPolicy } from "../scheduling/policy.ts";
 import type { SystemContext } from "../systems/build.ts";
-import { prefillBatch, type Batch } from "../systems/batch.ts";
-import { iterationCost, phaseEnergyJoules, phaseTimeSec } from "../systems/iteration-cost.ts";
 import { staticEnergyJoules } from "../systems/static-power.ts";
-import { MetricsStore } from "./metrics.ts";
-import { maxTlp, tlpAt, tokensProduced, type Acceptance, type DraftCost, type SpeculationPolicy } from "./speculative.ts";
+import { BATCHING, type BatchingName } from "./batching/index.ts";
+import type { BatchingPolicy } from "./batching/policy.ts";
+import { EventQueue, type ArrivalEvent, type SimEvent, type TransferEndEvent } from "./events.ts";
+import { endIteration, startIteration, type IterationEnv } from "./iteration.ts";
+import { KvCache } from "./kv-cache.ts";
+import { handOffCost, hasSwapTier, type HandOffLink } from "./kv-transfer.ts";
+import { MetricsStore, type PoolInfo } from "./metrics.ts";
 import type { RunRecorder } from "./recorder.ts";
+import { Replica, type ReplicaLimits } from "./replica.ts";
+import { ServingRequest } from "./request-state.ts";
+import { ROUTERS, type RouterName } from "./routers/index.ts";
+import type { Router } from "./routers/router.ts";
+import { maxTlp, type Acceptance, type DraftCost, type SpeculationPolicy } from "./speculative.ts";
 import type { Timeline } from "./timeline.ts";
 import type { RequestSpec } from "./trace.ts";
 
-export type Batching = "static" | "continuous";
+export type Batching = BatchingName;
 
 export interface ServeConfig {
-  /** static: a batch starts together and RLP only falls as requests finish (the paper's). continuous: requests join every iteration. */
   batching: Batching;
-  /** Batch size (static) or the most requests in flight (continuous). */
+  /** Batch size (static) or the most requests in flight (vLLM's max_num_seqs). */
   batchSize: number;
   speculation: SpeculationPolicy;
   acceptance: Acceptance;
   draft: DraftCost;
   seed: number;
+  /** token budget of an iteration (vLLM's max_num_batched_tokens); default: none */
+  maxNumBatchedTokens?: number;
+  /** tokens per KV block (paged policies); default 16 (vLLM's) */
+  kvBlockTokens?: number;
+  preemption?: "recompute" | "swap";
+  /** host memory for swapped-out KV per tensor-parallel group, bytes (vLLM's swap_space) */
+  swapSpaceBytesPerGroup?: number;
+  /** identical replicas of the system (default 1) and the router in front of them */
+  replicas?: number;
+  router?: RouterName;
+  /** a prefill pool (disaggregated batching): its system, replicas, FC scheduler and the hand-off link */
+  prefillPool?: { ctx: SystemContext; replicas: number; fc: FcPolicy; link: HandOffLink };
 }
 
-/**
- * The serving loop of one system (one replica). It is event-driven with two kinds of events: a request arrives,
- * and the current step (a prefill or a decode iteration) ends. With one replica the next event is always the
- * earlier of the step's end and the next arrival, so the loop walks the arrival list and the clock together
- * instead of keeping a heap. Every step's cost comes from the pure functions in systems/; the scheduler is asked
- * before every decode iteration. Each request produces its first token in prefill and the rest in decoding.
- */
+/** serve()'s result: the metrics sink plus the run's span and static energy. */
 export type ServeResult = MetricsStore & {
   startSec: number;
   endSec: number;
-  idleSec: number;
-  /** Static energy over the whole run (GPUs + PIM stacks), and its split by source. */
+  /** Static energy over the whole run (every replica's GPUs + PIM stacks), and its split by source. */
   staticJoules: number;
   staticJoulesBySource: { gpu: number; pim: number };
   energyJoules: number;
 };
 
+/**
+ * The serving loop (STYLE.md, vidur's pattern): pop the earliest event (events.ts: by time, priority, push order),
+ * call its handler, push what it returns. Requests arrive at the router of the entry pool, each replica's batching
+ * policy picks its iterations (batching/), the FC scheduler places FC before each decoding iteration, and every cost
+ * comes from the pure functions in systems/. Every statistic goes to the MetricsStore.
+ */
 export function serve(ctx: SystemContext, policy: FcPolicy, requests: readonly RequestSpec[], cfg: ServeConfig, timeline?: Timeline, recorder?: RunRecorder): ServeResult {
-  const metrics = new MetricsStore(ctx);
-  const rng = makeRng(cfg.seed);
-  const order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
-  const tlpMax = maxTlp(cfg.speculation);
-  const kvNeed = (r: RequestSpec) => (r.inputTokens + r.outputTokens + tlpMax) * ctx.kvBytesPerToken;
-  for (const r of order) {
-    if (kvNeed(r) > ctx.kvCapacityBytes) {
-      throw new UserError(`request ${r.id} (${r.inputTokens} in + ${r.outputTokens} out tokens) needs more KV cache than system ${ctx.spec.name} has (${(ctx.kvCapacityBytes / 1e9).toFixed(1)} GB)`);
-    }
-  }
+  return new Simulation(ctx, policy, requests, cfg, timeline, recorder).run();
+}
 
-  // Active requests (swap-removed when done), reused across iterations. kvLen = tokens whose K and V are in the
-  // cache. Prefill caches the prompt (inputTokens) and yields the first output token, whose K/V are not cached
-  // yet: it is the input of the next iteration. A decode iteration with TLP T feeds the last accepted token plus
-  // T - 1 drafts, writes their K/V and attends over kvLen + T keys; of the `made` tokens it yields, the last
-  // accepted one is again not cached, and rejected drafts' entries are dropped, so the cache grows by `made`.
-  // Invariant: kvLen = inputTokens + generated - 1, and the KV length of an iteration is kvLen + T.
-  const act: { r: RequestSpec; remaining: number; kvLen: number; firstTokenAtSec: number }[] = [];
-  const ctxLens: number[] = [];
-  let kvReserved = 0;
-  let timeSec = order.length > 0 ? order[0].arrivalSec : 0;
-  const startSec = timeSec;
-  let idleSec = 0;
-  let energyJoules = 0;
-  let iteration = 0;
-  let lastUnit = "";
-  let next = 0; // next request of `order` not yet admitted
+class Simulation implements IterationEnv {
+  readonly metrics: MetricsStore;
+  readonly rng;
+  readonly acceptance: Acceptance;
+  readonly draft: DraftCost;
+  private readonly order: RequestSpec[];
+  private readonly queue = new EventQueue();
+  /** what the current handler returns: the first numOut slots (reused, so handling allocates nothing) */
+  private readonly out: SimEvent[] = [];
+  private numOut = 0;
+  /** the replicas that decode (or serve), then the prefill pool's */
+  private readonly replicas: Replica[] = [];
+  private readonly entry: Replica[];
+  private readonly decoders: Replica[];
+  private readonly entryRouter: Router;
+  private readonly handOffRouter: Router;
+  private arrived = 0;
+  private endSec = 0;
+  /** when each prefill replica's hand-off link is free again */
+  private readonly linkFreeAtSec: number[];
 
-  const waitUntil = (t: number) => {
-    // Stryker disable next-line EqualityOperator: at t = timeSec the branch adds 0 idle time and sets the clock to its own value
-    if (t > timeSec) {
-      idleSec += t - timeSec;
-      timeSec = t;
-    }
-  };
-
-  const finish = (i: number) => {
-    const a = act[i];
-    metrics.onRequestDone(a.r.id, a.r.arrivalSec, a.firstTokenAtSec, timeSec, a.r.outputTokens);
-    recorder?.request({
-      id: a.r.id, arrivalSec: a.r.arrivalSec, firstTokenAtSec: a.firstTokenAtSec, finishedAtSec: timeSec,
-      inputTokens: a.r.inputTokens, outputTokens: a.r.outputTokens, ttftSec: a.firstTokenAtSec - a.r.arrivalSec,
-      tpotSec: a.r.outputTokens > 1 ? (timeSec - a.firstTokenAtSec) / (a.r.outputTokens - 1) : 0,
-    });
-    kvReserved -= kvNeed(a.r);
-    const last = act.length - 1;
-    act[i] = act[last];
-    act.pop();
-  };
-
-  const runPrefill = (group: RequestSpec[]) => {
-    const p = iterationCost(ctx, ctx.prefill.fc.unit.name, prefillBatch(group.map((r) => r.inputTokens)));
-    const t = phaseTimeSec(p);
-    const e = phaseEnergyJoules(p);
-    timeline?.span("prefill", `prefill x${group.length}`, timeSec, t, { requests: group.length });
-    timeSec += t;
-    energyJoules += e;
-    metrics.onPrefill(p, t, e);
-    for (const r of group) {
-      metrics.generatedTokens += 1;
-      act.push({ r, remaining: r.outputTokens - 1, kvLen: r.inputTokens, firstTokenAtSec: timeSec });
-      if (r.outputTokens === 1) finish(act.length - 1);
-    }
-  };
-
-  const newTokens: number[] = [];
-  const batch: Batch = { numRequests: 0, numDecode: 0, tlp: 1, newTokens, kvLens: ctxLens, decodeKvTokens: 0, numPromptsEnded: 0 };
-  const runDecode = () => {
-    const tlp = tlpAt(cfg.speculation, iteration, act.length);
-    const unit = policy.decide({ numRequests: act.length, tokensPerRequest: tlp, numTokens: act.length * tlp });
-    if (unit !== lastUnit) {
-      if (lastUnit !== "") metrics.fcSwitches++;
-      timeline?.instant("scheduler", `FC -> ${unit}`, timeSec, { rlp: act.length, tlp, alpha: policy.alpha });
-      lastUnit = unit;
-    }
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: decodeStepCost reads only the first numRequests entries; trimming here only spares it a copy
-    if (ctxLens.length !== act.length) ctxLens.length = act.length; // shrinks only when requests finish
-    let total = 0;
-    for (let i = 0; i < act.length; i++) {
-      ctxLens[i] = act[i].kvLen + tlp;
-      newTokens[i] = tlp;
-      total += ctxLens[i];
-    }
-    batch.numRequests = act.length;
-    batch.numDecode = act.length;
-    batch.tlp = tlp;
-    batch.decodeKvTokens = total;
-    const p = iterationCost(ctx, unit, batch);
-    // the draft model proposes T - 1 tokens for each of the RLP requests; its cost is given per drafted token
-    const numDrafted = act.length * (tlp - 1);
-    const draftSec = numDrafted * cfg.draft.timePerTokenSec;
-    const draftJoules = numDrafted * cfg.draft.energyPerTokenJoules;
-    const stepSec = phaseTimeSec(p) + draftSec;
-    if (timeline) {
-      let t = timeSec;
-      timeline.span("iteration", `iter ${iteration}`, t, stepSec, { rlp: act.length, tlp, fcOn: unit });
-      timeline.span(`fc-${unit}`, "FC", t, p.fcSec);
-      t += p.fcSec;
-      timeline.span("attention", "attention", t, p.attentionSec);
-      t += p.attentionSec;
-      timeline.span("communication", "communication", t, p.communicationSec);
-      t += p.communicationSec;
-      timeline.span("other", "norms/activations", t, p.otherSec);
-      t += p.otherSec;
-      if (draftSec > 0) timeline.span("draft", "draft model", t, draftSec);
-    }
-    recorder?.iteration({
-      iteration, startSec: timeSec, rlp: act.length, tlp, fcUnit: unit, fcSec: p.fcSec, attentionSec: p.attentionSec,
-      communicationSec: p.communicationSec, otherSec: p.otherSec, draftSec, energyJoules: phaseEnergyJoules(p) + draftJoules,
-    });
-    timeSec += stepSec;
-    energyJoules += phaseEnergyJoules(p) + draftJoules;
-    metrics.onDecode(p, ctx.units[unit].isProcessor);
-    metrics.draftSec += draftSec;
-    metrics.draftJoules += draftJoules;
-    iteration++;
-    for (let i = act.length - 1; i >= 0; i--) {
-      const a = act[i];
-      const made = Math.min(tokensProduced(cfg.acceptance, tlp, rng), a.remaining); // ideal acceptance: tlp, no draw
-      a.remaining -= made;
-      a.kvLen += made;
-      metrics.generatedTokens += made;
-      if (a.remaining === 0) finish(i);
-    }
-  };
-
-  // Requests (by position in `order`) that have waited for KV space at least once: counted once each.
-  const waitedForKv = new Uint8Array(order.length);
-  /** Takes requests in arrival order while they fit the batch and the KV cache. */
-  const admit = (limit: number, arrivedBySec: number): RequestSpec[] => {
-    const group: RequestSpec[] = [];
-    while (next < order.length && act.length + group.length < limit && order[next].arrivalSec <= arrivedBySec) {
-      const need = kvNeed(order[next]);
-      if (kvReserved + need > ctx.kvCapacityBytes) {
-        // this request and every arrived one behind it that a free slot would have taken wait for KV space
-        for (let j = next; j < order.length && act.length + group.length + (j - next) < limit && order[j].arrivalSec <= arrivedBySec; j++) {
-          if (waitedForKv[j] === 0) {
-            waitedForKv[j] = 1;
-            metrics.kvLimitedAdmissions++;
-          }
-        }
-        break;
+  constructor(ctx: SystemContext, fc: FcPolicy, requests: readonly RequestSpec[], private readonly cfg: ServeConfig, timeline?: Timeline, recorder?: RunRecorder) {
+    this.metrics = new MetricsStore(undefined, recorder, timeline);
+    this.rng = makeRng(cfg.seed);
+    this.acceptance = cfg.acceptance;
+    this.draft = cfg.draft;
+    this.order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
+    const entry = BATCHING.get(cfg.batching, "batching");
+    const policies = entry.make();
+    const pp = cfg.prefillPool;
+    if (policies.prefill !== undefined && pp === undefined) throw new UserError(`batching ${cfg.batching}: needs serving.prefillSystem`);
+    const tlpMax = maxTlp(cfg.speculation);
+    const limits: ReplicaLimits = {
+      maxNumSeqs: cfg.batchSize,
+      maxNumBatchedTokens: cfg.maxNumBatchedTokens ?? Infinity,
+      tlpMax,
+      preemption: cfg.preemption ?? "recompute",
+    };
+    if (limits.preemption === "swap" && !hasSwapTier(ctx)) throw new UserError(`serving.preemption: swap needs a host fabric to swap KV over; system ${ctx.spec.name} has none (use recompute)`);
+    const add = (pool: PoolInfo, count: number, p: BatchingPolicy, f: FcPolicy) => {
+      this.metrics.addPool(pool, count);
+      for (let i = 0; i < count; i++) {
+        const c = pool.ctx;
+        const swapBlocks = Math.floor(((cfg.swapSpaceBytesPerGroup ?? 0) * c.numGroups) / ((cfg.kvBlockTokens ?? 16) * c.kvBytesPerToken));
+        const kv = new KvCache(c.kvCapacityBytes, c.kvBytesPerToken, cfg.kvBlockTokens ?? 16, swapBlocks);
+        const rep = new Replica(this.replicas.length, pool, f, p, kv, limits, cfg.speculation, this.metrics);
+        rep.arrivalsDone = () => this.arrived === this.order.length;
+        this.replicas.push(rep);
       }
-      kvReserved += need;
-      group.push(order[next++]);
-    }
-    return group;
-  };
+    };
+    const n = cfg.replicas ?? 1;
+    add({ name: pp ? "decode" : "serve", ctx, devicePrefix: "" }, n, policies.serve, fc);
+    this.decoders = this.replicas.slice(0, n);
+    if (pp && policies.prefill) add({ name: "prefill", ctx: pp.ctx, devicePrefix: "prefill." }, pp.replicas, policies.prefill, pp.fc);
+    this.entry = pp ? this.replicas.slice(n) : this.decoders;
+    this.linkFreeAtSec = this.replicas.map(() => 0);
+    this.entryRouter = ROUTERS.get(cfg.router ?? "round-robin", "serving.router")();
+    this.handOffRouter = ROUTERS.get(cfg.router ?? "round-robin", "serving.router")();
+    for (const r of this.order) for (const rep of pp ? [this.decoders[0], this.entry[0]] : [this.decoders[0]]) checkFits(rep, r, entry.kv);
+  }
 
-  if (cfg.batching === "static") {
-    while (next < order.length) {
-      // The batch starts once its last member has arrived (all at once for the Dolly traces).
-      const lastIdx = Math.min(order.length, next + cfg.batchSize) - 1;
-      waitUntil(order[lastIdx].arrivalSec);
-      const group = admit(cfg.batchSize, timeSec);
-      runPrefill(group);
-      while (act.length > 0) runDecode();
+  run(): ServeResult {
+    const m = this.metrics;
+    const startSec = this.order.length > 0 ? this.order[0].arrivalSec : 0;
+    for (const rep of this.replicas) rep.freeAtSec = startSec;
+    this.endSec = startSec;
+    if (this.order.length > 0) this.queue.push({ kind: "arrival", index: 0, timeSec: startSec, seq: 0 });
+    for (let e = this.queue.pop(); e !== undefined; e = this.queue.pop()) {
+      const out = this.handle(e);
+      for (let i = 0; i < this.numOut; i++) this.queue.push(out[i]);
+      this.numOut = 0;
     }
-  } else {
-    while (next < order.length || act.length > 0) {
-      const group = admit(cfg.batchSize, timeSec);
-      if (group.length > 0) runPrefill(group);
-      if (act.length > 0) runDecode();
-      else if (next < order.length) waitUntil(order[next].arrivalSec);
+    const endSec = this.endSec;
+    // a replica that finished early idles until the run ends (0 for the last one: the single-replica sum is unchanged)
+    for (const rep of this.replicas) if (endSec > rep.freeAtSec) m.onIdle(rep.id, endSec - rep.freeAtSec);
+    for (const rep of this.replicas) m.onKvEnd(rep.id, rep.kv.peakLoad, rep.kv.load);
+    // Static power of every replica over the whole run (prefill, decoding, draft steps, idle gaps), charged once.
+    let gpuJoules = 0;
+    let pimJoules = 0;
+    for (const rep of this.replicas) {
+      const st = staticEnergyJoules(rep.ctx, endSec - startSec);
+      gpuJoules += st.gpuJoules;
+      pimJoules += st.pimJoules;
+    }
+    const staticJoules = gpuJoules + pimJoules;
+    return Object.assign(m, { endSec, startSec, staticJoules, staticJoulesBySource: { gpu: gpuJoules, pim: pimJoules }, energyJoules: m.dynamicJoules + staticJoules });
+  }
+
+  private handle(e: SimEvent): SimEvent[] {
+    switch (e.kind) {
+      case "arrival":
+        return this.onArrival(e);
+      case "transfer-end":
+        return this.onTransferEnd(e);
+      case "iteration-end": {
+        const rep = this.replicas[e.replica];
+        endIteration(this, rep, e.timeSec);
+        rep.busy = false;
+        rep.freeAtSec = e.timeSec;
+        if (e.timeSec > this.endSec) this.endSec = e.timeSec;
+        // the schedule event this pushes would be popped next when nothing else is queued for this instant: run it
+        // now (same order, one heap push and pop fewer per iteration)
+        const next = this.queue.peek();
+        if (this.numOut === 0 && (next === undefined || next.timeSec > e.timeSec)) this.schedule(rep, e.timeSec);
+        else this.wake(rep, e.timeSec);
+        return this.out;
+      }
+      case "schedule": {
+        const rep = this.replicas[e.replica];
+        rep.scheduled = false;
+        this.schedule(rep, e.timeSec);
+        return this.out;
+      }
     }
   }
-  // Static power over the whole run (prefill, decoding, draft steps, idle gaps), charged once.
-  const st = staticEnergyJoules(ctx, timeSec - startSec);
-  const staticJoules = st.gpuJoules + st.pimJoules;
-  return Object.assign(metrics, {
-    endSec: timeSec,
-    startSec,
-    idleSec,
-    staticJoules,
-    staticJoulesBySource: { gpu: st.gpuJoules, pim: st.pimJoules },
-    energyJoules: energyJoules + staticJoules,
-  });
+
+  private schedule(rep: Replica, nowSec: number): void {
+    if (!rep.busy && rep.batching.next(rep, rep.plan)) {
+      rep.busy = true;
+      rep.iterationEnd.timeSec = nowSec + startIteration(this, rep, nowSec);
+      this.emit(rep.iterationEnd);
+    }
+  }
+
+  private emit(e: SimEvent): void {
+    this.out[this.numOut++] = e;
+  }
+
+  private wake(rep: Replica, atSec: number): void {
+    if (rep.busy || rep.scheduled) return;
+    rep.scheduled = true;
+    rep.scheduleEvent.timeSec = atSec;
+    this.emit(rep.scheduleEvent);
+  }
+
+  private onArrival(e: ArrivalEvent): SimEvent[] {
+    const r = new ServingRequest(this.order[e.index], e.index);
+    this.arrived++;
+    const rep = this.entry[this.entryRouter.pick(this.entry, r)];
+    r.replica = rep.id;
+    this.metrics.onRoute(rep.id);
+    rep.waiting.pushBack(r);
+    this.wake(rep, e.timeSec);
+    if (e.index + 1 < this.order.length) {
+      e.index++;
+      e.timeSec = this.order[e.index].arrivalSec;
+      this.emit(e);
+    } else {
+      // the last arrival: a static batch waiting to fill may now start short
+      for (const x of this.entry) if (x.waiting.length > 0) this.wake(x, e.timeSec);
+    }
+    return this.out;
+  }
+
+  private onTransferEnd(e: TransferEndEvent): SimEvent[] {
+    const r = e.request;
+    const from = this.replicas[r.replica];
+    from.kv.freeBlocksOf(r);
+    this.wake(from, e.timeSec);
+    const to = this.decoders[this.handOffRouter.pick(this.decoders, r)];
+    r.replica = to.id;
+    this.metrics.onRoute(to.id);
+    to.waiting.pushBack(r);
+    this.wake(to, e.timeSec);
+    return this.out;
+  }
+
+  onPrefilled(rep: Replica, r: ServingRequest, nowSec: number): void {
+    rep.removePrefilling(r);
+    if (rep.pool.name === "prefill" && r.remaining > 0) {
+      // hand the KV cache to a decode replica over the prefill replica's link (transfers queue on it)
+      const pp = this.cfg.prefillPool!;
+      const bytes = r.kvLen * rep.ctx.kvBytesPerToken;
+      const c = handOffCost(pp.link, bytes, rep.ctx.model.num_hidden_layers);
+      const startSec = Math.max(nowSec, this.linkFreeAtSec[rep.id]);
+      this.linkFreeAtSec[rep.id] = startSec + c.timeSec;
+      this.metrics.onKvTransfer(bytes, c.timeSec, c.energyJoules);
+      const ev: TransferEndEvent = { kind: "transfer-end", request: r, timeSec: startSec + c.timeSec, seq: 0 };
+      this.emit(ev);
+      return;
+    }
+    rep.addRunning(r);
+    if (r.remaining === 0) this.onFinished(rep, r, nowSec);
+  }
+
+  onFinished(rep: Replica, r: ServingRequest, nowSec: number): void {
+    const s = r.spec;
+    this.metrics.onRequestDone(s.id, s.arrivalSec, r.firstTokenAtSec, nowSec, s.outputTokens, s.inputTokens);
+    if (r.kvBytes > 0) rep.kv.release(r);
+    rep.kv.freeBlocksOf(r);
+    if (r.slot >= 0) rep.removeRunning(r);
+  }
+}
+
+/** A request alone must fit a replica's KV cache (else it could never run): a one-line error naming it. */
+function checkFits(rep: Replica, r: RequestSpec, mode: "reserve" | "paged"): void {
+  const kv = rep.kv;
+  const tokens = r.inputTokens + r.outputTokens + rep.limits.tlpMax;
+  const fits = mode === "reserve" ? tokens * kv.bytesPerToken <= kv.capacityBytes : kv.blocksFor(tokens) <= kv.numBlocks;
+  if (!fits) {
+    throw new UserError(`request ${r.id} (${r.inputTokens} in + ${r.outputTokens} out tokens) needs more KV cache than system ${rep.ctx.spec.name} has (${(kv.capacityBytes / 1e9).toFixed(1)} GB)`);
+  }
 }

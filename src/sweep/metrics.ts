@@ -18,6 +18,9 @@ export const RUN_METRICS: readonly string[] = [
   ...["fc", "attention", "communication", "other"].flatMap((k) => [`breakdownSec.${k}`, `perTokenSec.${k}`]),
   ...["fc", "attention", "communication", "other", "prefill", "static"].map((k) => `breakdownJoules.${k}`),
   ...P.flatMap((k) => [`ttftSec.${k}`, `tpotSec.${k}`]),
+  "requestsPerSec", "preemptions", "serving.recomputedTokens", "serving.swapSec", "serving.kvTransferSec", "serving.kvTransferJoules",
+  "serving.utilization.decode", "serving.utilization.prefill",
+  ...["ttftAttainment", "tpotAttainment", "attainment", "goodputRequestsPerSec"].map((k) => `slo.${k}`),
 ];
 
 /**

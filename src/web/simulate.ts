@@ -13,6 +13,7 @@ import { systemLabel } from "../report/labels.ts";
 import { SCHEDULER_NAMES } from "../scheduling/policy.ts";
 import { MAX_BATCH, MAX_TLP, RunConfig } from "../serving/config.ts";
 import { withDesignUnderStudy } from "../serving/design-diff.ts";
+import { BATCHING_NAMES } from "../serving/batching/index.ts";
 import { RunRecorder } from "../serving/recorder.ts";
 import { parseRunConfig, runOnce, type InputLoader, type RunResult } from "../serving/run.ts";
 import { BUILT_IN_TRACES, loadTrace, parseTraceText } from "../serving/trace.ts";
@@ -38,7 +39,7 @@ export function describe(): Description {
     pimDesigns: Object.keys(PIM_DESIGNS),
     links: Object.values(LINK_PRESETS).map((l) => ({ name: l.name, bandwidthBytesPerSec: l.bandwidthBytesPerSec })),
     schedulers: [...SCHEDULER_NAMES],
-    batchings: ["static", "continuous"],
+    batchings: [...BATCHING_NAMES],
     profiles: [...PROFILE_NAMES],
     pimEnumFields: enumFieldsOf(PimDesignBlock.shape),
     limits: { maxBatch: MAX_BATCH, maxTlp: MAX_TLP, maxStacks: MAX_STACKS, maxGpus: MAX_GPUS },

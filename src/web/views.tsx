@@ -155,7 +155,7 @@ function LatencyView({ run }: { run: RunData }) {
   const ms = (x: number) => (x * 1e3).toFixed(3);
   return (
     <>
-      {r.batching !== "continuous" && <p class="notice">Static batching: every request of a batch starts together, so TTFT is mostly waiting for earlier batches. Switch batching to continuous for serving latencies.</p>}
+      {r.batching === "static" && <p class="notice">Static batching: every request of a batch starts together, so TTFT is mostly waiting for earlier batches. Switch batching to continuous for serving latencies.</p>}
       <div class="pair">
         <Chart id="chart-ttft" spec={ttft} />
         <Chart id="chart-tpot" spec={tpot} />
@@ -167,6 +167,12 @@ function LatencyView({ run }: { run: RunData }) {
           <tr><td>TPOT (ms)</td><td>{ms(r.tpotSec.mean)}</td><td>{ms(r.tpotSec.p50)}</td><td>{ms(r.tpotSec.p90)}</td><td>{ms(r.tpotSec.p99)}</td></tr>
         </tbody>
       </table>
+      {r.slo && (
+        <p id="slo">
+          SLO (TTFT ≤ {r.slo.ttftTargetSec ?? "∞"} s, TPOT ≤ {r.slo.tpotTargetSec === null ? "∞" : ms(r.slo.tpotTargetSec)} ms): attainment <b>{(r.slo.attainment * 100).toFixed(1)} %</b>
+          {" "}(TTFT {(r.slo.ttftAttainment * 100).toFixed(1)} %, TPOT {(r.slo.tpotAttainment * 100).toFixed(1)} %), goodput <b>{r.slo.goodputRequestsPerSec.toFixed(3)} requests/s</b> of {r.requestsPerSec.toFixed(3)}
+        </p>
+      )}
     </>
   );
 }

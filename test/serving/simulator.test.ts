@@ -231,11 +231,16 @@ describe("accounting, pinned by hand", () => {
     // tokens (+1 TLP) reserves 2,011: three fit, so 8 requests run as 3 + 3 + 2 and requests 4..8 wait
     const ctx = ctxOf("a100-attacc", { numAttnStacks: 1 });
     const requests = reqs(Array(8).fill([2000, 10]) as [number, number][]);
-    for (const batching of ["static", "continuous"] as const) {
+    for (const batching of ["static", "continuous-v02"] as const) {
       const r = runOnce({ ...base, system: "a100-attacc", batching, batch: 8, spec: 1 }, { requests, ctx });
       assert.equal(r.kvLimitedAdmissions, 5, batching);
       assert.equal(r.generatedTokens, 80);
     }
+    // vLLM's scheduler on 16-token blocks: 6,553 tokens = 409 blocks, a prompt takes 125; the 2,048-token budget
+    // admits one prompt per prefill iteration. r0, r1, r2 are admitted (375 blocks); r3 finds 34 free and waits
+    // (counted) while the three decode; when they finish r3, r4, r5 are admitted and r6 waits (counted): 2 in all.
+    const v = runOnce({ ...base, system: "a100-attacc", batching: "continuous", batch: 8, spec: 1 }, { requests, ctx });
+    assert.deepEqual([v.kvLimitedAdmissions, v.generatedTokens, v.preemptions], [2, 80, 0]);
     assert.equal(runOnce({ ...base, system: "a100-attacc", batch: 8, spec: 1 }, { requests, ctx }).iterations, 3 * 9);
     assert.throws(() => runOnce({ ...base, system: "a100-attacc", spec: 1 }, { requests: reqs([[7000, 10]]), ctx }), (e: unknown) => e instanceof UserError && /needs more KV cache/.test(e.message));
     // the message gives the capacity in GB: one 16-GiB stack = 16 x 2^30 B = 17.18e9 B -> "17.2 GB"

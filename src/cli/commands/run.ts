@@ -30,9 +30,21 @@ function formatRun(r: RunResultWithDesign, design: string[]): string {
     `energy by device   ${Object.entries(r.energyByDevice).filter(([, d]) => d.total > 0).map(([n, d]) => `${n} ${(d.total / r.energyJoules * 100).toFixed(1)} %`).join("  ")}`,
     `energy by kind     ${(["compute", "dram", "transfer", "static", "refresh"] as const).map((k) => `${k} ${(r.energyByKind[k] / r.energyJoules * 100).toFixed(1)} %`).join("  ")}`,
   ];
-  if (r.batching === "continuous") {
+  if (r.batching !== "static") {
     lines.push(`TTFT (s)           p50 ${r.ttftSec.p50.toFixed(3)}  p90 ${r.ttftSec.p90.toFixed(3)}  p99 ${r.ttftSec.p99.toFixed(3)}`);
     lines.push(`TPOT (ms)          p50 ${ms(r.tpotSec.p50)}  p90 ${ms(r.tpotSec.p90)}  p99 ${ms(r.tpotSec.p99)}`);
+  }
+  const s = r.serving;
+  if (s.replicas.length > 1 || r.preemptions > 0) {
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    const pools = s.utilization.prefill === null ? `utilization ${pct(s.utilization.decode)}` : `utilization: prefill pool ${pct(s.utilization.prefill)}, decode pool ${pct(s.utilization.decode)}`;
+    lines.push(`serving            ${s.replicas.length} replica(s)  ${pools}  preemptions ${r.preemptions} (recompute ${s.preemptionsRecompute}, swap ${s.preemptionsSwap})`);
+  }
+  if (s.kvTransfers > 0) lines.push(`KV hand-offs       ${s.kvTransfers}  (${(s.kvTransferBytes / 1e9).toFixed(2)} GB, ${s.kvTransferSec.toFixed(3)} s on the links)`);
+  if (r.slo) {
+    const t = r.slo;
+    lines.push(`SLO                TTFT <= ${t.ttftTargetSec ?? "inf"} s, TPOT <= ${t.tpotTargetSec === null ? "inf" : ms(t.tpotTargetSec)} ms: attainment ${(t.attainment * 100).toFixed(1)} % (TTFT ${(t.ttftAttainment * 100).toFixed(1)} %, TPOT ${(t.tpotAttainment * 100).toFixed(1)} %)`);
+    lines.push(`goodput            ${t.goodputRequestsPerSec.toFixed(3)} requests/s  (of ${r.requestsPerSec.toFixed(3)} requests/s)`);
   }
   return lines.join("\n") + "\n";
 }
