@@ -94,7 +94,8 @@ export function reachParagraphs(profiles: readonly HeadlinesWithPoints[], struct
     const span = r.structural.length > 0 ? ` Single structural switches from the ${main} profile give ${fmt(Math.min(...r.structural.map((x) => x.value)))}x to ${fmt(Math.max(...r.structural.map((x) => x.value)))}x${hitSwitches.length > 0 ? `, ${hitSwitches.length} of ${r.structural.length} within ${REACH * 100} %${hitSwitches.length <= 3 ? ` (${hitSwitches.map((x) => `${x.label}: ${fmt(x.value)}x`).join("; ")})` : ""}` : ""}.` : "";
     let text: string;
     if (hitProfiles.length > 0 || hitSwitches.length > 0) {
-      text = `**${r.what}** (paper ${fmt(r.paper)}x): papi gives ${under}${hitProfiles.length > 0 ? `, within ${REACH * 100} % under ${hitProfiles.join(" and ")}` : ""}.${span}`;
+      const which = hitProfiles.length > 0 ? `within ${REACH * 100} % under ${hitProfiles.join(" and ")}` : `neither within ${REACH * 100} %`;
+      text = `**${r.what}** (paper ${fmt(r.paper)}x): the profiles give ${under}, ${which}.${span}`;
     } else {
       const c = closest(r.paper, candidates);
       const bracket = lo < r.paper && r.paper < hi ? ` The values tried bracket it (${fmt(lo)}x to ${fmt(hi)}x), so some mix of these choices passes through it, but no single sourced choice lands within ${REACH * 100} %.` : "";
