@@ -61,6 +61,8 @@ const hasPim = (s: SystemSpec) => Object.values(s.units).some((u) => u.kind === 
 const reducesOn = (s: SystemSpec, f: FabricName) => s.tensorParallel > 1 && s.roles.fc.some((r) => fcRoleFabric(r) === f);
 const fcInPlace = (s: SystemSpec) => s.roles.fc.some((r) => UNIT_KINDS.get(s.units[fcRoleUnit(r)].kind).capabilities.computesInPlace);
 const preset = (name: string) => COLLECTIVE_PRESETS[name];
+/** The PIM units of the report's systems (src/systems/presets.ts names them so in every system) */
+const PIM_UNITS = ["fc-pim", "attn-pim"] as const;
 
 const RING = "ring at the link's latency (AttAcc's A100 fit on NVLink 3, = attacc-a100)";
 const RING_SOURCE = preset("attacc-a100").source;
@@ -77,7 +79,7 @@ export const STRUCTURAL_CHOICES: readonly StructuralChoice[] = [
       { label: "k-split", assumptions: { fcMapping: "k-split" }, source: "papi's alternative (docs/pim-model.md, \"FC layout\"): k over the pseudo-channel buses, partial sums added on the buffer die" },
       { label: "auto", assumptions: { fcMapping: "auto" }, source: "the faster of n-split and k-split per call (docs/pim-model.md); by time, not energy" },
     ],
-    touches: ["assumptions.fcMapping", "system.units."],
+    touches: ["assumptions.fcMapping", ...PIM_UNITS.map((u) => `system.units.${u}.design.fcMapping`)],
     affects: (s) => roleDevices(s).fcPim !== null,
     view: (s) => roleDevices(s).fcPim?.fcMapping ?? null,
   },
@@ -90,7 +92,7 @@ export const STRUCTURAL_CHOICES: readonly StructuralChoice[] = [
       { label: "per-command", assumptions: { pimReuseReads: "per-command" }, source: "AttAcc: one MACAB per (column, query vector), each charged its array read (src/devices.py PIM._get_energy)" },
       { label: "latched-relaxed", assumptions: { pimReuseReads: "latched-relaxed" }, source: "ASSUMPTION: commands that only reuse the latch read no array, so the power spacing does not apply (docs/pim-model.md, \"Token reuse\")" },
     ],
-    touches: ["assumptions.pimReuseReads", "system.units."],
+    touches: ["assumptions.pimReuseReads", ...PIM_UNITS.map((u) => `system.units.${u}.design.reuseReads`)],
     affects: hasPim,
     view: (s) => { const d = roleDevices(s); return [d.fcPim?.reuseReads ?? null, d.attnPim?.reuseReads ?? null]; },
   },
@@ -154,7 +156,7 @@ export const STRUCTURAL_CHOICES: readonly StructuralChoice[] = [
       { label: "one-shot-custom", fabrics: { gpuGpu: { topology: "point-to-point", collective: "one-shot-custom" } }, source: preset("one-shot-custom").source },
       { label: "in-switch on a switch", fabrics: { gpuGpu: { topology: "switch", collective: { algorithm: "in-switch" } } }, source: IN_SWITCH_SOURCE },
     ],
-    touches: ["system.fabrics.gpuGpu."],
+    touches: ["system.fabrics.gpuGpu.collective.", "system.fabrics.gpuGpu.topology"],
     affects: (s) => reducesOn(s, "gpuGpu"),
     view: (s) => fabricView(s.fabrics.gpuGpu),
   },
@@ -191,7 +193,7 @@ export const STRUCTURAL_CHOICES: readonly StructuralChoice[] = [
       { label: "bandwidth-only", fabrics: { pimPim: { topology: "point-to-point", collective: { algorithm: "bandwidth-only" } } }, source: BANDWIDTH_ONLY_SOURCE },
       { label: "in-switch on a switch", fabrics: { pimPim: { topology: "switch", collective: { algorithm: "in-switch" } } }, source: IN_SWITCH_SOURCE },
     ],
-    touches: ["system.fabrics.pimPim."],
+    touches: ["system.fabrics.pimPim.collective.", "system.fabrics.pimPim.topology"],
     affects: (s) => reducesOn(s, "pimPim"),
     view: (s) => fabricView(s.fabrics.pimPim),
   },
@@ -215,7 +217,7 @@ export const STRUCTURAL_CHOICES: readonly StructuralChoice[] = [
         source: BANDWIDTH_ONLY_SOURCE,
       },
     ],
-    touches: ["assumptions.pimPartialSums", "system.roles.fc", "system.fabrics.pimPim."],
+    touches: ["assumptions.pimPartialSums", "system.roles.fc", "system.fabrics.pimPim.collective.", "system.fabrics.pimPim.topology"],
     affects: fcInPlace,
     view: (s, a) => [a.pimPartialSums, s.roles.fc, fabricView(s.fabrics.pimPim)],
   },
