@@ -1,4 +1,5 @@
 import { makeRng, sampleIndices } from "../core/rng.ts";
+import { RunRecorder, type IterationRecord } from "../serving/recorder.ts";
 import { runOnce, type RunResult } from "../serving/run.ts";
 import type { RequestSpec } from "../serving/trace.ts";
 import { loadTrace } from "../node/traces.ts";
@@ -21,9 +22,24 @@ export interface PointSpec extends RunConfigInput {
   spec: number;
 }
 
+/** Decode iterations of a run by the tokens they fed to FC (RLP x TLP): tokens -> number of iterations. */
+export type IterationTokens = ReadonlyMap<number, number>;
+
+/** A recorder that keeps only how many decode iterations ran at each token count (for the report's bounds). */
+class IterationTokenCounter extends RunRecorder {
+  readonly counts = new Map<number, number>();
+  override iteration(r: IterationRecord): void {
+    const n = r.rlp * r.tlp;
+    this.counts.set(n, (this.counts.get(n) ?? 0) + 1);
+  }
+  override request(): void {}
+}
+
 /** Run results by point, shared by the Experiments of one reproduction (each setup's points have their own keys). */
 export interface RunCache {
   results: Map<string, RunResult>;
+  /** each cached run's decode iterations by token count (recorded with the run) */
+  iterationTokens: Map<string, IterationTokens>;
   samples: Map<string, RequestSpec[]>;
   runs: number;
 }
@@ -37,7 +53,7 @@ export class Experiments {
     readonly trace: string,
     readonly seed: number,
     readonly setup: ReportSetup = PAPER_SETUP,
-    private readonly cache: RunCache = { results: new Map(), samples: new Map(), runs: 0 },
+    private readonly cache: RunCache = { results: new Map(), iterationTokens: new Map(), samples: new Map(), runs: 0 },
   ) {}
 
   /** Simulated runs so far (over every Experiments sharing this one's cache). */
@@ -71,14 +87,28 @@ export class Experiments {
   }
 
   run(p: PointSpec, protocol: Protocol): RunResult {
+    return this.cache.results.get(this.key(p, protocol)) ?? this.simulate(p, protocol);
+  }
+
+  /** The point's decode iterations by the tokens each fed to FC (from the same, cached run). */
+  iterationTokens(p: PointSpec, protocol: Protocol): IterationTokens {
+    const key = this.key(p, protocol);
+    if (!this.cache.iterationTokens.has(key)) this.simulate(p, protocol);
+    return this.cache.iterationTokens.get(key)!;
+  }
+
+  private key(p: PointSpec, protocol: Protocol): string {
+    return JSON.stringify([protocol, applySetup(p, this.setup)]);
+  }
+
+  private simulate(p: PointSpec, protocol: Protocol): RunResult {
     const point = applySetup(p, this.setup);
     const key = JSON.stringify([protocol, point]);
-    let r = this.cache.results.get(key);
-    if (!r) {
-      r = runOnce({ trace: this.trace, seed: this.seed, ...point }, { requests: this.requestsFor(protocol, p.batch) });
-      this.cache.results.set(key, r);
-      this.cache.runs++;
-    }
+    const recorder = new IterationTokenCounter();
+    const r = runOnce({ trace: this.trace, seed: this.seed, ...point }, { requests: this.requestsFor(protocol, p.batch), recorder });
+    this.cache.results.set(key, r);
+    this.cache.iterationTokens.set(key, recorder.counts);
+    this.cache.runs++;
     return r;
   }
 }

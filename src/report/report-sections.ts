@@ -53,14 +53,18 @@ export function setupSection(changes: readonly { path: string; value: unknown }[
   return out.join("\n");
 }
 
-/** The paper-vs-papi table: our number under the main protocol and semantics, the other semantics, the other protocols. */
-export function comparisonTable(comparisons: readonly Comparison[], protocol: Protocol, protocols: readonly Protocol[], semantics: readonly string[]): string {
+/**
+ * The paper-vs-papi table: our number under the main protocol, semantics and profile, the other semantics, the other
+ * profiles, the other protocols.
+ */
+export function comparisonTable(comparisons: readonly Comparison[], protocol: Protocol, protocols: readonly Protocol[], semantics: readonly string[], profiles: readonly string[] = []): string {
   const others = protocols.filter((p) => p !== protocol);
   const [main, ...alt] = semantics;
+  const [mainProfile, ...altProfiles] = profiles;
   const cell = (v: number | undefined) => (v === undefined ? "" : `${fmt(v)}x`);
   return mdTable(
-    ["what", "paper", `papi (${protocol}, ${main})`, "papi / paper", ...alt.map((s) => `papi (${s})`), ...others.map((p) => `papi (${p})`), "where"],
-    comparisons.map((c) => [c.what, `${fmt(c.paper)}x`, `${fmt(c.ours)}x`, fmt(c.ours / c.paper), ...alt.map((s) => cell(c.oursBySemantics?.[s])), ...others.map((p) => cell(c.oursByProtocol?.[p])), c.where]),
+    ["what", "paper", `papi (${[protocol, main, ...(mainProfile ? [`profile ${mainProfile}`] : [])].join(", ")})`, "papi / paper", ...alt.map((s) => `papi (${s})`), ...altProfiles.map((p) => `papi (profile ${p})`), ...others.map((p) => `papi (${p})`), "where"],
+    comparisons.map((c) => [c.what, `${fmt(c.paper)}x`, `${fmt(c.ours)}x`, fmt(c.ours / c.paper), ...alt.map((s) => cell(c.oursBySemantics?.[s])), ...altProfiles.map((p) => cell(c.oursByProfile?.[p])), ...others.map((p) => cell(c.oursByProtocol?.[p])), c.where]),
   );
 }
 
@@ -102,14 +106,14 @@ function mechanismsTable(headlines: readonly Headlines[]): string {
 }
 
 /** A number of a headline summary by dotted path (undefined when that figure was not reproduced). */
-function at(h: Headlines, path: string): number | undefined {
+export function at(h: Headlines, path: string): number | undefined {
   let v: unknown = h;
   for (const k of path.split(".")) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
   return typeof v === "number" ? v : undefined;
 }
 
 /** Rows of the side-by-side table: [label, paper, summary path, format]; design names as the setup has them. */
-const headlineRows = (p: ReturnType<typeof pimProse>): readonly [string, string, string, (x: number) => string][] => [
+export const headlineRows = (p: ReturnType<typeof pimProse>): readonly [string, string, string, (x: number) => string][] => [
   ...PAPER_STATED.map((s): [string, string, string, (x: number) => string] => [`Fig. 8: ${s.what}`, `${fmt(s.value)}x`, s.key, (x) => `${fmt(x)}x`]),
   ["Fig. 8: PAPI energy efficiency vs A100+HBM-PIM", "—", "fig8.energyEfficiencyVs.a100-hbmpim", (x) => `${fmt(x)}x`],
   [`Fig. 4: AttAcc ${p.attaccLabel} at least as fast as the GPU up to (tokens)`, "8 (< 16)", "fig4.crossoverTokens.attacc", String],

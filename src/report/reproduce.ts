@@ -6,10 +6,14 @@ import { markdownToHtml } from "./html.ts";
 import { renderChart } from "./plot.ts";
 import { makeProgress } from "./progress.ts";
 import { FIGURES } from "./figures/index.ts";
-import { headlinesOf, type Headlines } from "./semantics.ts";
-import { metricOf, sensitivityStudy, startSensitivityRuns, type SensitivityResult } from "./sensitivity.ts";
+import { headlinesOf, headlinesSummary, type HeadlinesWithPoints } from "./semantics.ts";
+import { metricOf, sensitivityStudy, startSensitivityRuns, type SensitivityStudy } from "./sensitivity.ts";
 import { buildReportMarkdown } from "./report-md.ts";
-import { PAPER_SETUP, REPORT_SYSTEMS, mainComputeSemantics, otherComputeSemantics, setupChanges, setupDevices, withComputeSemantics, type ReportSetup } from "./setup.ts";
+import { boundsCsvRows } from "./report-profiles.ts";
+import {
+  PAPER_SETUP, REPORT_SYSTEMS, mainComputeSemantics, mainProfile, otherComputeSemantics, otherProfile, setupChanges, setupDevices, withComputeSemantics, withProfile,
+  type ReportSetup,
+} from "./setup.ts";
 import type { Comparison, FigureId, FigureOutput } from "./figures/types.ts";
 
 export interface ReproduceOptions {
@@ -28,37 +32,41 @@ export interface ReproduceOptions {
 export interface ReproduceResult {
   summary: Record<string, unknown>;
   comparisons: Comparison[];
-  sensitivity: SensitivityResult[];
+  /** the study (undefined when skipped or without Fig. 8) */
+  sensitivity?: SensitivityStudy;
   outDir: string;
   wallSec: number;
   runs: number;
 }
 
-/** Figures whose headline numbers are also computed under the other compute semantics. */
+/** Figures whose headline numbers are also computed under the other compute semantics and the other profile. */
 const SEMANTICS_FIGURES: readonly FigureId[] = ["fig4", "fig8", "fig10", "fig11", "fig12"];
 
 /**
  * Regenerates the requested figures: runs the experiments, writes SVG + PNG + CSV per figure and report.md /
  * report.html, all into a staging folder that replaces `outDir` only when everything succeeded (and only if `outDir`
  * is new, empty or an earlier reproduction: src/node/output.ts). The headline numbers are computed under both PIM
- * compute semantics (the main figures use the setup's, column-matched by default); every system of every figure
- * gets the setup (`papi reproduce --config/--set`).
+ * compute semantics (the main figures use the setup's, column-matched by default) and under both assumption
+ * profiles (the setup's, papi by default, and the other); every system of every figure gets the setup
+ * (`papi reproduce --config/--set/--profile`).
  */
 export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const t0 = performance.now();
   const setup = o.setup ?? PAPER_SETUP;
   const withStudy = o.sensitivity && o.figures.includes("fig8");
   const withOther = o.figures.some((f) => SEMANTICS_FIGURES.includes(f));
-  const bar = makeProgress(o.figures.length + (withStudy ? 1 : 0) + (withOther ? 1 : 0), "papi reproduce", o.progress);
+  const bar = makeProgress(o.figures.length + (withStudy ? 1 : 0) + (withOther ? 2 : 0), "papi reproduce", o.progress);
   const exp = new Experiments(o.trace, o.seed, setup);
   const semantics = mainComputeSemantics(setup);
   const other = otherComputeSemantics(semantics);
+  const profile = mainProfile(setup);
+  const otherP = otherProfile(profile);
   let result: ReproduceResult | undefined;
   try {
     await writeOutputFolder(o.outDir, "reproduce", async (stage) => {
       // The sensitivity reruns only need the configuration and the Fig. 8 numbers we miss, so they start now, on
       // worker threads, and overlap with the figures computed here.
-      const study = withStudy ? startSensitivityRuns(exp, o.protocol) : undefined;
+      const study = withStudy ? startSensitivityRuns(exp, o.protocol, o.figures.includes("fig11")) : undefined;
       const outputs: FigureOutput[] = [];
       for (const id of o.figures) {
         const f = await FIGURES[id]({ exp, protocol: o.protocol });
@@ -67,31 +75,43 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
         outputs.push(f);
         bar.tick(1, `${id} (${exp.runs} runs)`);
       }
-      const headlines: Headlines[] = [headlinesOf(exp, o.protocol, o.figures)];
+      const main = headlinesOf(exp, o.protocol, o.figures);
+      // the main profile under each compute semantics, and the main semantics under each profile
+      const headlines: HeadlinesWithPoints[] = [main];
+      const profiles: HeadlinesWithPoints[] = [main];
       if (withOther) {
         headlines.push(headlinesOf(exp.withSetup(withComputeSemantics(setup, other)), o.protocol, o.figures));
         bar.tick(1, `${other} semantics (${exp.runs} runs)`);
+        profiles.push(headlinesOf(exp.withSetup(withProfile(setup, otherP)), o.protocol, o.figures));
+        bar.tick(1, `profile ${otherP} (${exp.runs} runs)`);
       }
+      const fig8Of = (hs: readonly HeadlinesWithPoints[], name: (h: HeadlinesWithPoints) => string, key: string) =>
+        Object.fromEntries(hs.filter((h) => h.fig8).map((h) => [name(h), metricOf(h.fig8!, key)]));
       const comparisons = outputs.flatMap((f) => f.comparisons ?? []).map((c) => ({
         ...c,
-        oursBySemantics: Object.fromEntries(headlines.filter((h) => h.fig8).map((h) => [h.computeSemantics, metricOf(h.fig8!, c.key)])),
+        oursBySemantics: fig8Of(headlines, (h) => h.computeSemantics, c.key),
+        oursByProfile: fig8Of(profiles, (h) => h.profile, c.key),
       }));
       const byProtocol = (key: string) => comparisons.find((c) => c.key === key)?.oursByProtocol;
-      const sensitivity = study ? await sensitivityStudy(exp, o.protocol, byProtocol, study) : [];
+      const sensitivity = study ? await sensitivityStudy(exp, o.protocol, byProtocol, study) : undefined;
       if (study) bar.tick(1, "sensitivity");
       const changes = setupChanges(setup);
       const devices = setupDevices(setup, REPORT_SYSTEMS);
-      const [main, alt] = headlines;
       const summary: Record<string, unknown> = {
         setup: { changes, devices },
         computeSemantics: semantics,
+        profile,
         ...Object.assign({}, ...outputs.map((f) => f.summary ?? {})),
       };
       if (main.claims.length > 0) summary.claims = main.claims;
       if (main.mechanisms) summary.mechanisms = main.mechanisms;
-      if (alt) summary.otherComputeSemantics = alt;
+      if (main.bounds) summary.bounds = main.bounds;
+      if (headlines[1]) summary.otherComputeSemantics = headlinesSummary(headlines[1]);
+      if (profiles[1]) summary.otherProfile = headlinesSummary(profiles[1]);
+      if (sensitivity) summary.sensitivity = sensitivity;
+      if (main.boundsPerPoint) writeCsv(join(stage, "bounds.csv"), boundsCsvRows(profiles));
       const md = buildReportMarkdown({
-        outputs, comparisons, headlines, sensitivity, setup, changes, devices, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs,
+        outputs, comparisons, headlines, profiles, sensitivity, setup, changes, devices, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs,
       });
       writeOutputFile(join(stage, "report.md"), md);
       writeOutputFile(join(stage, "report.html"), markdownToHtml(md, "papi: reproduction of PAPI (ASPLOS 2025)"));

@@ -1,35 +1,55 @@
 import { isMainThread } from "node:worker_threads";
 import { answerTasks } from "../node/worker-pool.ts";
+import { fcFloorSec } from "./bounds.ts";
 import { Experiments, fig8Grid, type Protocol } from "./experiments.ts";
 import type { PointResult } from "./figures/fig8.ts";
 import { SENSITIVITY_PARAMETERS } from "./sensitivity-parameters.ts";
+import { optionChanges, STRUCTURAL_CHOICES, withOption } from "./sensitivity-structural.ts";
 import type { ReportSetup } from "./setup.ts";
 
-/** One rerun of the Fig. 8 grid with one parameter scaled (run on a worker thread). */
-export interface SensitivityTask {
+interface TaskBase {
   trace: string;
   seed: number;
   protocol: Protocol;
   /** the design under study (the paper's setup, or `papi reproduce --config`'s) */
   setup: ReportSetup;
+  /** the systems whose points to rerun (those of the stated numbers the study explains, and PAPI) */
+  systems: readonly string[];
+}
+
+/** One rerun of the Fig. 8 grid with one parameter scaled (run on a worker thread). */
+export interface SensitivityTask extends TaskBase {
   /** index into SENSITIVITY_PARAMETERS */
   param: number;
   factor: number;
-  /** the systems whose points to rerun (those of the stated numbers the study explains, and PAPI) */
-  systems: readonly string[];
+}
+
+/** One rerun of the Fig. 8 grid (and Fig. 11's PIM-only PAPI) with one structural choice switched. */
+export interface StructuralTask extends TaskBase {
+  /** index into STRUCTURAL_CHOICES and into its options */
+  choice: number;
+  option: number;
 }
 
 /** Results of the grid points the parameter changes, keyed by pointKey; unchanged points are not rerun. */
 export type SensitivityAnswer = Record<string, PointResult>;
 
+/** What the structural study reads from a rerun point: Fig. 8's numbers, Fig. 11's decode time, the bounds' inputs. */
+export type StructuralPoint = PointResult & { decodeSec: number; prefillSec: number; breakdownSec: { fc: number }; fcFloorSec?: number };
+export type StructuralAnswer = Record<string, StructuralPoint>;
+
 export const pointKey = (system: string, model: string, batch: number, spec: number): string => `${system}|${model}|${batch}|${spec}`;
 
 const experiments = new Map<string, Experiments>();
-
-export function runSensitivityTask(t: SensitivityTask): SensitivityAnswer {
+function experimentsOf(t: TaskBase): Experiments {
   const key = JSON.stringify([t.trace, t.seed, t.setup]);
   let exp = experiments.get(key);
   if (!exp) experiments.set(key, (exp = new Experiments(t.trace, t.seed, t.setup)));
+  return exp;
+}
+
+export function runSensitivityTask(t: SensitivityTask): SensitivityAnswer {
+  const exp = experimentsOf(t);
   const p = SENSITIVITY_PARAMETERS[t.param];
   const out: SensitivityAnswer = {};
   for (const { model, batch, spec } of fig8Grid()) {
@@ -44,5 +64,28 @@ export function runSensitivityTask(t: SensitivityTask): SensitivityAnswer {
   return out;
 }
 
+/** The rerun points of a structural option: every grid point of every listed system the option changes. */
+export function runStructuralTask(t: StructuralTask): StructuralAnswer {
+  const exp = experimentsOf(t);
+  const c = STRUCTURAL_CHOICES[t.choice];
+  const o = c.options[t.option];
+  const out: StructuralAnswer = {};
+  for (const system of t.systems) {
+    if (!optionChanges(c, o, { system, model: "llama-65b" }, exp.setup)) continue;
+    for (const { model, batch, spec } of fig8Grid()) {
+      const changed = withOption({ system, model, batch, spec }, o, exp.setup);
+      const r = exp.run(changed, t.protocol);
+      out[pointKey(system, model, batch, spec)] = {
+        latencySec: r.latencySec, energyJoules: r.energyJoules, iterations: r.iterations, fcOnGpuIterations: r.fcOnGpuIterations,
+        decodeSec: r.decodeSec, prefillSec: r.prefillSec, breakdownSec: { fc: r.breakdownSec.fc },
+        ...(system === "papi" ? { fcFloorSec: fcFloorSec(exp, changed, t.protocol) } : {}),
+      };
+    }
+  }
+  return out;
+}
+
+const isStructural = (t: SensitivityTask | StructuralTask): t is StructuralTask => "choice" in t;
+
 // Loaded as a worker entry: answer tasks. (Importing it from the main thread is harmless.)
-if (!isMainThread) void answerTasks(runSensitivityTask);
+if (!isMainThread) void answerTasks((t: SensitivityTask | StructuralTask) => (isStructural(t) ? runStructuralTask(t) : runSensitivityTask(t)));

@@ -4,7 +4,8 @@ import { fig8Summary, type Fig8Summary } from "./figures/fig8.ts";
 import { loadTrace } from "../node/traces.ts";
 import { PAPER_STATED, type StatedNumber } from "./paper.ts";
 import { SENSITIVITY_PARAMETERS, type SensitivityParameter } from "./sensitivity-parameters.ts";
-import { pointKey, type SensitivityAnswer, type SensitivityTask } from "./sensitivity-worker.ts";
+import { structuralStudy, structuralTasks, type StructuralStudy } from "./sensitivity-structural-study.ts";
+import { pointKey, type SensitivityAnswer, type SensitivityTask, type StructuralAnswer, type StructuralTask } from "./sensitivity-worker.ts";
 
 /** Relative miss above which a stated number gets a sensitivity study (issue: 15 %). */
 export const MISS_THRESHOLD = 0.15;
@@ -23,6 +24,14 @@ export interface SensitivityResult {
   }[];
   /** Our value under each batching protocol (the "batching protocol" parameter of the study). */
   byProtocol?: Partial<Record<Protocol, number>>;
+  /** The number under each value of each structural choice; `reaches`: the values within MISS_THRESHOLD of the paper's. */
+  structural: { choice: string; values: { label: string; setups: boolean; value: number }[]; reaches: string[] }[];
+}
+
+/** The whole study: the stated numbers we miss, each with its parameters, and the structural choices' rows. */
+export interface SensitivityStudy {
+  missed: SensitivityResult[];
+  structural: StructuralStudy;
 }
 
 export const metricOf = (s: Fig8Summary, key: string): number => {
@@ -50,8 +59,12 @@ export function crossing(values: { factor: number; value: number }[], target: nu
 /** The grid reruns of the study, started early so they overlap with the main figures (see reproduce.ts). */
 export interface SensitivityRuns {
   missed: StatedNumber[];
+  /** whether Fig. 11 is reproduced (the structural rows then rerun PIM-only PAPI too) */
+  withFig11: boolean;
   tasks: SensitivityTask[];
-  answers: Promise<SensitivityAnswer[]>;
+  structuralTasks: StructuralTask[];
+  /** the answers of `tasks`, then those of `structuralTasks` (one worker pool for both) */
+  answers: Promise<(SensitivityAnswer | StructuralAnswer)[]>;
 }
 
 /** Whether a parameter's exact `adjust` applies to this trace and protocol (else its grid is rerun). */
@@ -67,7 +80,7 @@ export function adjustable(p: SensitivityParameter, trace: string, protocol: Pro
  * parameters with an exact `adjust` need no rerun, and workers rerun only the points a parameter changes, of PAPI
  * and the baselines of the missed numbers. Answers come back in task order, so the report is the same on any machine.
  */
-export function startSensitivityRuns(exp: Experiments, protocol: Protocol): SensitivityRuns {
+export function startSensitivityRuns(exp: Experiments, protocol: Protocol, withFig11 = false): SensitivityRuns {
   const missed = missedNumbers(fig8Summary(exp, protocol).summary);
   const systems = ["papi", ...new Set(missed.map((m) => m.key.split(".")[2]))];
   const tasks: SensitivityTask[] = [];
@@ -77,23 +90,27 @@ export function startSensitivityRuns(exp: Experiments, protocol: Protocol): Sens
       for (const factor of p.factors) if (factor !== 1) tasks.push({ trace: exp.trace, seed: exp.seed, protocol, setup: exp.setup, param, factor, systems });
     });
   }
-  const answers = runInWorkers<SensitivityTask, SensitivityAnswer>(siblingModule(import.meta.url, "sensitivity-worker"), tasks);
+  const structural = structuralTasks(exp, protocol, withFig11);
+  const answers = runInWorkers<SensitivityTask | StructuralTask, SensitivityAnswer | StructuralAnswer>(siblingModule(import.meta.url, "sensitivity-worker"), [...tasks, ...structural]);
   answers.catch(() => {}); // awaited (and reported) by sensitivityStudy
-  return { missed, tasks, answers };
+  return { missed, withFig11, tasks, structuralTasks: structural, answers };
 }
 
 /**
  * For every stated Fig. 8 number we miss by more than 15 %, vary one documented parameter at a time by its factors
- * and find how far it would have to move for our average to reach the paper's. Nothing is refitted.
+ * and find how far it would have to move for our average to reach the paper's; and switch every structural choice
+ * to each of its sourced alternatives (sensitivity-structural.ts). Nothing is refitted.
  */
 export async function sensitivityStudy(
   exp: Experiments,
   protocol: Protocol,
   byProtocol: (key: string) => Partial<Record<Protocol, number>> | undefined = () => undefined,
   runs: SensitivityRuns = startSensitivityRuns(exp, protocol),
-): Promise<SensitivityResult[]> {
-  const answers = await runs.answers;
-  if (runs.missed.length === 0) return [];
+): Promise<SensitivityStudy> {
+  const all = await runs.answers;
+  const answers = all.slice(0, runs.tasks.length) as SensitivityAnswer[];
+  const structural = structuralStudy(exp, protocol, runs.withFig11, runs.structuralTasks, all.slice(runs.tasks.length) as StructuralAnswer[]);
+  if (runs.missed.length === 0) return { missed: [], structural };
   const base = fig8Summary(exp, protocol).summary;
   const summaryOf = (answer: SensitivityAnswer) =>
     fig8Summary(exp, protocol, (pt) => answer[pointKey(pt.system, pt.model, pt.batch, pt.spec)] ?? exp.run(pt, protocol)).summary;
@@ -107,7 +124,7 @@ export async function sensitivityStudy(
     });
   };
   const curves = SENSITIVITY_PARAMETERS.map((_, i) => curveOf(i));
-  return runs.missed.map((c) => ({
+  const missed = runs.missed.map((c) => ({
     key: c.key,
     what: c.what,
     paper: c.value,
@@ -120,7 +137,12 @@ export async function sensitivityStudy(
       });
       return { parameter: p.name, description: p.description, values, closingFactor: crossing(values, c.value) };
     }),
+    structural: structural.rows.map((r) => {
+      const values = r.values.map((v) => ({ label: v.label, setups: v.setups, value: v.headlines[c.key] }));
+      return { choice: r.choice, values, reaches: values.filter((v) => Math.abs(v.value / c.value - 1) <= MISS_THRESHOLD).map((v) => v.label) };
+    }),
   }));
+  return { missed, structural };
 }
 
 /** A factor as the report prints it: 0.25, 0.5, 1.25, 2, or 0.67 for 2/3. */

@@ -12,7 +12,7 @@ import { SYSTEM_PRESETS } from "../systems/presets.ts";
 import type { SystemSpec } from "../systems/schema.ts";
 import { resolveSystem, type HardwareOverrides } from "../systems/resolve.ts";
 import { roleDevices, type RoleDevices } from "../systems/devices.ts";
-import type { ProfileName } from "../systems/profiles.ts";
+import { DEFAULT_PROFILE, PROFILE_NAMES, resolveAssumptions, type ProfileName } from "../systems/profiles.ts";
 import type { Assumptions } from "../units/assumptions.ts";
 import { UNIT_KINDS } from "../units/index.ts";
 
@@ -102,12 +102,31 @@ export function setupGpu(setup: ReportSetup, base: string): GpuSpec {
 /**
  * A PIM design of a device-level figure, resolved as the systems resolve the design in that role: `fcPim` for a
  * design that runs FC kernels (FC-PIM, AttAcc-only's 1P1B FC stacks), `attnPim` for one that only serves attention
- * (Samsung HBM-PIM); `hardware.hbm` reaches every stack.
+ * (Samsung HBM-PIM); `hardware.hbm` reaches every stack. A field the design leaves to the run (FC mapping, token
+ * reuse) takes the setup's assumptions, as in the systems (src/systems/resolve.ts).
  */
 export function setupPimDesign(setup: ReportSetup, role: "fcPim" | "attnPim", base: string): PimDesign {
   const hw = setup.hardware;
   const patch = hw.hbm === undefined ? hw[role] : deepMerge(hw[role] ?? {}, { hbm: hw.hbm });
-  return patch === undefined ? PIM_DESIGNS[base] : resolvePimDesign(patch, base, `hardware.${role}`);
+  const d = patch === undefined ? PIM_DESIGNS[base] : resolvePimDesign(patch, base, `hardware.${role}`);
+  if (d.fcMapping !== undefined && d.reuseReads !== undefined) return d;
+  const a = resolveAssumptions(setup.profile, setup.assumptions);
+  return { ...d, fcMapping: d.fcMapping ?? a.fcMapping, reuseReads: d.reuseReads ?? a.pimReuseReads };
+}
+
+/** The assumption profile a reproduction runs under (the report's main profile). */
+export const mainProfile = (setup: ReportSetup): ProfileName => setup.profile ?? DEFAULT_PROFILE;
+
+/** The profile shown beside the main one: the first other profile (there are two). */
+export const otherProfile = (p: ProfileName): ProfileName => PROFILE_NAMES.find((x) => x !== p)!;
+
+/**
+ * The setup under another assumption profile; its own assumption overrides still apply on top of it. The default
+ * profile is left implicit, so its points share their runs (and cache keys) with a setup that names no profile.
+ */
+export function withProfile(setup: ReportSetup, profile: ProfileName): ReportSetup {
+  const { profile: _, ...rest } = setup;
+  return profile === DEFAULT_PROFILE ? rest : { ...rest, profile };
 }
 
 /** The setup with every PIM design of every system switched to one compute semantics (docs/pim-model.md). */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCleanUserError, papi, papiProcess } from "./helpers.ts";
@@ -31,6 +31,17 @@ test("papi reproduce --json has the documented summary keys, and writes figures,
   for (const b of ["a100-attacc", "a100-hbmpim", "attacc-only"]) assert.ok(positive(o.fig8.speedupVs[b]) && o.fig8.speedupVs[b] !== j.fig8.speedupVs[b], b);
   assert.equal(o.claims.length, j.claims.length);
   assert.ok(positive(o.fig11.speedupVsAttaccOnly.average) && positive(o.fig12.fcSpeedup) && positive(o.fig10.batchSweep.speedupVs["a100-attacc"]));
+  // the other assumption profile's, likewise, and the bounds under each
+  assert.equal(j.profile, "papi");
+  const p = j.otherProfile;
+  assert.equal(p.profile, "attacc-toolchain");
+  assert.equal(p.computeSemantics, "column-matched");
+  assert.equal(p.claims.length, j.claims.length);
+  assert.ok(positive(p.fig11.speedupVsAttaccOnly.average) && positive(p.fig12.fcSpeedup) && positive(p.fig10.batchSweep.speedupVs["a100-attacc"]));
+  for (const s of [j, p, o]) {
+    assert.ok(positive(s.bounds.fcOnly.mean) && positive(s.bounds.fcPimAlone.mean) && s.bounds.fcOnly.points === 27);
+    assert.ok(s.bounds.speedup === s.fig8.speedupVs["attacc-only"] || Math.abs(s.bounds.speedup / s.fig8.speedupVs["attacc-only"] - 1) < 1e-12);
+  }
   assert.deepEqual(j.setup.changes, []);
   for (const f of ["report.md", "report.html", "summary.json", "fig8-speedup.svg", "fig8-speedup.png", "fig8.csv", "fig12.png", "fig7-power.svg"]) {
     assert.ok(existsSync(join(out, f)), f);
@@ -40,6 +51,45 @@ test("papi reproduce --json has the documented summary keys, and writes figures,
   const md = readFileSync(join(out, "report.md"), "utf8");
   assert.match(md, /Paper vs papi/);
   assert.match(md, /qualitative claims/);
+});
+
+test("reproduce --profile: both profiles side by side (table, report, JSON), each equal to a separate run under it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-repro-"));
+  try {
+    // a 64-request synthetic trace keeps every protocol's grid small
+    const args = ["reproduce", "--figures", "fig8", "--protocol", "one-batch", "--trace", "uniform:16-256:2-24", "--no-sensitivity"];
+    const a = await papi([...args, "--out", join(dir, "papi")]);
+    assert.equal(a.status, 0, a.stderr);
+    const b = await papi([...args, "--profile", "attacc-toolchain", "--json", "--out", join(dir, "at")]);
+    assert.equal(b.status, 0, b.stderr);
+    const main = JSON.parse(readFileSync(join(dir, "papi", "summary.json"), "utf8"));
+    const at = JSON.parse(b.stdout);
+    assert.deepEqual([main.profile, main.otherProfile.profile, at.profile, at.otherProfile.profile], ["papi", "attacc-toolchain", "attacc-toolchain", "papi"]);
+    for (const k of ["speedupVs", "energyEfficiencyVs", "geomean"]) {
+      assert.deepEqual(main.otherProfile.fig8[k], at.fig8[k], k);
+      assert.deepEqual(at.otherProfile.fig8[k], main.fig8[k], k);
+    }
+    assert.deepEqual(main.otherProfile.bounds, at.bounds);
+    assert.deepEqual(at.otherProfile.bounds, main.bounds);
+    assert.deepEqual(main.otherProfile.claims, at.claims);
+    assert.notDeepEqual(main.fig8.energyEfficiencyVs, at.fig8.energyEfficiencyVs, "the profiles differ");
+    // the CLI's table: a column for the other profile, with its numbers
+    const header = a.stdout.split("\n").find((l) => l.startsWith("what"))!;
+    assert.match(header, /decoupled-clock +attacc-toolchain$/);
+    const row = a.stdout.split("\n").find((l) => l.startsWith("PAPI energy efficiency vs AttAcc-only"))!;
+    assert.ok(row.trimEnd().endsWith(`${at.fig8.energyEfficiencyVs["attacc-only"].toFixed(2)}x`), row);
+    assert.match(a.stdout, /profile papi \(the figures\); decoupled-clock semantics and profile attacc-toolchain beside it/);
+    // the report: both profiles in the paper-vs-papi table, the claims and the bounds
+    const md = readFileSync(join(dir, "papi", "report.md"), "utf8");
+    assert.match(md, /\| papi \(one-batch, column-matched, profile papi\) \| papi \/ paper \| papi \(decoupled-clock\) \| papi \(profile attacc-toolchain\) \|/);
+    assert.match(md, /## Assumption profiles side by side/);
+    assert.match(md, /\| the paper says \| column-matched, profile papi \| decoupled-clock \| profile attacc-toolchain \|/);
+    assert.match(md, new RegExp(`\\| attacc-toolchain \\| ${at.bounds.speedup.toFixed(2)}x \\| ${at.bounds.fcOnly.mean.toFixed(2)}x \\|`));
+    assert.match(md, /\*\*PAPI speedup vs AttAcc-only\*\* \(paper 11\.10x\)/);
+    assert.ok(existsSync(join(dir, "papi", "bounds.csv")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("bad reproduce flags are one-line errors and leave no output folder", async () => {

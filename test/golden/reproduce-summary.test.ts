@@ -13,9 +13,9 @@ test("papi reproduce --json matches test/golden/reproduce-summary.json (numbers 
   assert.deepEqual(diffs.slice(0, 20), [], `${diffs.length} differences from the golden summary (npm run golden:update if intended)`);
 });
 
-test("the golden file pins the README's headline numbers and both compute semantics", () => {
+test("the golden file pins the README's headline numbers, both compute semantics and both assumption profiles", () => {
   const g = JSON.parse(readFileSync(GOLDEN_FILE, "utf8"));
-  for (const s of [g, g.otherComputeSemantics]) {
+  for (const s of [g, g.otherComputeSemantics, g.otherProfile]) {
     for (const b of ["a100-attacc", "a100-hbmpim", "attacc-only"]) {
       assert.equal(typeof s.fig8.speedupVs[b], "number", b);
       assert.equal(typeof s.fig8.energyEfficiencyVs[b], "number", b);
@@ -25,6 +25,12 @@ test("the golden file pins the README's headline numbers and both compute semant
   }
   assert.equal(g.computeSemantics, "column-matched");
   assert.equal(g.otherComputeSemantics.computeSemantics, "decoupled-clock");
+  assert.deepEqual([g.profile, g.otherComputeSemantics.profile, g.otherProfile.profile, g.otherProfile.computeSemantics], ["papi", "papi", "attacc-toolchain", "column-matched"]);
+  // the bounds of every profile and semantics
+  for (const s of [g, g.otherComputeSemantics, g.otherProfile]) {
+    for (const k of ["mean", "min", "max"]) assert.equal(typeof s.bounds.fcOnly[k], "number", k);
+    assert.equal(typeof s.bounds.fcPimAlone.fig11Ratio, "number");
+  }
 });
 
 describe("the comparison", () => {

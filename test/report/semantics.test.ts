@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { calibratedAlpha } from "../../src/scheduling/calibrate.ts";
 import { parseRunConfig, systemOf } from "../../src/serving/run.ts";
 import { Experiments } from "../../src/report/experiments.ts";
-import { headlinesOf, mechanismsOf } from "../../src/report/semantics.ts";
-import { withComputeSemantics } from "../../src/report/setup.ts";
+import { headlinesOf, headlinesSummary, mechanismsOf } from "../../src/report/semantics.ts";
+import { withComputeSemantics, withProfile } from "../../src/report/setup.ts";
 
 // one-batch keeps the 108 grid runs fast; the accounting does not depend on the protocol
 const exp = new Experiments("dolly-creative", 1);
@@ -30,8 +30,23 @@ test("headlines name their semantics and cover only the figures asked for", () =
   const dc = exp.withSetup(withComputeSemantics(exp.setup, "decoupled-clock"));
   const h = headlinesOf(dc, "one-batch", ["fig4", "fig12"]);
   assert.equal(h.computeSemantics, "decoupled-clock");
-  assert.deepEqual(Object.keys(h).sort(), ["claims", "computeSemantics", "fig12", "fig4"]);
+  assert.equal(h.profile, "papi");
+  // no bounds without Fig. 8
+  assert.deepEqual(Object.keys(h).sort(), ["claims", "computeSemantics", "fig12", "fig4", "profile"]);
   assert.equal(h.claims.length, 1, "the Fig. 12 claim");
   // decoupled-clock lets 1P1B reuse a column for 3 tokens: AttAcc's Fig. 4 crossover moves up from 8
   assert.ok(h.fig4!.crossoverTokens.attacc > 8);
+});
+
+test("headlines under another profile: the setup's profile, and numbers equal to a setup that names it", () => {
+  const at = exp.withSetup(withProfile(exp.setup, "attacc-toolchain"));
+  const h = headlinesOf(at, "one-batch", ["fig8"]);
+  assert.equal(h.profile, "attacc-toolchain");
+  const separate = headlinesOf(new Experiments("dolly-creative", 1, { hardware: {}, profile: "attacc-toolchain" }), "one-batch", ["fig8"]);
+  assert.deepEqual(headlinesSummary(h), headlinesSummary(separate));
+  // the profile reaches the runs: AttAcc's energy accounting moves the energy ratios
+  assert.notEqual(h.fig8!.energyEfficiencyVs["attacc-only"], headlinesOf(exp, "one-batch", ["fig8"]).fig8!.energyEfficiencyVs["attacc-only"]);
+  assert.ok(h.bounds && h.boundsPerPoint!.length === 27 && !("boundsPerPoint" in headlinesSummary(h)));
+  // back to the default profile: the default is left implicit, so the runs are the same cached ones
+  assert.deepEqual(withProfile(at.setup, "papi"), exp.setup);
 });

@@ -3,7 +3,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  PAPER_SETUP, applySetup, mainComputeSemantics, setupChanges, setupDevices, setupPimDesign, setupSystem, withComputeSemantics, type ReportSetup,
+  PAPER_SETUP, applySetup, mainComputeSemantics, mainProfile, otherProfile, setupChanges, setupDevices, setupPimDesign, setupSystem, withComputeSemantics, withProfile,
+  type ReportSetup,
 } from "../../src/report/setup.ts";
 
 const point = (system: string) => ({ system, model: "llama-65b", batch: 4, spec: 2 });
@@ -55,6 +56,26 @@ test("device-level figures resolve a design in its role: fcPim reaches FC design
   assert.equal(setupPimDesign(s, "attnPim", "hbm-pim").numFpus, 2);
   assert.equal(setupPimDesign(s, "fcPim", "fc-pim").numFpus, 4);
   assert.equal(setupPimDesign(s, "fcPim", "fc-pim").hbm.name, "hbm3e", "hardware.hbm reaches every stack");
+});
+
+test("profiles: the setup's (papi by default), the other one, and every point of the other one takes it", () => {
+  assert.equal(mainProfile(PAPER_SETUP), "papi");
+  assert.equal(otherProfile("papi"), "attacc-toolchain");
+  assert.equal(otherProfile("attacc-toolchain"), "papi");
+  const at = withProfile(h100, "attacc-toolchain");
+  assert.equal(mainProfile(at), "attacc-toolchain");
+  assert.equal(applySetup(point("attacc-only"), at).profile, "attacc-toolchain");
+  assert.deepEqual({ ...withProfile(at, "papi") }, h100, "the default profile stays implicit");
+  // the setup's own assumption overrides survive the switch
+  assert.deepEqual(withProfile({ hardware: {}, assumptions: { fcMapping: "auto" } }, "attacc-toolchain").assumptions, { fcMapping: "auto" });
+});
+
+test("device-level figures' PIM designs take the setup's assumptions where the design leaves them open", () => {
+  assert.equal(setupPimDesign(PAPER_SETUP, "fcPim", "fc-pim").reuseReads, "latched");
+  assert.equal(setupPimDesign({ hardware: {}, profile: "attacc-toolchain" }, "fcPim", "fc-pim").reuseReads, "per-command");
+  assert.equal(setupPimDesign({ hardware: {}, assumptions: { fcMapping: "k-split" } }, "fcPim", "attacc").fcMapping, "k-split");
+  // a design that names its own keeps it
+  assert.equal(setupPimDesign({ hardware: { fcPim: { fcMapping: "n-split" } }, assumptions: { fcMapping: "k-split" } }, "fcPim", "fc-pim").fcMapping, "n-split");
 });
 
 test("setupChanges lists every leaf the setup sets, in a stable order", () => {

@@ -52,15 +52,22 @@ export function registerReproduce(program: Command): void {
       if (o.json) return printJson(r.summary);
       const lines = [`papi reproduce: ${r.runs} runs in ${fmt(r.wallSec, 1)} s -> ${r.outDir}/report.html`];
       if (r.comparisons.length > 0) {
-        // the main semantics first, then the other one's value (summary.otherComputeSemantics)
+        // the main semantics and profile first, then the other semantics' value (summary.otherComputeSemantics) and
+        // the other profile's (summary.otherProfile)
         const sems = Object.keys(r.comparisons[0].oursBySemantics ?? {});
+        const profiles = Object.keys(r.comparisons[0].oursByProfile ?? {});
         const other = sems.slice(1);
-        lines.push("", "what".padEnd(44) + "paper".padStart(8) + "papi".padStart(8) + "ratio".padStart(8) + other.map((s) => s.padStart(18)).join(""));
+        const otherProfiles = profiles.slice(1);
+        const cell = (v: number | undefined, w: number) => (v === undefined ? "" : `${fmt(v)}x`).padStart(w);
+        lines.push("", "what".padEnd(44) + "paper".padStart(8) + "papi".padStart(8) + "ratio".padStart(8) + other.map((s) => s.padStart(18)).join("") + otherProfiles.map((p) => p.padStart(18)).join(""));
         for (const c of r.comparisons) {
-          const alt = other.map((s) => (c.oursBySemantics?.[s] === undefined ? "" : `${fmt(c.oursBySemantics[s]!)}x`).padStart(18)).join("");
+          const alt = other.map((s) => cell(c.oursBySemantics?.[s], 18)).join("") + otherProfiles.map((p) => cell(c.oursByProfile?.[p], 18)).join("");
           lines.push(c.what.padEnd(44) + `${fmt(c.paper)}x`.padStart(8) + `${fmt(c.ours)}x`.padStart(8) + fmt(c.ours / c.paper).padStart(8) + alt);
         }
-        if (sems.length > 0) lines.push("", `papi: ${sems[0]} PIM compute semantics (the figures); ${other.join(", ")} beside it (report.md)`);
+        if (sems.length > 0) {
+          const beside = [...other.map((s) => `${s} semantics`), ...otherProfiles.map((p) => `profile ${p}`)];
+          lines.push("", `papi: ${sems[0]} PIM compute semantics, profile ${profiles[0] ?? "papi"} (the figures); ${beside.join(" and ")} beside it (report.md)`);
+        }
       }
       const { changes } = r.summary.setup as { changes: { path: string; value: unknown }[] };
       if (changes.length > 0) {

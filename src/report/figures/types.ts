@@ -19,6 +19,8 @@ export interface Comparison {
   oursByProtocol?: Partial<Record<Protocol, number>>;
   /** Our value (main protocol) under each PIM compute semantics (the main one included). */
   oursBySemantics?: Partial<Record<string, number>>;
+  /** Our value (main protocol and semantics) under each assumption profile (the main one first). */
+  oursByProfile?: Partial<Record<string, number>>;
 }
 
 export interface FigureOutput {
