@@ -1,3 +1,4 @@
+// test-lane: process (brings up Slurm daemons and waits for jobs, so it runs beside the other tests)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
