@@ -1,5 +1,5 @@
 // A node:test reporter for scripts/run-tests.mjs (next to the spec reporter): writes one JSON line with the counts
-// and the failures (name, file:line, first line of the error), so the runner can sum up its lanes at the end.
+// and the failures (name, file, first line of the error), so the runner can sum up its lanes at the end.
 import { relative } from "node:path";
 
 export default async function* summary(source) {
@@ -21,7 +21,8 @@ export default async function* summary(source) {
       if (!isSuite) s.fail++;
       const cause = err?.cause ?? err;
       const message = String(cause?.message ?? cause ?? "").split("\n").find((l) => l.trim() !== "") ?? "";
-      const where = d.file ? `${relative(process.cwd(), d.file)}:${d.line}` : "?";
+      // the file only: under tsx, node:test reports the line and column of the transpiled code
+      const where = d.file ? relative(process.cwd(), d.file) : "?";
       s.failures.push({ name: d.name, where, message });
     }
   }
