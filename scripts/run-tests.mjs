@@ -64,6 +64,7 @@ function runLane(lane, i, live) {
   ];
   const t0 = Date.now();
   const child = spawn(process.execPath, argv, { stdio: ["ignore", live ? "inherit" : "pipe", live ? "inherit" : "pipe"] });
+  children.push(child);
   lane.output = [];
   if (!live) for (const s of [child.stdout, child.stderr]) s.on("data", (b) => lane.output.push(b));
   return new Promise((done) =>
@@ -75,8 +76,15 @@ function runLane(lane, i, live) {
   );
 }
 
+// Ctrl-C reaches the lanes too (one process group); a SIGTERM sent to this process alone is passed on to them
+const children = [];
 let interrupted = false;
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => void (interrupted = true));
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    interrupted = true;
+    if (sig === "SIGTERM") for (const c of children) c.kill(sig);
+  });
+}
 // the first lane prints as it goes; the others are held and printed after it
 await Promise.all(lanes.map((l, i) => runLane(l, i, i === 0)));
 for (const l of lanes.slice(1)) {
