@@ -4,21 +4,23 @@
 // --test-name-pattern=fig8). The exit code is non-zero when any test fails or a test process dies.
 //
 // The tests share ONE Node process (scripts/test-entry.mjs imports every file), not one process per file: starting
-// Node + tsx costs more than most files' tests. Files whose first lines hold `// test-lane: process` (the tests
-// of real processes that mostly wait: Slurm, Chromium, signals, the explorer's server) share a second process that
-// runs at the same time; its output is printed after the first one's, then a summary of both with every failure.
+// Node + tsx costs more than most files' tests. Files with a line `// test-lane: process` at the top (tests that
+// mostly wait on real processes: Slurm, Chromium, signals) share a second process that runs at the same time; its
+// output is printed after the first one's, then one summary of both with every failure.
 //
 // Rules for a test, since it shares its process with every other test file:
-// - Restore what you change before the test ends (try/finally): process.cwd() (better: pass `cwd` to the code or
-//   the child process), process.env, process.exitCode, fc.configureGlobal, globals, monkey-patched functions
-//   (process.stdout.write). The entry fails a test that leaves the cwd, env, exitCode or fast-check settings
-//   changed.
-// - Never call process.exit(); no module-level before/after/beforeEach/afterEach (they would attach to the whole
-//   run: put them in a describe()); listen on port 0; clean up timers, servers, children and temp folders.
-// - Do not depend on running first or alone: no reliance on a memo cache being cold, a module being freshly
-//   evaluated, or a file left by another test. A module-level constant is shared by every test of the file only.
-// - A file that truly needs a fresh process can still spawn one (as the CLI tests spawn the built binary); keep
-//   such spawns to where the process boundary is the point (exit codes, piping, signals).
+// - Restore what you change before the test ends (try/finally): process.cwd() (better: `papi(args, { cwd })` of
+//   test/cli/helpers.ts, or `cwd` of a child process), process.env, process.exitCode, fc.configureGlobal, globals,
+//   patched functions (process.stdout.write). The entry fails a test that leaves the cwd, the environment,
+//   process.exitCode or fast-check's settings changed.
+// - Never call process.exit(). No module-level before/after/beforeEach/afterEach: they would attach to the whole
+//   run (this runner refuses them); put them in a describe(). Listen on port 0. Stop timers, servers and children;
+//   remove temp folders.
+// - Do not depend on running first or alone: not on a cold memo cache, a freshly evaluated module or a file another
+//   test left. A costly result that several tests only read may be made once per process (a memoized promise, as
+//   test/golden/golden.ts's sharedGoldenRun).
+// - Spawn the built binary only where the process boundary is the point (exit codes, piping, signals); otherwise
+//   run the CLI in-process with papi() of test/cli/helpers.ts.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
