@@ -3,21 +3,23 @@
 // test/a.test.ts test/b.test.ts` runs only those files; arguments starting with `--` go to node (e.g.
 // --test-name-pattern=fig8). The exit code is non-zero when any test fails or a test process dies.
 //
-// The tests share ONE Node process (scripts/test-entry.mjs imports every file), not one process per file: starting
-// Node + tsx costs more than most files' tests. Files with a line `// test-lane: process` at the top (tests that
-// mostly wait on real processes: Slurm, Chromium, signals) share a second process that runs at the same time; its
-// output is printed after the first one's, then one summary of both with every failure.
+// The tests share ONE Node process (scripts/test-entry.mjs imports every file, each into a suite named after it), not
+// one process per file: starting Node + tsx costs more than most files' tests. Files with a line
+// `// test-lane: process` (tests that mostly wait on real processes: Slurm, Chromium, signals) share a second
+// process that runs at the same time; its output is printed after the first one's, then one summary of both with
+// every failure.
 //
 // Rules for a test, since it shares its process with every other test file:
 // - Restore what you change before the test ends (try/finally): process.cwd() (better: `papi(args, { cwd })` of
 //   test/cli/helpers.ts, or `cwd` of a child process), process.env, process.exitCode, fc.configureGlobal, globals,
 //   patched functions (process.stdout.write). The entry fails a test that leaves the cwd, the environment,
 //   process.exitCode or fast-check's settings changed.
-// - Never call process.exit(). No module-level before/after/beforeEach/afterEach: they would attach to the whole
-//   run (this runner refuses them); put them in a describe(). Listen on port 0. Stop timers, servers and children;
-//   remove temp folders.
+// - Never call process.exit(). Register tests synchronously at module level (no top-level await before test()):
+//   the file's suite must see them. Module-level before/after hooks run around that file's tests only. Listen on
+//   port 0. Stop timers, servers and children; remove temp folders (an `after` hook).
 // - Do not depend on running first or alone: not on a cold memo cache, a freshly evaluated module or a file another
-//   test left. A costly result that several tests only read may be made once per process (a memoized promise, as
+//   test left. All files are imported before the first test runs, so module-level code must not change global state.
+//   A costly result that several tests only read may be made once per process (a memoized promise, as
 //   test/golden/golden.ts's sharedGoldenRun).
 // - Spawn the built binary only where the process boundary is the point (exit codes, piping, signals); otherwise
 //   run the CLI in-process with papi() of test/cli/helpers.ts.
@@ -28,7 +30,6 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const LANE_MARK = /^\/\/ test-lane: process\b/m;
-const MODULE_HOOK = /^(before|after|beforeEach|afterEach)\(/m;
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -42,11 +43,6 @@ const nodeFlags = args.filter((a) => a.startsWith("--"));
 const named = args.filter((a) => !a.startsWith("--"));
 const files = named.length > 0 ? named : find("test").sort();
 const sources = new Map(files.map((f) => [f, readFileSync(f, "utf8")]));
-const hooked = files.filter((f) => MODULE_HOOK.test(sources.get(f)));
-if (hooked.length > 0) {
-  console.error(`run-tests: module-level before/after hooks in ${hooked.join(", ")}: put them inside a describe() (the files share one process)`);
-  process.exit(1);
-}
 const lanes = [
   { name: "shared process", files: files.filter((f) => !LANE_MARK.test(sources.get(f))) },
   { name: "process-level lane", files: files.filter((f) => LANE_MARK.test(sources.get(f))) },
@@ -103,7 +99,7 @@ const counts = lanes.map((l) => {
   } catch {
     s = undefined;
   }
-  if (s === undefined || l.status !== 0) failed = true;
+  if (s === undefined || l.status !== 0 || s.failures.length > 0) failed = true;
   if (s !== undefined) failures.push(...s.failures);
   if (s !== undefined && s.fail === 0 && s.failures.length === 0 && l.status !== 0) {
     failures.push({ name: `the ${l.name} exited with ${l.status} though no test failed (process.exit, process.exitCode or an error outside any test)`, where: "", message: "" });

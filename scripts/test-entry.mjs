@@ -5,8 +5,8 @@
 // It also guards the shared process: a root beforeEach/afterEach pair fails the test (and puts things back, so the
 // next test starts clean) that changed the working directory, an environment variable, process.exitCode (other than
 // node:test's own 1 after a failure) or fast-check's global settings (the fixed seed of test/fc-seed.mjs) and did
-// not restore it before it ended. A file that cannot be imported is one failing test named after it; the others run.
-import { afterEach, beforeEach, test } from "node:test";
+// not restore it before it ended.
+import { afterEach, beforeEach, describe } from "node:test";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
@@ -60,12 +60,8 @@ afterEach((t) => {
   }
 });
 
-for (const file of process.argv.slice(2)) {
-  try {
-    await import(pathToFileURL(resolve(file)).href);
-  } catch (e) {
-    test(`import ${file}`, () => {
-      throw e;
-    });
-  }
-}
+// One suite per file, named by its path: the file's tests and its module-level before/after hooks attach to it (the
+// import starts synchronously inside the suite's function, so node:test's async context finds the suite), the hooks
+// run around that file's tests only (as in a process of its own) and the report groups the tests under the path. A
+// file that cannot be imported fails its suite; the other files run.
+for (const file of process.argv.slice(2)) describe(file, () => import(pathToFileURL(resolve(file)).href));

@@ -9,20 +9,23 @@ export default async function* summary(source) {
     const d = ev.data;
     const isSuite = d.details?.type === "suite";
     const err = d.details?.error;
-    // a suite fails when one of its tests does (listed on its own) or when one of its hooks does (listed here)
-    if (isSuite && (ev.type === "test:pass" || err?.failureType === "subtestsFailed")) continue;
+    // the file only: under tsx, node:test reports the line and column of the transpiled code
+    const where = d.file ? relative(process.cwd(), d.file) : "?";
     if (!isSuite) {
       s.tests++;
       if (d.skip !== undefined) s.skipped++;
       else if (d.todo !== undefined) s.todo++;
       else if (ev.type === "test:pass") s.pass++;
+      else s.fail++;
+      // scripts/test-entry.mjs gives every file a suite named after it: a test outside every suite escaped its file's
+      if (d.nesting === 0) {
+        s.failures.push({ name: d.name, where, message: "ran outside its file's suite (registered after a module-level await?): register a file's tests synchronously" });
+      }
     }
-    if (ev.type === "test:fail") {
-      if (!isSuite) s.fail++;
+    // a suite fails when one of its tests does (listed on its own) or when its import or one of its hooks does
+    if (ev.type === "test:fail" && !(isSuite && err?.failureType === "subtestsFailed")) {
       const cause = err?.cause ?? err;
       const message = String(cause?.message ?? cause ?? "").split("\n").find((l) => l.trim() !== "") ?? "";
-      // the file only: under tsx, node:test reports the line and column of the transpiled code
-      const where = d.file ? relative(process.cwd(), d.file) : "?";
       s.failures.push({ name: d.name, where, message });
     }
   }

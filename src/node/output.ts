@@ -195,16 +195,13 @@ export async function writeFolderAtomically(
   sweepStaleStages(outDir);
   const stage = `${outDir}.staging-${process.pid}`;
   rmSync(stage, { recursive: true, force: true });
-  // the handlers first: a SIGTERM that lands just after the folder appears must find them (it would otherwise kill
-  // the process outright and leave the staging folder behind)
-  installCleanup();
-  liveStages.set(stage, undefined);
   try {
     mkdirSync(stage);
   } catch (e) {
-    liveStages.delete(stage);
     throw new UserError(`--out ${given}: cannot create the output folder (${code(e)})`);
   }
+  installCleanup();
+  liveStages.set(stage, undefined);
   try {
     await fill(stage);
     // Let a pending SIGINT/SIGTERM run its handler before the swap (fill's work is mostly synchronous, so a signal

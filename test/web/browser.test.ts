@@ -1,7 +1,6 @@
-// test-lane: process (drives Chromium: mostly waits on the browser, so it runs beside the other tests)
-import { after, before, describe, test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,12 +21,38 @@ const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const SHOTS = fileURLToPath(new URL("../../test-output/explorer/", import.meta.url));
 const skip = !existsSync(CHROMIUM) && process.env.CI !== "true" ? `no Chromium at ${CHROMIUM} (.ci/run installs it; apt-get install chromium)` : false;
 const TIMEOUT_MS = 120_000;
+// test-lane: process (it mostly waits on Chromium, so it runs beside the other tests: scripts/run-tests.mjs)
 
 let browser: Browser;
 let server: Server;
 let base: string;
 let pageDir: string;
 const problems: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  pageDir = mkdtempSync(join(tmpdir(), "papi-explore-"));
+  const built = await papi(["explore", "--build", pageDir]);
+  assert.equal(built.status, 0, built.stderr);
+  // a plain static server: the page needs nothing but its one file
+  server = createServer((req, res) => {
+    const file = join(pageDir, (req.url ?? "/").split(/[?#]/)[0] === "/" ? "index.html" : "missing");
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(readFileSync(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
 
 async function open(url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -67,112 +92,83 @@ async function cliJson(args: string[], cwd?: string): Promise<RunResult> {
 const loader = nodeLoader(FIXTURES);
 const mistral = parseModelUpload(readFileSync(join(FIXTURES, "mistral-7b-config.json"), "utf8"), "mistral-7b-config.json").model;
 
-// the hooks and tests in a suite: module-level hooks would attach to the whole shared test process
-describe("the explorer in Chromium", () => {
-  before(async () => {
-    if (skip) return;
-    pageDir = mkdtempSync(join(tmpdir(), "papi-explore-"));
-    const built = await papi(["explore", "--build", pageDir]);
-    assert.equal(built.status, 0, built.stderr);
-    // a plain static server: the page needs nothing but its one file
-    server = createServer((req, res) => {
-      const file = join(pageDir, (req.url ?? "/").split(/[?#]/)[0] === "/" ? "index.html" : "missing");
-      if (!existsSync(file)) return void res.writeHead(404).end();
-      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(readFileSync(file));
-    });
-    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    mkdirSync(SHOTS, { recursive: true });
-  });
+test("the explorer: controls, uploads, the Fig. 8 column and a shared link, equal to papi run", { skip, timeout: 10 * TIMEOUT_MS }, async () => {
+  const page = await open(base);
+  await waitForResult(page, runOnce({}, { loader }));
+  await assertShows(page, await cliJson([]));
 
-  after(async () => {
-    await browser?.close();
-    server?.close();
-    if (pageDir) rmSync(pageDir, { recursive: true, force: true });
-  });
+  // batch 16 -> 64 and speculation 1 -> 4 (the CLI's default is 4: first down to 1)
+  await setNumber(page, "#spec", 1);
+  await waitForResult(page, runOnce({ spec: 1 }, { loader }));
+  await assertShows(page, await cliJson(["--batch", "16", "--spec", "1"]));
+  await setNumber(page, "#batch", 64);
+  await setNumber(page, "#spec", 4);
+  await waitForResult(page, runOnce({ batch: 64, spec: 4 }, { loader }));
+  await assertShows(page, await cliJson(["--batch", "64", "--spec", "4"]));
+  await page.screenshot({ path: join(SHOTS, "scheduler.png"), fullPage: true });
 
-  test("the explorer: controls, uploads, the Fig. 8 column and a shared link, equal to papi run", { skip, timeout: 10 * TIMEOUT_MS }, async () => {
-    const page = await open(base);
-    await waitForResult(page, runOnce({}, { loader }));
-    await assertShows(page, await cliJson([]));
+  // the same point on the six systems
+  await page.click("#tab-systems");
+  await page.waitForSelector("#systems-table");
+  const rows = await page.$$eval("#systems-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+  assert.equal(rows.length, 6);
+  const papiRow = rows.find((r) => r[0] === "PAPI")!;
+  assert.equal(papiRow[1], (await cliJson(["--system", "papi", "--batch", "64", "--spec", "4"])).latencySec.toFixed(3));
+  assert.equal(rows.find((r) => r[0] === "A100+AttAcc")![5], "1.00x");
+  await page.waitForSelector("#chart-systems svg");
+  await page.screenshot({ path: join(SHOTS, "systems.png"), fullPage: true });
 
-    // batch 16 -> 64 and speculation 1 -> 4 (the CLI's default is 4: first down to 1)
-    await setNumber(page, "#spec", 1);
-    await waitForResult(page, runOnce({ spec: 1 }, { loader }));
-    await assertShows(page, await cliJson(["--batch", "16", "--spec", "1"]));
-    await setNumber(page, "#batch", 64);
-    await setNumber(page, "#spec", 4);
-    await waitForResult(page, runOnce({ batch: 64, spec: 4 }, { loader }));
-    await assertShows(page, await cliJson(["--batch", "64", "--spec", "4"]));
-    await page.screenshot({ path: join(SHOTS, "scheduler.png"), fullPage: true });
+  // a Hugging Face config.json: the run equals papi run --model FILE
+  await page.click("#tab-scheduler");
+  await page.setInputFiles("#model-file", join(FIXTURES, "mistral-7b-config.json"));
+  await waitForResult(page, runOnce({ batch: 64, model: mistral }, { loader }));
+  await assertShows(page, await cliJson(["--model", "mistral-7b-config.json", "--batch", "64"], FIXTURES));
 
-    // the same point on the six systems
-    await page.click("#tab-systems");
-    await page.waitForSelector("#systems-table");
-    const rows = await page.$$eval("#systems-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
-    assert.equal(rows.length, 6);
-    const papiRow = rows.find((r) => r[0] === "PAPI")!;
-    assert.equal(papiRow[1], (await cliJson(["--system", "papi", "--batch", "64", "--spec", "4"])).latencySec.toFixed(3));
-    assert.equal(rows.find((r) => r[0] === "A100+AttAcc")![5], "1.00x");
-    await page.waitForSelector("#chart-systems svg");
-    await page.screenshot({ path: join(SHOTS, "systems.png"), fullPage: true });
+  // a trace CSV, then a bad one: the CLI's one-line message, and the good trace stays
+  await page.setInputFiles("#trace-file", join(FIXTURES, "small-trace.csv"));
+  await waitForResult(page, runOnce({ batch: 64, model: mistral, trace: "small-trace.csv" }, { loader }));
+  await assertShows(page, await cliJson(["--model", "mistral-7b-config.json", "--batch", "64", "--trace", "small-trace.csv"], FIXTURES));
+  await page.setInputFiles("#trace-file", join(FIXTURES, "bad-trace.csv"));
+  await page.waitForSelector("#upload-error");
+  const cliError = (await papi(["run", "--trace", "bad-trace.csv"], { cwd: FIXTURES })).stderr;
+  assert.equal(`papi: error: ${await page.textContent("#upload-error")}\n`, cliError);
+  assert.equal(await page.$eval("#trace", (s) => (s as HTMLSelectElement).value), "uploaded");
 
-    // a Hugging Face config.json: the run equals papi run --model FILE
-    await page.click("#tab-scheduler");
-    await page.setInputFiles("#model-file", join(FIXTURES, "mistral-7b-config.json"));
-    await waitForResult(page, runOnce({ batch: 64, model: mistral }, { loader }));
-    await assertShows(page, await cliJson(["--model", "mistral-7b-config.json", "--batch", "64"], FIXTURES));
+  // one hardware knob, then the link: a new page restores all of it (the uploads travel in the link)
+  await setNumber(page, "#fcpim-fpus", 2);
+  const final = runOnce({ batch: 64, model: mistral, trace: "small-trace.csv", hardware: { fcPim: { numFpus: 2 } } }, { loader });
+  await waitForResult(page, final);
+  await page.screenshot({ path: join(SHOTS, "uploads.png"), fullPage: true });
+  const link = page.url();
+  assert.match(link, /batch=64&.*hardware\.fcPim\.numFpus=2.*_tracefile=small-trace\.csv&_tracedata=/);
+  const shared = await open(link);
+  await waitForResult(shared, final);
+  assert.equal(await shared.textContent("#latency"), final.latencySec.toFixed(3));
+  assert.equal(await shared.inputValue("#batch"), "64");
+  assert.equal(await shared.inputValue("#fcpim-fpus"), "2");
+  assert.equal(await shared.$eval("#model", (s) => (s as HTMLSelectElement).value), "uploaded");
 
-    // a trace CSV, then a bad one: the CLI's one-line message, and the good trace stays
-    await page.setInputFiles("#trace-file", join(FIXTURES, "small-trace.csv"));
-    await waitForResult(page, runOnce({ batch: 64, model: mistral, trace: "small-trace.csv" }, { loader }));
-    await assertShows(page, await cliJson(["--model", "mistral-7b-config.json", "--batch", "64", "--trace", "small-trace.csv"], FIXTURES));
-    await page.setInputFiles("#trace-file", join(FIXTURES, "bad-trace.csv"));
-    await page.waitForSelector("#upload-error");
-    const cliError = (await papi(["run", "--trace", "bad-trace.csv"], { cwd: FIXTURES })).stderr;
-    assert.equal(`papi: error: ${await page.textContent("#upload-error")}\n`, cliError);
-    assert.equal(await page.$eval("#trace", (s) => (s as HTMLSelectElement).value), "uploaded");
+  // the export view: the command line runs to the same result
+  await shared.click("#tab-export");
+  const command = (await shared.textContent("#command"))!;
+  assert.equal(command, "papi run --model mistral-7b-config.json --trace small-trace.csv --batch 64 --set hardware.fcPim.numFpus=2");
+  await shared.close();
+  await page.close();
+  assert.deepEqual(problems, []);
+});
 
-    // one hardware knob, then the link: a new page restores all of it (the uploads travel in the link)
-    await setNumber(page, "#fcpim-fpus", 2);
-    const final = runOnce({ batch: 64, model: mistral, trace: "small-trace.csv", hardware: { fcPim: { numFpus: 2 } } }, { loader });
-    await waitForResult(page, final);
-    await page.screenshot({ path: join(SHOTS, "uploads.png"), fullPage: true });
-    const link = page.url();
-    assert.match(link, /batch=64&.*hardware\.fcPim\.numFpus=2.*_tracefile=small-trace\.csv&_tracedata=/);
-    const shared = await open(link);
-    await waitForResult(shared, final);
-    assert.equal(await shared.textContent("#latency"), final.latencySec.toFixed(3));
-    assert.equal(await shared.inputValue("#batch"), "64");
-    assert.equal(await shared.inputValue("#fcpim-fpus"), "2");
-    assert.equal(await shared.$eval("#model", (s) => (s as HTMLSelectElement).value), "uploaded");
-
-    // the export view: the command line runs to the same result
-    await shared.click("#tab-export");
-    const command = (await shared.textContent("#command"))!;
-    assert.equal(command, "papi run --model mistral-7b-config.json --trace small-trace.csv --batch 64 --set hardware.fcPim.numFpus=2");
-    await shared.close();
-    await page.close();
-    assert.deepEqual(problems, []);
-  });
-
-  test("the built page works from file:// (no server, no network)", { skip, timeout: 4 * TIMEOUT_MS }, async () => {
-    const page = await open(pathToFileURL(join(pageDir, "index.html")).href + "#batch=4&spec=2&system=a100-attacc");
-    const cli = await cliJson(["--system", "a100-attacc", "--batch", "4", "--spec", "2"]);
-    await waitForResult(page, cli);
-    await assertShows(page, cli);
-    await page.click("#tab-pim");
-    await page.waitForSelector("#chart-pim-attn svg");
-    await page.screenshot({ path: join(SHOTS, "file-url-pim.png"), fullPage: true });
-    // a value out of range: the schema's one-line message, and the page stays up
-    await setNumber(page, "#batch", 0);
-    await page.waitForSelector("#error");
-    assert.equal(await page.textContent("#error"), "config: batch: batch must be >= 1");
-    await page.close();
-    assert.deepEqual(problems, []);
-  });
+test("the built page works from file:// (no server, no network)", { skip, timeout: 4 * TIMEOUT_MS }, async () => {
+  const page = await open(pathToFileURL(join(pageDir, "index.html")).href + "#batch=4&spec=2&system=a100-attacc");
+  const cli = await cliJson(["--system", "a100-attacc", "--batch", "4", "--spec", "2"]);
+  await waitForResult(page, cli);
+  await assertShows(page, cli);
+  await page.click("#tab-pim");
+  await page.waitForSelector("#chart-pim-attn svg");
+  await page.screenshot({ path: join(SHOTS, "file-url-pim.png"), fullPage: true });
+  // a value out of range: the schema's one-line message, and the page stays up
+  await setNumber(page, "#batch", 0);
+  await page.waitForSelector("#error");
+  assert.equal(await page.textContent("#error"), "config: batch: batch must be >= 1");
+  await page.close();
+  assert.deepEqual(problems, []);
 });
