@@ -18,7 +18,8 @@
 //   the file's suite must see them. Module-level before/after hooks run around that file's tests only. Listen on
 //   port 0. Stop timers, servers and children; remove temp folders (an `after` hook).
 // - Do not depend on running first or alone: not on a cold memo cache, a freshly evaluated module or a file another
-//   test left. All files are imported before the first test runs, so module-level code must not change global state.
+//   test left. The files are all imported up front (not each just before its tests): module-level code must not
+//   change global state.
 //   A costly result that several tests only read may be made once per process (a memoized promise, as
 //   test/golden/golden.ts's sharedGoldenRun).
 // - Spawn the built binary only where the process boundary is the point (exit codes, piping, signals); otherwise
