@@ -19,9 +19,8 @@
 //   port 0. Stop timers, servers and children; remove temp folders (an `after` hook).
 // - Do not depend on running first or alone: not on a cold memo cache, a freshly evaluated module or a file another
 //   test left. The files are all imported up front (not each just before its tests): module-level code must not
-//   change global state.
-//   A costly result that several tests only read may be made once per process (a memoized promise, as
-//   test/golden/golden.ts's sharedGoldenRun).
+//   change global state. A costly result that several tests only read may be made once per process (a memoized
+//   promise, as test/golden/golden.ts's sharedGoldenRun).
 // - Spawn the built binary only where the process boundary is the point (exit codes, piping, signals); otherwise
 //   run the CLI in-process with papi() of test/cli/helpers.ts.
 import { spawn } from "node:child_process";
