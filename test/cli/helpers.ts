@@ -12,19 +12,26 @@ export interface CliResult { status: number | null; stdout: string; stderr: stri
 /**
  * Runs `papi` in this process (the same main() the binary runs, with its output captured): fast, so most CLI
  * tests use it. Bugs (non-UserError exceptions) surface as status 1 with the stack in stderr, as in a real process.
+ * `cwd` runs it from that folder (relative paths in `args`), and puts the test process's working directory back.
  */
-export async function papi(args: string[]): Promise<CliResult> {
+export async function papi(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const status = await withIo({ out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, async () => {
-    try {
-      return await main(["node", "papi", ...args]);
-    } catch (e) {
-      stderr += String((e as Error).stack ?? e);
-      return 1;
-    }
-  });
-  return { status, stdout, stderr };
+  const here = process.cwd();
+  if (opts.cwd !== undefined) process.chdir(opts.cwd);
+  try {
+    const status = await withIo({ out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, async () => {
+      try {
+        return await main(["node", "papi", ...args]);
+      } catch (e) {
+        stderr += String((e as Error).stack ?? e);
+        return 1;
+      }
+    });
+    return { status, stdout, stderr };
+  } finally {
+    process.chdir(here);
+  }
 }
 
 /** Runs the real `papi` binary (compiled dist/) in a child process: for exit codes, signals and stdout piping. */

@@ -20,6 +20,7 @@ const BIN = join(ROOT, "bin/papi.mjs");
 /** Entries papi must not leave behind: anything but the outputs themselves. */
 const leftovers = (dir: string, keep: string[]) => readdirSync(dir).filter((e) => !keep.includes(e));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// test-lane: process (it mostly waits on the processes it kills, so it runs beside the other tests: scripts/run-tests.mjs)
 
 function start(args: string[]) {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });

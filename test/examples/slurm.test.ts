@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 // byte. .ci/run installs the packages; the test skips only where they are missing. Daemons are started here and
 // stopped by their PIDs at the end.
 
+// test-lane: process (it mostly waits on Slurm's daemons and jobs, so it runs beside the other tests: scripts/run-tests.mjs)
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "bin/papi.mjs");
 const have = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;

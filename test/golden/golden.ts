@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { papi } from "../cli/helpers.ts";
+import { papi, type CliResult } from "../cli/helpers.ts";
 
 /**
  * The golden `papi reproduce --json` summary (test/golden/reproduce-summary.json): every figure with headline numbers
@@ -17,18 +17,28 @@ export const GOLDEN_ARGS = ["reproduce", "--figures", "fig4,fig8,fig10,fig11,fig
 /** Relative tolerance on numbers: outputs are deterministic, so only the last bits of libm may differ across machines. */
 export const GOLDEN_RELATIVE_TOLERANCE = 1e-9;
 
-/** Runs the golden command (in this process) and returns its summary. */
+/** Runs the golden command (in this process, once: see sharedGoldenRun) and returns its summary. */
 export async function goldenSummary(): Promise<unknown> {
-  const dir = mkdtempSync(join(tmpdir(), "papi-golden-"));
-  try {
-    const r = await papi([...GOLDEN_ARGS, "--out", join(dir, "out")]);
-    if (r.status !== 0) throw new Error(`papi ${GOLDEN_ARGS.join(" ")} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = await sharedGoldenRun();
+  if (r.status !== 0) throw new Error(`papi ${GOLDEN_ARGS.join(" ")} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
+let sharedRun: Promise<CliResult & { out: string }> | undefined;
+/**
+ * The golden command's run with its output folder, made once per test process and shared by the tests that only
+ * read it (the golden comparison, and test/cli/reproduce.test.ts's checks of the summary keys and the files written):
+ * a `papi reproduce` of these figures costs seconds. The folder is removed when the process exits.
+ */
+export function sharedGoldenRun(): Promise<CliResult & { out: string }> {
+  sharedRun ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "papi-golden-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, "out");
+    return { ...(await papi([...GOLDEN_ARGS, "--out", out])), out };
+  })();
+  return sharedRun;
+}
 /**
  * Differences between a summary and the golden one, as "path: got X, golden Y" lines: numbers must agree within
  * GOLDEN_RELATIVE_TOLERANCE (relative; exactly when the golden value is 0), everything else exactly, and both must

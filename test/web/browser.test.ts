@@ -22,6 +22,7 @@ const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const SHOTS = fileURLToPath(new URL("../../test-output/explorer/", import.meta.url));
 const skip = !existsSync(CHROMIUM) && process.env.CI !== "true" ? `no Chromium at ${CHROMIUM} (.ci/run installs it; apt-get install chromium)` : false;
 const TIMEOUT_MS = 120_000;
+// test-lane: process (it mostly waits on Chromium, so it runs beside the other tests: scripts/run-tests.mjs)
 
 let browser: Browser;
 let server: Server;
@@ -84,15 +85,9 @@ async function setNumber(page: Page, selector: string, value: number): Promise<v
 }
 
 async function cliJson(args: string[], cwd?: string): Promise<RunResult> {
-  const here = process.cwd();
-  if (cwd) process.chdir(cwd);
-  try {
-    const r = await papi(["run", ...args, "--json"]);
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as RunResult;
-  } finally {
-    process.chdir(here);
-  }
+  const r = await papi(["run", ...args, "--json"], { cwd });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as RunResult;
 }
 
 const loader = nodeLoader(FIXTURES);
@@ -138,10 +133,7 @@ test("the explorer: controls, uploads, the Fig. 8 column and a shared link, equa
   await assertShows(page, await cliJson(["--model", "mistral-7b-config.json", "--batch", "64", "--trace", "small-trace.csv"], FIXTURES));
   await page.setInputFiles("#trace-file", join(FIXTURES, "bad-trace.csv"));
   await page.waitForSelector("#upload-error");
-  const cliError = await (async () => {
-    process.chdir(FIXTURES);
-    return (await papi(["run", "--trace", "bad-trace.csv"])).stderr;
-  })();
+  const cliError = (await papi(["run", "--trace", "bad-trace.csv"], { cwd: FIXTURES })).stderr;
   assert.equal(`papi: error: ${await page.textContent("#upload-error")}\n`, cliError);
   assert.equal(await page.$eval("#trace", (s) => (s as HTMLSelectElement).value), "uploaded");
 

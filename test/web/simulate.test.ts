@@ -111,9 +111,8 @@ test("PIM check: the paper's area rule by hand", () => {
 });
 
 test("uploads: the same checks and one-line messages as the CLI", async () => {
-  process.chdir(fixture("."));
   // a bad trace: the CLI's message for the same file name
-  const cli = await papi(["run", "--trace", "bad-trace.csv"]);
+  const cli = await papi(["run", "--trace", "bad-trace.csv"], { cwd: fixture(".") });
   const bad = readFileSync(fixture("bad-trace.csv"), "utf8");
   assert.equal(`papi: error: ${userMessage(() => parseTraceUpload(bad, "bad-trace.csv"))}\n`, cli.stderr);
   assert.equal(`papi: error: ${userMessage(() => simulateRun({ trace: "bad-trace.csv" }, browserLoader(BUNDLE, { "bad-trace.csv": bad })))}\n`, cli.stderr);
@@ -123,7 +122,7 @@ test("uploads: the same checks and one-line messages as the CLI", async () => {
   const { model, name } = parseModelUpload(hf, "mistral-7b-config.json");
   assert.equal(name, "Mistral-7B-Instruct-v0.2");
   const page = simulateRun({ model, requests: 32 }, loader).result;
-  const fromFile = JSON.parse((await papi(["run", "--model", "mistral-7b-config.json", "--requests", "32", "--json"])).stdout);
+  const fromFile = JSON.parse((await papi(["run", "--model", "mistral-7b-config.json", "--requests", "32", "--json"], { cwd: fixture(".") })).stdout);
   assert.equal(page.latencySec, fromFile.latencySec);
   assert.equal(page.energyJoules, fromFile.energyJoules);
   assert.match(userMessage(() => parseModelUpload('{"hidden_size": 4096}', "x.json")), /^x\.json: .*intermediate_size/);
