@@ -36,7 +36,7 @@ test("SIGTERM during papi reproduce: exit 143, no work folder left, the old outp
   const first = await papi(["reproduce", "--figures", "fig6", "--no-sensitivity", "--out", out]);
   assert.equal(first.status, 0, first.stderr);
   const before = readFileSync(join(out, "summary.json"), "utf8");
-  const p = start(["reproduce", "--figures", "fig6,fig8", "--no-sensitivity", "--out", out]);
+  const p = start(["reproduce", "--figures", "fig6,fig12", "--no-sensitivity", "--out", out]);
   const t0 = Date.now();
   while (leftovers(dir, ["out"]).length === 0 && Date.now() - t0 < 60_000) await sleep(10);
   assert.ok(leftovers(dir, ["out"]).length > 0, "the run never created its work folder");
