@@ -13,7 +13,7 @@ test("enumFieldsOf: enum fields of objects and blocks, through defaults and opti
   const block = defineBlock("thing", Thing, () => ({}));
   assert.deepEqual(enumFieldsOf(Thing), { mode: ["a", "b"], kind: ["x", "y", "z"] });
   assert.deepEqual(enumFieldsOf(block.shape), { mode: ["a", "b"], kind: ["x", "y", "z"] });
-  assert.deepEqual(enumFieldsOf(RunConfig), { batching: ["static", "continuous"], scheduler: ["papi", "oracle", "static-gpu", "static-pim"], profile: ["papi", "attacc-toolchain"] });
+  assert.deepEqual(enumFieldsOf(RunConfig), { batching: ["static", "continuous", "chunked", "disaggregated", "continuous-v02"], scheduler: ["papi", "oracle", "static-gpu", "static-pim"], profile: ["papi", "attacc-toolchain"] });
   // PIM designs: whatever enum fields the schema has (compute semantics, FC mapping, ...) and nothing else
   for (const [k, options] of Object.entries(enumFieldsOf(PimDesignBlock.shape))) {
     assert.ok(options.length >= 2, k);
