@@ -1,10 +1,10 @@
-import { runInWorkers, siblingModule } from "../node/worker-pool.ts";
+import { siblingModule, WorkerPool } from "../node/worker-pool.ts";
 import type { Experiments, Protocol } from "./experiments.ts";
 import { fig8Summary, type Fig8Summary } from "./figures/fig8.ts";
 import { loadTrace } from "../node/traces.ts";
 import { PAPER_STATED, type StatedNumber } from "./paper.ts";
 import { SENSITIVITY_PARAMETERS, type SensitivityParameter } from "./sensitivity-parameters.ts";
-import { pointKey, type SensitivityAnswer, type SensitivityTask } from "./sensitivity-worker.ts";
+import { pointKey, runSensitivityTask, type SensitivityAnswer, type SensitivityTask } from "./sensitivity-worker.ts";
 
 /** Relative miss above which a stated number gets a sensitivity study (issue: 15 %). */
 export const MISS_THRESHOLD = 0.15;
@@ -52,7 +52,12 @@ export interface SensitivityRuns {
   missed: StatedNumber[];
   tasks: SensitivityTask[];
   answers: Promise<SensitivityAnswer[]>;
+  /** Runs the reruns no worker has started on the calling thread (when it has nothing else to do). */
+  help(): void;
 }
+
+/** The worker entry of the study's reruns. */
+export const sensitivityWorkerUrl = (): URL => siblingModule(import.meta.url, "sensitivity-worker");
 
 /** Whether a parameter's exact `adjust` applies to this trace and protocol (else its grid is rerun). */
 export function adjustable(p: SensitivityParameter, trace: string, protocol: Protocol): boolean {
@@ -67,7 +72,7 @@ export function adjustable(p: SensitivityParameter, trace: string, protocol: Pro
  * parameters with an exact `adjust` need no rerun, and workers rerun only the points a parameter changes, of PAPI
  * and the baselines of the missed numbers. Answers come back in task order, so the report is the same on any machine.
  */
-export function startSensitivityRuns(exp: Experiments, protocol: Protocol): SensitivityRuns {
+export function startSensitivityRuns(exp: Experiments, protocol: Protocol, pool?: WorkerPool): SensitivityRuns {
   const missed = missedNumbers(fig8Summary(exp, protocol).summary);
   const systems = ["papi", ...new Set(missed.map((m) => m.key.split(".")[2]))];
   const tasks: SensitivityTask[] = [];
@@ -77,9 +82,12 @@ export function startSensitivityRuns(exp: Experiments, protocol: Protocol): Sens
       for (const factor of p.factors) if (factor !== 1) tasks.push({ trace: exp.trace, seed: exp.seed, protocol, setup: exp.setup, param, factor, systems });
     });
   }
-  const answers = runInWorkers<SensitivityTask, SensitivityAnswer>(siblingModule(import.meta.url, "sensitivity-worker"), tasks);
+  // on the caller's pool (started early, see reproduce.ts), else on one of its own that ends with the batch
+  const own = pool === undefined && tasks.length > 0 ? new WorkerPool(sensitivityWorkerUrl()) : undefined;
+  const batch = (pool ?? own)?.submit<SensitivityTask, SensitivityAnswer>(tasks);
+  const answers = batch ? batch.results.finally(() => own?.close()) : Promise.resolve([]);
   answers.catch(() => {}); // awaited (and reported) by sensitivityStudy
-  return { missed, tasks, answers };
+  return { missed, tasks, answers, help: () => batch?.help(runSensitivityTask) };
 }
 
 /**
