@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { parseDataText } from "../core/data-text.ts";
+import { parseDataTextWith } from "../core/data-text-parse.ts";
 import { UserError } from "../core/errors.ts";
+import { parseYaml } from "./yaml.ts";
 
 /**
  * ASSUMPTION: no config, spec or model file papi reads whole is larger than 64 MiB (the largest, a Hugging Face
@@ -29,5 +30,5 @@ export function readTextFile(path: string, maxBytes = MAX_TEXT_FILE_BYTES): stri
 
 /** Reads a JSON or YAML file into a plain value; one-line UserError when missing or malformed. */
 export function readDataFile(path: string): unknown {
-  return parseDataText(readTextFile(path), path);
+  return parseDataTextWith(readTextFile(path), path, parseYaml);
 }

@@ -22,7 +22,7 @@ export const PNG_ZOOM = 2;
 
 // The renderers load on first use (vega and vega-lite: ~0.3 s), so commands that draw nothing, and charts found in a
 // ChartCache, never load them.
-const require = createRequire(import.meta.url);
+const requireModule = createRequire(import.meta.url);
 type Vega = typeof import("vega");
 let vegaModules: Promise<{ vega: Vega; compile: typeof import("vega-lite").compile }> | undefined;
 const loadVega = () => (vegaModules ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vl]) => ({ vega, compile: vl.compile })));
@@ -61,7 +61,7 @@ let identity: string | undefined;
 function rendererIdentity(): string {
   const version = (pkg: string): string => {
     // the package's own package.json, found from its entry (its exports may not list package.json)
-    let dir = require.resolve(pkg);
+    let dir = requireModule.resolve(pkg);
     for (;;) {
       const parent = dirname(dir);
       if (parent === dir) throw new Error(`no package.json for ${pkg}`);
@@ -98,7 +98,7 @@ export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
 
 /** Rasterises SVG text with resvg and only the shipped fonts. */
 export function svgToPng(svg: string): Uint8Array {
-  ResvgCtor ??= (require("@resvg/resvg-js") as { Resvg: typeof ResvgClass }).Resvg;
+  ResvgCtor ??= (requireModule("@resvg/resvg-js") as { Resvg: typeof ResvgClass }).Resvg;
   const resvg = new ResvgCtor(svg, {
     font: { fontFiles: [...FONT_FILES], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
     fitTo: { mode: "zoom", value: PNG_ZOOM },
