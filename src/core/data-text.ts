@@ -1,38 +1,9 @@
 import { parseDocument } from "yaml";
-import { UserError } from "./errors.ts";
+import { parseDataTextWith, parseYamlTextWith } from "./data-text-parse.ts";
 
 /**
- * Parses YAML text into plain data (mappings, lists, strings, numbers, booleans, null); one-line UserError when
- * malformed. Tags are refused, not guessed at: `!!binary`, `!!set`, `!!timestamp` (YAML 1.1 types the yaml library
- * would turn into a Buffer, Set or Date) and custom tags such as `!foo` (which the library would drop, printing a
- * multi-line Node warning) are each a one-line error naming the line and the tag. Standard core-schema tags that
- * give plain data (`!!str`, `!!int`, `!!map`, `!!seq`) are accepted.
+ * The YAML and JSON readers with the `yaml` package bound statically (the browser explorer); Node commands bind it
+ * lazily (src/node/yaml.ts) so that a run without YAML never loads it. Rules: src/core/data-text-parse.ts.
  */
-export function parseYamlText(text: string, label: string): unknown {
-  const doc = parseDocument(text, { resolveKnownTags: false, logLevel: "silent", uniqueKeys: true });
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem !== undefined) {
-    const where = problem.linePos ? `line ${problem.linePos[0].line}, column ${problem.linePos[0].col}: ` : "";
-    const tag = /^Unresolved tag: (\S+)/.exec(problem.message)?.[1];
-    if (problem.code === "TAG_RESOLVE_FAILED" && tag !== undefined) {
-      const shown = tag.replace(/^tag:yaml\.org,2002:/, "!!");
-      throw new UserError(`${label}: ${where}YAML tag ${shown} is not supported (a config is plain data: mappings, lists, strings, numbers, booleans)`);
-    }
-    throw new UserError(`${label}: cannot parse: ${problem.message.split("\n")[0]}`);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new UserError(`${label}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
-  }
-}
-
-/** Parses JSON or YAML text (YAML when the label ends in .yaml/.yml) into a plain value; one-line UserError when malformed. */
-export function parseDataText(text: string, label: string): unknown {
-  if (/\.ya?ml$/i.test(label)) return parseYamlText(text, label);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${label}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
-  }
-}
+export const parseYamlText = (text: string, label: string): unknown => parseYamlTextWith(text, label, parseDocument);
+export const parseDataText = (text: string, label: string): unknown => parseDataTextWith(text, label, parseDocument);

@@ -4,6 +4,17 @@
  * platforms, and the same in Node and the browser.
  */
 export function stableJson(value: unknown): string {
+  try {
+    return fastStableJson(value);
+  } catch {
+    // anything the fast writer does not take (a Date or other toJSON object, a Map, a cycle, a BigInt): the
+    // definition itself, which also throws JSON.stringify's own error where there is one
+    return referenceStableJson(value);
+  }
+}
+
+/** The definition of stableJson: JSON.stringify with every non-array object rebuilt with its keys sorted. */
+export function referenceStableJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (v && typeof v === "object" && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
@@ -13,29 +24,110 @@ export function stableJson(value: unknown): string {
   });
 }
 
+/** Thrown for a value the fast writer leaves to the reference (never escapes stableJson). */
+const UNSUPPORTED = new Error("stableJson: not plain data");
+
+/** An array index as a property key ("0", "17"; not "01" or "4294967295"): objects list those first, ascending. */
+function isIndexKey(k: string): boolean {
+  const n = k.length;
+  if (n === 0 || n > 10) return false;
+  const c0 = k.charCodeAt(0);
+  if (c0 === 48) return n === 1; // "0"
+  for (let i = 0; i < n; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return Number(k) < 4294967295;
+}
+
+/**
+ * The keys of an object in the order referenceStableJson writes them: Object.fromEntries of the sorted keys makes an
+ * object, and an object lists its array-index keys first, in numeric order, then the others in insertion (= sorted)
+ * order.
+ */
+function writeOrder(o: object): string[] {
+  const keys = Object.keys(o).sort();
+  let numIndex = 0;
+  for (const k of keys) if (isIndexKey(k)) numIndex++;
+  if (numIndex === 0) return keys;
+  const index = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
+  return [...index, ...keys.filter((k) => !isIndexKey(k))];
+}
+
+/** referenceStableJson for plain data (null, booleans, numbers, strings, arrays, plain objects), written directly. */
+function fastStableJson(value: unknown): string {
+  const out = write(value, 0);
+  if (out === undefined) return undefined as unknown as string; // JSON.stringify(undefined) is undefined
+  return out;
+}
+
+const MAX_DEPTH = 1000;
+
+
+/** The JSON text of a value, or undefined where JSON.stringify omits it (undefined, functions, symbols). */
+function write(v: unknown, depth: number): string | undefined {
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+      return Number.isFinite(v) ? String(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+    case "bigint":
+      throw UNSUPPORTED;
+  }
+  if (v === null) return "null";
+  if (depth > MAX_DEPTH) throw UNSUPPORTED; // a cycle, or deeper than plain data gets: the reference decides
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype || typeof (v as { toJSON?: unknown }).toJSON === "function") throw UNSUPPORTED;
+    let s = "[";
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) s += ",";
+      s += write(v[i], depth + 1) ?? "null";
+    }
+    return s + "]";
+  }
+  const proto = Object.getPrototypeOf(v);
+  if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === "function") throw UNSUPPORTED;
+  const o = v as Record<string, unknown>;
+  let s = "{";
+  let first = true;
+  for (const k of writeOrder(o)) {
+    const x = write(o[k], depth + 1);
+    if (x === undefined) continue;
+    s += (first ? "" : ",") + JSON.stringify(k) + ":" + x;
+    first = false;
+  }
+  return s + "}";
+}
+
 export function fnv1a64Hex(text: string): string {
-  // 64-bit FNV-1a: offset basis 0xcbf29ce484222325, prime 0x100000001b3 = 2^40 + 0x1b3, in four 16-bit limbs.
-  let h0 = 0x2325, h1 = 0x8422, h2 = 0x9ce4, h3 = 0xcbf2;
-  const step = (byte: number) => {
-    h0 ^= byte;
-    // h * 0x1b3 limb by limb, plus h * 2^40 (h0 shifted into limbs 2-3, h1's low byte into limb 3)
-    const r0 = h0 * 0x1b3;
-    const r1 = h1 * 0x1b3 + (r0 >>> 16);
-    const r2 = h2 * 0x1b3 + (r1 >>> 16) + ((h0 & 0xff) << 8);
-    const r3 = h3 * 0x1b3 + (r2 >>> 16) + (h0 >>> 8) + ((h1 & 0xff) << 8);
-    h0 = r0 & 0xffff;
-    h1 = r1 & 0xffff;
-    h2 = r2 & 0xffff;
-    h3 = r3 & 0xffff;
-  };
+  // 64-bit FNV-1a: offset basis 0xcbf29ce484222325, prime 0x100000001b3 = 2^40 + 0x1b3, as two 32-bit halves in
+  // integer arithmetic. Per byte: h ^= byte; h * prime mod 2^64 = h * 0x1b3 + (lo << 40): the low half's product
+  // lo * 0x1b3 in 16-bit pieces (a: low piece, b: high piece plus a's carry) gives the new lo and its carry into hi;
+  // hi * 0x1b3 + (lo << 8) + carry, mod 2^32, the new hi.
+  let lo = 0x84222325 | 0, hi = 0xcbf29ce4 | 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    // UTF-16 code units above 0xff hash as two bytes, so every string hashes deterministically.
-    if (c > 0xff) step(c >> 8);
-    step(c & 0xff);
+    // UTF-16 code units above 0xff hash as two bytes (high, then low), so every string hashes deterministically.
+    if (c > 0xff) {
+      lo ^= c >> 8;
+      const a = (lo & 0xffff) * 0x1b3;
+      const b = (lo >>> 16) * 0x1b3 + (a >>> 16);
+      hi = (Math.imul(hi, 0x1b3) + (lo << 8) + (b >>> 16)) | 0;
+      lo = (b << 16) | (a & 0xffff);
+    }
+    lo ^= c & 0xff;
+    const a = (lo & 0xffff) * 0x1b3;
+    const b = (lo >>> 16) * 0x1b3 + (a >>> 16);
+    hi = (Math.imul(hi, 0x1b3) + (lo << 8) + (b >>> 16)) | 0;
+    lo = (b << 16) | (a & 0xffff);
   }
-  const hex = (x: number) => x.toString(16).padStart(4, "0");
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
+  return (hi >>> 0).toString(16).padStart(8, "0") + (lo >>> 0).toString(16).padStart(8, "0");
 }
 
 /** Hash of plain data: fnv1a64Hex(stableJson(value)). */

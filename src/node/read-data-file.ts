@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { parseDataText } from "../core/data-text.ts";
 import { UserError } from "../core/errors.ts";
+import { parseDataText } from "./yaml.ts";
 
 /**
  * ASSUMPTION: no config, spec or model file papi reads whole is larger than 64 MiB (the largest, a Hugging Face

@@ -1,10 +1,10 @@
 import { dirname, resolve } from "node:path";
-import { parseYamlText } from "../core/data-text.ts";
 import { UserError } from "../core/errors.ts";
 import { isPlainObject, setPath } from "../core/merge.ts";
 import { RunConfig } from "../serving/config.ts";
 import { parseRunConfig } from "../serving/run.ts";
 import { readDataFile } from "./read-data-file.ts";
+import { parseYamlText } from "./yaml.ts";
 
 /** The system a run config uses when it names none (the schema's default). */
 const DEFAULT_SYSTEM = RunConfig.shape.system.parse(undefined) as string;

@@ -1,8 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Resvg } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { Resvg as ResvgClass } from "@resvg/resvg-js";
+import type { TopLevelSpec } from "vega-lite";
+import { fnv1a64Hex, stableJson } from "../core/hash.ts";
+import type { ChartCache } from "../node/chart-cache.ts";
 import { writeOutputFile } from "../node/output.ts";
 import { BASE_CONFIG, FONT_FAMILY } from "./chart-parts.ts";
 
@@ -17,24 +20,73 @@ export const FONT_FILES: readonly string[] = [fontPath("DejaVuSans.ttf"), fontPa
 /** PNG pixels per SVG unit: 2 gives print-quality bitmaps (a 500 x 300 plot becomes 1000 x 600 px). */
 export const PNG_ZOOM = 2;
 
+// The renderers load on first use (vega and vega-lite: ~0.3 s), so commands that draw nothing, and charts found in a
+// ChartCache, never load them.
+const requireModule = createRequire(import.meta.url);
+type Vega = typeof import("vega");
+let vegaModules: Promise<{ vega: Vega; compile: typeof import("vega-lite").compile }> | undefined;
+const loadVega = () => (vegaModules ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vl]) => ({ vega, compile: vl.compile })));
+let ResvgCtor: typeof ResvgClass | undefined;
 
 /**
  * Compiles a vega-lite spec and writes `<base>.svg` and `<base>.png` (through writeOutputFile).
  * Both files are byte-identical for the same spec: no clock, no system fonts, text measured from the shipped font.
+ * With a cache, a chart rendered before (same spec, same renderer: chartKey) is copied from it.
  */
-export async function renderChart(spec: VegaLiteSpec, outBasePath: string): Promise<{ svgPath: string; pngPath: string }> {
-  const svg = await specToSvg(spec);
-  const png = svgToPng(svg);
+export async function renderChart(spec: VegaLiteSpec, outBasePath: string, cache?: ChartCache): Promise<{ svgPath: string; pngPath: string }> {
+  const key = cache ? chartKey(spec) : "";
+  let chart = cache?.get(key);
+  if (!chart) {
+    const svg = await specToSvg(spec);
+    chart = { svg, png: svgToPng(svg) };
+    cache?.put(key, chart);
+  }
   const svgPath = `${outBasePath}.svg`;
   const pngPath = `${outBasePath}.png`;
-  writeOutputFile(svgPath, svg);
-  writeOutputFile(pngPath, png);
+  writeOutputFile(svgPath, chart.svg);
+  writeOutputFile(pngPath, chart.png);
   return { svgPath, pngPath };
+}
+
+/**
+ * The content hash of a chart: its spec and everything else the SVG and PNG bytes depend on: the chart config, the
+ * zoom, the versions of vega, vega-lite and resvg, the fonts (by size) and this module's own code (text metrics,
+ * render options).
+ */
+export function chartKey(spec: VegaLiteSpec): string {
+  return fnv1a64Hex(stableJson({ spec, config: BASE_CONFIG, zoom: PNG_ZOOM, renderer: rendererIdentity() }));
+}
+
+let identity: string | undefined;
+function rendererIdentity(): string {
+  const version = (pkg: string): string => {
+    // the package's own package.json, found from its entry (its exports may not list package.json)
+    let dir = requireModule.resolve(pkg);
+    for (;;) {
+      const parent = dirname(dir);
+      if (parent === dir) throw new Error(`no package.json for ${pkg}`);
+      dir = parent;
+      try {
+        const p = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+        if (p.name === pkg) return String(p.version);
+      } catch {
+        // not a package root: go up
+      }
+    }
+  };
+  return (identity ??= stableJson({
+    vega: version("vega"),
+    vegaLite: version("vega-lite"),
+    resvg: version("@resvg/resvg-js"),
+    fonts: FONT_FILES.map((f) => statSync(f).size),
+    code: fnv1a64Hex(readFileSync(fileURLToPath(import.meta.url), "utf8")),
+  }));
 }
 
 /** The SVG text of a vega-lite spec, laid out with the shipped font's real glyph widths. */
 export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
-  installTextMetrics();
+  const { vega, compile } = await loadVega();
+  installTextMetrics(vega);
   const compiled = compile(spec, { config: BASE_CONFIG });
   const view = new vega.View(vega.parse(compiled.spec), { renderer: "none" });
   try {
@@ -46,7 +98,8 @@ export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
 
 /** Rasterises SVG text with resvg and only the shipped fonts. */
 export function svgToPng(svg: string): Uint8Array {
-  const resvg = new Resvg(svg, {
+  ResvgCtor ??= (requireModule("@resvg/resvg-js") as { Resvg: typeof ResvgClass }).Resvg;
+  const resvg = new ResvgCtor(svg, {
     font: { fontFiles: [...FONT_FILES], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
     fitTo: { mode: "zoom", value: PNG_ZOOM },
     background: "white",
@@ -66,7 +119,7 @@ interface FontMetrics {
 
 let metrics: { regular: FontMetrics; bold: FontMetrics } | undefined;
 
-function installTextMetrics(): void {
+function installTextMetrics(vega: Vega): void {
   if (metrics !== undefined) return;
   metrics = { regular: readFontMetrics(FONT_FILES[0]), bold: readFontMetrics(FONT_FILES[1]) };
   const m = metrics;

@@ -1,5 +1,7 @@
 import { join, resolve } from "node:path";
 import { writeOutputFile, writeOutputFolder } from "../node/output.ts";
+import { ChartCache } from "../node/chart-cache.ts";
+import { WorkerPool } from "../node/worker-pool.ts";
 import { writeCsv } from "./csv-out.ts";
 import { Experiments, type Protocol } from "./experiments.ts";
 import { markdownToHtml } from "./html.ts";
@@ -7,7 +9,7 @@ import { renderChart } from "./plot.ts";
 import { makeProgress } from "./progress.ts";
 import { FIGURES } from "./figures/index.ts";
 import { headlinesOf, headlinesSummary, type HeadlinesWithPoints } from "./semantics.ts";
-import { metricOf, sensitivityStudy, startSensitivityRuns, type SensitivityStudy } from "./sensitivity.ts";
+import { metricOf, sensitivityStudy, sensitivityWorkerUrl, startSensitivityRuns, type SensitivityStudy } from "./sensitivity.ts";
 import { buildReportMarkdown } from "./report-md.ts";
 import { boundsCsvRows } from "./report-profiles.ts";
 import {
@@ -27,6 +29,8 @@ export interface ReproduceOptions {
   sensitivity: boolean;
   /** The design under study (default: the paper's setup); see setup.ts. */
   setup?: ReportSetup;
+  /** A folder of rendered charts by content hash (src/node/chart-cache.ts): unchanged charts are copied from it. */
+  chartCacheDir?: string;
 }
 
 export interface ReproduceResult {
@@ -62,15 +66,19 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const profile = mainProfile(setup);
   const otherP = otherProfile(profile);
   let result: ReproduceResult | undefined;
+  const chartCache = o.chartCacheDir === undefined ? undefined : ChartCache.open(o.chartCacheDir);
+  // The sensitivity study's worker threads start first, so their start-up overlaps the Fig. 8 runs the study needs.
+  const pool = withStudy ? new WorkerPool(sensitivityWorkerUrl()) : undefined;
   try {
     await writeOutputFolder(o.outDir, "reproduce", async (stage) => {
       // The sensitivity reruns only need the configuration and the Fig. 8 numbers we miss, so they start now, on
-      // worker threads, and overlap with the figures computed here.
-      const study = withStudy ? startSensitivityRuns(exp, o.protocol, o.figures.includes("fig11")) : undefined;
+      // worker threads that take their tasks themselves, and overlap with the figures computed here.
+      const study = withStudy ? startSensitivityRuns(exp, o.protocol, o.figures.includes("fig11"), pool) : undefined;
+      if (study !== undefined && study.tasks.length + study.structuralTasks.length === 0) void pool?.close();
       const outputs: FigureOutput[] = [];
       for (const id of o.figures) {
         const f = await FIGURES[id]({ exp, protocol: o.protocol });
-        for (const c of f.charts) await renderChart(c.spec, join(stage, c.name));
+        for (const c of f.charts) await renderChart(c.spec, join(stage, c.name), chartCache);
         for (const t of f.tables) writeCsv(join(stage, `${t.name}.csv`), t.rows);
         outputs.push(f);
         bar.tick(1, `${id} (${exp.runs} runs)`);
@@ -93,6 +101,8 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
         oursByProfile: fig8Of(profiles, (h) => h.profile, c.key),
       }));
       const byProtocol = (key: string) => comparisons.find((c) => c.key === key)?.oursByProtocol;
+      // nothing else to do here: this thread takes the reruns no worker has started yet
+      study?.help();
       const sensitivity = study ? await sensitivityStudy(exp, o.protocol, byProtocol, study) : undefined;
       if (study) bar.tick(1, "sensitivity");
       const changes = setupChanges(setup);
@@ -120,6 +130,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     });
   } finally {
     bar.stop();
+    await pool?.close();
   }
   return { ...result!, wallSec: (performance.now() - t0) / 1e3 };
 }

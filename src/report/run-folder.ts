@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { stringify as toYaml } from "yaml";
+import { stringifyYaml as toYaml } from "../node/yaml.ts";
 import { writeOutputFile, writeOutputFolder } from "../node/output.ts";
 import type { RunRecorder } from "../serving/recorder.ts";
 import { designSummary, formatDesignChanges, type DesignUnderStudy } from "../serving/design-diff.ts";

@@ -87,5 +87,8 @@ export function runStructuralTask(t: StructuralTask): StructuralAnswer {
 
 const isStructural = (t: SensitivityTask | StructuralTask): t is StructuralTask => "choice" in t;
 
+/** Either kind of rerun: what a worker (or the main thread, helping) runs. */
+export const runStudyTask = (t: SensitivityTask | StructuralTask): SensitivityAnswer | StructuralAnswer => (isStructural(t) ? runStructuralTask(t) : runSensitivityTask(t));
+
 // Loaded as a worker entry: answer tasks. (Importing it from the main thread is harmless.)
-if (!isMainThread) void answerTasks((t: SensitivityTask | StructuralTask) => (isStructural(t) ? runStructuralTask(t) : runSensitivityTask(t)));
+if (!isMainThread) void answerTasks(runStudyTask);

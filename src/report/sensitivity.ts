@@ -1,11 +1,11 @@
-import { runInWorkers, siblingModule } from "../node/worker-pool.ts";
+import { siblingModule, WorkerPool } from "../node/worker-pool.ts";
 import type { Experiments, Protocol } from "./experiments.ts";
 import { fig8Summary, type Fig8Summary } from "./figures/fig8.ts";
 import { loadTrace } from "../node/traces.ts";
 import { PAPER_STATED, type StatedNumber } from "./paper.ts";
 import { SENSITIVITY_PARAMETERS, type SensitivityParameter } from "./sensitivity-parameters.ts";
 import { structuralStudy, structuralTasks, type StructuralStudy } from "./sensitivity-structural-study.ts";
-import { pointKey, type SensitivityAnswer, type SensitivityTask, type StructuralAnswer, type StructuralTask } from "./sensitivity-worker.ts";
+import { pointKey, runStudyTask, type SensitivityAnswer, type SensitivityTask, type StructuralAnswer, type StructuralTask } from "./sensitivity-worker.ts";
 
 /** Relative miss above which a stated number gets a sensitivity study (issue: 15 %). */
 export const MISS_THRESHOLD = 0.15;
@@ -65,7 +65,12 @@ export interface SensitivityRuns {
   structuralTasks: StructuralTask[];
   /** the answers of `tasks`, then those of `structuralTasks` (one worker pool for both) */
   answers: Promise<(SensitivityAnswer | StructuralAnswer)[]>;
+  /** Runs the reruns no worker has started on the calling thread (when it has nothing else to do). */
+  help(): void;
 }
+
+/** The worker entry of the study's reruns. */
+export const sensitivityWorkerUrl = (): URL => siblingModule(import.meta.url, "sensitivity-worker");
 
 /** Whether a parameter's exact `adjust` applies to this trace and protocol (else its grid is rerun). */
 export function adjustable(p: SensitivityParameter, trace: string, protocol: Protocol): boolean {
@@ -80,7 +85,7 @@ export function adjustable(p: SensitivityParameter, trace: string, protocol: Pro
  * parameters with an exact `adjust` need no rerun, and workers rerun only the points a parameter changes, of PAPI
  * and the baselines of the missed numbers. Answers come back in task order, so the report is the same on any machine.
  */
-export function startSensitivityRuns(exp: Experiments, protocol: Protocol, withFig11 = false): SensitivityRuns {
+export function startSensitivityRuns(exp: Experiments, protocol: Protocol, withFig11 = false, pool?: WorkerPool): SensitivityRuns {
   const missed = missedNumbers(fig8Summary(exp, protocol).summary);
   const systems = ["papi", ...new Set(missed.map((m) => m.key.split(".")[2]))];
   const tasks: SensitivityTask[] = [];
@@ -91,9 +96,13 @@ export function startSensitivityRuns(exp: Experiments, protocol: Protocol, withF
     });
   }
   const structural = structuralTasks(exp, protocol, withFig11);
-  const answers = runInWorkers<SensitivityTask | StructuralTask, SensitivityAnswer | StructuralAnswer>(siblingModule(import.meta.url, "sensitivity-worker"), [...tasks, ...structural]);
+  const all: (SensitivityTask | StructuralTask)[] = [...tasks, ...structural];
+  // on the caller's pool (started early, see reproduce.ts), else on one of its own that ends with the batch
+  const own = pool === undefined && all.length > 0 ? new WorkerPool(sensitivityWorkerUrl()) : undefined;
+  const batch = (pool ?? own)?.submit<SensitivityTask | StructuralTask, SensitivityAnswer | StructuralAnswer>(all);
+  const answers = batch ? batch.results.finally(() => own?.close()) : Promise.resolve([]);
   answers.catch(() => {}); // awaited (and reported) by sensitivityStudy
-  return { missed, withFig11, tasks, structuralTasks: structural, answers };
+  return { missed, withFig11, tasks, structuralTasks: structural, answers, help: () => batch?.help(runStudyTask) };
 }
 
 /**

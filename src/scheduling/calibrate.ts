@@ -77,11 +77,27 @@ export function calibrateAlpha(ctx: SystemContext, maxTokens = 512): AlphaCalibr
   return { alpha: chooseAlpha(gpu, pim), argminAlpha: argminAlpha(gpu, pim), sweep };
 }
 
+/**
+ * calibrateAlpha(ctx, maxTokens).alpha without the rest of the sweep: chooseAlpha reads the swept times only up to
+ * the first token count where FC-PIM is slower, so the sweep stops there. Same value, a fraction of the work (the
+ * crossover lies at a few tens of tokens; the sweep goes to 512), and the FC cost memo tables of the context hold
+ * only the token counts a run asks for. papi calibrate (which reports argminAlpha and the sweep) runs the whole sweep.
+ */
+export function firstCrossover(ctx: SystemContext, maxTokens = 512): number {
+  const { above, below } = thresholdUnits(ctx);
+  // the loop of chooseAlpha, with each pair of times computed (GPU first, as calibrateAlpha does) when it is read
+  for (let m = 1; m <= maxTokens; m++) {
+    const gpuSec = fcPlacementTimeSec(ctx, above, m);
+    if (!(fcPlacementTimeSec(ctx, below, m) <= gpuSec)) return m - 1;
+  }
+  return maxTokens;
+}
+
 const cache = new WeakMap<SystemContext, number>();
 /** Calibrated alpha for a system that may run FC on both units (memoized per context). */
 export function calibratedAlpha(ctx: SystemContext): number {
   let a = cache.get(ctx);
   // Stryker disable next-line ConditionalExpression: equivalent (the memo only saves time; the value is the same)
-  if (a === undefined) cache.set(ctx, (a = calibrateAlpha(ctx).alpha));
+  if (a === undefined) cache.set(ctx, (a = firstCrossover(ctx)));
   return a;
 }

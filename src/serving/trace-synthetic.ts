@@ -20,8 +20,19 @@ export const SYNTHETIC_SYNTAX = [
 // chat traces; not taken from the paper. Override with the third field, e.g. lognormal:512:256:0.5.
 export const DEFAULT_LOGNORMAL_SIGMA = 1.0;
 
-/** A parsed synthetic spec: draws one request's lengths from `rng` (which it may ignore). */
-export type LengthSampler = (rng: Rng) => Lengths;
+/**
+ * A parsed synthetic spec: draws one request's lengths from `rng` (which it may ignore), into `out` when given (no
+ * allocation per request) or a new record.
+ */
+export type LengthSampler = (rng: Rng, out?: Lengths) => Lengths;
+
+/** Writes the lengths into `out` (or a new record) and returns it. */
+function lengthsInto(out: Lengths | undefined, inputTokens: number, outputTokens: number): Lengths {
+  if (out === undefined) return { inputTokens, outputTokens };
+  out.inputTokens = inputTokens;
+  out.outputTokens = outputTokens;
+  return out;
+}
 
 /** Parses a synthetic spec; undefined when `spec` does not start with a synthetic kind. */
 export function parseSyntheticSpec(spec: string): LengthSampler | undefined {
@@ -41,8 +52,9 @@ export function parseSyntheticSpec(spec: string): LengthSampler | undefined {
   };
   if (kind === "fixed") {
     if (parts.length !== 3) fail("fixed takes two fields");
-    const lengths = { inputTokens: count(parts[1], "LIN"), outputTokens: count(parts[2], "LOUT") };
-    return () => ({ ...lengths });
+    const lin = count(parts[1], "LIN");
+    const lout = count(parts[2], "LOUT");
+    return (_rng, out) => lengthsInto(out, lin, lout);
   }
   if (kind === "uniform") {
     if (parts.length !== 3) fail("uniform takes two ranges");
@@ -56,7 +68,11 @@ export function parseSyntheticSpec(spec: string): LengthSampler | undefined {
     };
     const [inLo, inHi] = range(parts[1], "LIN");
     const [outLo, outHi] = range(parts[2], "LOUT");
-    return (rng) => ({ inputTokens: inLo + rng.int(inHi - inLo + 1), outputTokens: outLo + rng.int(outHi - outLo + 1) });
+    // the input length is drawn first, then the output length
+    return (rng, out) => {
+      const inputTokens = inLo + rng.int(inHi - inLo + 1);
+      return lengthsInto(out, inputTokens, outLo + rng.int(outHi - outLo + 1));
+    };
   }
   if (parts.length !== 3 && parts.length !== 4) fail("lognormal takes two or three fields");
   const meanIn = count(parts[1], "MEAN_IN");
@@ -71,10 +87,10 @@ export function parseSyntheticSpec(spec: string): LengthSampler | undefined {
   // Choose mu so that the distribution's mean is the given mean: E[X] = exp(mu + sigma^2 / 2).
   const muIn = Math.log(meanIn) - (sigma * sigma) / 2;
   const muOut = Math.log(meanOut) - (sigma * sigma) / 2;
-  return (rng) => ({
-    inputTokens: Math.max(1, Math.round(Math.exp(muIn + sigma * standardNormal(rng)))),
-    outputTokens: Math.max(1, Math.round(Math.exp(muOut + sigma * standardNormal(rng)))),
-  });
+  return (rng, out) => {
+    const inputTokens = Math.max(1, Math.round(Math.exp(muIn + sigma * standardNormal(rng))));
+    return lengthsInto(out, inputTokens, Math.max(1, Math.round(Math.exp(muOut + sigma * standardNormal(rng)))));
+  };
 }
 
 /** One standard normal draw (Box-Muller, cosine branch only so each call uses exactly two uniforms). */

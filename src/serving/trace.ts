@@ -3,7 +3,7 @@ import { forEachCsvRecord } from "../core/csv.ts";
 import { UserError } from "../core/errors.ts";
 import { makeRng } from "../core/rng.ts";
 import { TraceCsvReader, type TraceRow } from "./trace-csv.ts";
-import { parseSyntheticSpec, poissonArrivalsSec, SYNTHETIC_SYNTAX } from "./trace-synthetic.ts";
+import { parseSyntheticSpec, poissonArrivalsSec, SYNTHETIC_SYNTAX, type Lengths, type LengthSampler } from "./trace-synthetic.ts";
 
 export type { TraceRow } from "./trace-csv.ts";
 
@@ -90,21 +90,15 @@ export function loadTrace(spec: string, opts: LoadTraceOptions, source: TraceRow
   checkTraceOptions(opts);
   const { numRequests, ratePerSec } = opts;
   const seed = opts.seed ?? 0;
-  let rows: readonly TraceRow[];
   const sampler = parseSyntheticSpec(spec);
-  if (sampler !== undefined) {
-    const rng = makeRng(seed);
-    rows = Array.from({ length: numRequests ?? DEFAULT_SYNTHETIC_REQUESTS }, () => ({ ...sampler(rng), arrivalSec: undefined }));
-  } else {
-    rows = source(spec, numRequests ?? Infinity);
-    if (rows.length === 0) throw new UserError(`${spec}: trace has no requests`);
-    if (rows.length > MAX_REQUESTS && numRequests === undefined) {
-      throw new UserError(`${spec}: trace has ${rows.length} requests, more than ${MAX_REQUESTS}; pass --requests N (or requests: N) to take the first N`);
-    }
+  if (sampler !== undefined) return { name: spec, requests: syntheticRequests(sampler, numRequests ?? DEFAULT_SYNTHETIC_REQUESTS, seed, ratePerSec) };
+  const rows = source(spec, numRequests ?? Infinity);
+  if (rows.length === 0) throw new UserError(`${spec}: trace has no requests`);
+  if (rows.length > MAX_REQUESTS && numRequests === undefined) {
+    throw new UserError(`${spec}: trace has ${rows.length} requests, more than ${MAX_REQUESTS}; pass --requests N (or requests: N) to take the first N`);
   }
   const n = Math.min(rows.length, numRequests ?? rows.length);
-  // Arrivals draw from their own stream so that adding a rate never changes synthetic lengths.
-  const poisson = ratePerSec === undefined ? undefined : poissonArrivalsSec(n, ratePerSec, makeRng((seed ^ 0x51ed270b) >>> 0));
+  const poisson = ratePerSec === undefined ? undefined : arrivalsOf(n, ratePerSec, seed);
   const firstSec = rows[0].arrivalSec ?? 0; // rows is not empty (checked above)
   const requests = new Array<RequestSpec>(n);
   for (let i = 0; i < n; i++) {
@@ -113,4 +107,23 @@ export function loadTrace(spec: string, opts: LoadTraceOptions, source: TraceRow
     requests[i] = { id: i, arrivalSec, inputTokens: r.inputTokens, outputTokens: r.outputTokens };
   }
   return { name: spec, requests };
+}
+
+/** Poisson arrivals of a trace with a rate: their own stream, so that adding a rate never changes synthetic lengths. */
+const arrivalsOf = (n: number, ratePerSec: number, seed: number): number[] => poissonArrivalsSec(n, ratePerSec, makeRng((seed ^ 0x51ed270b) >>> 0));
+
+/**
+ * The requests of a synthetic spec: lengths drawn in request order from the seed's stream (into one reused record,
+ * so a million-request trace allocates only its requests), arrivals at 0 or Poisson at `ratePerSec`.
+ */
+function syntheticRequests(sampler: LengthSampler, n: number, seed: number, ratePerSec: number | undefined): RequestSpec[] {
+  const rng = makeRng(seed);
+  const poisson = ratePerSec === undefined ? undefined : arrivalsOf(n, ratePerSec, seed);
+  const lengths: Lengths = { inputTokens: 0, outputTokens: 0 };
+  const requests = new Array<RequestSpec>(n);
+  for (let i = 0; i < n; i++) {
+    sampler(rng, lengths);
+    requests[i] = { id: i, arrivalSec: poisson ? poisson[i] : 0, inputTokens: lengths.inputTokens, outputTokens: lengths.outputTokens };
+  }
+  return requests;
 }

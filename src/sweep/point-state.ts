@@ -4,16 +4,18 @@ import { isPlainObject, setPath } from "../core/merge.ts";
 import type { FcPolicy } from "../scheduling/policy.ts";
 import { makePolicy, defaultScheduler } from "../scheduling/registry.ts";
 import type { RunConfig } from "../serving/config.ts";
-import { parseRunConfig, systemOf, systemSpecOf, type InputLoader } from "../serving/run.ts";
+import { parseRunConfig, systemSpecOf, type InputLoader } from "../serving/run.ts";
 import { loadTrace, type RequestSpec } from "../serving/trace.ts";
 import type { SystemContext } from "../systems/build.ts";
 import { resolveSystem } from "../systems/resolve.ts";
 import { roleDevices } from "../systems/devices.ts";
 import type { SystemSpec } from "../systems/schema.ts";
+import { DesignCache, designKey } from "./design-cache.ts";
 
 /**
  * What the constraints and metrics of one point may look at, each part computed once and on demand: the resolved
  * system (or the error that stopped its resolution), the system context (weights placed), the requests, alpha.
+ * The system, its area-relaxed variant and the context come from the worker's DesignCache (once per design).
  */
 export class PointState {
   private specResult?: { spec: SystemSpec } | { error: UserError };
@@ -26,19 +28,17 @@ export class PointState {
     readonly config: RunConfig,
     readonly loader: InputLoader,
     private readonly requestCache: Map<string, readonly RequestSpec[]>,
+    private readonly designs: DesignCache = new DesignCache(),
   ) {}
+
+  private designKeyValue?: string;
+  private get designKey(): string {
+    return (this.designKeyValue ??= designKey(this.config));
+  }
 
   /** The resolved system, or the UserError its resolution gave (area rule, invalid values). */
   specOrError(): { spec: SystemSpec } | { error: UserError } {
-    if (!this.specResult) {
-      try {
-        this.specResult = { spec: systemSpecOf(this.config) };
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e;
-        this.specResult = { error: e };
-      }
-    }
-    return this.specResult;
+    return (this.specResult ??= this.designs.specOrError(this.config, this.designKey));
   }
 
   spec(): SystemSpec {
@@ -55,26 +55,27 @@ export class PointState {
   relaxedSpec(): SystemSpec | undefined {
     const r = this.specOrError();
     if ("spec" in r) return r.spec;
-    if (!this.relaxed) {
-      let spec: SystemSpec | undefined;
-      try {
-        const d = roleDevices(resolveSystem(this.config.system));
-        const raw = structuredClone(this.config) as unknown as Record<string, unknown>;
-        const hw = isPlainObject(raw.hardware) ? raw.hardware : {};
-        if (d.fcPim !== null) setPath(raw, "hardware.fcPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
-        if (d.attnPim !== null || hw.attnPim !== undefined) setPath(raw, "hardware.attnPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
-        spec = systemSpecOf(parseRunConfig(raw));
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e;
-      }
-      this.relaxed = { spec };
-    }
+    if (!this.relaxed) this.relaxed = { spec: this.designs.relaxedSpec(this.config, () => this.resolveRelaxed(), this.designKey) };
     return this.relaxed.spec;
+  }
+
+  private resolveRelaxed(): SystemSpec | undefined {
+    try {
+      const d = roleDevices(resolveSystem(this.config.system));
+      const raw = structuredClone(this.config) as unknown as Record<string, unknown>;
+      const hw = isPlainObject(raw.hardware) ? raw.hardware : {};
+      if (d.fcPim !== null) setPath(raw, "hardware.fcPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
+      if (d.attnPim !== null || hw.attnPim !== undefined) setPath(raw, "hardware.attnPim.area.maxDieAreaMm2", RANGES.areaMm2.max);
+      return systemSpecOf(parseRunConfig(raw));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return undefined;
+    }
   }
 
   /** The system context (throws the UserError of a model whose weights do not fit). */
   context(): SystemContext {
-    return (this.ctxValue ??= systemOf(this.config, this.loader));
+    return (this.ctxValue ??= this.designs.context(this.config, this.loader, this.designKey));
   }
 
   /** The requests the point serves (cached across the points of a worker by trace options). */

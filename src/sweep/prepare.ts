@@ -6,6 +6,7 @@ import type { RequestSpec } from "../serving/trace.ts";
 import { activeConstraints, type ActiveConstraint } from "./constraints/index.ts";
 import { pointConfig, pointIdOf, pointRawConfig, pointValues, expand, type Expansion } from "./expand.ts";
 import { checkMetrics, DEFAULT_METRICS, POINT_METRICS, runMetric, type Cell, type PowerOptions } from "./metrics.ts";
+import { DesignCache } from "./design-cache.ts";
 import { PointState } from "./point-state.ts";
 import type { SweepSpec } from "./spec.ts";
 
@@ -62,13 +63,14 @@ export function prepareSweep(spec: SweepSpec, base: Record<string, unknown>): Pr
 export const cellOf = (v: unknown): Cell =>
   v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)) ? (v as Cell) : stableJson(v);
 
-/** What one worker (or the main thread) keeps across points: the input loader and the requests per trace. */
+/** What one worker (or the main thread) keeps across points: the input loader, the requests per trace, the designs. */
 export interface PointEnv {
   loader: InputLoader;
   requestCache: Map<string, readonly RequestSpec[]>;
+  designs: DesignCache;
 }
 
-export const makeEnv = (loader: InputLoader): PointEnv => ({ loader, requestCache: new Map() });
+export const makeEnv = (loader: InputLoader): PointEnv => ({ loader, requestCache: new Map(), designs: new DesignCache() });
 
 /**
  * Evaluates point `index`: its config, the constraints in order (the first violated one is the reason), then the run
@@ -100,7 +102,7 @@ export function evaluatePoint(prep: PreparedSweep, index: number, env: PointEnv)
     return fill(`config: ${e.message}`, () => null);
   }
   row.pointId = pointIdOf(config);
-  const state = new PointState(index, config, env.loader, env.requestCache);
+  const state = new PointState(index, config, env.loader, env.requestCache, env.designs);
   let reason: string | null = null;
   for (const { constraint, options } of prep.constraints) {
     const r = constraint.check(state, options);

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
-import { argminAlpha, calibrateAlpha, calibratedAlpha, chooseAlpha } from "../../src/scheduling/calibrate.ts";
+import { argminAlpha, calibrateAlpha, calibratedAlpha, chooseAlpha, firstCrossover } from "../../src/scheduling/calibrate.ts";
 import { fcPlacementTimeSec } from "../../src/scheduling/oracle.ts";
 import { buildSystem } from "../../src/systems/build.ts";
 import { runOnce } from "../../src/serving/run.ts";
@@ -123,5 +123,53 @@ describe("calibration details", () => {
       assert.notEqual(s.gpuSec, s.pimSec);
     }
     assert.equal(c.alpha, chooseAlpha(c.sweep.map((s) => s.gpuSec), c.sweep.map((s) => s.pimSec)));
+  });
+});
+
+describe("the first crossover without the whole sweep (calibratedAlpha)", () => {
+  /** A context whose FC units record the largest token count they were asked to cost. */
+  function counted(model: string, hardware: object = {}) {
+    const ctx = buildSystem("papi", MODEL_PRESETS[model], hardware);
+    const seen = { maxTokens: 0 };
+    for (const p of ctx.fc) {
+      const u = p.unit as { fc?: (s: { m: number }) => unknown };
+      const fcOf = u.fc!.bind(u);
+      u.fc = (s) => {
+        seen.maxTokens = Math.max(seen.maxTokens, s.m);
+        return fcOf(s);
+      };
+    }
+    return { ctx, seen };
+  }
+
+  test("equals the whole sweep's alpha on several models and FC-PIM designs, and stops one token past it", () => {
+    const alphas: number[] = [];
+    // a faster FC-PIM data rate moves the crossover out (4x: past the sweep); 1 FPU per 2 banks moves it in
+    for (const [model, hardware] of [
+      ["llama-65b", {}], ["gpt3-175b", {}], ["opt-30b", {}], ["llama-65b", { fcPim: { numFpus: 1, numBanksPerFpuGroup: 2 } }],
+      ["llama-65b", { fcPim: { hbm: { timing: { dataRateBitsPerSecPerPin: 5.2e9 * 1.5 } } } }],
+      ["llama-65b", { fcPim: { hbm: { timing: { dataRateBitsPerSecPerPin: 5.2e9 * 4 } } } }], // FC-PIM wins everywhere: alpha 512
+    ] as const) {
+      const whole = calibrateAlpha(buildSystem("papi", MODEL_PRESETS[model], hardware)).alpha;
+      alphas.push(whole);
+      const { ctx, seen } = counted(model, hardware);
+      assert.equal(firstCrossover(ctx), whole, `${model} ${JSON.stringify(hardware)}`);
+      assert.equal(calibratedAlpha(ctx), whole);
+      // the LM head's shape has m = tokens too: nothing past the first count where FC-PIM is slower was costed
+      assert.equal(seen.maxTokens, Math.min(whole + 1, 512), `${model} ${JSON.stringify(hardware)}: costed up to ${seen.maxTokens} tokens`);
+    }
+    // the cases reach five different crossovers (36, 32, 4, 56 here), the last one none within the 512 tokens swept
+    assert.ok(new Set(alphas).size >= 5, String(alphas));
+    assert.equal(alphas.at(-1), 512);
+  });
+
+  test("a sweep too short to reach the crossover gives its length, as chooseAlpha does", () => {
+    const ctx = buildSystem("papi", MODEL_PRESETS["llama-65b"]);
+    const alpha = calibrateAlpha(ctx).alpha;
+    assert.ok(alpha > 3);
+    assert.equal(firstCrossover(ctx, 3), 3);
+    assert.equal(firstCrossover(ctx, alpha), alpha);
+    assert.equal(firstCrossover(ctx, alpha + 1), alpha);
+    assert.equal(firstCrossover(ctx, 0), 0);
   });
 });

@@ -136,3 +136,24 @@ test("a file of exactly MAX_REQUESTS rows needs no limit", () => {
   const rows = new Array<TraceRow>(MAX_REQUESTS).fill({ inputTokens: 1, outputTokens: 1, arrivalSec: undefined });
   assert.equal(loadTrace("max.csv", {}, () => rows).requests.length, MAX_REQUESTS);
 });
+
+test("a synthetic trace is the sampler's draws in request order, the same with a reused record, arrivals from their own stream", () => {
+  for (const spec of ["fixed:7:3", "uniform:2-400:10-11", "lognormal:300:40", "lognormal:300:40:0.3"]) {
+    for (const ratePerSec of [undefined, 2.5]) {
+      const n = 50;
+      // the definition: one new record per request from the seed's stream; Poisson arrivals from the seed ^ 0x51ed270b stream
+      const lengths = draw(spec, n, 7);
+      const arrivals = ratePerSec === undefined ? new Array(n).fill(0) : poissonArrivalsSec(n, ratePerSec, makeRng((7 ^ 0x51ed270b) >>> 0));
+      const expected = lengths.map((l, id) => ({ id, arrivalSec: arrivals[id], ...l }));
+      assert.deepEqual(loadTrace(spec, { numRequests: n, seed: 7, ratePerSec }, () => []).requests, expected, `${spec} rate ${ratePerSec}`);
+      // the reused record: each call overwrites and returns it
+      const s = parseSyntheticSpec(spec)!;
+      const rng = makeRng(7);
+      const out = { inputTokens: 0, outputTokens: 0 };
+      for (const l of lengths) {
+        assert.equal(s(rng, out), out);
+        assert.deepEqual(out, l);
+      }
+    }
+  }
+});

@@ -29,8 +29,9 @@ export function registerReproduce(program: Command): void {
     .option("--set <path=value>", "override one such field, e.g. hardware.gpu=h100-sxm (repeatable; the value is YAML)", collect, [])
     .option("--profile <name>", "assumption profile of every run: papi (default) or attacc-toolchain; the report shows the other beside it")
     .option("--no-sensitivity", "skip the sensitivity study")
+    .option("--chart-cache <dir>", "reuse charts rendered before from this folder (by content hash; created if missing, `npm start` uses node_modules/.cache/papi-charts)")
     .option("--json", "print the machine-readable summary")
-    .action(async (o: { figures: string; out: string; protocol: string; trace: string; seed?: string; config?: string; set: string[]; profile?: string; sensitivity: boolean; json?: boolean }) => {
+    .action(async (o: { figures: string; out: string; protocol: string; trace: string; seed?: string; config?: string; set: string[]; profile?: string; sensitivity: boolean; chartCache?: string; json?: boolean }) => {
       if (!(PROTOCOLS_CLI as readonly string[]).includes(o.protocol)) throw new UserError(`--protocol must be one of ${PROTOCOLS_CLI.join(", ")}, got "${o.protocol}"`);
       const figures = parseFigures(o.figures);
       const flagSeed = o.seed === undefined ? undefined : parseNonNegativeInt("--seed", o.seed, 2 ** 32 - 1);
@@ -48,6 +49,7 @@ export function registerReproduce(program: Command): void {
         progress: !o.json,
         sensitivity: o.sensitivity,
         setup,
+        chartCacheDir: o.chartCache,
       });
       if (o.json) return printJson(r.summary);
       const lines = [`papi reproduce: ${r.runs} runs in ${fmt(r.wallSec, 1)} s -> ${r.outDir}/report.html`];
