@@ -1,2 +1,2 @@
 /** papi's version (kept equal to package.json's by test/core/version.test.ts). */
-export const PAPI_VERSION = "0.2.0";
+export const PAPI_VERSION = "0.3.0";

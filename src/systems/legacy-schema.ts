@@ -27,7 +27,7 @@ export const LegacySystemDescription = z
     description: z.string().default("").describe("one line about the system"),
     gpu: z
       .object({
-        device: GpuBlock.field("GPU: preset name (a100-hbm3, a100-80gb, h100-sxm, h200-sxm), { preset, ...overrides } or a full spec"),
+        device: GpuBlock.field("GPU: a preset name (papi presets gpu), { preset, ...overrides } or a full spec"),
         numGpus: count("gpu.numGpus", MAX_GPUS).describe("number of GPUs; 0 = a PIM-only system"),
       })
       .strict(),

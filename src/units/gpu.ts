@@ -16,7 +16,7 @@ import { unitCost, type DecodeAttentionWork, type FcShard, type PrefillAttention
  */
 export const GpuUnitDescription = z.strictObject({
   kind: z.literal("gpu"),
-  device: GpuBlock.field("GPU: preset name (a100-hbm3, a100-80gb, h100-sxm, h200-sxm), { preset, ...overrides } or a full spec"),
+  device: GpuBlock.field("GPU: a preset name (papi presets gpu), { preset, ...overrides } or a full spec"),
   count: count("number of GPUs", 1, MAX_UNIT_DEVICES).describe("number of GPUs"),
 });
 export type GpuUnitDescription = z.output<typeof GpuUnitDescription>;

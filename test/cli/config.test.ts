@@ -94,6 +94,22 @@ describe("run configs from files, flags and --set", () => {
     const b = await papi(["run", "--set", "hardware.gpu=h100-sxm", "--requests", "4", "--trace", "fixed:16:4", "--json"]);
     assert.equal(json(a.stdout).latencySec, json(b.stdout).latencySec);
   });
+
+  test("papi presets collective / profile --json: each entry is valid where a config takes it, and equal to its name", async () => {
+    const collectives = json((await papi(["presets", "collective", "--json"])).stdout);
+    assert.ok(Object.keys(collectives).includes("nccl-graph"));
+    const run = async (...set: string[]) => json((await papi(["run", ...set.flatMap((s) => ["--set", s]), "--requests", "4", "--trace", "fixed:16:4", "--json"])).stdout);
+    const byName = await run("hardware.fabrics.gpuGpu.collective=nccl-graph");
+    const bySpec = await run(`hardware.fabrics.gpuGpu.collective=${JSON.stringify(collectives["nccl-graph"])}`);
+    assert.equal(bySpec.latencySec, byName.latencySec);
+    assert.notEqual(byName.latencySec, (await run()).latencySec); // the collective reaches the run
+    const profiles = json((await papi(["presets", "profile", "--json"])).stdout);
+    assert.deepEqual(Object.keys(profiles), ["papi", "attacc-toolchain"]);
+    const named = await run("profile=attacc-toolchain");
+    const spelled = await run(`assumptions=${JSON.stringify(profiles["attacc-toolchain"].assumptions)}`, ...Object.entries(profiles["attacc-toolchain"].fabrics as Record<string, unknown>).map(([f, v]) => `hardware.fabrics.${f}=${JSON.stringify(v)}`));
+    assert.equal(spelled.energyJoules, named.energyJoules);
+    assert.equal(spelled.latencySec, named.latencySec);
+  });
 });
 
 describe("run folders and papi compare", () => {

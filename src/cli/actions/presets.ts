@@ -5,6 +5,8 @@ import { PIM_DESIGNS } from "../../hardware/pim/presets.ts";
 import { pimStackCapacityBytes } from "../../hardware/pim/schema.ts";
 import { MODEL_PRESETS } from "../../models/registry.ts";
 import { modelParamCount } from "../../models/params.ts";
+import { COLLECTIVE_PRESETS } from "../../fabric/collective-spec.ts";
+import { PROFILES } from "../../systems/profiles.ts";
 import { SYSTEM_PRESETS } from "../../systems/presets.ts";
 
 export interface PresetTable {
@@ -41,7 +43,7 @@ export function presetTable(kind: string): PresetTable {
       };
     case "pim":
       return {
-        title: "PIM designs (fcStacks.design / attnStacks.design, hardware.fcPim / hardware.attnPim)",
+        title: "PIM designs (units.NAME.design of a pim unit; hardware.fcPim / hardware.attnPim in a run)",
         rows: Object.values(PIM_DESIGNS).map((d) => ({
           name: d.name,
           summary: `${d.numFpus}P${d.numBanksPerFpuGroup}B, ${d.numEnabledBankGroups} bank groups, ${g(pimStackCapacityBytes(d), "GiB", 2 ** 30)}, FPU ${d.fpuClockHz / 1e6} MHz, on ${d.hbm.name}`,
@@ -51,13 +53,25 @@ export function presetTable(kind: string): PresetTable {
       };
     case "link":
       return {
-        title: "Links (links.gpuGpu / attention / pimPim)",
+        title: "Links (fabrics.NAME.link in a system; hardware.fabrics.NAME.link or hardware.links.NAME in a run)",
         rows: Object.values(LINK_PRESETS).map((l) => ({
           name: l.name,
           summary: `${g(l.bandwidthBytesPerSec, "GB/s per direction", 1e9)}, ${+(l.latencySec * 1e6).toPrecision(4)} us per message, ${+(l.energyPerBitJoules * 1e12).toPrecision(4)} pJ/bit`,
           source: l.description,
         })),
         specs: { ...LINK_PRESETS },
+      };
+    case "collective":
+      return {
+        title: "Collectives (fabrics.NAME.collective: how tensor-parallel all-reduces and all-gathers run)",
+        rows: Object.entries(COLLECTIVE_PRESETS).map(([name, c]) => ({ name, summary: c.description, source: c.source })),
+        specs: Object.fromEntries(Object.entries(COLLECTIVE_PRESETS).map(([name, c]) => [name, c.spec])),
+      };
+    case "profile":
+      return {
+        title: "Assumption profiles (profile: in a run config, --profile; assumptions: overrides one choice)",
+        rows: PROFILES.names.map((name) => ({ name, summary: PROFILES.entries[name].description, source: "docs/assumptions.md, \"Structural choices\"" })),
+        specs: { ...PROFILES.entries },
       };
     case "system":
       return {

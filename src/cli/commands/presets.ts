@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { UserError } from "../../core/errors.ts";
 import { out, printJson } from "../io.ts";
 
-const KINDS = ["gpu", "hbm", "pim", "link", "system", "model"] as const;
+const KINDS = ["gpu", "hbm", "pim", "link", "collective", "system", "model", "profile"] as const;
 type Kind = (typeof KINDS)[number];
 
 export function registerPresets(program: Command): void {
