@@ -81,6 +81,12 @@ export interface RunResult {
   iterations: number;
   fcOnGpuIterations: number;
   fcOnPimIterations: number;
+  /**
+   * Decode iterations by the unit that ran FC (roles.fc's names): fcOnGpuIterations under the processor units
+   * (GPUs, NPUs), fcOnPimIterations under the units that compute in memory; units of the same sort share one key
+   * ("a+b").
+   */
+  fcIterationsByUnit: Record<string, number>;
   fcSwitches: number;
   decodeStepSecMean: number;
   kvLimitedAdmissions: number;
@@ -198,6 +204,17 @@ export function resolvedConfigOf(cfg: RunConfig, ctx: SystemContext): ResolvedRu
   return { system: ctx.spec, model: ctx.model, ...rest, assumptions: ctx.assumptions };
 }
 
+/** fcIterationsByUnit of a run: the processor units' count and the in-memory units' count, under their names. */
+export function fcIterationsByUnit(ctx: SystemContext, onProcessor: number, inMemory: number): Record<string, number> {
+  const names = (processor: boolean) => ctx.fc.filter((f) => f.unit.isProcessor === processor).map((f) => f.unit.name).join("+");
+  const out: Record<string, number> = {};
+  for (const [processor, n] of [[true, onProcessor], [false, inMemory]] as const) {
+    const key = names(processor);
+    if (key !== "") out[key] = n;
+  }
+  return out;
+}
+
 /** Runs one configuration end to end. */
 export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}): RunResult {
   const cfg = parseRunConfig(input);
@@ -246,6 +263,7 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     iterations: m.iterations,
     fcOnGpuIterations: m.fcOnGpuIterations,
     fcOnPimIterations: m.fcOnPimIterations,
+    fcIterationsByUnit: fcIterationsByUnit(ctx, m.fcOnGpuIterations, m.fcOnPimIterations),
     fcSwitches: m.fcSwitches,
     decodeStepSecMean: m.iterations > 0 ? decodeSec / m.iterations : 0,
     kvLimitedAdmissions: m.kvLimitedAdmissions,

@@ -298,3 +298,16 @@ describe("what runOnce reads from the config itself", () => {
     assert.ok(r.attentionLinkBandwidthSec <= r.breakdownSec.communication + r.prefillSec);
   });
 });
+
+test("fcIterationsByUnit names the units of roles.fc and splits the iterations as the placement counts do", () => {
+  const small = { trace: "fixed:64:24", requests: 8, batch: 4, spec: 2 } as const;
+  const papi = runOnce({ ...small, system: "papi", alpha: 8 }); // RLP x TLP: 8 (PIM) down to 2 as requests end
+  assert.deepEqual(papi.fcIterationsByUnit, { gpu: papi.fcOnGpuIterations, "fc-pim": papi.fcOnPimIterations });
+  const both = runOnce({ ...small, system: "papi", alpha: 7, batch: 8 }); // 16 tokens above alpha: FC on the GPUs
+  assert.ok(both.fcIterationsByUnit.gpu > 0);
+  assert.deepEqual(runOnce({ ...small, system: "gpu-only" }).fcIterationsByUnit, { gpu: runOnce({ ...small, system: "gpu-only" }).iterations });
+  const pimOnly = runOnce({ ...small, system: "attacc-only" });
+  assert.deepEqual(pimOnly.fcIterationsByUnit, { "fc-pim": pimOnly.iterations });
+  // the 0.2 shape's plain-HBM stacks are not an FC unit: only the GPUs appear
+  assert.deepEqual(Object.keys(runOnce({ ...small, system: "a100-attacc" }).fcIterationsByUnit), ["gpu"]);
+});

@@ -24,7 +24,7 @@ function formatRun(r: RunResultWithDesign, design: string[]): string {
     `latency            ${r.latencySec.toFixed(3)} s  (prefill ${r.prefillSec.toFixed(3)} s, decode ${r.decodeSec.toFixed(3)} s, idle ${r.idleSec.toFixed(3)} s)`,
     `tokens             ${r.generatedTokens}  (${r.tokensPerSec.toFixed(1)} tokens/s)`,
     `energy             ${r.energyJoules.toFixed(1)} J  (${r.tokensPerJoule.toFixed(3)} tokens/J)`,
-    `iterations         ${r.iterations}  (FC on GPU ${r.fcOnGpuIterations}, on FC-PIM ${r.fcOnPimIterations}, ${r.fcSwitches} switches)`,
+    `iterations         ${r.iterations}  (FC ${Object.entries(r.fcIterationsByUnit).map(([u, n]) => `on ${u} ${n}`).join(", ")}, ${r.fcSwitches} switches)`,
     `decode step mean   ${ms(r.decodeStepSecMean)} ms`,
     `per token (ms)     FC ${ms(r.perTokenSec.fc)}  attention ${ms(r.perTokenSec.attention)}  communication ${ms(r.perTokenSec.communication)}  other ${ms(r.perTokenSec.other)}${r.perTokenSec.draft > 0 ? `  draft ${ms(r.perTokenSec.draft)}` : ""}`,
     `energy by device   ${Object.entries(r.energyByDevice).filter(([, d]) => d.total > 0).map(([n, d]) => `${n} ${(d.total / r.energyJoules * 100).toFixed(1)} %`).join("  ")}`,
