@@ -1,5 +1,5 @@
-// npm run mutate [-- PART...]: mutation testing (StrykerJS, tap runner) of src/scheduling, src/serving, src/systems
-// and src/hardware, one Stryker run per part (a folder, or a group of its files) so that each finished part keeps its results (incremental files in
+// npm run mutate [-- PART...]: mutation testing (StrykerJS, tap runner) of every folder of src/ (the Node-only I/O of
+// src/node and src/cli, and the explorer's UI components, are covered by process-level tests instead), one Stryker run per part (a folder, or a group of its files) so that each finished part keeps its results (incremental files in
 // reports/stryker/, committed: a rerun tests only mutants whose code or covering tests changed). Prints each part's
 // score and the overall one. `npm run mutate -- --summary` only prints the scores of the last reports.
 //
@@ -19,7 +19,7 @@ import { minimatch } from "minimatch";
  * made one run take most of a day. A mutant only the CLI tests catch counts as survived here.
  */
 const SERVING_TESTS = ["test/serving/**/*.test.ts", "test/scheduling/**/*.test.ts"];
-/** Parts: the four folders, the larger ones cut by file so that each run finishes (and keeps its results) in under an hour. */
+/** Parts: every folder, the larger ones cut by file so that each run finishes (and keeps its results) in under an hour. */
 const PARTS_DEF = {
   scheduling: { mutate: ["src/scheduling/**/*.ts"], tests: ["test/scheduling/**/*.test.ts"] },
   "serving-run": { mutate: ["src/serving/{run,metrics,recorder,timeline,config,limits,speculative}.ts"], tests: SERVING_TESTS },
@@ -28,6 +28,17 @@ const PARTS_DEF = {
   systems: { mutate: ["src/systems/**/*.ts"], tests: ["test/systems/**/*.test.ts"] },
   "hardware-gpu": { mutate: ["src/hardware/*.ts", "src/hardware/gpu/**/*.ts", "src/hardware/links/**/*.ts"], tests: ["test/hardware/*.test.ts", "test/hardware/gpu/**/*.test.ts", "test/hardware/links/**/*.test.ts"] },
   "hardware-pim": { mutate: ["src/hardware/pim/**/*.ts"], tests: ["test/hardware/*.test.ts", "test/hardware/pim/**/*.test.ts"] },
+  "serving-policies": {
+    mutate: ["src/serving/{batching,routers}/**/*.ts", "src/serving/{kv-cache,kv-transfer,replica,events,iteration,slo,deque,request-state,serving-config,design-diff}.ts"],
+    tests: SERVING_TESTS,
+  },
+  core: { mutate: ["src/core/**/*.ts"], tests: ["test/core/**/*.test.ts"] },
+  models: { mutate: ["src/models/**/*.ts"], tests: ["test/models/**/*.test.ts"] },
+  units: { mutate: ["src/units/**/*.ts"], tests: ["test/units/**/*.test.ts", "test/systems/**/*.test.ts"] },
+  fabric: { mutate: ["src/fabric/**/*.ts"], tests: ["test/fabric/**/*.test.ts", "test/systems/**/*.test.ts"] },
+  sweep: { mutate: ["src/sweep/**/*.ts"], tests: ["test/sweep/**/*.test.ts"] },
+  report: { mutate: ["src/report/**/*.ts"], tests: ["test/report/**/*.test.ts"] },
+  web: { mutate: ["src/web/{url-state,run-key,exports,simulate,browser-loader,protocol}.ts"], tests: ["test/web/{browser-loader,exports,run-key,simulate,url-state}.test.ts"] },
 };
 const TESTS = Object.fromEntries(Object.entries(PARTS_DEF).map(([k, v]) => [k, v.tests]));
 const PARTS = Object.keys(TESTS);
