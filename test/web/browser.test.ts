@@ -118,7 +118,7 @@ test("the explorer: controls, uploads, the Fig. 8 column and a shared link, equa
   const papiRow = rows.find((r) => r[0] === "PAPI")!;
   assert.equal(papiRow[1], (await cliJson(["--system", "papi", "--batch", "64", "--spec", "4"])).latencySec.toFixed(3));
   assert.equal(rows.find((r) => r[0] === "A100+AttAcc")![5], "1.00x");
-  await page.waitForSelector("#chart-systems svg");
+  await page.waitForSelector("#chart-systems canvas");
   await page.screenshot({ path: join(SHOTS, "systems.png"), fullPage: true });
 
   // a Hugging Face config.json: the run equals papi run --model FILE
@@ -190,7 +190,7 @@ test("the built page works from file:// (no server, no network)", { skip, timeou
   await waitForResult(page, cli);
   await assertShows(page, cli);
   await page.click("#tab-pim");
-  await page.waitForSelector("#chart-pim-attn svg");
+  await page.waitForSelector("#chart-pim-attn canvas");
   await page.screenshot({ path: join(SHOTS, "file-url-pim.png"), fullPage: true });
   // a value out of range: the schema's one-line message, and the page stays up
   await setNumber(page, "#batch", 0);
