@@ -1,6 +1,5 @@
 import type { Rng } from "../core/rng.ts";
-import type { Batch } from "../systems/batch.ts";
-import { iterationCost, phaseEnergyJoules, phaseTimeSec } from "../systems/iteration-cost.ts";
+import { iterationCostInto, phaseEnergyJoules, phaseTimeSec } from "../systems/iteration-cost.ts";
 import { swapCost } from "./kv-transfer.ts";
 import type { MetricsStore } from "./metrics.ts";
 import type { Replica } from "./replica.ts";
@@ -22,8 +21,9 @@ export interface IterationEnv {
 /**
  * Starts the iteration the replica's policy planned: builds the one Batch (decoding requests first, then prefill
  * chunks), asks the FC scheduler where FC runs (pure prefill iterations run FC on the system's prefill unit), costs
- * it (systems/iteration-cost.ts), reports it to the metrics sink and returns its duration (seconds). Allocates
- * nothing for decode-only iterations once the arrays have grown.
+ * it (systems/iteration-cost.ts), reports it to the metrics sink and returns its duration (seconds). The batch, the
+ * scheduler's snapshot and the cost are the replica's, refilled in place: a decode-only iteration allocates nothing
+ * once the arrays have grown (the sink reads them during its call only).
  */
 export function startIteration(env: IterationEnv, rep: Replica, nowSec: number): number {
   const m = env.metrics;
@@ -52,7 +52,12 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
     prefillTokens += q.chunkTokens;
     if (q.prefilledTokens + q.chunkTokens === q.promptTokens) promptsEnded++;
   }
-  const batch: Batch = { numRequests: n, numDecode, tlp, newTokens, kvLens, decodeKvTokens: decodeKv, numPromptsEnded: promptsEnded };
+  const batch = rep.batch;
+  batch.numRequests = n;
+  batch.numDecode = numDecode;
+  batch.tlp = tlp;
+  batch.decodeKvTokens = decodeKv;
+  batch.numPromptsEnded = promptsEnded;
   rep.tlp = tlp;
   rep.numDecode = numDecode;
   let swapSec = 0;
@@ -63,15 +68,19 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
     rep.pendingSwapBytes = 0;
   }
   if (numDecode === 0) {
-    const p = iterationCost(ctx, ctx.prefill.fc.unit.name, batch);
+    const p = iterationCostInto(ctx, ctx.prefill.fc.unit.name, batch, rep.phase);
     const t = phaseTimeSec(p);
     m.onPrefillIteration(rep.id, p, nowSec, t, phaseEnergyJoules(p), plan.numPrefills);
     rep.lastWasPrefill = true;
     return t + swapSec;
   }
-  const unit = rep.fc.decide({ numRequests: n, tokensPerRequest: tlp, numTokens: numDecode * tlp + prefillTokens });
+  const snapshot = rep.snapshot;
+  snapshot.numRequests = n;
+  snapshot.tokensPerRequest = tlp;
+  snapshot.numTokens = numDecode * tlp + prefillTokens;
+  const unit = rep.fc.decide(snapshot);
   m.onFcDecision(rep.id, unit, nowSec, numDecode, tlp, rep.fc.alpha);
-  const p = iterationCost(ctx, unit, batch);
+  const p = iterationCostInto(ctx, unit, batch, rep.phase);
   // the draft model proposes T - 1 tokens for each decoding request; its cost is given per drafted token
   const numDrafted = numDecode * (tlp - 1);
   const draftSec = numDrafted * env.draft.timePerTokenSec;

@@ -64,57 +64,54 @@ export interface ReplicaStats {
 export class MetricsStore {
   /** Dynamic energy by unit name (prefixed by its pool's devicePrefix) and "links" for every fabric, by kind. */
   readonly energyByDevice = new Map<string, DeviceEnergy>();
-  /** Busy time by unit name (and "links"): the seconds each device group worked, summed over replicas. */
-  readonly busySecByDevice = new Map<string, number>();
   readonly replicas: ReplicaStats[] = [];
   private readonly poolOf: PoolInfo[] = [];
+  /** every device group's tally, by the same names as energyByDevice (its energy is the same object) */
+  private readonly slots = new Map<string, DeviceSlot>();
+  /** per replica, the slots its roles charge, resolved once (the hot path looks no name up) */
+  private readonly slotsOf: ReplicaSlots[] = [];
 
   /** `ctx`: a store for one replica of that system (serve() declares its pools with addPool instead). */
   constructor(ctx?: SystemContext, readonly recorder?: RunRecorder, readonly timeline?: Timeline) {
     if (ctx) this.addPool({ name: "serve", ctx, devicePrefix: "" }, 1);
   }
 
+  /** Busy time by unit name (and "links"): the seconds each device group worked, summed over replicas. */
+  get busySecByDevice(): Map<string, number> {
+    return new Map([...this.slots].map(([name, s]) => [name, s.busySec]));
+  }
+
   /** Declares `count` more replicas of a pool (replica numbers continue after the ones already declared). */
   addPool(pool: PoolInfo, count: number): void {
-    for (const u of Object.keys(pool.ctx.units)) {
-      const k = pool.devicePrefix + u;
-      if (!this.energyByDevice.has(k)) {
-        this.energyByDevice.set(k, { compute: 0, dram: 0, transfer: 0 });
-        this.busySecByDevice.set(k, 0);
-      }
-    }
-    if (!this.energyByDevice.has("links")) {
-      this.energyByDevice.set("links", { compute: 0, dram: 0, transfer: 0 });
-      this.busySecByDevice.set("links", 0);
-    }
+    for (const u of Object.keys(pool.ctx.units)) this.slotNamed(pool.devicePrefix + u);
+    this.slotNamed("links");
+    const c = pool.ctx;
+    const slot = (unit: string) => this.slots.get(pool.devicePrefix + unit);
+    const fc = new Map(Object.keys(c.units).map((u) => [u, slot(u)]));
     const first = this.poolOf.filter((p) => p.name === pool.name).length;
     for (let i = 0; i < count; i++) {
       this.poolOf.push(pool);
+      this.slotsOf.push({ fc, attention: slot(c.attention.name), prefillAttention: slot(c.prefill.attention.name), elementwise: slot(c.elementwise.name), links: this.slots.get("links")! });
       this.replicas.push({ pool: pool.name, index: first + i, numRequests: 0, iterations: 0, busySec: 0, idleSec: 0, generatedTokens: 0, preemptions: 0, kvPeakLoad: 0, kvLeftLoad: 0, lastFcUnit: "" });
     }
   }
 
-  private charge(device: string, e: EnergySplit, busySec: number): void {
-    const d = this.energyByDevice.get(device);
-    if (d === undefined) return;
-    d.compute += e.compute;
-    d.dram += e.dram;
-    d.transfer += e.transfer;
-    this.busySecByDevice.set(device, this.busySecByDevice.get(device)! + busySec);
+  private slotNamed(name: string): void {
+    if (this.slots.has(name)) return;
+    const energy = { compute: 0, dram: 0, transfer: 0 };
+    this.energyByDevice.set(name, energy);
+    this.slots.set(name, { energy, busySec: 0 });
   }
 
   /** Charges an iteration's dynamic energy and busy time to the units in each role and the links. */
   private chargeStep(p: PhaseCost, replica: number): void {
-    const pool = this.poolOf[replica];
-    if (!pool) return;
-    const c = pool.ctx;
-    const pre = pool.devicePrefix;
-    // no string is built for the pool that serves (prefix ""): the hot path allocates nothing
-    this.charge(pre === "" ? p.fcUnit : pre + p.fcUnit, p.split.fc, p.fcSec);
-    this.charge(pre === "" ? c.attention.name : pre + c.attention.name, p.split.attention, p.attentionSec - p.prefillAttentionSec);
-    this.charge(pre === "" ? c.prefill.attention.name : pre + c.prefill.attention.name, p.split.prefillAttention, p.prefillAttentionSec);
-    this.charge(pre === "" ? c.elementwise.name : pre + c.elementwise.name, p.split.other, p.otherSec);
-    this.charge("links", { compute: 0, dram: 0, transfer: p.communicationJoules }, p.communicationSec);
+    const s = this.slotsOf[replica];
+    if (!s) return;
+    charge(s.fc.get(p.fcUnit), p.split.fc, p.fcSec);
+    charge(s.attention, p.split.attention, p.attentionSec - p.prefillAttentionSec);
+    charge(s.prefillAttention, p.split.prefillAttention, p.prefillAttentionSec);
+    charge(s.elementwise, p.split.other, p.otherSec);
+    chargeTransfer(s.links, p.communicationJoules, p.communicationSec);
   }
 
   fcSec = 0;
@@ -294,7 +291,7 @@ export class MetricsStore {
     this.swapJoules += joules;
     this.dynamicJoules += joules;
     this.replicas[replica].busySec += sec;
-    this.charge("links", { compute: 0, dram: 0, transfer: joules }, sec);
+    chargeTransfer(this.slots.get("links")!, joules, sec);
   }
 
   /** A KV cache handed from a prefill replica to a decode replica (disaggregation). */
@@ -304,7 +301,7 @@ export class MetricsStore {
     this.kvTransferSec += sec;
     this.kvTransferJoules += joules;
     this.dynamicJoules += joules;
-    this.charge("links", { compute: 0, dram: 0, transfer: joules }, sec);
+    chargeTransfer(this.slots.get("links")!, joules, sec);
   }
 
   onRequestDone(id: number, arrivalSec: number, firstTokenAtSec: number, finishedAtSec: number, outputTokens: number, inputTokens = 0): void {
@@ -318,6 +315,36 @@ export class MetricsStore {
       tpotSec: outputTokens > 1 ? (finishedAtSec - firstTokenAtSec) / (outputTokens - 1) : 0,
     });
   }
+}
+
+/** A device group's running tally: dynamic energy by kind and busy seconds. */
+interface DeviceSlot {
+  energy: DeviceEnergy;
+  busySec: number;
+}
+
+/** The slots one replica's roles charge: FC by the unit that ran it, the attention and elementwise units, the links. */
+interface ReplicaSlots {
+  fc: Map<string, DeviceSlot | undefined>;
+  attention: DeviceSlot | undefined;
+  prefillAttention: DeviceSlot | undefined;
+  elementwise: DeviceSlot | undefined;
+  links: DeviceSlot;
+}
+
+function charge(slot: DeviceSlot | undefined, e: EnergySplit, busySec: number): void {
+  if (slot === undefined) return;
+  const d = slot.energy;
+  d.compute += e.compute;
+  d.dram += e.dram;
+  d.transfer += e.transfer;
+  slot.busySec += busySec;
+}
+
+/** Transfer energy only (links): compute and DRAM gain 0, which leaves them unchanged (never -0: they start at +0). */
+function chargeTransfer(slot: DeviceSlot, joules: number, busySec: number): void {
+  slot.energy.transfer += joules;
+  slot.busySec += busySec;
 }
 
 export interface Percentiles { mean: number; p50: number; p90: number; p99: number }

@@ -1,4 +1,6 @@
-import type { FcPolicy } from "../scheduling/policy.ts";
+import type { FcPolicy, SchedulerSnapshot } from "../scheduling/policy.ts";
+import type { Batch } from "../systems/batch.ts";
+import { newPhaseCost, type PhaseCost } from "../systems/iteration-cost.ts";
 import { IterationPlan, type BatchingPolicy } from "./batching/policy.ts";
 import { Deque } from "./deque.ts";
 import type { IterationEndEvent, ScheduleEvent } from "./events.ts";
@@ -47,6 +49,10 @@ export class Replica {
   /** the Batch arrays of the iteration (refilled in place) */
   readonly newTokens: number[] = [];
   readonly kvLens: number[] = [];
+  /** the iteration's Batch over those arrays, the FC scheduler's snapshot and the iteration's cost (all refilled in place) */
+  readonly batch: Batch = { numRequests: 0, numDecode: 0, tlp: 1, newTokens: this.newTokens, kvLens: this.kvLens, decodeKvTokens: 0, numPromptsEnded: 0 };
+  readonly snapshot: SchedulerSnapshot = { numRequests: 0, tokensPerRequest: 1, numTokens: 0 };
+  readonly phase: PhaseCost = newPhaseCost();
   /** TLP and decoding requests of the iteration being run */
   tlp = 1;
   numDecode = 0;

@@ -1,5 +1,5 @@
 import { fabricBandwidthSec, fabricTransferCost } from "../fabric/cost.ts";
-import { scaleSplit, sumSplit, unitCost, ZERO_UNIT_COST, type UnitCost } from "../units/unit.ts";
+import { copyUnitCost, decodeAttentionInto, mutableUnitCost, scaleSplit, sumSplit, unitCost, ZERO_UNIT_COST, type DecodeAttentionWork, type UnitCost } from "../units/unit.ts";
 import type { Batch } from "./batch.ts";
 import type { SystemContext } from "./build.ts";
 
@@ -69,38 +69,71 @@ function kvShipCost(ctx: SystemContext, numTokens: number): { cost: UnitCost; li
 
 /** Attention of one iteration over all layers, with the transfers it implies. */
 export function attentionIterationCost(ctx: SystemContext, b: Batch, prefillFcUnit: string): AttentionIterationCost {
+  return attentionIterationCostInto(ctx, b, prefillFcUnit, newAttentionIterationCost());
+}
+
+/** A cost attentionIterationCostInto may overwrite (every UnitCost and split its own). */
+export function newAttentionIterationCost(): AttentionIterationCost {
+  return { attention: mutableUnitCost(), prefillAttention: mutableUnitCost(), comm: mutableUnitCost(), linkBwSec: 0 };
+}
+
+/** the unit's per-layer decode attention, and the work handed to it (both rewritten every call) */
+const perLayer = mutableUnitCost();
+const work: DecodeAttentionWork = { shape: { numHeads: 0, numKvHeads: 0, headDim: 0, dtypeBytes: 0 }, numRequests: 0, tlp: 0, contextLens: [], totalContextTokens: 0 };
+
+/**
+ * attentionIterationCost written into `out` (newAttentionIterationCost): the serving loop's call. A decode-only
+ * iteration allocates nothing; prefill chunks are costed as before and copied in. The same arithmetic in the same
+ * order as the allocating version had, so the values are bit-identical.
+ */
+export function attentionIterationCostInto(ctx: SystemContext, b: Batch, prefillFcUnit: string, out: AttentionIterationCost): AttentionIterationCost {
   const layers = ctx.model.num_hidden_layers;
-  let attention = ZERO_UNIT_COST;
-  let comm = ZERO_UNIT_COST;
-  let linkBwSec = 0;
+  const { attention, comm } = out;
+  copyUnitCost(ZERO_UNIT_COST, attention);
+  copyUnitCost(ZERO_UNIT_COST, comm);
+  out.linkBwSec = 0;
   if (b.numDecode > 0) {
-    const a = ctx.attention.decodeAttention!({ shape: ctx.shape, numRequests: b.numDecode, tlp: b.tlp, contextLens: b.kvLens, totalContextTokens: b.decodeKvTokens });
-    attention = unitCost(a.timeSec * layers, scaleSplit(a.split, layers));
+    work.shape = ctx.shape;
+    work.numRequests = b.numDecode;
+    work.tlp = b.tlp;
+    work.contextLens = b.kvLens;
+    work.totalContextTokens = b.decodeKvTokens;
+    const a = decodeAttentionInto(ctx.attention, work, perLayer);
+    attention.timeSec = a.timeSec * layers;
+    attention.split.compute = a.split.compute * layers;
+    attention.split.dram = a.split.dram * layers;
+    attention.split.transfer = a.split.transfer * layers;
+    attention.energyJoules = attention.split.compute + attention.split.dram + attention.split.transfer;
     if (ctx.attentionVia.length > 0) {
       const t = attentionTransferCost(ctx, b.numDecode * b.tlp);
-      comm = t.cost;
-      linkBwSec = t.linkBwSec;
+      copyUnitCost(t.cost, comm);
+      out.linkBwSec = t.linkBwSec;
     }
   }
-  let prefillAttention = ZERO_UNIT_COST;
-  if (b.numRequests > b.numDecode) {
-    let sec = 0;
-    let split = ZERO_UNIT_COST.split;
-    let prefillTokens = 0;
-    const unit = ctx.prefill.attention;
-    for (let i = b.numDecode; i < b.numRequests; i++) {
-      const n = b.newTokens[i];
-      prefillTokens += n;
-      const c = unit.prefillAttention!({ shape: ctx.shape, newTokens: n, cachedTokens: b.kvLens[i] - n });
-      sec += c.timeSec * layers;
-      split = sumSplit(split, scaleSplit(c.split, layers));
-    }
-    prefillAttention = unitCost(sec, split);
-    const t = unit !== ctx.kv ? kvShipCost(ctx, prefillTokens) : prefillFcUnit !== unit.name ? viaTransfer(ctx, prefillTokens * qkvoBytesPerToken(ctx), 2) : null;
-    if (t !== null) {
-      comm = unitCost(comm.timeSec + t.cost.timeSec, sumSplit(comm.split, t.cost.split));
-      linkBwSec += t.linkBwSec;
-    }
+  copyUnitCost(ZERO_UNIT_COST, out.prefillAttention);
+  if (b.numRequests > b.numDecode) addPrefillChunks(ctx, b, prefillFcUnit, out);
+  return out;
+}
+
+/** Prefill chunks' causal attention on the prefill attention unit, and the transfers it implies, into `out`. */
+function addPrefillChunks(ctx: SystemContext, b: Batch, prefillFcUnit: string, out: AttentionIterationCost): void {
+  const layers = ctx.model.num_hidden_layers;
+  let sec = 0;
+  let split = ZERO_UNIT_COST.split;
+  let prefillTokens = 0;
+  const unit = ctx.prefill.attention;
+  for (let i = b.numDecode; i < b.numRequests; i++) {
+    const n = b.newTokens[i];
+    prefillTokens += n;
+    const c = unit.prefillAttention!({ shape: ctx.shape, newTokens: n, cachedTokens: b.kvLens[i] - n });
+    sec += c.timeSec * layers;
+    split = sumSplit(split, scaleSplit(c.split, layers));
   }
-  return { attention, prefillAttention, comm, linkBwSec };
+  copyUnitCost(unitCost(sec, split), out.prefillAttention);
+  const t = unit !== ctx.kv ? kvShipCost(ctx, prefillTokens) : prefillFcUnit !== unit.name ? viaTransfer(ctx, prefillTokens * qkvoBytesPerToken(ctx), 2) : null;
+  if (t !== null) {
+    const comm = out.comm;
+    copyUnitCost(unitCost(comm.timeSec + t.cost.timeSec, sumSplit(comm.split, t.cost.split)), comm);
+    out.linkBwSec += t.linkBwSec;
+  }
 }

@@ -1,6 +1,6 @@
 import { fcShapesPerLayer } from "../models/kernels.ts";
 import { scaleSplit, sumSplit, unitCost, ZERO_SPLIT, ZERO_UNIT_COST, type EnergySplit, type UnitCost } from "../units/unit.ts";
-import { attentionIterationCost } from "./attention-cost.ts";
+import { attentionIterationCostInto, newAttentionIterationCost } from "./attention-cost.ts";
 import { batchLogitTokens, batchTokens, type Batch } from "./batch.ts";
 import { fcPlacement, type FcPlacement, type SystemContext } from "./build.ts";
 import { fcLayersCost, lmHeadCost } from "./fc-cost.ts";
@@ -43,10 +43,31 @@ export const phaseEnergyJoules = (p: PhaseCost): number => p.fcJoules + p.attent
  * iterations that decode (it decides before each).
  */
 export function iterationCost(ctx: SystemContext, fcUnit: string, b: Batch): PhaseCost {
+  return iterationCostInto(ctx, fcUnit, b, newPhaseCost());
+}
+
+/** A PhaseCost iterationCostInto may overwrite (its splits its own). */
+export function newPhaseCost(): PhaseCost {
+  const split = () => ({ compute: 0, dram: 0, transfer: 0 });
+  return {
+    fcSec: 0, attentionSec: 0, prefillAttentionSec: 0, communicationSec: 0, otherSec: 0, overlapSec: 0,
+    fcJoules: 0, attentionJoules: 0, communicationJoules: 0, otherJoules: 0, attentionLinkBwSec: 0, fcUnit: "",
+    split: { fc: split(), attention: split(), prefillAttention: split(), other: split() },
+  };
+}
+
+/** the iteration's attention (rewritten every call: iterationCostInto does not nest) */
+const attentionScratch = newAttentionIterationCost();
+
+/**
+ * iterationCost written into `out` (newPhaseCost): the serving loop's call, which allocates nothing for a
+ * decode-only iteration on a system without sub-batch overlap. Bit-identical to the allocating version's values.
+ */
+export function iterationCostInto(ctx: SystemContext, fcUnit: string, b: Batch, out: PhaseCost): PhaseCost {
   const p = fcPlacement(ctx, fcUnit);
   const body = fcLayersCost(ctx, p, batchTokens(b));
   const head = lmHeadCost(ctx, p, batchLogitTokens(b));
-  const a = attentionIterationCost(ctx, b, p.unit.name);
+  const a = attentionIterationCostInto(ctx, b, p.unit.name, attentionScratch);
   let fc = body.fc;
   let attention = a.attention;
   let overlapSec = 0;
@@ -62,26 +83,23 @@ export function iterationCost(ctx: SystemContext, fcUnit: string, b: Batch): Pha
       overlapSec = s.fc.timeSec + s.attention.timeSec - s.timeSec;
     }
   }
-  return {
-    fcSec: fc.timeSec + head.fc.timeSec,
-    attentionSec: attention.timeSec + a.prefillAttention.timeSec,
-    prefillAttentionSec: a.prefillAttention.timeSec,
-    communicationSec: body.comm.timeSec + head.comm.timeSec + a.comm.timeSec,
-    otherSec: body.other.timeSec + head.other.timeSec + (b.numDecode > 0 ? ctx.spec.schedulerOverheadSec : 0),
-    overlapSec,
-    fcJoules: fc.energyJoules + head.fc.energyJoules,
-    attentionJoules: attention.energyJoules + a.prefillAttention.energyJoules,
-    communicationJoules: body.comm.energyJoules + head.comm.energyJoules + a.comm.energyJoules,
-    otherJoules: body.other.energyJoules + head.other.energyJoules,
-    attentionLinkBwSec: a.linkBwSec,
-    fcUnit: p.unit.name,
-    split: {
-      fc: addSplits(fc.split, head.fc.split),
-      attention: attention.split,
-      prefillAttention: a.prefillAttention.split,
-      other: addSplits(body.other.split, head.other.split),
-    },
-  };
+  out.fcSec = fc.timeSec + head.fc.timeSec;
+  out.attentionSec = attention.timeSec + a.prefillAttention.timeSec;
+  out.prefillAttentionSec = a.prefillAttention.timeSec;
+  out.communicationSec = body.comm.timeSec + head.comm.timeSec + a.comm.timeSec;
+  out.otherSec = body.other.timeSec + head.other.timeSec + (b.numDecode > 0 ? ctx.spec.schedulerOverheadSec : 0);
+  out.overlapSec = overlapSec;
+  out.fcJoules = fc.energyJoules + head.fc.energyJoules;
+  out.attentionJoules = attention.energyJoules + a.prefillAttention.energyJoules;
+  out.communicationJoules = body.comm.energyJoules + head.comm.energyJoules + a.comm.energyJoules;
+  out.otherJoules = body.other.energyJoules + head.other.energyJoules;
+  out.attentionLinkBwSec = a.linkBwSec;
+  out.fcUnit = p.unit.name;
+  addSplitsInto(fc.split, head.fc.split, out.split.fc);
+  copySplit(attention.split, out.split.attention);
+  copySplit(a.prefillAttention.split, out.split.prefillAttention);
+  addSplitsInto(body.other.split, head.other.split, out.split.other);
+  return out;
 }
 
 /**
@@ -152,5 +170,19 @@ function subBatchAttention(ctx: SystemContext, b: Batch, from: number, to: numbe
   return unitCost(c.timeSec * L, scaleSplit(c.split, L));
 }
 
-const addSplits = (x: EnergySplit, y: EnergySplit): EnergySplit =>
-  x === ZERO_SPLIT ? y : y === ZERO_SPLIT ? x : { compute: x.compute + y.compute, dram: x.dram + y.dram, transfer: x.transfer + y.transfer };
+function copySplit(x: EnergySplit, out: EnergySplit): void {
+  out.compute = x.compute;
+  out.dram = x.dram;
+  out.transfer = x.transfer;
+}
+
+/** x + y into `out`; a ZERO_SPLIT operand is skipped rather than added (as the split sums always did). */
+function addSplitsInto(x: EnergySplit, y: EnergySplit, out: EnergySplit): void {
+  if (x === ZERO_SPLIT) copySplit(y, out);
+  else if (y === ZERO_SPLIT) copySplit(x, out);
+  else {
+    out.compute = x.compute + y.compute;
+    out.dram = x.dram + y.dram;
+    out.transfer = x.transfer + y.transfer;
+  }
+}

@@ -8,7 +8,7 @@ import type { ElementwiseKernel } from "../models/kernels.ts";
 import { gpuUnitKind } from "./gpu.ts";
 import { MAX_UNIT_DEVICES, type UnitKind } from "./kind.ts";
 import { pimUnitKind } from "./pim.ts";
-import type { DecodeAttentionWork, FcShard, PrefillAttentionWork, Unit, UnitContext, UnitCost, UnitOperation } from "./unit.ts";
+import { decodeAttentionInto, type DecodeAttentionWork, type FcShard, type PrefillAttentionWork, type Unit, type UnitContext, type UnitCost, type UnitOperation } from "./unit.ts";
 
 /**
  * NeuPIMs devices (Heo et al., "NeuPIMs: NPU-PIM Heterogeneous Acceleration for Batched LLM Inferencing", ASPLOS
@@ -81,6 +81,10 @@ class NeupimsUnit implements Unit {
 
   decodeAttention(w: DecodeAttentionWork): UnitCost {
     return this.pim.decodeAttention!(w);
+  }
+
+  decodeAttentionInto(w: DecodeAttentionWork, out: UnitCost): UnitCost {
+    return decodeAttentionInto(this.pim, w, out);
   }
 
   /** Prefill attention is a GEMM-shaped kernel (a full query block): the NPUs run it, heads split over them. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { count } from "../core/quantity.ts";
 import { pimTransferJoulesPerBit } from "../hardware/pim/energy.ts";
-import { pimAttentionCost, pimFcCost, type PimKernelCost } from "../hardware/pim/cost.ts";
+import { pimAttentionCost, pimAttentionDynamic, PimAttentionCounts, pimFcCost, type PimAttentionShape, type PimDynamicSplit, type PimKernelCost } from "../hardware/pim/cost.ts";
 import { PimDesignBlock } from "../hardware/pim/presets.ts";
 import { pimStackCapacityBytes, type PimDesign } from "../hardware/pim/schema.ts";
 import { pimConsts } from "../hardware/pim/timing.ts";
@@ -41,6 +41,10 @@ class PimUnit implements Unit {
   readonly design: PimDesign;
   private readonly overheadSec: number;
   private readonly refresh: boolean;
+  /** decodeAttentionInto's scratch (rewritten every call) */
+  private readonly attentionShape: PimAttentionShape = { numHeads: 0, numKvHeads: 0, headDim: 0, contextLens: [], tlp: 0, numStacks: 0, dtypeBytes: 0 };
+  private readonly attentionCounts = new PimAttentionCounts();
+  private readonly attentionSplit: PimDynamicSplit = { dramAccess: 0, transfer: 0, compute: 0 };
 
   constructor(c: UnitContext<PimUnitResolved>) {
     const d = c.description.design;
@@ -61,6 +65,25 @@ class PimUnit implements Unit {
     const lens = w.contextLens.length === w.numRequests ? w.contextLens : Array.prototype.slice.call(w.contextLens, 0, w.numRequests);
     const { numHeads, numKvHeads, headDim, dtypeBytes } = w.shape;
     return dynamic(pimAttentionCost(this.design, { numHeads, numKvHeads, headDim, contextLens: lens, tlp: w.tlp, numStacks: this.numDevices, dtypeBytes }));
+  }
+
+  /** decodeAttention without allocating: the same arithmetic (dynamic() with times = 1 multiplies by 1, exactly). */
+  decodeAttentionInto(w: DecodeAttentionWork, out: UnitCost): UnitCost {
+    const a = this.attentionShape;
+    a.numHeads = w.shape.numHeads;
+    a.numKvHeads = w.shape.numKvHeads;
+    a.headDim = w.shape.headDim;
+    a.dtypeBytes = w.shape.dtypeBytes;
+    a.contextLens = w.contextLens;
+    a.tlp = w.tlp;
+    a.numStacks = this.numDevices;
+    const e = this.attentionSplit;
+    out.timeSec = pimAttentionDynamic(this.design, a, Math.min(w.numRequests, w.contextLens.length), this.attentionCounts, e);
+    out.split.compute = e.compute;
+    out.split.dram = e.dramAccess;
+    out.split.transfer = e.transfer;
+    out.energyJoules = e.compute + e.dramAccess + e.transfer;
+    return out;
   }
 
   prefillAttention(w: PrefillAttentionWork): UnitCost {

@@ -103,6 +103,11 @@ export interface Unit {
    * out); absent when the unit cannot run attention.
    */
   decodeAttention?(work: DecodeAttentionWork): UnitCost;
+  /**
+   * decodeAttention's cost written into `out` (its split too), allocating nothing: the serving loop's per-iteration
+   * call. Optional (decodeAttentionInto below falls back to decodeAttention); where present, bit-identical to it.
+   */
+  decodeAttentionInto?(work: DecodeAttentionWork, out: UnitCost): UnitCost;
   /** Causal prefill attention of one chunk, one layer, on the whole unit like decodeAttention. */
   prefillAttention?(work: PrefillAttentionWork): UnitCost;
   /**
@@ -129,4 +134,24 @@ export const scaleSplit = (a: EnergySplit, f: number): EnergySplit => ({ compute
 /** A cost from its time and energy split (energyJoules = the sum of the split). */
 export function unitCost(timeSec: number, split: EnergySplit): UnitCost {
   return { timeSec, energyJoules: split.compute + split.dram + split.transfer, split };
+}
+
+/** A cost whose fields (and split) a caller may overwrite: the target of the *Into functions. */
+export function mutableUnitCost(): UnitCost {
+  return { timeSec: 0, energyJoules: 0, split: { compute: 0, dram: 0, transfer: 0 } };
+}
+
+/** Copies `c` into `out` (out.split is overwritten field by field, never shared). */
+export function copyUnitCost(c: UnitCost, out: UnitCost): UnitCost {
+  out.timeSec = c.timeSec;
+  out.energyJoules = c.energyJoules;
+  out.split.compute = c.split.compute;
+  out.split.dram = c.split.dram;
+  out.split.transfer = c.split.transfer;
+  return out;
+}
+
+/** The unit's decode attention into `out` (mutableUnitCost): its decodeAttentionInto, else a copy of decodeAttention. */
+export function decodeAttentionInto(unit: Unit, work: DecodeAttentionWork, out: UnitCost): UnitCost {
+  return unit.decodeAttentionInto !== undefined ? unit.decodeAttentionInto(work, out) : copyUnitCost(unit.decodeAttention!(work), out);
 }

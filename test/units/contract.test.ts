@@ -17,7 +17,7 @@ import type { Assumptions } from "../../src/units/assumptions.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { PROFILE_NAMES, resolveAssumptions } from "../../src/systems/profiles.ts";
 import { UNIT_KINDS, type Unit, type UnitCost } from "../../src/units/index.ts";
-import type { AttentionShape } from "../../src/units/unit.ts";
+import { copyUnitCost, decodeAttentionInto, mutableUnitCost, type AttentionShape } from "../../src/units/unit.ts";
 
 /**
  * The contract every registered unit kind passes (src/units/unit.ts), checked over representative descriptions of
@@ -228,6 +228,33 @@ describe("properties", () => {
       ),
       { numRuns: 150 },
     ));
+
+  test("decodeAttentionInto (the unit's own or the fallback) gives decodeAttention's values exactly, into one reused cost, reading numRequests lengths only", () =>
+    fc.assert(
+      fc.property(
+        caseArb.filter((c) => c.unit.decodeAttention !== undefined),
+        fc.constantFrom(MHA, GQA),
+        fc.array(fc.array(fc.integer({ min: 0, max: 4096 }), { minLength: 1, maxLength: 16 }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        (c, shape, batches, tlp, trailing) => {
+          const out = mutableUnitCost();
+          for (const lens of batches) {
+            // entries past numRequests (a mixed iteration's prefill chunks) must not count
+            const padded = [...lens, ...Array.from({ length: trailing }, () => 4000)];
+            const work = { ...decode(shape, lens, tlp), contextLens: padded };
+            const into = decodeAttentionInto(c.unit, work, out);
+            assert.equal(into, out, `${c.what}: a new object`);
+            assert.deepEqual(copyUnitCost(into, mutableUnitCost()), copyUnitCost(c.unit.decodeAttention!(decode(shape, lens, tlp)), mutableUnitCost()), `${c.what}: lens ${lens}`);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    ));
+
+  test("the PIM kinds have their own decodeAttentionInto (the serving loop's path allocates nothing there)", () => {
+    for (const kind of ["pim", "neupims"]) assert.ok(CASES.some((c) => c.kind === kind && typeof c.unit.decodeAttentionInto === "function"), kind);
+  });
 
   test("prefill attention: well-formed, and non-decreasing in new and in cached tokens", () =>
     fc.assert(

@@ -1,8 +1,8 @@
 import { UserError } from "../../core/errors.ts";
 import { pimValuesPerColumn, type PimDesign } from "./schema.ts";
 import {
-  pimBusColumnClocks, pimColumnReadsPerPosition, pimConsts, pimFreshCommandsPerColumn, pimKernelCost, pimMacCommandIntervalSec, pimMacCommandsPerColumn, pimMacReuseIntervalSec,
-  pimStreamTimeSec, type PimKernelCost,
+  pimBusColumnClocks, pimColumnReadsPerPosition, pimConsts, pimDynamicEnergy, pimFreshCommandsPerColumn, pimKernelCost, pimMacCommandIntervalSec, pimMacCommandsPerColumn,
+  pimMacReuseIntervalSec, pimStreamTimeSec, type PimDynamicSplit, type PimKernelCost, type PimKernelCounts,
 } from "./timing.ts";
 
 export interface PimAttentionShape {
@@ -40,9 +40,67 @@ export interface PimAttentionShape {
  * exact when all heads have equal length (a request's numKvHeads heads need ceil(numKvHeads / channels)
  * rounds, AttAcc's round structure), a balanced-placement estimate otherwise; non-decreasing in every
  * context length and in the number of requests.
- * O(contextLens.length), no allocation.
+ * O(contextLens.length); pimAttentionDynamic allocates nothing.
  */
 export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKernelCost {
+  const n = pimAttentionCounts(design, a, new PimAttentionCounts());
+  const { P, wrgbCols, ctxOutCols } = n.consts!;
+  const headChannels = n.numKvHeads;
+  return pimKernelCost(design, {
+    timeSec: n.timeSec,
+    numStacks: n.numStacks,
+    bankRowActivations: n.bankRowActivations,
+    columnReads: n.columnReads,
+    transferBytesIn: n.transferBytesIn,
+    transferBytesOut: n.transferBytesOut,
+    macs: n.macs,
+    extraComputeJoules: n.extraComputeJoules,
+    commands: {
+      ACTAB: n.actab,
+      PREA: n.actab,
+      MACAB: n.macab,
+      WRGB: wrgbCols * n.numActive * headChannels,
+      MVSB: (n.scoreColsSum + ctxOutCols * n.numActive) * P * headChannels,
+      MVGB: n.scoreColsSum * P * headChannels,
+      SFM: n.numActive * headChannels,
+      REF: n.numRefresh,
+    },
+  });
+}
+
+/**
+ * pimAttentionCost's time and dynamic energy only (compute, DRAM access, transfer: what a unit charges; background
+ * power is charged over the run), written into `out` (reused: the serving loop's per-iteration call allocates
+ * nothing). Only the first `numRequests` context lengths are read. The same arithmetic as pimAttentionCost, so the
+ * values are bit-identical to its.
+ */
+export function pimAttentionDynamic(design: PimDesign, a: PimAttentionShape, numRequests: number, out: PimAttentionCounts, split: PimDynamicSplit): number {
+  pimAttentionCounts(design, a, out, numRequests);
+  pimDynamicEnergy(design, out, split);
+  return out.timeSec;
+}
+
+/** The counts behind one attention call (every field rewritten by pimAttentionCounts). */
+export class PimAttentionCounts implements Omit<PimKernelCounts, "commands"> {
+  timeSec = 0;
+  numStacks = 0;
+  numKvHeads = 0;
+  bankRowActivations = 0;
+  columnReads = 0;
+  transferBytesIn = 0;
+  transferBytesOut = 0;
+  macs = 0;
+  extraComputeJoules = 0;
+  actab = 0;
+  macab = 0;
+  scoreColsSum = 0;
+  numActive = 0;
+  numRefresh = 0;
+  consts: AttentionConsts | null = null;
+}
+
+/** The counts of the first `numLens` requests of `a` (all by default), into `out`. */
+function pimAttentionCounts(design: PimDesign, a: PimAttentionShape, out: PimAttentionCounts, numLens = a.contextLens.length): PimAttentionCounts {
   const { numHeads, headDim: d, tlp, numStacks, contextLens } = a;
   const numKvHeads = a.numKvHeads ?? numHeads;
   const dt = a.dtypeBytes ?? 2;
@@ -74,7 +132,7 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
   let busColsOutPerHeadSum = 0; // per bus
   let scoreColsSum = 0; // per bus
   let numActive = 0;
-  for (let r = 0; r < contextLens.length; r++) {
+  for (let r = 0; r < numLens; r++) {
     const L = contextLens[r];
     if (!Number.isInteger(L) || L < 0) {
       throw new UserError(`attention.contextLens[${r}] must be a non-negative integer, got ${L}`);
@@ -113,35 +171,24 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
   const timeSec = sumTokens === 0 ? 0 : Math.max(sumPipelinedSec / numChannels, roundsPerRequest * maxPipelinedSec) + maxFillSec;
 
   const headChannels = numKvHeads; // every count above is per head-channel
-  const macab = macabPerHeadSum * headChannels;
   const actab = actabPerHeadSum * headChannels;
-  const columnReads = colsPerHeadSum * headChannels * c.banksPerChannel * readsPerPosition;
-  const bankRowActivations = actab * c.banksPerChannel;
-  const numRefresh = Math.round((timeSec / c.refreshIntervalSec) * numChannels);
-  const macs = 2 * sumTokens * numHeads * tlp * d; // score + context (AttAcc's energy left context out)
   const softmaxElements = sumTokens * numHeads * tlp;
-  const transferBytesIn = busColsInPerHeadSum * headChannels * P * colB;
-  const transferBytesOut = busColsOutPerHeadSum * headChannels * P * colB;
-  return pimKernelCost(design, {
-    timeSec,
-    numStacks,
-    bankRowActivations,
-    columnReads,
-    transferBytesIn,
-    transferBytesOut,
-    macs,
-    extraComputeJoules: softmaxElements * design.energy.softmaxJoulesPerElement,
-    commands: {
-      ACTAB: actab,
-      PREA: actab,
-      MACAB: macab,
-      WRGB: wrgbCols * numActive * headChannels,
-      MVSB: (scoreColsSum + ctxOutCols * numActive) * P * headChannels,
-      MVGB: scoreColsSum * P * headChannels,
-      SFM: numActive * headChannels,
-      REF: numRefresh,
-    },
-  });
+  out.timeSec = timeSec;
+  out.numStacks = numStacks;
+  out.numKvHeads = numKvHeads;
+  out.actab = actab;
+  out.macab = macabPerHeadSum * headChannels;
+  out.columnReads = colsPerHeadSum * headChannels * c.banksPerChannel * readsPerPosition;
+  out.bankRowActivations = actab * c.banksPerChannel;
+  out.numRefresh = Math.round((timeSec / c.refreshIntervalSec) * numChannels);
+  out.macs = 2 * sumTokens * numHeads * tlp * d; // score + context (AttAcc's energy left context out)
+  out.extraComputeJoules = softmaxElements * design.energy.softmaxJoulesPerElement;
+  out.transferBytesIn = busColsInPerHeadSum * headChannels * P * colB;
+  out.transferBytesOut = busColsOutPerHeadSum * headChannels * P * colB;
+  out.scoreColsSum = scoreColsSum;
+  out.numActive = numActive;
+  out.consts = k;
+  return out;
 }
 
 /** What every call with the same (design, queries per column, head dim, dtype) shares. */

@@ -229,6 +229,23 @@ export interface PimKernelCounts {
   commands: Record<string, number>;
 }
 
+/** A PIM kernel's dynamic energy by kind, joules (background power aside). */
+export interface PimDynamicSplit {
+  dramAccess: number;
+  transfer: number;
+  compute: number;
+}
+
+/** The dynamic part of pimKernelCost's energy, written into `out` (allocates nothing). */
+export function pimDynamicEnergy(d: PimDesign, n: Omit<PimKernelCounts, "commands">, out: PimDynamicSplit): PimDynamicSplit {
+  const c = pimConsts(d);
+  const e = d.energy;
+  out.dramAccess = n.bankRowActivations * c.rowBits * e.cellActPreJoulesPerBit + n.columnReads * c.columnBytes * 8 * e.cellRdWrJoulesPerBit;
+  out.transfer = (n.transferBytesIn + n.transferBytesOut) * 8 * c.transferJoulesPerBit;
+  out.compute = n.macs * e.macJoules + n.extraComputeJoules;
+  return out;
+}
+
 /**
  * Energy and rates of a PIM kernel (shared by FC and attention): DRAM access = row activations x row bits x
  * ACT/PRE energy + column reads x column bits x RD energy; transfer = bytes moved x transfer energy per bit;
@@ -237,10 +254,7 @@ export interface PimKernelCounts {
 export function pimKernelCost(d: PimDesign, n: PimKernelCounts): PimKernelCost {
   const c = pimConsts(d);
   const e = d.energy;
-  const dramAccess =
-    n.bankRowActivations * c.rowBits * e.cellActPreJoulesPerBit + n.columnReads * c.columnBytes * 8 * e.cellRdWrJoulesPerBit;
-  const transfer = (n.transferBytesIn + n.transferBytesOut) * 8 * c.transferJoulesPerBit;
-  const compute = n.macs * e.macJoules + n.extraComputeJoules;
+  const { dramAccess, transfer, compute } = pimDynamicEnergy(d, n, { dramAccess: 0, transfer: 0, compute: 0 });
   const background = (e.backgroundPowerWattsPerStack + c.refreshWattsPerStack) * n.numStacks * n.timeSec;
   const internalBytes = n.columnReads * c.columnBytes;
   const flops = 2 * n.macs;
