@@ -120,5 +120,5 @@ export const gpuUnitKind: UnitKind<GpuUnitDescription, GpuUnitResolved> = {
   capabilities: { fc: true, attention: true, elementwise: true, memory: false, computesInPlace: false },
   make: (c) => new GpuUnit(c),
   checkGroups: (d, numGroups) =>
-    d.count === numGroups ? null : `a GPU unit runs one tensor-parallel shard per GPU: count (${d.count}) must equal tensorParallel (${numGroups})`,
+    d.count === numGroups ? null : `must equal tensorParallel (${numGroups}), not ${d.count}: a GPU unit runs one tensor-parallel shard per GPU`,
 };

@@ -52,5 +52,5 @@ export const hbmUnitKind: UnitKind<HbmUnitDescription, HbmUnitResolved> = {
   capabilities: { fc: false, attention: false, elementwise: false, memory: true, computesInPlace: false },
   make: (c) => new HbmUnit(c),
   checkGroups: (d, numGroups) =>
-    d.count % numGroups === 0 ? null : `count (${d.count}) must be a multiple of tensorParallel (${numGroups}): every GPU owns the same number of stacks`,
+    d.count % numGroups === 0 ? null : `must be a multiple of tensorParallel (${numGroups}), not ${d.count}: every GPU owns the same number of stacks`,
 };

@@ -117,5 +117,5 @@ export const neupimsUnitKind: UnitKind<NeupimsUnitDescription, NeupimsUnitResolv
   capabilities: { fc: true, attention: true, elementwise: true, memory: true, computesInPlace: true },
   make: (c) => new NeupimsUnit(c),
   checkGroups: (d, numGroups) =>
-    d.count === numGroups ? null : `a NeuPIMs device runs one tensor-parallel shard on its NPU: count (${d.count}) must equal tensorParallel (${numGroups})`,
+    d.count === numGroups ? null : `must equal tensorParallel (${numGroups}), not ${d.count}: a NeuPIMs device runs one tensor-parallel shard on its NPU`,
 };

@@ -128,5 +128,5 @@ export const pimUnitKind: UnitKind<PimUnitDescription, PimUnitResolved> = {
   capabilities: { fc: true, attention: true, elementwise: true, memory: true, computesInPlace: true },
   make: (c) => new PimUnit(c),
   checkGroups: (d, numGroups) =>
-    d.count % numGroups === 0 ? null : `count (${d.count}) must be a multiple of tensorParallel (${numGroups}): every tensor-parallel group owns the same number of stacks`,
+    d.count % numGroups === 0 ? null : `must be a multiple of tensorParallel (${numGroups}), not ${d.count}: every tensor-parallel group owns the same number of stacks`,
 };

@@ -42,12 +42,12 @@ test("a consistent system breaks no rule; each rule alone names its field", () =
 });
 
 test("tensor-parallel groups: one GPU per group, FC stacks split evenly (the 0.2 capacity bug: stacks past a multiple did nothing)", () => {
-  assert.deepEqual(rules({ units: { ...units, gpu: { kind: "gpu", count: 4 } } }), ["units.gpu.count a GPU unit runs one tensor-parallel shard per GPU: count (4) must equal tensorParallel (6)"]);
-  assert.deepEqual(rules({ units: { ...units, "fc-pim": { kind: "pim", count: 32 } } }), ["units.fc-pim.count count (32) must be a multiple of tensorParallel (6): every tensor-parallel group owns the same number of stacks"]);
+  assert.deepEqual(rules({ units: { ...units, gpu: { kind: "gpu", count: 4 } } }), ["units.gpu.count must equal tensorParallel (6), not 4: a GPU unit runs one tensor-parallel shard per GPU"]);
+  assert.deepEqual(rules({ units: { ...units, "fc-pim": { kind: "pim", count: 32 } } }), ["units.fc-pim.count must be a multiple of tensorParallel (6), not 32: every tensor-parallel group owns the same number of stacks"]);
   // attention stacks hold no weights: any count
   assert.deepEqual(rules({ units: { ...units, "attn-pim": { kind: "pim", count: 41 } } }), []);
   const err = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n"));
-  err(() => resolveSystem("papi", {}, { numFcStacks: 11 }), /^system papi: units\.fc-pim\.count count \(11\) must be a multiple of tensorParallel \(6\)/);
+  err(() => resolveSystem("papi", {}, { numFcStacks: 11 }), /^system papi: units\.fc-pim\.count must be a multiple of tensorParallel \(6\), not 11/);
 });
 
 test("the six presets in 0.2's shape convert to exactly the units, roles and fabrics the presets write", async () => {

@@ -164,7 +164,7 @@ describe("a neupims unit in a system", () => {
   test("bad descriptions are one-line errors naming the field", () => {
     const err = (f: () => unknown, re: RegExp) =>
       assert.throws(f, (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes("\n"), String(re));
-    err(() => resolveSystem(system({}, 4)), /units\.np\.count.*count \(8\) must equal tensorParallel \(4\)/);
+    err(() => resolveSystem(system({}, 4)), /units\.np\.count: must equal tensorParallel \(4\), not 8/);
     err(() => resolveSystem(system({ stacksPerDevice: 0 })), /stacksPerDevice/);
     err(() => resolveSystem(system({ rowBuffers: 2 })), /rowBuffers/);
     err(() => resolveSystem(system({ npu: "h900" })), /npu.*h900/);
