@@ -2,7 +2,8 @@
 import { UserError } from "../core/errors.ts";
 import { browserLoader } from "./browser-loader.ts";
 import { BUNDLED_TRACES } from "./bundled-traces.ts";
-import type { FromWorker, ToWorker } from "./protocol.ts";
+import { columnBuffers, toColumns } from "./columns.ts";
+import type { FromWorker, RunColumnsMessage, ToWorker } from "./protocol.ts";
 import { describe, parseConfigUpload, parseModelUpload, parseTraceUpload, simulateRun, simulateSystems } from "./simulate.ts";
 
 /**
@@ -35,7 +36,11 @@ async function serve(req: RunRequest): Promise<void> {
   try {
     const view = simulateRun(req.config, loader);
     own = view.result;
-    post({ kind: "run", id: req.id, ...view });
+    // the records as columns, their buffers transferred (columns.ts); plain if they are not flat records
+    const iterations = toColumns(view.iterations);
+    const requests = toColumns(view.requests);
+    if (iterations && requests) scope.postMessage({ ...view, kind: "run-columns", id: req.id, iterations, requests } satisfies RunColumnsMessage, [...columnBuffers(iterations), ...columnBuffers(requests)]);
+    else post({ kind: "run", id: req.id, ...view });
   } catch (e) {
     post({ kind: "error", id: req.id, stage: "run", message: messageOf(e) });
     return;
