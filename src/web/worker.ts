@@ -4,7 +4,7 @@ import { browserLoader } from "./browser-loader.ts";
 import { BUNDLED_TRACES } from "./bundled-traces.ts";
 import { columnBuffers, toColumns } from "./columns.ts";
 import type { FromWorker, RunColumnsMessage, ToWorker } from "./protocol.ts";
-import { describe, parseConfigUpload, parseModelUpload, parseTraceUpload, simulateRun, simulateSystems } from "./simulate.ts";
+import { describe, parseConfigUpload, parseModelUpload, parseTraceUpload, simulateRun, simulateSystems, SystemRunsCache } from "./simulate.ts";
 
 /**
  * The explorer's simulator thread. Runs are coalesced: while one computes, only the newest request waits, and the
@@ -18,6 +18,7 @@ const messageOf = (e: unknown) => (e instanceof UserError ? e.message : `interna
 
 type RunRequest = Extract<ToWorker, { kind: "run" }>;
 let pending: RunRequest | undefined;
+const systemRuns = new SystemRunsCache();
 let busy = false;
 
 async function pump(): Promise<void> {
@@ -49,10 +50,16 @@ async function serve(req: RunRequest): Promise<void> {
   await tick();
   if (pending) return;
   try {
-    const r = await simulateSystems(req.config, loader, own, async () => {
-      await tick();
-      return pending === undefined;
-    });
+    const r = await simulateSystems(
+      req.config,
+      loader,
+      own,
+      async () => {
+        await tick();
+        return pending === undefined;
+      },
+      systemRuns.forTraces(req.traces),
+    );
     if (r) post({ kind: "systems", id: req.id, rows: r.rows, errors: r.errors, systemsMs: r.computeMs });
   } catch (e) {
     post({ kind: "error", id: req.id, stage: "systems", message: messageOf(e) });
