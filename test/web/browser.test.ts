@@ -79,9 +79,17 @@ async function assertShows(page: Page, cli: RunResult): Promise<void> {
   assert.equal(await page.textContent("#tokens-per-sec"), cli.tokensPerSec.toFixed(1));
 }
 
+/**
+ * Types a number and commits it, in one step in the page: as two steps (fill, then the change event) a re-render in
+ * between (the answer to an earlier change arriving) put the controlled input's old value back, and the change was
+ * lost (seen on a loaded machine once answers came sooner).
+ */
 async function setNumber(page: Page, selector: string, value: number): Promise<void> {
-  await page.fill(selector, String(value));
-  await page.dispatchEvent(selector, "change");
+  await page.$eval(selector, (el, v) => {
+    const input = el as HTMLInputElement;
+    input.value = v;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }, String(value));
 }
 
 async function cliJson(args: string[], cwd?: string): Promise<RunResult> {
