@@ -2,6 +2,7 @@ import { defineBlock, resolveBlock } from "../core/blocks.ts";
 import type { FabricDescriptionInput } from "../fabric/schema.ts";
 import { HOST_FABRIC, normalizeSystemValue } from "./legacy.ts";
 import { SystemDescriptionChecked, type SystemDescription, type SystemDescriptionInput } from "./schema.ts";
+import { lazyRecord } from "../core/lazy-record.ts";
 
 /**
  * The six systems of the PAPI evaluation (PAPI.md §4; paper §6.1), as units, roles and fabrics with devices named
@@ -79,9 +80,7 @@ const inputs: Record<string, SystemDescriptionInput> = {
 };
 
 /** The system presets, as descriptions (devices by preset name); `papi systems --json` prints these. */
-export const SYSTEM_PRESETS: Readonly<Record<string, SystemDescription>> = Object.freeze(
-  Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, SystemDescriptionChecked.parse(v)])),
-);
+export const SYSTEM_PRESETS: Readonly<Record<string, SystemDescription>> = lazyRecord(inputs, (v) => SystemDescriptionChecked.parse(v));
 
 /** A system block of a config: a preset name, `{ preset, ...overrides }`, or a full description (either shape). */
 export const SystemBlock = defineBlock<SystemDescription>("system", SystemDescriptionChecked, () => SYSTEM_PRESETS, [], (v) => normalizeSystemValue(v, () => SYSTEM_PRESETS));

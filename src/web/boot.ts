@@ -1,4 +1,4 @@
-import type { FromWorker } from "./protocol.ts";
+import type { FromWorkerWire } from "./protocol.ts";
 import SimWorker from "./worker.ts?worker&inline";
 
 /**
@@ -7,6 +7,6 @@ import SimWorker from "./worker.ts?worker&inline";
  * arrive before the page listens are kept and handed over by SimClient.
  */
 export const worker = new SimWorker({ name: "papi-simulator" });
-export const early: FromWorker[] = [];
-worker.onmessage = (e: MessageEvent<FromWorker>) => void early.push(e.data);
+export const early: FromWorkerWire[] = [];
+worker.onmessage = (e: MessageEvent<FromWorkerWire>) => void early.push(e.data);
 worker.postMessage({ kind: "describe" });

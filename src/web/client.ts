@@ -1,4 +1,4 @@
-import type { FromWorker, ToWorker } from "./protocol.ts";
+import { fromWire, type FromWorker, type FromWorkerWire, type ToWorker } from "./protocol.ts";
 
 /**
  * The page's side of the worker: sends requests, numbers them, and hands answers to one listener. Runs carry the
@@ -11,12 +11,12 @@ export class SimClient {
     onMessage: (m: FromWorker) => void,
     onCrash: (message: string) => void,
   ) {
-    worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
+    worker.onmessage = (e: MessageEvent<FromWorkerWire>) => onMessage(fromWire(e.data));
     worker.onerror = (e: ErrorEvent) => onCrash(`internal error in the simulator worker: ${e.message}`);
   }
   /** Hands over answers that arrived before the page listened (see boot.ts). */
-  flush(early: FromWorker[], onMessage: (m: FromWorker) => void): void {
-    for (const m of early.splice(0)) onMessage(m);
+  flush(early: FromWorkerWire[], onMessage: (m: FromWorker) => void): void {
+    for (const m of early.splice(0)) onMessage(fromWire(m));
   }
   run(config: Record<string, unknown>, traces: Record<string, string>, systems: boolean): number {
     const id = this.nextId++;

@@ -1,5 +1,6 @@
 import type { IterationRecord, RequestRecord } from "../serving/recorder.ts";
 import type { RunResultWithDesign } from "../serving/design-diff.ts";
+import { fromColumns, type Columns } from "./columns.ts";
 
 /**
  * Messages between the explorer page and its simulator worker. The page holds the run config as the user edits it
@@ -90,3 +91,17 @@ export type FromWorker =
   | { kind: "parsed-config"; id: number; config: Record<string, unknown> }
   | { kind: "parsed-model"; id: number; model: Record<string, unknown>; name: string }
   | { kind: "parsed-trace"; id: number; fileName: string; numRequests: number };
+
+/**
+ * What the worker actually posts: a run's iteration and request records as columns (columns.ts), which SimClient
+ * turns back into the "run" message before the page sees it.
+ */
+export type RunColumnsMessage = Omit<Extract<FromWorker, { kind: "run" }>, "kind" | "iterations" | "requests"> & { kind: "run-columns"; iterations: Columns; requests: Columns };
+export type FromWorkerWire = FromWorker | RunColumnsMessage;
+
+/** A posted message as the page reads it. */
+export function fromWire(m: FromWorkerWire): FromWorker {
+  if (m.kind !== "run-columns") return m;
+  const { iterations, requests, ...rest } = m;
+  return { ...rest, kind: "run", iterations: fromColumns<IterationRecord>(iterations), requests: fromColumns<RequestRecord>(requests) };
+}

@@ -127,18 +127,29 @@ export async function simulateSystems(
   loader: InputLoader,
   own?: RunResult,
   between: () => Promise<boolean> = async () => true,
+  cache?: SystemRunsCache,
 ): Promise<{ rows: SystemRow[]; errors: string[]; computeMs: number } | undefined> {
   let t0 = performance.now();
   let computeMs = 0;
   const config = parseRunConfig(raw, "config");
   const workload: Record<string, unknown> = {};
   for (const k of WORKLOAD_FIELDS) if (config[k] !== undefined) workload[k] = config[k];
-  const requests = loadTrace(config.trace, { numRequests: config.requests, seed: config.seed, ratePerSec: config.ratePerSec }, loader.traceSource).requests;
+  const workloadKey = JSON.stringify(workload);
+  const keyOf = (name: string) => JSON.stringify([workloadKey, name]);
+  // the trace is read (and a bad one fails the column) unless every run is in the cache
+  const requests = cache !== undefined && Object.keys(SYSTEM_PRESETS).every((name) => cache.has(keyOf(name)))
+    ? []
+    : loadTrace(config.trace, { numRequests: config.requests, seed: config.seed, ratePerSec: config.ratePerSec }, loader.traceSource).requests;
   const results: [string, string, RunResult | undefined][] = [];
   const errors: string[] = [];
   for (const name of Object.keys(SYSTEM_PRESETS)) {
     try {
-      results.push([name, systemLabel(name), runOnce({ ...workload, system: name }, { loader, requests })]);
+      let r = cache?.get(keyOf(name));
+      if (r === undefined) {
+        r = runOnce({ ...workload, system: name }, { loader, requests });
+        cache?.set(keyOf(name), r);
+      }
+      results.push([name, systemLabel(name), r]);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       results.push([name, systemLabel(name), undefined]);
@@ -162,6 +173,43 @@ export async function simulateSystems(
         },
   );
   return { rows, errors, computeMs: computeMs + performance.now() - t0 };
+}
+
+/**
+ * Runs of the preset systems by their workload (the Fig. 8 column): a change that touches only the page's own
+ * system (hardware knobs, counts, scheduler, alpha) or a view switched back and forth reruns nothing. A run is a pure
+ * function of its config and the trace files, so the cache holds for one set of uploaded traces (`forTraces` clears
+ * it when they change) and keeps the newest `max` runs.
+ */
+export class SystemRunsCache {
+  private readonly runs = new Map<string, RunResult>();
+  private traces: Record<string, string> = {};
+  constructor(readonly max = 60) {}
+  forTraces(traces: Record<string, string>): this {
+    const same = Object.keys(traces).length === Object.keys(this.traces).length && Object.entries(traces).every(([k, v]) => this.traces[k] === v);
+    if (!same) this.runs.clear();
+    this.traces = traces;
+    return this;
+  }
+  has(key: string): boolean {
+    return this.runs.has(key);
+  }
+  get(key: string): RunResult | undefined {
+    const r = this.runs.get(key);
+    if (r !== undefined) {
+      // newest last
+      this.runs.delete(key);
+      this.runs.set(key, r);
+    }
+    return r;
+  }
+  set(key: string, r: RunResult): void {
+    this.runs.set(key, r);
+    if (this.runs.size > this.max) this.runs.delete(this.runs.keys().next().value!);
+  }
+  get size(): number {
+    return this.runs.size;
+  }
 }
 
 /** A pasted or uploaded run config (YAML or JSON, by file name), checked with the run config schema. */

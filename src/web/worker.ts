@@ -2,8 +2,9 @@
 import { UserError } from "../core/errors.ts";
 import { browserLoader } from "./browser-loader.ts";
 import { BUNDLED_TRACES } from "./bundled-traces.ts";
-import type { FromWorker, ToWorker } from "./protocol.ts";
-import { describe, parseConfigUpload, parseModelUpload, parseTraceUpload, simulateRun, simulateSystems } from "./simulate.ts";
+import { columnBuffers, toColumns } from "./columns.ts";
+import type { FromWorker, RunColumnsMessage, ToWorker } from "./protocol.ts";
+import { describe, parseConfigUpload, parseModelUpload, parseTraceUpload, simulateRun, simulateSystems, SystemRunsCache } from "./simulate.ts";
 
 /**
  * The explorer's simulator thread. Runs are coalesced: while one computes, only the newest request waits, and the
@@ -17,6 +18,7 @@ const messageOf = (e: unknown) => (e instanceof UserError ? e.message : `interna
 
 type RunRequest = Extract<ToWorker, { kind: "run" }>;
 let pending: RunRequest | undefined;
+const systemRuns = new SystemRunsCache();
 let busy = false;
 
 async function pump(): Promise<void> {
@@ -35,7 +37,11 @@ async function serve(req: RunRequest): Promise<void> {
   try {
     const view = simulateRun(req.config, loader);
     own = view.result;
-    post({ kind: "run", id: req.id, ...view });
+    // the records as columns, their buffers transferred (columns.ts); plain if they are not flat records
+    const iterations = toColumns(view.iterations);
+    const requests = toColumns(view.requests);
+    if (iterations && requests) scope.postMessage({ ...view, kind: "run-columns", id: req.id, iterations, requests } satisfies RunColumnsMessage, [...columnBuffers(iterations), ...columnBuffers(requests)]);
+    else post({ kind: "run", id: req.id, ...view });
   } catch (e) {
     post({ kind: "error", id: req.id, stage: "run", message: messageOf(e) });
     return;
@@ -44,10 +50,16 @@ async function serve(req: RunRequest): Promise<void> {
   await tick();
   if (pending) return;
   try {
-    const r = await simulateSystems(req.config, loader, own, async () => {
-      await tick();
-      return pending === undefined;
-    });
+    const r = await simulateSystems(
+      req.config,
+      loader,
+      own,
+      async () => {
+        await tick();
+        return pending === undefined;
+      },
+      systemRuns.forTraces(req.traces),
+    );
     if (r) post({ kind: "systems", id: req.id, rows: r.rows, errors: r.errors, systemsMs: r.computeMs });
   } catch (e) {
     post({ kind: "error", id: req.id, stage: "systems", message: messageOf(e) });

@@ -38,7 +38,7 @@ test("the bundled CLI's data paths point at the package's data (after npm run bu
   const dir = fileURLToPath(new URL("../../dist/cli-bundle/", import.meta.url));
   if (!existsSync(dir)) return t.skip("dist/cli-bundle/ is not built (npm run build)");
   const urls = new Set<string>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith(".js"))) {
+  for (const f of readdirSync(dir).filter((n) => n.endsWith(".js") || n.endsWith(".cjs"))) {
     for (const m of readFileSync(join(dir, f), "utf8").matchAll(/new URL\(["`](\.[^"`$]*)/g)) urls.add(m[1]);
   }
   // the shipped data folders, the explorer build: each relative prefix resolves to an existing folder of the package
@@ -48,5 +48,5 @@ test("the bundled CLI's data paths point at the package's data (after npm run bu
     assert.ok(target.startsWith(resolve(dir, "../..")), `${u} leaves the package`);
     assert.ok(existsSync(target), `${u} -> ${target} does not exist`);
   }
-  for (const entry of ["cli.js", "sweep-worker.js", "sensitivity-worker.js"]) assert.ok(existsSync(join(dir, entry)), entry);
+  for (const entry of ["cli.cjs", "sweep-worker.js", "sensitivity-worker.js", "vega.js", "vega-lite.js"]) assert.ok(existsSync(join(dir, entry)), entry);
 });

@@ -12,7 +12,7 @@ import { BUILT_IN_TRACES } from "../../src/serving/trace.ts";
 import { SYSTEM_PRESETS } from "../../src/systems/presets.ts";
 import { browserLoader } from "../../src/web/browser-loader.ts";
 import {
-  describe as describePage, isCustomSystem, parseConfigUpload, parseModelUpload, parseTraceUpload, pimCheck, simulateRun, simulateSystems,
+  describe as describePage, isCustomSystem, parseConfigUpload, parseModelUpload, parseTraceUpload, pimCheck, simulateRun, simulateSystems, SystemRunsCache,
 } from "../../src/web/simulate.ts";
 import { papi } from "../cli/helpers.ts";
 
@@ -154,4 +154,34 @@ test("the assumption profile reaches the page's run and every system of its comp
   const attacc = rows.find((r) => r.system === "attacc-only")!;
   assert.equal(attacc.latencySec, runOnce({ ...config, system: "attacc-only" }, { loader }).latencySec);
   assert.notEqual(attacc.energyJoules, plain.find((r) => r.system === "attacc-only")!.energyJoules);
+});
+
+test("Fig. 8 column with a cache: the same rows; a change to the page's own system only reruns nothing, a workload change reruns all", async () => {
+  let traceReads = 0;
+  const counting = { ...loader, traceSource: ((...args: Parameters<typeof loader.traceSource>) => (traceReads++, loader.traceSource(...args))) as typeof loader.traceSource };
+  const config = { model: "gpt3-66b", batch: 4, spec: 2, requests: 64 };
+  const cache = new SystemRunsCache().forTraces({});
+  const plain = (await simulateSystems(config, counting))!;
+  const first = (await simulateSystems(config, counting, undefined, undefined, cache))!;
+  assert.deepEqual(first.rows, plain.rows);
+  assert.equal(cache.size, 6);
+  assert.equal(traceReads, 2);
+  // hardware knobs, counts, scheduler, alpha: the six presets' runs are the cached ones; "yours" is the page's run
+  const own = simulateRun({ ...config, alpha: 1000, fcStacks: 24 }, loader).result;
+  const mine = (await simulateSystems({ ...config, alpha: 1000, fcStacks: 24 }, counting, own, undefined, cache))!;
+  assert.equal(traceReads, 2, "nothing reran");
+  assert.deepEqual(mine.rows.slice(0, 6), plain.rows);
+  assert.equal(mine.rows[6].latencySec, own.latencySec);
+  // the workload changed: six new runs, equal to the uncached column's
+  const batch8 = (await simulateSystems({ ...config, batch: 8 }, counting, undefined, undefined, cache))!;
+  assert.equal(traceReads, 3);
+  assert.equal(cache.size, 12);
+  assert.deepEqual(batch8.rows, (await simulateSystems({ ...config, batch: 8 }, loader))!.rows);
+  // other uploaded traces (or another text under the same name) clear it; it keeps the newest `max` runs
+  assert.equal(cache.forTraces({}).size, 12);
+  assert.equal(cache.forTraces({ "mine.csv": "input_tokens,output_tokens\n1,1\n" }).size, 0);
+  const small = new SystemRunsCache(8).forTraces({});
+  await simulateSystems(config, loader, undefined, undefined, small);
+  await simulateSystems({ ...config, batch: 8 }, loader, undefined, undefined, small);
+  assert.equal(small.size, 8);
 });

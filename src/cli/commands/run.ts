@@ -55,6 +55,11 @@ export function registerRun(program: Command): void {
     .option("--timeline [file]", "write a Chrome trace-event JSON (Perfetto) of iterations and kernels to a file ('-' = stdout); with --out and no file: DIR/timeline.json")
     .option("--out <dir>", "keep the run in a folder: config.yaml (resolved), summary.json, requests.csv, iterations.csv, index.html")
     .action(async (o: Record<string, unknown>) => {
+      // one run checks its config once: zod's compiled fast path of an object schema (code generated and compiled on
+      // its first parse) costs more than it saves then (papi run's start-up CPU: 0.33 -> 0.31 s at load 13); runs by the
+      // thousand (sweeps, reproduce) keep it
+      const { z } = await import("zod");
+      z.config({ jitless: true });
       const { loadRunConfig } = await import("../../node/run-config.ts");
       const { nodeLoader } = await import("../../node/loader.ts");
       const { runOnce } = await import("../../serving/run.ts");

@@ -1,6 +1,7 @@
 import { defineBlock, resolveBlock } from "../../core/blocks.ts";
 import { GiB } from "../../core/units.ts";
 import { GpuSpec } from "./schema.ts";
+import { lazyRecord } from "../../core/lazy-record.ts";
 
 /**
  * GPU presets. Sources:
@@ -248,9 +249,7 @@ const raw: Record<string, Record<string, unknown>> = {
   },
 };
 
-export const GPU_PRESETS: Readonly<Record<string, GpuSpec>> = Object.freeze(
-  Object.fromEntries(Object.entries(raw).map(([name, g]) => [name, Object.freeze(GpuSpec.parse({ name, ...g }))])),
-);
+export const GPU_PRESETS: Readonly<Record<string, GpuSpec>> = lazyRecord(raw, (g, name) => Object.freeze(GpuSpec.parse({ name, ...g })));
 
 /** A GPU block of a config: a preset name, `{ preset, ...overrides }`, or a full description. */
 export const GpuBlock = defineBlock<GpuSpec>("GPU", GpuSpec, () => GPU_PRESETS);

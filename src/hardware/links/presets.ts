@@ -1,5 +1,6 @@
 import { defineBlock, resolveBlock } from "../../core/blocks.ts";
 import { LinkSpec } from "./schema.ts";
+import { lazyRecord } from "../../core/lazy-record.ts";
 
 /**
  * Link presets. Bandwidth per direction; the aggregate (bidirectional) figure is what vendors and
@@ -63,9 +64,7 @@ const raw: Record<string, unknown> = {
   },
 };
 
-export const LINK_PRESETS: Readonly<Record<string, LinkSpec>> = Object.freeze(
-  Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, LinkSpec.parse(v)])),
-);
+export const LINK_PRESETS: Readonly<Record<string, LinkSpec>> = lazyRecord(raw, (v) => LinkSpec.parse(v));
 
 /** A link block of a config: a preset name, `{ preset, ...overrides }`, or a full description. */
 export const LinkBlock = defineBlock<LinkSpec>("link", LinkSpec, () => LINK_PRESETS, ["aggregateBandwidthBytesPerSec"]);

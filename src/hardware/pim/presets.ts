@@ -1,6 +1,7 @@
 import { defineBlock, parseBlock, resolveBlock } from "../../core/blocks.ts";
 import { GiB } from "../../core/units.ts";
 import { PimDesign, type PimDesignInput } from "./schema.ts";
+import { lazyRecord } from "../../core/lazy-record.ts";
 
 /**
  * PIM design presets. Sources:
@@ -75,9 +76,7 @@ const inputs: Record<string, PimDesignInput> = {
   },
 };
 
-export const PIM_DESIGNS: Readonly<Record<string, PimDesign>> = Object.freeze(
-  Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, PimDesign.parse(v)])),
-);
+export const PIM_DESIGNS: Readonly<Record<string, PimDesign>> = lazyRecord(inputs, (v) => PimDesign.parse(v));
 
 /** The designs of the paper's power figure: 1P1B, 2P1B, 4P1B. */
 export const POWER_STUDY_DESIGNS = ["attacc", "2p1b", "fc-pim"] as const;

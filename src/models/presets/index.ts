@@ -1,4 +1,5 @@
 import { ModelConfig } from "../schema.ts";
+import { lazyRecord } from "../../core/lazy-record.ts";
 
 /**
  * The model zoo. Each entry copies the shape fields of a public Hugging Face config.json or a paper
@@ -109,8 +110,4 @@ const raw: Record<string, Record<string, unknown>> = {
   },
 };
 
-export const MODEL_PRESETS: Readonly<Record<string, ModelConfig>> = Object.freeze(
-  Object.fromEntries(
-    Object.entries(raw).map(([name, cfg]) => [name, Object.freeze(ModelConfig.parse({ name, dtype: "fp16", ...cfg }))]),
-  ),
-);
+export const MODEL_PRESETS: Readonly<Record<string, ModelConfig>> = lazyRecord(raw, (cfg, name) => Object.freeze(ModelConfig.parse({ name, dtype: "fp16", ...cfg })));
