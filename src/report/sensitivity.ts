@@ -81,9 +81,10 @@ export function adjustable(p: SensitivityParameter, trace: string, protocol: Pro
 
 /**
  * Relative cost of a part of a task (taskParts: one system, one batch size), to send the longest first. Measured on
- * the Fig. 8 grid under all-batches: a run of batch 4 takes about 2.7x one of batch 64, batch 16 1.6x (the whole
- * trace in fewer, wider iterations); a single batch's run has about as many iterations at any size. An estimate:
- * only the order the threads take parts in depends on it, never an answer.
+ * the Fig. 8 grid under all-batches (papi reproduce, 3,204 runs): a run of batch 4 took about 2.7x one of batch 64,
+ * batch 16 1.6x (the whole trace in fewer, wider iterations); 1 / sqrt(batch) (4x, 2x) puts them in that order. A
+ * single batch's run has about as many iterations at any size. An estimate: only the order the threads take parts
+ * in depends on it, never an answer.
  */
 export const partCost = (t: { batches?: readonly number[] }, protocol: Protocol): number => (protocol === "all-batches" ? 1 / Math.sqrt(t.batches?.[0] ?? 1) : 1);
 
