@@ -139,6 +139,33 @@ export interface PoolBatch<T, R> {
   help(handle: (task: T) => R): void;
 }
 
+/** Task indices by cost, highest first; equal costs keep task order. */
+export function longestFirst(costs: readonly number[]): number[] {
+  return costs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
+}
+
+/**
+ * `pool.submit` with the tasks sent in longestFirst order of `costOf` (an estimate: only which thread runs what, and
+ * when, depends on it), so the last tasks any thread takes are short ones and no thread is left running a long task
+ * while the others are idle. The answers still come back in task order, and `onResult` sees each with its task's
+ * index, whatever order the tasks ran or finished in.
+ */
+export function submitLongestFirst<T, R>(pool: WorkerPool, tasks: readonly T[], costOf: (task: T) => number, onResult?: (value: R, index: number) => void): PoolBatch<T, R> {
+  const order = longestFirst(tasks.map(costOf));
+  const batch = pool.submit<T, R>(
+    order.map((i) => tasks[i]),
+    onResult && ((value, j) => onResult(value, order[j])),
+  );
+  return {
+    results: batch.results.then((sent) => {
+      const out: R[] = new Array(tasks.length);
+      order.forEach((i, j) => (out[i] = sent[j]));
+      return out;
+    }),
+    help: batch.help,
+  };
+}
+
 interface BatchMessage<T> {
   batch: number;
   tasks: readonly T[];

@@ -67,7 +67,9 @@ export class Experiments {
   }
 
   requestsFor(protocol: Protocol, batch: number): RequestSpec[] {
-    const all = loadTrace(this.trace).requests;
+    // the whole trace, read once per run cache (runs only read their requests: a sweep shares them too)
+    let all = this.cache.samples.get("all");
+    if (!all) this.cache.samples.set("all", (all = loadTrace(this.trace).requests));
     if (protocol === "all-batches") return all;
     const key = `${protocol}|${batch}`;
     let s = this.cache.samples.get(key);

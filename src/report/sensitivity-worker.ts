@@ -15,6 +15,8 @@ interface TaskBase {
   setup: ReportSetup;
   /** the systems whose points to rerun (those of the stated numbers the study explains, and PAPI) */
   systems: readonly string[];
+  /** only the grid points of these batch sizes (a part of a task, see taskParts); every batch size when absent */
+  batches?: readonly number[];
 }
 
 /** One rerun of the Fig. 8 grid with one parameter scaled (run on a worker thread). */
@@ -48,11 +50,29 @@ function experimentsOf(t: TaskBase): Experiments {
   return exp;
 }
 
+/** The grid points of a task (or of a part of one: its batch sizes only). */
+const gridOf = (t: TaskBase) => (t.batches === undefined ? [...fig8Grid()] : [...fig8Grid()].filter((g) => t.batches!.includes(g.batch)));
+
+/**
+ * A task cut into parts of one system and one batch size each, the units the study's threads take (at most 9 points
+ * of a task each, so that sent longest first they leave no thread alone with a long task at the end). The parts of a
+ * task run exactly the points the task runs, each once: mergeParts of their answers is the task's answer.
+ */
+export function taskParts<T extends SensitivityTask | StructuralTask>(t: T): T[] {
+  const batches = [...new Set([...fig8Grid()].map((g) => g.batch))].filter((b) => t.batches === undefined || t.batches.includes(b));
+  return t.systems.flatMap((system) => batches.map((batch) => ({ ...t, systems: [system], batches: [batch] })));
+}
+
+/** The answer of a task from its parts' answers (every point key is in one part only). */
+export function mergeParts<A extends SensitivityAnswer | StructuralAnswer>(answers: readonly A[]): A {
+  return Object.assign({}, ...answers) as A;
+}
+
 export function runSensitivityTask(t: SensitivityTask): SensitivityAnswer {
   const exp = experimentsOf(t);
   const p = SENSITIVITY_PARAMETERS[t.param];
   const out: SensitivityAnswer = {};
-  for (const { model, batch, spec } of fig8Grid()) {
+  for (const { model, batch, spec } of gridOf(t)) {
     for (const system of t.systems) {
       const pt = { system, model, batch, spec };
       const changed = p.apply(pt, t.factor, exp);
@@ -64,6 +84,15 @@ export function runSensitivityTask(t: SensitivityTask): SensitivityAnswer {
   return out;
 }
 
+/** optionChanges of the task's option on a system, resolved once per (setup, choice, option, system): every part asks. */
+const changes = new Map<string, boolean>();
+function changesSystem(t: StructuralTask, system: string, exp: Experiments): boolean {
+  const key = JSON.stringify([t.setup, t.choice, t.option, system]);
+  let v = changes.get(key);
+  if (v === undefined) changes.set(key, (v = optionChanges(STRUCTURAL_CHOICES[t.choice], STRUCTURAL_CHOICES[t.choice].options[t.option], { system, model: "llama-65b" }, exp.setup)));
+  return v;
+}
+
 /** The rerun points of a structural option: every grid point of every listed system the option changes. */
 export function runStructuralTask(t: StructuralTask): StructuralAnswer {
   const exp = experimentsOf(t);
@@ -71,8 +100,8 @@ export function runStructuralTask(t: StructuralTask): StructuralAnswer {
   const o = c.options[t.option];
   const out: StructuralAnswer = {};
   for (const system of t.systems) {
-    if (!optionChanges(c, o, { system, model: "llama-65b" }, exp.setup)) continue;
-    for (const { model, batch, spec } of fig8Grid()) {
+    if (!changesSystem(t, system, exp)) continue;
+    for (const { model, batch, spec } of gridOf(t)) {
       const changed = withOption({ system, model, batch, spec }, o, exp.setup);
       const r = exp.run(changed, t.protocol);
       out[pointKey(system, model, batch, spec)] = {

@@ -1,11 +1,11 @@
-import { siblingModule, WorkerPool } from "../node/worker-pool.ts";
+import { siblingModule, submitLongestFirst, WorkerPool, type PoolBatch } from "../node/worker-pool.ts";
 import type { Experiments, Protocol } from "./experiments.ts";
 import { fig8Summary, type Fig8Summary } from "./figures/fig8.ts";
 import { loadTrace } from "../node/traces.ts";
 import { PAPER_STATED, type StatedNumber } from "./paper.ts";
 import { SENSITIVITY_PARAMETERS, type SensitivityParameter } from "./sensitivity-parameters.ts";
 import { structuralStudy, structuralTasks, type StructuralStudy } from "./sensitivity-structural-study.ts";
-import { pointKey, runStudyTask, type SensitivityAnswer, type SensitivityTask, type StructuralAnswer, type StructuralTask } from "./sensitivity-worker.ts";
+import { mergeParts, pointKey, runStudyTask, taskParts, type SensitivityAnswer, type SensitivityTask, type StructuralAnswer, type StructuralTask } from "./sensitivity-worker.ts";
 
 /** Relative miss above which a stated number gets a sensitivity study (issue: 15 %). */
 export const MISS_THRESHOLD = 0.15;
@@ -80,13 +80,52 @@ export function adjustable(p: SensitivityParameter, trace: string, protocol: Pro
 }
 
 /**
- * Starts every (parameter, factor) rerun of the Fig. 8 grid on worker threads, for the stated numbers we miss
- * (found from the documented Fig. 8 runs, which fig8 then reuses). Factor 1 is the documented configuration,
- * parameters with an exact `adjust` need no rerun, and workers rerun only the points a parameter changes, of PAPI
- * and the baselines of the missed numbers. Answers come back in task order, so the report is the same on any machine.
+ * Relative cost of a part of a task (taskParts: one system, one batch size), to send the longest first. Measured on
+ * the Fig. 8 grid under all-batches (papi reproduce, 3,204 runs): a run of batch 4 took about 2.7x one of batch 64,
+ * batch 16 1.6x (the whole trace in fewer, wider iterations); 1 / sqrt(batch) (4x, 2x) puts them in that order. A
+ * single batch's run has about as many iterations at any size. An estimate: only the order the threads take parts
+ * in depends on it, never an answer.
+ */
+export const partCost = (t: { batches?: readonly number[] }, protocol: Protocol): number => (protocol === "all-batches" ? 1 / Math.sqrt(t.batches?.[0] ?? 1) : 1);
+
+/**
+ * Sends `tasks` cut into parts (taskParts), longest first, to the pool; the answers are the tasks', in task order
+ * (each merged from its parts' answers).
+ */
+export function submitInParts<T extends SensitivityTask | StructuralTask, A extends SensitivityAnswer | StructuralAnswer>(pool: WorkerPool, tasks: readonly T[], protocol: Protocol): PoolBatch<T, A> {
+  const partsOf = tasks.map(taskParts);
+  const batch = submitLongestFirst<T, A>(pool, partsOf.flat(), (t) => partCost(t, protocol));
+  const results = batch.results.then((answers) => {
+    let next = 0;
+    return partsOf.map((parts) => mergeParts(answers.slice(next, (next += parts.length))));
+  });
+  return { results, help: batch.help };
+}
+
+/**
+ * Starts every rerun of the study on worker threads: first the structural choices' (they need only the setup), then,
+ * once the documented Fig. 8 runs tell which stated numbers we miss (fig8 then reuses those runs), every (parameter,
+ * factor) rerun of the Fig. 8 grid for them. Factor 1 is the documented configuration, parameters with an exact
+ * `adjust` need no rerun, and workers rerun only the points a parameter changes, of PAPI and the baselines of the
+ * missed numbers. Tasks go to the threads in parts, longest first; answers come back in task order, so the report
+ * is the same on any machine and in any order the parts finish.
  */
 export function startSensitivityRuns(exp: Experiments, protocol: Protocol, withFig11 = false, pool?: WorkerPool): SensitivityRuns {
-  const missed = missedNumbers(fig8Summary(exp, protocol).summary);
+  const structural = structuralTasks(exp, protocol, withFig11);
+  // on the caller's pool (started early, see reproduce.ts), else on one of its own that ends with the batches
+  let own: WorkerPool | undefined;
+  const poolFor = (n: number) => (n === 0 ? undefined : (pool ?? (own ??= new WorkerPool(sensitivityWorkerUrl()))));
+  type Batch = PoolBatch<SensitivityTask | StructuralTask, SensitivityAnswer | StructuralAnswer>;
+  const structuralPool = poolFor(structural.length);
+  const structuralBatch: Batch | undefined = structuralPool && submitInParts(structuralPool, structural, protocol);
+  let missed: StatedNumber[];
+  try {
+    missed = missedNumbers(fig8Summary(exp, protocol).summary);
+  } catch (e) {
+    structuralBatch?.results.catch(() => {}); // rejected when the pool closes: the error to report is this one
+    void own?.close();
+    throw e;
+  }
   const systems = ["papi", ...new Set(missed.map((m) => m.key.split(".")[2]))];
   const tasks: SensitivityTask[] = [];
   if (missed.length > 0) {
@@ -95,14 +134,16 @@ export function startSensitivityRuns(exp: Experiments, protocol: Protocol, withF
       for (const factor of p.factors) if (factor !== 1) tasks.push({ trace: exp.trace, seed: exp.seed, protocol, setup: exp.setup, param, factor, systems });
     });
   }
-  const structural = structuralTasks(exp, protocol, withFig11);
-  const all: (SensitivityTask | StructuralTask)[] = [...tasks, ...structural];
-  // on the caller's pool (started early, see reproduce.ts), else on one of its own that ends with the batch
-  const own = pool === undefined && all.length > 0 ? new WorkerPool(sensitivityWorkerUrl()) : undefined;
-  const batch = (pool ?? own)?.submit<SensitivityTask | StructuralTask, SensitivityAnswer | StructuralAnswer>(all);
-  const answers = batch ? batch.results.finally(() => own?.close()) : Promise.resolve([]);
+  const paramPool = poolFor(tasks.length);
+  const paramBatch: Batch | undefined = paramPool && submitInParts(paramPool, tasks, protocol);
+  const all = Promise.all([paramBatch?.results ?? [], structuralBatch?.results ?? []]).then(([a, b]) => [...a, ...b]);
+  const answers = all.finally(() => own?.close());
   answers.catch(() => {}); // awaited (and reported) by sensitivityStudy
-  return { missed, withFig11, tasks, structuralTasks: structural, answers, help: () => batch?.help(runStudyTask) };
+  const help = () => {
+    structuralBatch?.help(runStudyTask);
+    paramBatch?.help(runStudyTask);
+  };
+  return { missed, withFig11, tasks, structuralTasks: structural, answers, help };
 }
 
 /**

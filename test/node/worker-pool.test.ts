@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { UserError } from "../../src/core/errors.ts";
-import { runInWorkers, WorkerPool } from "../../src/node/worker-pool.ts";
+import { longestFirst, runInWorkers, submitLongestFirst, WorkerPool } from "../../src/node/worker-pool.ts";
 import { square, type PoolTask } from "./fixtures/pool-worker.ts";
 
 const ENTRY = new URL("./fixtures/pool-worker.ts", import.meta.url);
@@ -72,6 +72,35 @@ describe("worker pool", () => {
       const batch = pool.submit<PoolTask, unknown>([{ n: 0, spinMs: 300 }, { n: 1, fail: true, user: true }]);
       batch.help(square);
       await assert.rejects(batch.results, /task 1: a user error/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("longestFirst: indices by cost, highest first, equal costs in task order", () => {
+    assert.deepEqual(longestFirst([]), []);
+    assert.deepEqual(longestFirst([1, 5, 3, 5, 0]), [1, 3, 2, 0, 4]);
+    assert.deepEqual(longestFirst([2, 2, 2]), [0, 1, 2]);
+  });
+
+  test("submitLongestFirst: tasks run longest first, answers (and onResult's indices) come back in task order", async () => {
+    // One worker runs the tasks one after another in the order sent, so finishing times give that order; the costs
+    // are the tasks' spin times, listed out of order. Sent in task order, task 0 (5 ms) would finish first.
+    const spinMs = [5, 40, 1, 20, 40, 10];
+    const pool = new WorkerPool(ENTRY, 1);
+    try {
+      const seen: [number, number][] = [];
+      const batch = submitLongestFirst<PoolTask, ReturnType<typeof square>>(pool, spinMs.map((ms, n) => ({ n, spinMs: ms })), (t) => t.spinMs!, (v, i) => seen.push([v.n, i]));
+      const results = await batch.results;
+      assert.deepEqual(results.map((r) => r.n), [0, 1, 2, 3, 4, 5]);
+      assert.deepEqual(results.map((r) => r.square), [0, 1, 4, 9, 16, 25]);
+      const ranOrder = [...results].sort((a, b) => a.doneAtMs - b.doneAtMs).map((r) => r.n);
+      assert.deepEqual(ranOrder, [1, 4, 3, 5, 0, 2]);
+      assert.ok(seen.every(([n, i]) => n === i) && seen.length === 6);
+      // the main thread helping takes from the same longest-first order, answers still in task order
+      const helped = submitLongestFirst<PoolTask, ReturnType<typeof square>>(pool, spinMs.map((ms, n) => ({ n, spinMs: ms })), (t) => t.spinMs!);
+      helped.help(square);
+      assert.deepEqual((await helped.results).map((r) => r.n), [0, 1, 2, 3, 4, 5]);
     } finally {
       await pool.close();
     }
