@@ -104,6 +104,10 @@ describe("CsvRecordReader: stopping, BOM, line counts across pieces", () => {
       r.piece("1,2\n");
       r.piece('"x\ny",3\n4,5');
       assert.equal(r.linesRead, 5);
+      // a last line without a newline is not a line break
+      const last = new CsvRecordReader("f.csv", () => {}, fast);
+      last.piece("a\nb");
+      assert.equal(last.linesRead, 1, `fastPath ${fast}`);
       assert.deepEqual(got, [[["a", "b"], 1], [["1", "2"], 3], [["x\ny", "3"], 4], [["4", "5"], 6]], `fastPath ${fast}`);
     }
   });
