@@ -11,6 +11,7 @@ describe("design under study", () => {
     assert.equal(basePresetOf({ name: "papi", description: "x" }), "papi", "a written-out preset (config.yaml) compares with its preset");
     assert.equal(basePresetOf({ name: "mine" }), null);
     assert.equal(basePresetOf("nope"), null);
+    for (const v of [null, undefined, 42, ["papi"]]) assert.equal(basePresetOf(v), null, JSON.stringify(v));
   });
 
   test("leaf differences: nested objects walked, arrays as leaves, one-sided keys counted", () => {
