@@ -159,3 +159,9 @@ describe("CsvTable rows", () => {
     assert.equal(row.num("n", { min: 0, max: 10, integer: false }), 5);
   });
 });
+
+test("forEachCsvRecord: every non-empty record of a text with its line, the header included", () => {
+  const got: [string[], number][] = [];
+  forEachCsvRecord("a,b\n\n1,2\n", "f.csv", (f, line) => void got.push([f, line]));
+  assert.deepEqual(got, [[["a", "b"], 1], [["1", "2"], 3]]);
+});
