@@ -43,9 +43,16 @@ test("the mark follows the data: line, bar, point, heatmap; infeasible points co
   // numeric x, one row per (batch, sys, spec) cell
   const line = plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec" });
   assert.equal(line.mark, "line");
+  assert.equal(plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec", mark: "auto" }).mark, "line");
   assert.equal(line.rows.length, 11);
   assert.deepEqual(line.excluded, [["power", 1]]);
   assert.deepEqual(line.caption, ["11 of 12 points drawn; not drawn: power 1"]);
+  // a feasible point without a value of y is counted apart, not drawn
+  const rows = table();
+  rows[0].latencySec = null;
+  const gap = plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec" }, rows);
+  assert.equal(gap.rows.length, 10);
+  assert.deepEqual(gap.excluded, [["no value of latencySec", 1], ["power", 1]]);
   // categorical x
   assert.equal(plan({ x: "sys", y: "latencySec", color: "batch", facet: "spec" }).mark, "bar");
   // several rows per x (sys and spec vary within a batch; requests, zipped with batch, does not): points, and the caption says which paths vary
