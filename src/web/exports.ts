@@ -41,6 +41,7 @@ export function commandArgs(config: Record<string, unknown>, opts: { modelFile?:
   const args: string[] = [];
   const sets: [string, unknown][] = [];
   for (const [k, v] of Object.entries(config).sort(([a], [b]) => rank(a) - rank(b))) {
+    // Stryker disable next-line ConditionalExpression: an undefined value takes no flag and flattens to no --set either
     if (v === undefined) continue;
     if (k === "model" && isPlainObject(v) && opts.modelFile) args.push("--model", opts.modelFile);
     else if (k === "spec" && specFlag(v) !== undefined) args.push("--spec", specFlag(v)!);

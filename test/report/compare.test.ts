@@ -42,3 +42,16 @@ test("property: the text reads back within its rounding (4 significant digits, o
     }),
     { numRuns: 300 },
   ));
+
+test("compareRuns: every metric of summary.json, nested ones included, with its ratio to the first run (null when absent or 0)", async () => {
+  const { compareRuns } = await import("../../src/report/compare.ts");
+  const run = (label: string, summary: Record<string, unknown>) => ({ dir: label, label, summary, config: {} });
+  const c = compareRuns([run("a", { alpha: 8, latencySec: 0, energyByKind: { compute: 2, dram: 1 } }), run("b", { alpha: 16, latencySec: 3, energyByKind: { compute: 3 } })]);
+  const m = (name: string) => c.metrics.find((x) => x.name === name)!;
+  assert.deepEqual(m("alpha"), { name: "alpha", unit: "tokens", values: [8, 16], ratioToFirst: [1, 2] });
+  assert.deepEqual(m("energy: compute"), { name: "energy: compute", unit: "J", values: [2, 3], ratioToFirst: [1, 1.5] });
+  assert.deepEqual(m("energy: dram").values, [1, null]);
+  assert.deepEqual(m("energy: refresh").values, [null, null]);
+  assert.deepEqual(m("latency").ratioToFirst, [null, null]);
+  assert.equal(c.runs.length, 2);
+});

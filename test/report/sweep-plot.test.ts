@@ -145,3 +145,31 @@ test("output names: DIR/plots/<y>-vs-<x>[-by-<color>][-per-<facet>], a file name
   assert.equal(plotBasePath("/s", "/o/fig.svg", "n"), "/o/fig");
   assert.equal(plotBasePath("/s", "/o/figs", "n"), "/o/figs/n");
 });
+
+test("x ticks: every swept value up to 12 of them; none drawn by hand beyond that or for a metric x", () => {
+  const xEncodings = (spec: unknown): Record<string, unknown>[] => {
+    const out: Record<string, unknown>[] = [];
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") {
+        for (const [k, w] of Object.entries(v)) {
+          if (k === "x" && w && typeof w === "object" && "field" in w) out.push(w as Record<string, unknown>);
+          walk(w);
+        }
+      }
+    };
+    walk(spec);
+    return out;
+  };
+  const ticksOf = (p: ReturnType<typeof plan>) => {
+    const xs = xEncodings(sweepPlotChart({ title: "t", plan: p }));
+    assert.ok(xs.length > 0);
+    return (xs[0].axis as { values?: number[] } | undefined)?.values;
+  };
+  assert.deepEqual(ticksOf(plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec" })), [4, 16]);
+  assert.equal(ticksOf(plan({ x: "energyJoules", y: "latencySec", color: "sys", facet: "spec" })), undefined);
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ index: i, sys: "a", batch: 100 + i, requests: 1, spec: 1, latencySec: 1 + i, energyJoules: 1, areaMm2: 1, status: "ok", reason: "" })) as SweepRow[];
+  assert.deepEqual(ticksOf(plan({ x: "batch", y: "latencySec" }, many(12))), Array.from({ length: 12 }, (_, i) => 100 + i));
+  assert.equal(ticksOf(plan({ x: "batch", y: "latencySec" }, many(13))), undefined);
+});
