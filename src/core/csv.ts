@@ -59,7 +59,12 @@ export class CsvRecordReader {
         let inner = 0;
         for (const f of r.data) for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) inner++;
         const line = this.linesBefore + newlinesBefore(end) - inner + 1;
-        if (r.errors.length > 0) throw new UserError(`${this.label}:${line}: malformed CSV (${r.errors[0].message})`);
+        if (r.errors.length > 0) {
+          // an unterminated quote swallows the rest of the piece (its final newline too): name the quote's line
+          const at = r.errors[0].index;
+          const where = at === undefined ? line : this.linesBefore + countNewlines(text, at) + 1;
+          throw new UserError(`${this.label}:${where}: malformed CSV (${r.errors[0].message})`);
+        }
         if (this.onRecord(r.data, line) === false) {
           this.stopped = true;
           parser.abort();
@@ -92,6 +97,13 @@ export class CsvRecordReader {
       }
     }
   }
+}
+
+/** Newlines in text[0, end). */
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 /** A piece the fast path reads exactly as Papa would: no quotes, and every CR part of a CRLF. */

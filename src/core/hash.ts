@@ -48,6 +48,7 @@ function isIndexKey(k: string): boolean {
 function writeOrder(o: object): string[] {
   const keys = Object.keys(o).sort();
   let numIndex = 0;
+  // Stryker disable next-line ConditionalExpression,UpdateOperator: numIndex only short-cuts the common case; any nonzero count takes the general path, which gives the same order
   for (const k of keys) if (isIndexKey(k)) numIndex++;
   if (numIndex === 0) return keys;
   const index = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
@@ -82,6 +83,7 @@ function write(v: unknown, depth: number): string | undefined {
   }
   if (v === null) return "null";
   if (depth > MAX_DEPTH) throw UNSUPPORTED; // a cycle, or deeper than plain data gets: the reference decides
+  // Stryker disable next-line ConditionalExpression: either wrong branch throws UNSUPPORTED (prototype check), and stableJson falls back to the definition: same text
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== Array.prototype || typeof (v as { toJSON?: unknown }).toJSON === "function") throw UNSUPPORTED;
     let s = "[";
@@ -97,6 +99,7 @@ function write(v: unknown, depth: number): string | undefined {
   let s = "{";
   let first = true;
   for (const k of writeOrder(o)) {
+    // Stryker disable next-line ArithmeticOperator: the depth limit only hands deep data (or a cycle's RangeError) to the definition, which gives the same text or error
     const x = write(o[k], depth + 1);
     if (x === undefined) continue;
     s += (first ? "" : ",") + JSON.stringify(k) + ":" + x;

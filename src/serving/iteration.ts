@@ -36,6 +36,7 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
   const { newTokens, kvLens } = rep;
   // decodeAttention reads the first numDecode entries; an array of exactly that length spares it a copy
   if (kvLens.length !== n) kvLens.length = n;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: keeps the Batch tidy only; every reader stops at numRequests
   if (newTokens.length !== n) newTokens.length = n;
   let decodeKv = 0;
   for (let i = 0; i < numDecode; i++) {

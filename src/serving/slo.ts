@@ -23,6 +23,7 @@ export function sloResult(slo: SloConfig | undefined, ttftSec: readonly number[]
   let ttftOk = 0;
   let tpotOk = 0;
   let both = 0;
+  // Stryker disable next-line EqualityOperator: one more pass compares undefined, which is never <= a target: no count changes
   for (let i = 0; i < ttftSec.length; i++) {
     const a = ttftSec[i] <= ttftMax;
     const b = tpotSec[i] <= tpotMax;

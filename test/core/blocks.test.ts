@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { defineBlock, enumFieldsOf, resolveBlock } from "../../src/core/blocks.ts";
+import { defineBlock, enumFieldsOf, parseBlock, resolveBlock } from "../../src/core/blocks.ts";
 import { UserError } from "../../src/core/errors.ts";
 import { deepMerge } from "../../src/core/merge.ts";
 import { PimDesignBlock, resolvePimDesign } from "../../src/hardware/pim/presets.ts";
@@ -152,4 +152,26 @@ test("deepMerge: a patch object with its own preset replaces the base; one witho
   assert.deepEqual(deepMerge({ a: { x: 1, y: 2 } }, { a: { y: 3 } }), { a: { x: 1, y: 3 } });
   assert.deepEqual(deepMerge("p", { y: 3 }), { preset: "p", y: 3 });
   assert.deepEqual(deepMerge("p", { preset: "q", y: 3 }), { preset: "q", y: 3 });
+});
+
+test("parseBlock returns a value resolveBlock made, or a preset, as is (no second parse); anything else is resolved", () => {
+  const patched = resolveBlock(WidgetBlock, { preset: "big", widthMm: 3 }, undefined, "w");
+  assert.equal(parseBlock(WidgetBlock, patched, "w"), patched);
+  assert.equal(parseBlock(WidgetBlock, WIDGETS.small, "w"), WIDGETS.small);
+  // an equal copy is not one resolveBlock made: parsed again (a new object, same fields)
+  const copy = { ...patched };
+  const reparsed = parseBlock(WidgetBlock, copy, "w");
+  assert.notEqual(reparsed, copy);
+  assert.deepEqual(reparsed, patched);
+  // a value of another kind is not taken as is
+  assert.throws(() => parseBlock(GadgetBlock, patched, "g"), userError(/^g: /));
+  assert.equal(parseBlock(WidgetBlock, "big", "w"), WIDGETS.big);
+});
+
+test("a kind whose resolved value is not an object (a number, null) resolves without being remembered", () => {
+  const Scalar = z.strictObject({ v: z.number() }).transform((o) => (o.v === 0 ? null : o.v));
+  const ScalarBlock = defineBlock<number | null>("scalar", Scalar, () => ({ one: 1 }));
+  assert.equal(resolveBlock(ScalarBlock, { v: 2 }, undefined, "s"), 2);
+  assert.equal(resolveBlock(ScalarBlock, { v: 0 }, undefined, "s"), null);
+  assert.equal(resolveBlock(ScalarBlock, "one", undefined, "s"), 1);
 });

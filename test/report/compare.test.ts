@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { formatMetric } from "../../src/report/compare.ts";
+import { configDifferences, flatten, formatMetric, type SavedRun } from "../../src/report/compare.ts";
 
 test("papi compare formats numbers by kind: integers plain, others with four significant digits, no exponent from 0.001 up", () => {
   assert.equal(formatMetric(43), "43", "not 43.00");
@@ -13,6 +13,23 @@ test("papi compare formats numbers by kind: integers plain, others with four sig
   assert.equal(formatMetric(0.000123456), "1.235e-4");
   assert.equal(formatMetric(0), "0");
   assert.equal(formatMetric(null), "-");
+  // the boundaries: 0.001 still without an exponent, 1000 and up rounded to an integer
+  assert.equal(formatMetric(0.001), "0.001");
+  assert.equal(formatMetric(0.00099995), "1.000e-3");
+  assert.equal(formatMetric(999.96), "1000");
+  assert.equal(formatMetric(1000.4), "1000");
+  assert.equal(formatMetric(-2.5), "-2.5");
+});
+
+test("configDifferences: the leaf paths whose values differ (a missing leaf differs), sorted, each run's JSON value", () => {
+  const run = (config: Record<string, unknown>) => ({ config }) as unknown as SavedRun;
+  const runs = [run({ a: 1, b: { c: 2, e: [1, 2] }, s: "x" }), run({ a: 1, b: { c: 3, e: [1, 2] }, d: 4, s: "x" })];
+  assert.deepEqual(configDifferences(runs), [
+    { path: "b.c", values: ["2", "3"] },
+    { path: "d", values: [undefined, "4"] },
+  ]);
+  assert.deepEqual(configDifferences([runs[0]]), []);
+  assert.deepEqual([...flatten({ z: { y: 1 }, a: [1] })], [["a", "[1]"], ["z.y", "1"]]);
 });
 
 test("property: the text reads back within its rounding (4 significant digits, or 0.5 above 1000)", () =>
@@ -25,3 +42,16 @@ test("property: the text reads back within its rounding (4 significant digits, o
     }),
     { numRuns: 300 },
   ));
+
+test("compareRuns: every metric of summary.json, nested ones included, with its ratio to the first run (null when absent or 0)", async () => {
+  const { compareRuns } = await import("../../src/report/compare.ts");
+  const run = (label: string, summary: Record<string, unknown>) => ({ dir: label, label, summary, config: {} });
+  const c = compareRuns([run("a", { alpha: 8, latencySec: 0, energyByKind: { compute: 2, dram: 1 } }), run("b", { alpha: 16, latencySec: 3, energyByKind: { compute: 3 } })]);
+  const m = (name: string) => c.metrics.find((x) => x.name === name)!;
+  assert.deepEqual(m("alpha"), { name: "alpha", unit: "tokens", values: [8, 16], ratioToFirst: [1, 2] });
+  assert.deepEqual(m("energy: compute"), { name: "energy: compute", unit: "J", values: [2, 3], ratioToFirst: [1, 1.5] });
+  assert.deepEqual(m("energy: dram").values, [1, null]);
+  assert.deepEqual(m("energy: refresh").values, [null, null]);
+  assert.deepEqual(m("latency").ratioToFirst, [null, null]);
+  assert.equal(c.runs.length, 2);
+});

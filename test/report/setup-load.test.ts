@@ -16,6 +16,8 @@ const userError = (f: () => unknown, re: RegExp) => assert.throws(f, (e: unknown
 
 test("no --config and no --set: the paper's setup", () => {
   assert.deepEqual(loadReproduceSetup({}), { setup: PAPER_SETUP });
+  // one field set: only that field (no gpus, stacks or draft keys standing for "not given")
+  assert.deepEqual(loadReproduceSetup({ sets: ["acceptanceRate=0.8"] }), { setup: { hardware: {}, acceptanceRate: 0.8 } });
 });
 
 test("only the fields a reproduction varies are kept; seed and draft only when given", () => {

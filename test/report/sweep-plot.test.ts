@@ -43,9 +43,16 @@ test("the mark follows the data: line, bar, point, heatmap; infeasible points co
   // numeric x, one row per (batch, sys, spec) cell
   const line = plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec" });
   assert.equal(line.mark, "line");
+  assert.equal(plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec", mark: "auto" }).mark, "line");
   assert.equal(line.rows.length, 11);
   assert.deepEqual(line.excluded, [["power", 1]]);
   assert.deepEqual(line.caption, ["11 of 12 points drawn; not drawn: power 1"]);
+  // a feasible point without a value of y is counted apart, not drawn
+  const rows = table();
+  rows[0].latencySec = null;
+  const gap = plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec" }, rows);
+  assert.equal(gap.rows.length, 10);
+  assert.deepEqual(gap.excluded, [["no value of latencySec", 1], ["power", 1]]);
   // categorical x
   assert.equal(plan({ x: "sys", y: "latencySec", color: "batch", facet: "spec" }).mark, "bar");
   // several rows per x (sys and spec vary within a batch; requests, zipped with batch, does not): points, and the caption says which paths vary
@@ -137,4 +144,32 @@ test("output names: DIR/plots/<y>-vs-<x>[-by-<color>][-per-<facet>], a file name
   assert.equal(plotBasePath("/s", "/o/fig.PNG", "n"), "/o/fig");
   assert.equal(plotBasePath("/s", "/o/fig.svg", "n"), "/o/fig");
   assert.equal(plotBasePath("/s", "/o/figs", "n"), "/o/figs/n");
+});
+
+test("x ticks: every swept value up to 12 of them; none drawn by hand beyond that or for a metric x", () => {
+  const xEncodings = (spec: unknown): Record<string, unknown>[] => {
+    const out: Record<string, unknown>[] = [];
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") {
+        for (const [k, w] of Object.entries(v)) {
+          if (k === "x" && w && typeof w === "object" && "field" in w) out.push(w as Record<string, unknown>);
+          walk(w);
+        }
+      }
+    };
+    walk(spec);
+    return out;
+  };
+  const ticksOf = (p: ReturnType<typeof plan>) => {
+    const xs = xEncodings(sweepPlotChart({ title: "t", plan: p }));
+    assert.ok(xs.length > 0);
+    return (xs[0].axis as { values?: number[] } | undefined)?.values;
+  };
+  assert.deepEqual(ticksOf(plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec" })), [4, 16]);
+  assert.equal(ticksOf(plan({ x: "energyJoules", y: "latencySec", color: "sys", facet: "spec" })), undefined);
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ index: i, sys: "a", batch: 100 + i, requests: 1, spec: 1, latencySec: 1 + i, energyJoules: 1, areaMm2: 1, status: "ok", reason: "" })) as SweepRow[];
+  assert.deepEqual(ticksOf(plan({ x: "batch", y: "latencySec" }, many(12))), Array.from({ length: 12 }, (_, i) => 100 + i));
+  assert.equal(ticksOf(plan({ x: "batch", y: "latencySec" }, many(13))), undefined);
 });

@@ -125,3 +125,13 @@ test("Splitwise/DistServe (disaggregated): prompts on the prefill pool, the KV c
   assert.deepEqual(r.serving.replicas.map((x) => x.numRequests), [3, 3]);
   assert.ok(r.energyByDevice["prefill.gpu"].total > 0);
 });
+
+test("disaggregated: the decode pool admits at most max_num_seqs (batch) requests at a time, and fills up to it", () => {
+  const requests = [0, 1, 2, 3].map((id) => ({ id, arrivalSec: 0, inputTokens: 4, outputTokens: 40 }));
+  for (const batch of [2, 3]) {
+    const { r, steps } = schedule({ batching: "disaggregated", batch }, requests);
+    const rlps = steps.filter((s) => s.kind === "decode").map((s) => s.requests);
+    assert.equal(Math.max(...rlps), batch, `batch ${batch}`);
+    assert.equal(r.generatedTokens, 160);
+  }
+});

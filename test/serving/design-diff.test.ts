@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { basePresetOf, designUnderStudy, leafDifferences, markStaleDescriptions, readableChanges, STALE_DESCRIPTION_MARK, withDesignUnderStudy } from "../../src/serving/design-diff.ts";
+import { basePresetOf, designSummary, designUnderStudy, leafDifferences, markStaleDescriptions, readableChanges, STALE_DESCRIPTION_MARK, withDesignUnderStudy } from "../../src/serving/design-diff.ts";
 import { runOnce } from "../../src/serving/run.ts";
 import { resolveSystem } from "../../src/systems/resolve.ts";
 
@@ -11,6 +11,7 @@ describe("design under study", () => {
     assert.equal(basePresetOf({ name: "papi", description: "x" }), "papi", "a written-out preset (config.yaml) compares with its preset");
     assert.equal(basePresetOf({ name: "mine" }), null);
     assert.equal(basePresetOf("nope"), null);
+    for (const v of [null, undefined, 42, ["papi"]]) assert.equal(basePresetOf(v), null, JSON.stringify(v));
   });
 
   test("leaf differences: nested objects walked, arrays as leaves, one-sided keys counted", () => {
@@ -19,6 +20,18 @@ describe("design under study", () => {
       { path: "x.d", value: 3, presetValue: undefined },
       { path: "x.e", value: undefined, presetValue: 4 },
     ]);
+    // an object on one side only is walked to its leaves, on either side
+    assert.deepEqual(leafDifferences({ a: 1 }, { a: 1, b: { c: 2, d: [1] } }, "x"), [
+      { path: "x.b.c", value: undefined, presetValue: 2 },
+      { path: "x.b.d", value: undefined, presetValue: [1] },
+    ]);
+    assert.deepEqual(leafDifferences({ a: 1, b: { c: 2 } }, { a: 1 }, "x"), [{ path: "x.b.c", value: 2, presetValue: undefined }]);
+  });
+
+  test("the one-line summary: no design, a system of its own, an unchanged preset", () => {
+    assert.equal(designSummary(undefined, "S", {}), "S");
+    assert.equal(designSummary({ preset: null, changes: [] }, "S", {}), "S: a system of its own (no preset to compare with)");
+    assert.equal(designSummary({ preset: "papi", changes: [] }, "S", {}), "papi preset, unchanged");
   });
 
   test("every overridden leaf is listed against the preset's value, whatever the override route, and nothing else", () => {

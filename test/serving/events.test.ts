@@ -58,9 +58,25 @@ describe("properties", () => {
       }),
     ));
 
+  test("the deque keeps its order when it grows with its front anywhere in the ring (by hand)", () => {
+    const d = new Deque<number>();
+    for (let i = 0; i < 20; i++) d.pushBack(i); // grows once at 16, front at slot 0
+    for (let i = 0; i < 5; i++) assert.equal(d.shift(), i);
+    for (let i = 20; i < 40; i++) d.pushBack(i); // grows at 32 with the front at slot 5
+    for (let i = 1; i <= 3; i++) d.pushFront(-i);
+    assert.equal(d.length, 38);
+    assert.deepEqual(Array.from({ length: d.length }, (_, i) => d.at(i)), [-3, -2, -1, ...Array.from({ length: 35 }, (_, i) => i + 5)]);
+    const f = new Deque<number>();
+    for (let i = 0; i < 17; i++) f.pushFront(i); // grows with the front wrapped to the end of the ring
+    assert.deepEqual(Array.from({ length: 17 }, (_, i) => f.at(i)), Array.from({ length: 17 }, (_, i) => 16 - i));
+    assert.throws(() => f.at(17), RangeError);
+    assert.throws(() => f.at(-1), RangeError);
+    assert.throws(() => new Deque<number>().shift(), RangeError);
+  });
+
   test("the deque is a FIFO at the back and a stack at the front, across growth", () =>
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom("back", "front", "shift"), fc.integer()), { maxLength: 200 }), (ops) => {
+      fc.property(fc.array(fc.tuple(fc.constantFrom("back", "front", "shift"), fc.integer()), { maxLength: 200, size: "max" }), (ops) => {
         const d = new Deque<number>();
         const model: number[] = [];
         for (const [op, x] of ops) {

@@ -10,10 +10,10 @@ import { SYSTEM_PRESETS } from "../../src/systems/presets.ts";
 import type { RequestSpec } from "../../src/serving/trace.ts";
 
 /** A stand-in replica with the load a router reads. */
-function fake(outstanding: number, kvLoad: number, waitingPrompts: number[] = []): Replica {
+function fake(outstanding: number, kvLoad: number, waitingPrompts: number[] = [], bytesPerToken = 1): Replica {
   const waiting = new Deque<{ promptTokens: number }>();
   for (const p of waitingPrompts) waiting.pushBack({ promptTokens: p });
-  return { outstanding, waiting, kv: { load: kvLoad, bytesPerToken: 1, capacityBytes: 1000 } } as unknown as Replica;
+  return { outstanding, waiting, kv: { load: kvLoad, bytesPerToken, capacityBytes: 1000 } } as unknown as Replica;
 }
 const req = null as never;
 
@@ -34,6 +34,10 @@ test("least-kv picks the emptiest cache, counting the blocks waiting prompts wil
   assert.equal(r.pick([fake(0, 0.5), fake(9, 0.2), fake(0, 0.3)], req), 1);
   // 0.2 + 400 waiting prompt tokens / 1000 = 0.6 > 0.5
   assert.equal(r.pick([fake(0, 0.5), fake(0, 0.2, [400])], req), 0);
+  // 0.2 + 200 / 1000 = 0.4 < 0.5: waiting prompts count as a share of the capacity, not as raw bytes
+  assert.equal(r.pick([fake(0, 0.5), fake(0, 0.2, [150, 50])], req), 1);
+  // at 2 bytes per token: 0.2 + 200 x 2 / 1000 = 0.6 > 0.5
+  assert.equal(r.pick([fake(0, 0.5), fake(0, 0.2, [150, 50], 2)], req), 0);
   assert.deepEqual([...ROUTER_NAMES], ["round-robin", "least-outstanding", "least-kv"]);
 });
 

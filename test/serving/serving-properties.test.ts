@@ -93,6 +93,13 @@ test("preemption under memory pressure: recompute prefills the victim's prompt a
   const swap = runOnce({ ...tight, batching: "continuous", batch: 8, spec: 1, serving: { preemption: "swap" } }, { requests });
   assert.ok(swap.serving.preemptionsSwap > 0);
   assert.ok(swap.serving.swapBytes > 0 && swap.serving.swapSec > 0);
+  // conservation: each swapped request's blocks cross the host link twice (out, then back in). LLaMA-65B's KV is
+  // 2 (K, V) x 80 layers x 8192 x 2 B = 2,621,440 B per token; one victim, swapped once, holding whole 16-token blocks
+  // of a sequence between its prompt (1,500) and its end (1,800)
+  assert.equal(swap.serving.preemptionsSwap, 1);
+  const tokensMoved = swap.serving.swapBytes / 2_621_440;
+  assert.ok(Number.isInteger(tokensMoved / 32), `${tokensMoved} tokens: two transfers of whole 16-token blocks`);
+  assert.ok(tokensMoved / 2 >= 1500 && tokensMoved / 2 <= 1816, `${tokensMoved / 2} tokens each way`);
   assert.equal(swap.serving.recomputedTokens, 0);
   assert.equal(swap.generatedTokens, 1200);
   // no host memory: swap falls back to recomputation

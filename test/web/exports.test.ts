@@ -27,6 +27,13 @@ test("the command line of a page state, flag by flag", () => {
   assert.equal(commandLine({ spec: [1, 2, 4], trace: "my trace.csv" }), "papi run --trace 'my trace.csv' --spec 1,2,4");
   assert.equal(commandLine({ model: { hidden_size: 4096, name: "m" } }, { modelFile: "config.json" }), "papi run --model config.json");
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
+  // spec shapes without a flag of their own go through --set: a one-element list, an object with more fields, non-numbers
+  assert.equal(commandLine({ spec: [4] }), "papi run --set 'spec=[4]'");
+  assert.equal(commandLine({ spec: { targetTokens: 8, maxTlp: 2, extra: 1 } }), "papi run --set spec.targetTokens=8 --set spec.maxTlp=2 --set spec.extra=1");
+  assert.equal(commandLine({ spec: ["a", "b"] }), `papi run --set 'spec=["a","b"]'`);
+  // an uploaded model without its file name, and a field with no flag
+  assert.equal(commandLine({ model: { hidden_size: 1 } }), "papi run --set model.hidden_size=1");
+  assert.equal(commandLine({ zzz: 1, fcStacks: 3, gpus: 2, batch: 4 }), "papi run --batch 4 --gpus 2 --fc-stacks 3 --set zzz=1");
 });
 
 test("papi run with the page's command line gives the page's result", async () => {

@@ -24,3 +24,12 @@ test("property: two different texts of one length give different keys", () =>
     }),
     { numRuns: 300 },
   ));
+
+test("traceContentHash is the FNV-1a 64 of the text, the same on a repeated call and new for a new text", async () => {
+  const { traceContentHash } = await import("../../src/web/run-key.ts");
+  const { fnv1a64Hex } = await import("../../src/core/hash.ts");
+  assert.equal(traceContentHash("abc"), fnv1a64Hex("abc"));
+  assert.equal(traceContentHash("abc"), fnv1a64Hex("abc"));
+  assert.equal(traceContentHash("abd"), fnv1a64Hex("abd"));
+  assert.equal(traceContentHash(""), fnv1a64Hex(""));
+});

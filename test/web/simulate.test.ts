@@ -149,6 +149,8 @@ test("the assumption profile reaches the page's run and every system of its comp
   assert.equal(page.latencySec, cli.latencySec);
   assert.equal(page.energyJoules, cli.energyJoules);
   assert.ok(describePage().profiles.includes("attacc-toolchain"));
+  // the controls' bounds are the schemas' (src/serving/limits.ts, src/systems/limits.ts)
+  assert.deepEqual(describePage().limits, { maxBatch: 65_536, maxTlp: 256, maxStacks: 4096, maxGpus: 4096 });
   const rows = (await simulateSystems(config, loader))!.rows;
   const plain = (await simulateSystems({ ...config, profile: "papi" }, loader))!.rows;
   const attacc = rows.find((r) => r.system === "attacc-only")!;

@@ -91,3 +91,25 @@ test("withPath sets and removes one field without touching the input", () => {
   assert.equal(getPath(c, "hardware.fcPim.numFpus"), 2);
   assert.equal(getPath(c, "hardware.gpu.numSms"), undefined);
 });
+
+test("by hand: flatten keeps objects whose keys would not survive a dotted path, and empty objects, whole", () => {
+  assert.deepEqual(flattenConfig({ a: { "x.y": 1 }, b: {}, c: { "": 2 }, d: undefined, e: { f: { g: 1 } } }), [["a", { "x.y": 1 }], ["b", {}], ["c", { "": 2 }], ["e.f.g", 1]]);
+  // an unset field is not a change from the defaults
+  assert.deepEqual(compactConfig({ batch: undefined, spec: 8 }, DEFAULTS), { spec: 8 });
+});
+
+test("by hand: the hash escapes only what a fragment needs; page fields follow the config; a trace needs its packed text", () => {
+  const state = { config: { trace: "a b,c:[d]/e", batch: 4 }, view: "v w", modelFile: "m.json", trace: { fileName: "t.csv", text: "x" } };
+  assert.equal(encodeHash(state, "PACK"), "trace=%22a%20b,c:[d]/e%22&batch=4&_view=v%20w&_modelfile=m.json&_tracefile=t.csv&_tracedata=PACK");
+  assert.equal(encodeHash({ config: {}, trace: { fileName: "t.csv", text: "x" } }), "");
+  assert.deepEqual(decodeHash("#&batch=4&&hardware.gpu=h100-sxm&spec=%5B1%2C2%5D"), { config: { batch: 4, hardware: { gpu: "h100-sxm" }, spec: [1, 2] } });
+  assert.throws(() => decodeHash("=4"), /link part "=4" is not path=value/);
+  assert.deepEqual([4, "a b", [1, 2], "Yes", "9abc", null].map(valueText), ["4", '"a b"', "[1,2]", '"Yes"', '"9abc"', "null"]);
+});
+
+test("by hand: withPath removes a leaf and the objects it leaves empty, and ignores a path through a non-object; getPath", () => {
+  assert.deepEqual(withPath({ a: { b: { c: 1 }, d: 2 } }, "a.b.c", undefined), { a: { d: 2 } });
+  assert.deepEqual(withPath({ a: 5 }, "a.b", undefined), { a: 5 });
+  assert.equal(getPath({ a: "preset" }, "a.b"), undefined);
+  assert.deepEqual(getPath({ a: { b: [1] } }, "a.b"), [1]);
+});

@@ -9,6 +9,7 @@ import type { ServingRequest } from "../request-state.ts";
  */
 export class IterationPlan {
   decode = false;
+  // Stryker disable next-line ArrayDeclaration: slots are read only below numPrefills, each written by addChunk first
   readonly prefills: ServingRequest[] = [];
   numPrefills = 0;
 

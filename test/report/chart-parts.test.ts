@@ -1,0 +1,14 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { categoryAxis, labelAngle } from "../../src/report/chart-parts.ts";
+
+test("category axis: horizontal when the longest label fits its band, tilted from a 24 px band, vertical below", () => {
+  // a 10-character label needs 10 x 7.5 + 8 = 83 px: two labels fit horizontally from 166 px
+  assert.equal(labelAngle(["aaaaaaaaaa", "b"], 166), 0);
+  assert.equal(labelAngle(["aaaaaaaaaa", "b"], 165), -30);
+  assert.deepEqual(categoryAxis(["aaaaaaaaaa", "b"], 166), { labelAngle: 0, labelOverlap: false, labelLimit: 260 });
+  assert.deepEqual(categoryAxis(["aaaaaaaaaa", "b"], 48), { labelAngle: -30, labelOverlap: false, labelLimit: 260 });
+  assert.deepEqual(categoryAxis(["aaaaaaaaaa", "b"], 47), { labelAngle: -90, labelOverlap: false, labelLimit: 260, labelAlign: "right", labelBaseline: "middle" });
+  // no labels: one band of the whole width
+  assert.equal(labelAngle([], 10), 0);
+});
