@@ -1,4 +1,5 @@
 import type { Rng } from "../core/rng.ts";
+import { fcPlacement } from "../systems/build.ts";
 import { iterationCostInto, phaseEnergyJoules, phaseTimeSec } from "../systems/iteration-cost.ts";
 import { swapCost } from "./kv-transfer.ts";
 import type { MetricsStore } from "./metrics.ts";
@@ -93,7 +94,7 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
   it.rlp = numDecode;
   it.tlp = tlp;
   it.p = p;
-  it.fcOnGpu = ctx.units[unit].isProcessor;
+  it.fcOnGpu = fcPlacement(ctx, unit).unit.isProcessor;
   it.stepSec = stepSec;
   it.energyJoules = phaseEnergyJoules(p);
   it.draftSec = draftSec;

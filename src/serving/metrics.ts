@@ -91,7 +91,7 @@ export class MetricsStore {
     const first = this.poolOf.filter((p) => p.name === pool.name).length;
     for (let i = 0; i < count; i++) {
       this.poolOf.push(pool);
-      this.slotsOf.push({ fc, attention: slot(c.attention.name), prefillAttention: slot(c.prefill.attention.name), elementwise: slot(c.elementwise.name), links: this.slots.get("links")! });
+      this.slotsOf.push({ fc, lastFcUnit: "", lastFcSlot: undefined, attention: slot(c.attention.name), prefillAttention: slot(c.prefill.attention.name), elementwise: slot(c.elementwise.name), links: this.slots.get("links")! });
       this.replicas.push({ pool: pool.name, index: first + i, numRequests: 0, iterations: 0, busySec: 0, idleSec: 0, generatedTokens: 0, preemptions: 0, kvPeakLoad: 0, kvLeftLoad: 0, lastFcUnit: "" });
     }
   }
@@ -107,7 +107,12 @@ export class MetricsStore {
   private chargeStep(p: PhaseCost, replica: number): void {
     const s = this.slotsOf[replica];
     if (!s) return;
-    charge(s.fc.get(p.fcUnit), p.split.fc, p.fcSec);
+    // the FC unit's slot: the last one again unless the scheduler switched units (a string compare, no lookup)
+    if (p.fcUnit !== s.lastFcUnit) {
+      s.lastFcUnit = p.fcUnit;
+      s.lastFcSlot = s.fc.get(p.fcUnit);
+    }
+    charge(s.lastFcSlot, p.split.fc, p.fcSec);
     charge(s.attention, p.split.attention, p.attentionSec - p.prefillAttentionSec);
     charge(s.prefillAttention, p.split.prefillAttention, p.prefillAttentionSec);
     charge(s.elementwise, p.split.other, p.otherSec);
@@ -326,6 +331,9 @@ interface DeviceSlot {
 /** The slots one replica's roles charge: FC by the unit that ran it, the attention and elementwise units, the links. */
 interface ReplicaSlots {
   fc: Map<string, DeviceSlot | undefined>;
+  /** the unit chargeStep charged FC to last, and its slot */
+  lastFcUnit: string;
+  lastFcSlot: DeviceSlot | undefined;
   attention: DeviceSlot | undefined;
   prefillAttention: DeviceSlot | undefined;
   elementwise: DeviceSlot | undefined;

@@ -87,23 +87,12 @@ const work: DecodeAttentionWork = { shape: { numHeads: 0, numKvHeads: 0, headDim
  * order as the allocating version had, so the values are bit-identical.
  */
 export function attentionIterationCostInto(ctx: SystemContext, b: Batch, prefillFcUnit: string, out: AttentionIterationCost): AttentionIterationCost {
-  const layers = ctx.model.num_hidden_layers;
   const { attention, comm } = out;
   copyUnitCost(ZERO_UNIT_COST, attention);
   copyUnitCost(ZERO_UNIT_COST, comm);
   out.linkBwSec = 0;
   if (b.numDecode > 0) {
-    work.shape = ctx.shape;
-    work.numRequests = b.numDecode;
-    work.tlp = b.tlp;
-    work.contextLens = b.kvLens;
-    work.totalContextTokens = b.decodeKvTokens;
-    const a = decodeAttentionInto(ctx.attention, work, perLayer);
-    attention.timeSec = a.timeSec * layers;
-    attention.split.compute = a.split.compute * layers;
-    attention.split.dram = a.split.dram * layers;
-    attention.split.transfer = a.split.transfer * layers;
-    attention.energyJoules = attention.split.compute + attention.split.dram + attention.split.transfer;
+    decodeAttentionCostInto(ctx, b, attention);
     if (ctx.attentionVia.length > 0) {
       const t = attentionTransferCost(ctx, b.numDecode * b.tlp);
       copyUnitCost(t.cost, comm);
@@ -112,6 +101,23 @@ export function attentionIterationCostInto(ctx: SystemContext, b: Batch, prefill
   }
   copyUnitCost(ZERO_UNIT_COST, out.prefillAttention);
   if (b.numRequests > b.numDecode) addPrefillChunks(ctx, b, prefillFcUnit, out);
+  return out;
+}
+
+/** Decode attention of the batch's decoding requests (numDecode > 0), all layers, on the attention unit, into `out`. */
+export function decodeAttentionCostInto(ctx: SystemContext, b: Batch, out: UnitCost): UnitCost {
+  const layers = ctx.model.num_hidden_layers;
+  work.shape = ctx.shape;
+  work.numRequests = b.numDecode;
+  work.tlp = b.tlp;
+  work.contextLens = b.kvLens;
+  work.totalContextTokens = b.decodeKvTokens;
+  const a = decodeAttentionInto(ctx.attention, work, perLayer);
+  out.timeSec = a.timeSec * layers;
+  out.split.compute = a.split.compute * layers;
+  out.split.dram = a.split.dram * layers;
+  out.split.transfer = a.split.transfer * layers;
+  out.energyJoules = out.split.compute + out.split.dram + out.split.transfer;
   return out;
 }
 
