@@ -34,10 +34,9 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
   const numDecode = plan.decode ? rep.running.length : 0;
   const tlp = numDecode > 0 ? rep.nextTlp() : 1;
   const n = numDecode + plan.numPrefills;
+  if (rep.kvLens.length < n) rep.growBatchArrays(n);
+  // the cost functions read the first n entries (decode attention the first numDecode)
   const { newTokens, kvLens } = rep;
-  // decodeAttention reads the first numDecode entries; an array of exactly that length spares it a copy
-  if (kvLens.length !== n) kvLens.length = n;
-  if (newTokens.length !== n) newTokens.length = n;
   let decodeKv = 0;
   for (let i = 0; i < numDecode; i++) {
     kvLens[i] = rep.running[i].kvLen + tlp;

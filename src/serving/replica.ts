@@ -46,9 +46,12 @@ export class Replica {
   arrivalsDone: () => boolean = () => true;
   /** the iteration being run (a policy fills it; the loop reads it again when the iteration ends) */
   readonly plan = new IterationPlan();
-  /** the Batch arrays of the iteration (refilled in place) */
-  readonly newTokens: number[] = [];
-  readonly kvLens: number[] = [];
+  /**
+   * the Batch arrays of the iteration: refilled in place, the first batch.numRequests entries in use; they only grow
+   * (growBatchArrays), so a run reallocates them a few times at most
+   */
+  newTokens = new Float64Array(16);
+  kvLens = new Float64Array(16);
   /** the iteration's Batch over those arrays, the FC scheduler's snapshot and the iteration's cost (all refilled in place) */
   readonly batch: Batch = { numRequests: 0, numDecode: 0, tlp: 1, newTokens: this.newTokens, kvLens: this.kvLens, decodeKvTokens: 0, numPromptsEnded: 0 };
   readonly snapshot: SchedulerSnapshot = { numRequests: 0, tokensPerRequest: 1, numTokens: 0 };
@@ -73,6 +76,15 @@ export class Replica {
   ) {
     this.iterationEnd = { kind: "iteration-end", replica: id, timeSec: 0, seq: 0 };
     this.scheduleEvent = { kind: "schedule", replica: id, timeSec: 0, seq: 0 };
+  }
+
+  /** Room for `n` requests in the batch arrays (doubling; the batch reads the new arrays). */
+  growBatchArrays(n: number): void {
+    const size = Math.max(n, 2 * this.kvLens.length);
+    this.newTokens = new Float64Array(size);
+    this.kvLens = new Float64Array(size);
+    this.batch.newTokens = this.newTokens;
+    this.batch.kvLens = this.kvLens;
   }
 
   get ctx() {

@@ -267,12 +267,12 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     fcSwitches: m.fcSwitches,
     decodeStepSecMean: m.iterations > 0 ? decodeSec / m.iterations : 0,
     kvLimitedAdmissions: m.kvLimitedAdmissions,
-    ttftSec: percentiles(m.ttftSec),
-    tpotSec: percentiles(m.tpotSec),
+    ttftSec: percentiles(m.ttftSec.view()),
+    tpotSec: percentiles(m.tpotSec.view()),
     requestsPerSec: latencySec > 0 ? m.completionOrder.length / latencySec : 0,
     preemptions: m.preemptionsRecompute + m.preemptionsSwap,
     serving: servingStats(m, latencySec),
-    slo: sloResult(cfg.slo, m.ttftSec, m.requestTpotSec, latencySec),
+    slo: sloResult(cfg.slo, m.ttftSec.view(), m.requestTpotSec.view(), latencySec),
     config,
   };
   assertFiniteResult(result, "the run", suspectInputs(cfg));

@@ -209,10 +209,10 @@ describe("metrics", () => {
     const m = new MetricsStore();
     m.onRequestDone(3, 1, 2, 6, 5); // ttft 1, e2e 5, tpot (6 - 2) / 4 = 1
     m.onRequestDone(4, 0, 3, 3, 1); // one token: no TPOT
-    assert.deepEqual(m.completionOrder, [3, 4]);
-    assert.deepEqual(m.ttftSec, [1, 3]);
-    assert.deepEqual(m.e2eSec, [5, 3]);
-    assert.deepEqual(m.tpotSec, [1]);
+    assert.deepEqual(m.completionOrder.toArray(), [3, 4]);
+    assert.deepEqual(m.ttftSec.toArray(), [1, 3]);
+    assert.deepEqual(m.e2eSec.toArray(), [5, 3]);
+    assert.deepEqual(m.tpotSec.toArray(), [1]);
     const p = (bw: number) => ({ attentionLinkBwSec: bw }) as PhaseCost;
     m.onPrefill(p(0.5), 2, 7);
     m.onPrefill(p(0.25), 1, 1);
