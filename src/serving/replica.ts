@@ -3,6 +3,7 @@ import type { Batch } from "../systems/batch.ts";
 import { newPhaseCost, type PhaseCost } from "../systems/iteration-cost.ts";
 import { IterationPlan, type BatchingPolicy } from "./batching/policy.ts";
 import { Deque } from "./deque.ts";
+import { WaitingQueue } from "./waiting.ts";
 import type { IterationEndEvent, ScheduleEvent } from "./events.ts";
 import type { KvCache } from "./kv-cache.ts";
 import type { DecodeIteration, MetricsStore, PoolInfo } from "./metrics.ts";
@@ -28,7 +29,7 @@ export interface ReplicaLimits {
  * the order decode slots are filled and acceptance drawn), `swapped` (KV on the host tier; FCFS).
  */
 export class Replica {
-  readonly waiting = new Deque<ServingRequest>();
+  readonly waiting = new WaitingQueue();
   readonly prefilling: ServingRequest[] = [];
   readonly running: ServingRequest[] = [];
   readonly swapped = new Deque<ServingRequest>();
@@ -120,8 +121,12 @@ export class Replica {
   }
 
   removePrefilling(r: ServingRequest): void {
-    const i = this.prefilling.indexOf(r);
-    if (i >= 0) this.prefilling.splice(i, 1);
+    const p = this.prefilling;
+    const i = p.indexOf(r);
+    if (i < 0) return;
+    // splice(i, 1) without the array of removed elements it returns
+    for (let j = i + 1; j < p.length; j++) p[j - 1] = p[j];
+    p.pop();
   }
 
   /** KV bytes a request reserves when admitted under reservation: its whole sequence plus the largest TLP. */

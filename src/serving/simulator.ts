@@ -111,6 +111,11 @@ class Simulation implements IterationEnv {
         const kv = new KvCache(c.kvCapacityBytes, c.kvBytesPerToken, cfg.kvBlockTokens ?? 16, swapBlocks);
         const rep = new Replica(this.replicas.length, pool, f, p, kv, limits, cfg.speculation, this.metrics);
         rep.arrivalsDone = () => this.arrived === this.order.length;
+        rep.waiting.make = (index) => {
+          const r = new ServingRequest(this.order[index], index);
+          r.replica = rep.id;
+          return r;
+        };
         this.replicas.push(rep);
       }
     };
@@ -200,12 +205,10 @@ class Simulation implements IterationEnv {
   }
 
   private onArrival(e: ArrivalEvent): SimEvent[] {
-    const r = new ServingRequest(this.order[e.index], e.index);
     this.arrived++;
-    const rep = this.entry[this.entryRouter.pick(this.entry, r)];
-    r.replica = rep.id;
+    const rep = this.entry[this.entryRouter.pick(this.entry)];
     this.metrics.onRoute(rep.id);
-    rep.waiting.pushBack(r);
+    rep.waiting.pushArrival(e.index); // its ServingRequest is made when a policy first takes it (waiting.ts)
     this.wake(rep, e.timeSec);
     if (e.index + 1 < this.order.length) {
       e.index++;
