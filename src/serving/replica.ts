@@ -38,6 +38,8 @@ export class Replica {
   scheduled = false;
   /** when its last iteration ended (or the run started) */
   freeAtSec = 0;
+  /** when the iteration being run started */
+  startSec = 0;
   lastWasPrefill = false;
   /** decoding iterations so far (the cycle of a speculation list advances with them) */
   decodeIterations = 0;

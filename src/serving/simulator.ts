@@ -165,30 +165,32 @@ class Simulation implements IterationEnv {
         return this.onTransferEnd(e);
       case "iteration-end": {
         const rep = this.replicas[e.replica];
-        endIteration(this, rep, e.timeSec);
+        endIteration(this, rep); // e is rep.iterationEnd
         rep.busy = false;
         rep.freeAtSec = e.timeSec;
         if (e.timeSec > this.endSec) this.endSec = e.timeSec;
         // the schedule event this pushes would be popped next when nothing else is queued for this instant: run it
         // now (same order, one heap push and pop fewer per iteration)
         const next = this.queue.peek();
-        if (this.numOut === 0 && (next === undefined || next.timeSec > e.timeSec)) this.schedule(rep, e.timeSec);
+        if (this.numOut === 0 && (next === undefined || next.timeSec > e.timeSec)) this.schedule(rep, e);
         else this.wake(rep, e.timeSec);
         return this.out;
       }
       case "schedule": {
         const rep = this.replicas[e.replica];
         rep.scheduled = false;
-        this.schedule(rep, e.timeSec);
+        this.schedule(rep, e);
         return this.out;
       }
     }
   }
 
-  private schedule(rep: Replica, nowSec: number): void {
+  /** Starts the replica's next iteration, if its policy has one, at the time of event `at` (read here, not passed, so no boxed number). */
+  private schedule(rep: Replica, at: SimEvent): void {
     if (!rep.busy && rep.batching.next(rep, rep.plan)) {
       rep.busy = true;
-      rep.iterationEnd.timeSec = nowSec + startIteration(this, rep, nowSec);
+      rep.startSec = at.timeSec;
+      startIteration(this, rep); // sets rep.iterationEnd.timeSec
       this.emit(rep.iterationEnd);
     }
   }

@@ -76,7 +76,7 @@ export function pimAttentionCost(design: PimDesign, a: PimAttentionShape): PimKe
  */
 export function pimAttentionDynamic(design: PimDesign, a: PimAttentionShape, numRequests: number, out: PimAttentionCounts, split: PimDynamicSplit): number {
   pimAttentionCounts(design, a, out, numRequests);
-  pimDynamicEnergy(design, out, split);
+  pimDynamicEnergy(design, out, split, out.consts!.c);
   return out.timeSec;
 }
 
@@ -113,9 +113,11 @@ function pimAttentionCounts(design: PimDesign, a: PimAttentionShape, out: PimAtt
   if (numHeads % numKvHeads !== 0) {
     throw new UserError(`attention.numKvHeads must divide numHeads (${numHeads}), got ${numKvHeads}`);
   }
-  const c = pimConsts(design);
   const q = tlp * (numHeads / numKvHeads); // queries that reuse every K/V column
-  const k = attentionConsts(design, q, d, dt);
+  // the last call's constants when it had the same (design, q, d, dtype): the serving loop's usual case
+  const last = out.consts;
+  const k = last !== null && last.design === design && last.q === q && last.d === d && last.dt === dt ? last : attentionConsts(design, q, d, dt);
+  const c = k.c;
   const { P, commandsPerColumn, readsPerPosition, wrgbCols, ctxOutCols } = k;
   const colB = c.columnBytes;
   const C = design.hbm.org.numChannels;
@@ -192,9 +194,12 @@ function pimAttentionCounts(design: PimDesign, a: PimAttentionShape, out: PimAtt
 
 /** What every call with the same (design, queries per column, head dim, dtype) shares. */
 interface AttentionConsts {
-  /** queries per column and dtype bytes the constants are for */
+  /** the design, queries per column, head dim and dtype bytes the constants are for, and the design's constants */
+  design: PimDesign;
   q: number;
+  d: number;
   dt: number;
+  c: PimConsts;
   G: number;
   P: number;
   commandsPerColumn: number;
@@ -302,8 +307,11 @@ function deriveAttentionConsts(design: PimDesign, q: number, d: number, dt: numb
     sfmSecPerElement: c.tCkSec / design.softmaxElementsPerClock,
     wrgbSec: wrgbCols * busColumnSec,
     ctxOutSec: ctxOutCols * busColumnSec,
+    design,
     q,
+    d,
     dt,
+    c,
     byLen: new Float64Array(0),
     byLenCount: 0,
     memoized: d < 4096 && dt < 16,

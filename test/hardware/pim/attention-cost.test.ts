@@ -2,7 +2,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { UserError } from "../../../src/core/errors.ts";
-import { pimAttentionCost } from "../../../src/hardware/pim/attention-cost.ts";
+import { pimAttentionCost, pimAttentionDynamic, PimAttentionCounts } from "../../../src/hardware/pim/attention-cost.ts";
 import { PIM_DESIGNS, resolvePimDesign } from "../../../src/hardware/pim/presets.ts";
 import { pimEnabledBanksPerStack, type PimDesign } from "../../../src/hardware/pim/schema.ts";
 import { pimConsts } from "../../../src/hardware/pim/timing.ts";
@@ -231,4 +231,18 @@ describe("the per-length memo (a request's terms are derived once per design, qu
     const one = (L: number) => pimAttentionCost(design, { ...shape, contextLens: [L] }).timeSec;
     assert.ok(one(300_000) > one(262_143) && one(262_143) > one(12));
   });
+});
+
+test("pimAttentionDynamic with one reused counts object (the serving loop's) equals pimAttentionCost, design after design", () => {
+  const counts = new PimAttentionCounts();
+  const split = { dramAccess: 0, transfer: 0, compute: 0 };
+  const calls: [string, number, number[]][] = [["attn-pim", 1, [100, 2000]], ["attacc", 1, [100, 2000]], ["attacc", 4, [100]], ["attn-pim", 4, [5, 70, 3000]], ["attn-pim", 1, [100, 2000]]];
+  for (const [name, tlp, lens] of calls) {
+    const shape = { numHeads: 64, headDim: 128, contextLens: lens, tlp, numStacks: 60, dtypeBytes: 2 };
+    const full = pimAttentionCost(PIM_DESIGNS[name], shape);
+    const t = pimAttentionDynamic(PIM_DESIGNS[name], shape, lens.length, counts, split);
+    assert.equal(t, full.timeSec, `${name} tlp ${tlp}`);
+    const b = full.energyBreakdownJoules;
+    assert.deepEqual(split, { dramAccess: b.dramAccess, transfer: b.transfer, compute: b.compute }, `${name} tlp ${tlp}`);
+  }
 });
