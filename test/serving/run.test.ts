@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
+import { hashOf } from "../../src/core/hash.ts";
 import { MetricsStore, percentiles } from "../../src/serving/metrics.ts";
 import { RunRecorder } from "../../src/serving/recorder.ts";
 import { parseRunConfig, runOnce, suspectInputs, systemOf, type RunResult } from "../../src/serving/run.ts";
@@ -310,4 +311,14 @@ test("fcIterationsByUnit names the units of roles.fc and splits the iterations a
   assert.deepEqual(pimOnly.fcIterationsByUnit, { "fc-pim": pimOnly.iterations });
   // the 0.2 shape's plain-HBM stacks are not an FC unit: only the GPUs appear
   assert.deepEqual(Object.keys(runOnce({ ...small, system: "a100-attacc" }).fcIterationsByUnit), ["gpu"]);
+});
+
+test("configHash is hashOf(config), run after run and system after system (its parts cached per system)", () => {
+  const reqs: RequestSpec[] = [{ id: 0, arrivalSec: 0, inputTokens: 32, outputTokens: 3 }];
+  for (const system of ["papi", "gpu-only", "papi"]) {
+    for (const batch of [1, 2, 1]) {
+      const r = runOnce({ system, model: "llama-65b", trace: "dolly-creative", batch, spec: 2 }, { requests: reqs });
+      assert.equal(r.configHash, hashOf(r.config), `${system} batch ${batch}`);
+    }
+  }
 });
