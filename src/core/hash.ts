@@ -65,8 +65,35 @@ function fastStableJson(value: unknown): string {
 const MAX_DEPTH = 1000;
 
 
+/**
+ * stableJson(value), where the objects in `known` are written as their given text (stableJsonParts made it: their
+ * own stableJson), so large shared parts are not serialized again. The same text as stableJson(value).
+ */
+export function stableJsonWith(value: unknown, known: ReadonlyMap<object, string>): string {
+  try {
+    const out = write(value, 0, known);
+    return out === undefined ? (undefined as unknown as string) : out;
+  } catch {
+    return referenceStableJson(value);
+  }
+}
+
+/** The stableJson text of each object the fast writer takes (the others are left out: written in full every time). */
+export function stableJsonParts(parts: readonly object[]): Map<object, string> {
+  const out = new Map<object, string>();
+  for (const p of parts) {
+    try {
+      const text = write(p, 0);
+      if (text !== undefined) out.set(p, text);
+    } catch {
+      // not plain data: stableJsonWith writes it through the reference every time
+    }
+  }
+  return out;
+}
+
 /** The JSON text of a value, or undefined where JSON.stringify omits it (undefined, functions, symbols). */
-function write(v: unknown, depth: number): string | undefined {
+function write(v: unknown, depth: number, known?: ReadonlyMap<object, string>): string | undefined {
   switch (typeof v) {
     case "string":
       return JSON.stringify(v);
@@ -82,6 +109,10 @@ function write(v: unknown, depth: number): string | undefined {
       throw UNSUPPORTED;
   }
   if (v === null) return "null";
+  if (known !== undefined) {
+    const text = known.get(v as object);
+    if (text !== undefined) return text;
+  }
   if (depth > MAX_DEPTH) throw UNSUPPORTED; // a cycle, or deeper than plain data gets: the reference decides
   // Stryker disable next-line ConditionalExpression: either wrong branch throws UNSUPPORTED (prototype check), and stableJson falls back to the definition: same text
   if (Array.isArray(v)) {
@@ -89,7 +120,7 @@ function write(v: unknown, depth: number): string | undefined {
     let s = "[";
     for (let i = 0; i < v.length; i++) {
       if (i > 0) s += ",";
-      s += write(v[i], depth + 1) ?? "null";
+      s += write(v[i], depth + 1, known) ?? "null";
     }
     return s + "]";
   }
@@ -100,7 +131,7 @@ function write(v: unknown, depth: number): string | undefined {
   let first = true;
   for (const k of writeOrder(o)) {
     // Stryker disable next-line ArithmeticOperator: the depth limit only hands deep data (or a cycle's RangeError) to the definition, which gives the same text or error
-    const x = write(o[k], depth + 1);
+    const x = write(o[k], depth + 1, known);
     if (x === undefined) continue;
     s += (first ? "" : ",") + JSON.stringify(k) + ":" + x;
     first = false;

@@ -17,6 +17,13 @@ export class Deque<T> {
     return this.buf[(this.head + i) & (this.buf.length - 1)]!;
   }
 
+  /** Replaces the i-th element from the front; returns it. */
+  set(i: number, x: T): T {
+    if (i < 0 || i >= this.n) throw new RangeError(`Deque.set(${i}) of ${this.n}`);
+    this.buf[(this.head + i) & (this.buf.length - 1)] = x;
+    return x;
+  }
+
   pushBack(x: T): void {
     if (this.n === this.buf.length) this.grow();
     this.buf[(this.head + this.n) & (this.buf.length - 1)] = x;

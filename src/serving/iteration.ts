@@ -1,4 +1,5 @@
 import type { Rng } from "../core/rng.ts";
+import { fcPlacement } from "../systems/build.ts";
 import { iterationCostInto, phaseEnergyJoules, phaseTimeSec } from "../systems/iteration-cost.ts";
 import { swapCost } from "./kv-transfer.ts";
 import type { MetricsStore } from "./metrics.ts";
@@ -21,11 +22,13 @@ export interface IterationEnv {
 /**
  * Starts the iteration the replica's policy planned: builds the one Batch (decoding requests first, then prefill
  * chunks), asks the FC scheduler where FC runs (pure prefill iterations run FC on the system's prefill unit), costs
- * it (systems/iteration-cost.ts), reports it to the metrics sink and returns its duration (seconds). The batch, the
- * scheduler's snapshot and the cost are the replica's, refilled in place: a decode-only iteration allocates nothing
- * once the arrays have grown (the sink reads them during its call only).
+ * it (systems/iteration-cost.ts), reports it to the metrics sink and sets when it ends (rep.iterationEnd.timeSec).
+ * It starts at rep.startSec. The batch, the scheduler's snapshot and the cost are the replica's, refilled in place: a
+ * decode-only iteration allocates nothing once the arrays have grown (the sink reads them during its call only); the
+ * times travel in the replica's fields rather than as arguments and results, which the JIT would box.
  */
-export function startIteration(env: IterationEnv, rep: Replica, nowSec: number): number {
+export function startIteration(env: IterationEnv, rep: Replica): void {
+  const nowSec = rep.startSec;
   const m = env.metrics;
   if (nowSec > rep.freeAtSec) m.onIdle(rep.id, nowSec - rep.freeAtSec);
   const plan = rep.plan;
@@ -33,11 +36,9 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
   const numDecode = plan.decode ? rep.running.length : 0;
   const tlp = numDecode > 0 ? rep.nextTlp() : 1;
   const n = numDecode + plan.numPrefills;
+  if (rep.kvLens.length < n) rep.growBatchArrays(n);
+  // the cost functions read the first n entries (decode attention the first numDecode)
   const { newTokens, kvLens } = rep;
-  // decodeAttention reads the first numDecode entries; an array of exactly that length spares it a copy
-  if (kvLens.length !== n) kvLens.length = n;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: keeps the Batch tidy only; every reader stops at numRequests
-  if (newTokens.length !== n) newTokens.length = n;
   let decodeKv = 0;
   for (let i = 0; i < numDecode; i++) {
     kvLens[i] = rep.running[i].kvLen + tlp;
@@ -73,7 +74,8 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
     const t = phaseTimeSec(p);
     m.onPrefillIteration(rep.id, p, nowSec, t, phaseEnergyJoules(p), plan.numPrefills);
     rep.lastWasPrefill = true;
-    return t + swapSec;
+    rep.iterationEnd.timeSec = nowSec + (t + swapSec);
+    return;
   }
   const snapshot = rep.snapshot;
   snapshot.numRequests = n;
@@ -94,7 +96,7 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
   it.rlp = numDecode;
   it.tlp = tlp;
   it.p = p;
-  it.fcOnGpu = ctx.units[unit].isProcessor;
+  it.fcOnGpu = fcPlacement(ctx, unit).unit.isProcessor;
   it.stepSec = stepSec;
   it.energyJoules = phaseEnergyJoules(p);
   it.draftSec = draftSec;
@@ -103,15 +105,17 @@ export function startIteration(env: IterationEnv, rep: Replica, nowSec: number):
   m.onDecodeIteration(rep.id, it);
   rep.decodeIterations++;
   rep.lastWasPrefill = false;
-  return stepSec + swapSec;
+  rep.iterationEnd.timeSec = nowSec + (stepSec + swapSec);
 }
 
 /**
- * Ends the replica's iteration at `nowSec`: every decoding request takes the tokens its acceptance draw gives (in
+ * Ends the replica's iteration, at rep.iterationEnd.timeSec: every decoding request takes the tokens its acceptance draw gives (in
  * reverse running order, finishing requests swap-removed), then every prefill chunk caches its tokens; a chunk that
  * ends its prompt yields a token (the first output token unless the request was preempted and recomputed).
  */
-export function endIteration(env: IterationEnv, rep: Replica, nowSec: number): void {
+export function endIteration(env: IterationEnv, rep: Replica): void {
+  // the end time (rep.iterationEnd.timeSec) is read where a request finishes or prefills only: a number held across
+  // the loop would be boxed every iteration
   const m = env.metrics;
   const tlp = rep.tlp;
   const running = rep.running;
@@ -123,7 +127,7 @@ export function endIteration(env: IterationEnv, rep: Replica, nowSec: number): v
     a.generated += n;
     a.kvLen += n;
     made += n;
-    if (n === left) env.onFinished(rep, a, nowSec);
+    if (n === left) env.onFinished(rep, a, rep.iterationEnd.timeSec);
   }
   if (made > 0) m.onTokens(rep.id, made);
   const plan = rep.plan;
@@ -135,8 +139,8 @@ export function endIteration(env: IterationEnv, rep: Replica, nowSec: number): v
     if (q.prefilledTokens < q.promptTokens) continue;
     q.generated += 1;
     m.onTokens(rep.id, 1);
-    if (Number.isNaN(q.firstTokenAtSec)) q.firstTokenAtSec = nowSec;
-    env.onPrefilled(rep, q, nowSec);
+    if (Number.isNaN(q.firstTokenAtSec)) q.firstTokenAtSec = rep.iterationEnd.timeSec;
+    env.onPrefilled(rep, q, rep.iterationEnd.timeSec);
   }
   plan.clear();
   rep.numDecode = 0;

@@ -43,6 +43,8 @@ export class KvCache {
 
   /** Blocks `r` must add to hold `tokens` cached tokens. */
   extraBlocks(r: ServingRequest, tokens: number): number {
+    // within the blocks it holds (most decode steps): 0 without the division (ceil(t / B) <= k when t <= k B)
+    if (tokens <= r.kvBlocks * this.blockTokens) return 0;
     return Math.max(0, this.blocksFor(tokens) - r.kvBlocks);
   }
 

@@ -1,3 +1,4 @@
+import { Float64Buffer } from "../core/f64-buffer.ts";
 import type { SystemContext } from "../systems/build.ts";
 import type { PhaseCost } from "../systems/iteration-cost.ts";
 import type { EnergySplit } from "../units/unit.ts";
@@ -91,7 +92,7 @@ export class MetricsStore {
     const first = this.poolOf.filter((p) => p.name === pool.name).length;
     for (let i = 0; i < count; i++) {
       this.poolOf.push(pool);
-      this.slotsOf.push({ fc, attention: slot(c.attention.name), prefillAttention: slot(c.prefill.attention.name), elementwise: slot(c.elementwise.name), links: this.slots.get("links")! });
+      this.slotsOf.push({ fc, lastFcUnit: "", lastFcSlot: undefined, attention: slot(c.attention.name), prefillAttention: slot(c.prefill.attention.name), elementwise: slot(c.elementwise.name), links: this.slots.get("links")! });
       this.replicas.push({ pool: pool.name, index: first + i, numRequests: 0, iterations: 0, busySec: 0, idleSec: 0, generatedTokens: 0, preemptions: 0, kvPeakLoad: 0, kvLeftLoad: 0, lastFcUnit: "" });
     }
   }
@@ -107,7 +108,12 @@ export class MetricsStore {
   private chargeStep(p: PhaseCost, replica: number): void {
     const s = this.slotsOf[replica];
     if (!s) return;
-    charge(s.fc.get(p.fcUnit), p.split.fc, p.fcSec);
+    // the FC unit's slot: the last one again unless the scheduler switched units (a string compare, no lookup)
+    if (p.fcUnit !== s.lastFcUnit) {
+      s.lastFcUnit = p.fcUnit;
+      s.lastFcSlot = s.fc.get(p.fcUnit);
+    }
+    charge(s.lastFcSlot, p.split.fc, p.fcSec);
     charge(s.attention, p.split.attention, p.attentionSec - p.prefillAttentionSec);
     charge(s.prefillAttention, p.split.prefillAttention, p.prefillAttentionSec);
     charge(s.elementwise, p.split.other, p.otherSec);
@@ -155,13 +161,19 @@ export class MetricsStore {
   kvTransferBytes = 0;
   kvTransferSec = 0;
   kvTransferJoules = 0;
-  /** Request ids in the order they finished. */
-  readonly completionOrder: number[] = [];
-  readonly ttftSec: number[] = [];
-  readonly tpotSec: number[] = [];
-  readonly e2eSec: number[] = [];
+  /** Request ids in the order they finished (Float64Buffer: a million-request run keeps no per-request objects). */
+  readonly completionOrder = new Float64Buffer();
+  readonly ttftSec = new Float64Buffer();
+  /** TPOT of every finished request with more than one output token */
+  readonly tpotSec = new Float64Buffer();
+  readonly e2eSec = new Float64Buffer();
   /** every finished request's TPOT, aligned with ttftSec (0 for one-token requests): what SLOs are checked on */
-  readonly requestTpotSec: number[] = [];
+  readonly requestTpotSec = new Float64Buffer();
+
+  /** Room for `n` finished requests in the per-request lists (the serving loop knows its request count). */
+  reserveRequests(n: number): void {
+    for (const b of [this.completionOrder, this.ttftSec, this.tpotSec, this.e2eSec, this.requestTpotSec]) b.reserve(n);
+  }
 
   onDecode(p: PhaseCost, fcOnGpu: boolean, replica = 0): void {
     this.chargeStep(p, replica);
@@ -326,6 +338,9 @@ interface DeviceSlot {
 /** The slots one replica's roles charge: FC by the unit that ran it, the attention and elementwise units, the links. */
 interface ReplicaSlots {
   fc: Map<string, DeviceSlot | undefined>;
+  /** the unit chargeStep charged FC to last, and its slot */
+  lastFcUnit: string;
+  lastFcSlot: DeviceSlot | undefined;
   attention: DeviceSlot | undefined;
   prefillAttention: DeviceSlot | undefined;
   elementwise: DeviceSlot | undefined;
@@ -355,7 +370,7 @@ export interface Percentiles { mean: number; p50: number; p90: number; p99: numb
  */
 export function percentiles(values: ArrayLike<number>): Percentiles {
   if (values.length === 0) return { mean: 0, p50: 0, p90: 0, p99: 0 };
-  const s = Float64Array.from(values).sort();
+  const s = (values instanceof Float64Array ? values.slice() : Float64Array.from(values)).sort();
   const at = (q: number) => s[Math.max(0, Math.ceil(q * s.length) - 1)]; // q <= 1: never past the end
   let sum = 0;
   for (let i = 0; i < s.length; i++) sum += s[i];

@@ -3,6 +3,7 @@ import type { Batch } from "../systems/batch.ts";
 import { newPhaseCost, type PhaseCost } from "../systems/iteration-cost.ts";
 import { IterationPlan, type BatchingPolicy } from "./batching/policy.ts";
 import { Deque } from "./deque.ts";
+import { WaitingQueue } from "./waiting.ts";
 import type { IterationEndEvent, ScheduleEvent } from "./events.ts";
 import type { KvCache } from "./kv-cache.ts";
 import type { DecodeIteration, MetricsStore, PoolInfo } from "./metrics.ts";
@@ -28,7 +29,7 @@ export interface ReplicaLimits {
  * the order decode slots are filled and acceptance drawn), `swapped` (KV on the host tier; FCFS).
  */
 export class Replica {
-  readonly waiting = new Deque<ServingRequest>();
+  readonly waiting = new WaitingQueue();
   readonly prefilling: ServingRequest[] = [];
   readonly running: ServingRequest[] = [];
   readonly swapped = new Deque<ServingRequest>();
@@ -37,6 +38,8 @@ export class Replica {
   scheduled = false;
   /** when its last iteration ended (or the run started) */
   freeAtSec = 0;
+  /** when the iteration being run started */
+  startSec = 0;
   lastWasPrefill = false;
   /** decoding iterations so far (the cycle of a speculation list advances with them) */
   decodeIterations = 0;
@@ -46,9 +49,12 @@ export class Replica {
   arrivalsDone: () => boolean = () => true;
   /** the iteration being run (a policy fills it; the loop reads it again when the iteration ends) */
   readonly plan = new IterationPlan();
-  /** the Batch arrays of the iteration (refilled in place) */
-  readonly newTokens: number[] = [];
-  readonly kvLens: number[] = [];
+  /**
+   * the Batch arrays of the iteration: refilled in place, the first batch.numRequests entries in use; they only grow
+   * (growBatchArrays), so a run reallocates them a few times at most
+   */
+  newTokens = new Float64Array(16);
+  kvLens = new Float64Array(16);
   /** the iteration's Batch over those arrays, the FC scheduler's snapshot and the iteration's cost (all refilled in place) */
   readonly batch: Batch = { numRequests: 0, numDecode: 0, tlp: 1, newTokens: this.newTokens, kvLens: this.kvLens, decodeKvTokens: 0, numPromptsEnded: 0 };
   readonly snapshot: SchedulerSnapshot = { numRequests: 0, tokensPerRequest: 1, numTokens: 0 };
@@ -73,6 +79,15 @@ export class Replica {
   ) {
     this.iterationEnd = { kind: "iteration-end", replica: id, timeSec: 0, seq: 0 };
     this.scheduleEvent = { kind: "schedule", replica: id, timeSec: 0, seq: 0 };
+  }
+
+  /** Room for `n` requests in the batch arrays (doubling; the batch reads the new arrays). */
+  growBatchArrays(n: number): void {
+    const size = Math.max(n, 2 * this.kvLens.length);
+    this.newTokens = new Float64Array(size);
+    this.kvLens = new Float64Array(size);
+    this.batch.newTokens = this.newTokens;
+    this.batch.kvLens = this.kvLens;
   }
 
   get ctx() {
@@ -108,8 +123,12 @@ export class Replica {
   }
 
   removePrefilling(r: ServingRequest): void {
-    const i = this.prefilling.indexOf(r);
-    if (i >= 0) this.prefilling.splice(i, 1);
+    const p = this.prefilling;
+    const i = p.indexOf(r);
+    if (i < 0) return;
+    // splice(i, 1) without the array of removed elements it returns
+    for (let j = i + 1; j < p.length; j++) p[j - 1] = p[j];
+    p.pop();
   }
 
   /** KV bytes a request reserves when admitted under reservation: its whole sequence plus the largest TLP. */

@@ -1,7 +1,7 @@
 import { formatIssues } from "../core/blocks.ts";
 import { UserError } from "../core/errors.ts";
 import { assertFiniteResult, leafPaths } from "../core/finite.ts";
-import { hashOf } from "../core/hash.ts";
+import { fnv1a64Hex, stableJsonParts, stableJsonWith } from "../core/hash.ts";
 import { PAPI_VERSION } from "../core/version.ts";
 import { resolveModel } from "../models/registry.ts";
 import type { ModelConfig } from "../models/schema.ts";
@@ -232,7 +232,7 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
   const byDevice = energyByDevice(m, latencySec);
   const result: RunResult = {
     papiVersion: PAPI_VERSION,
-    configHash: hashOf(config),
+    configHash: configHashOf(config, ctx),
     system: ctx.spec.name,
     model: ctx.model.name,
     trace: cfg.trace,
@@ -267,16 +267,38 @@ export function runOnce(input: RunConfigInput | RunConfig, opts: RunOptions = {}
     fcSwitches: m.fcSwitches,
     decodeStepSecMean: m.iterations > 0 ? decodeSec / m.iterations : 0,
     kvLimitedAdmissions: m.kvLimitedAdmissions,
-    ttftSec: percentiles(m.ttftSec),
-    tpotSec: percentiles(m.tpotSec),
+    ttftSec: percentiles(m.ttftSec.view()),
+    tpotSec: percentiles(m.tpotSec.view()),
     requestsPerSec: latencySec > 0 ? m.completionOrder.length / latencySec : 0,
     preemptions: m.preemptionsRecompute + m.preemptionsSwap,
     serving: servingStats(m, latencySec),
-    slo: sloResult(cfg.slo, m.ttftSec, m.requestTpotSec, latencySec),
+    slo: sloResult(cfg.slo, m.ttftSec.view(), m.requestTpotSec.view(), latencySec),
     config,
   };
-  assertFiniteResult(result, "the run", suspectInputs(cfg));
+  assertFiniteResult(result, "the run", suspectInputs(cfg), [], finiteParts);
+  // the system's parts were walked and found finite with the result: later runs of the system skip them
+  finiteParts.add(ctx.spec).add(ctx.model).add(ctx.assumptions);
   return result;
+}
+
+/** parts of a resolved config (a system's spec, model, assumptions) already found finite; they are never changed */
+const finiteParts = new WeakSet<object>();
+/** per system, the stable JSON of its config parts (the bulk of a resolved config), written once */
+const configParts = new WeakMap<SystemContext, Map<object, string>>();
+/** config hashes by their stable JSON (a sweep or a benchmark hashes the same config again and again) */
+const configHashes = new Map<string, string>();
+
+/** hashOf(config), with the system's parts serialized once per system and the hash of a repeated config reused. */
+function configHashOf(config: ResolvedRunConfig, ctx: SystemContext): string {
+  let parts = configParts.get(ctx);
+  if (!parts) configParts.set(ctx, (parts = stableJsonParts([ctx.spec, ctx.model, ctx.assumptions])));
+  const text = stableJsonWith(config, parts);
+  let hash = configHashes.get(text);
+  if (hash === undefined) {
+    if (configHashes.size >= 256) configHashes.clear();
+    configHashes.set(text, (hash = fnv1a64Hex(text)));
+  }
+  return hash;
 }
 
 /** The serving loop's settings from a run config: the batching policy's caps and KV, replicas, the prefill pool. */

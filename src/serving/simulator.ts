@@ -68,7 +68,7 @@ class Simulation implements IterationEnv {
   readonly rng;
   readonly acceptance: Acceptance;
   readonly draft: DraftCost;
-  private readonly order: RequestSpec[];
+  private readonly order: readonly RequestSpec[];
   private readonly queue = new EventQueue();
   /** what the current handler returns: the first numOut slots (reused, so handling allocates nothing) */
   private readonly out: SimEvent[] = [];
@@ -89,7 +89,8 @@ class Simulation implements IterationEnv {
     this.rng = makeRng(cfg.seed);
     this.acceptance = cfg.acceptance;
     this.draft = cfg.draft;
-    this.order = [...requests].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
+    this.order = arrivalOrder(requests);
+    this.metrics.reserveRequests(this.order.length);
     const entry = BATCHING.get(cfg.batching, "batching");
     const policies = entry.make();
     const pp = cfg.prefillPool;
@@ -110,6 +111,11 @@ class Simulation implements IterationEnv {
         const kv = new KvCache(c.kvCapacityBytes, c.kvBytesPerToken, cfg.kvBlockTokens ?? 16, swapBlocks);
         const rep = new Replica(this.replicas.length, pool, f, p, kv, limits, cfg.speculation, this.metrics);
         rep.arrivalsDone = () => this.arrived === this.order.length;
+        rep.waiting.make = (index) => {
+          const r = new ServingRequest(this.order[index], index);
+          r.replica = rep.id;
+          return r;
+        };
         this.replicas.push(rep);
       }
     };
@@ -159,30 +165,32 @@ class Simulation implements IterationEnv {
         return this.onTransferEnd(e);
       case "iteration-end": {
         const rep = this.replicas[e.replica];
-        endIteration(this, rep, e.timeSec);
+        endIteration(this, rep); // e is rep.iterationEnd
         rep.busy = false;
         rep.freeAtSec = e.timeSec;
         if (e.timeSec > this.endSec) this.endSec = e.timeSec;
         // the schedule event this pushes would be popped next when nothing else is queued for this instant: run it
         // now (same order, one heap push and pop fewer per iteration)
         const next = this.queue.peek();
-        if (this.numOut === 0 && (next === undefined || next.timeSec > e.timeSec)) this.schedule(rep, e.timeSec);
+        if (this.numOut === 0 && (next === undefined || next.timeSec > e.timeSec)) this.schedule(rep, e);
         else this.wake(rep, e.timeSec);
         return this.out;
       }
       case "schedule": {
         const rep = this.replicas[e.replica];
         rep.scheduled = false;
-        this.schedule(rep, e.timeSec);
+        this.schedule(rep, e);
         return this.out;
       }
     }
   }
 
-  private schedule(rep: Replica, nowSec: number): void {
+  /** Starts the replica's next iteration, if its policy has one, at the time of event `at` (read here, not passed, so no boxed number). */
+  private schedule(rep: Replica, at: SimEvent): void {
     if (!rep.busy && rep.batching.next(rep, rep.plan)) {
       rep.busy = true;
-      rep.iterationEnd.timeSec = nowSec + startIteration(this, rep, nowSec);
+      rep.startSec = at.timeSec;
+      startIteration(this, rep); // sets rep.iterationEnd.timeSec
       this.emit(rep.iterationEnd);
     }
   }
@@ -199,12 +207,10 @@ class Simulation implements IterationEnv {
   }
 
   private onArrival(e: ArrivalEvent): SimEvent[] {
-    const r = new ServingRequest(this.order[e.index], e.index);
     this.arrived++;
-    const rep = this.entry[this.entryRouter.pick(this.entry, r)];
-    r.replica = rep.id;
+    const rep = this.entry[this.entryRouter.pick(this.entry)];
     this.metrics.onRoute(rep.id);
-    rep.waiting.pushBack(r);
+    rep.waiting.pushArrival(e.index); // its ServingRequest is made when a policy first takes it (waiting.ts)
     this.wake(rep, e.timeSec);
     if (e.index + 1 < this.order.length) {
       e.index++;
@@ -255,6 +261,17 @@ class Simulation implements IterationEnv {
     rep.kv.freeBlocksOf(r);
     if (r.slot >= 0) rep.removeRunning(r);
   }
+}
+
+const byArrival = (a: RequestSpec, b: RequestSpec): number => a.arrivalSec - b.arrivalSec || a.id - b.id;
+
+/**
+ * The requests by arrival, then id: the input itself when already in that order (a trace's usual case: no copy of a
+ * million-entry array, no sort), else a sorted copy. A stable sort leaves an ordered input as it is, so both agree.
+ */
+export function arrivalOrder(requests: readonly RequestSpec[]): readonly RequestSpec[] {
+  for (let i = 1; i < requests.length; i++) if (!(byArrival(requests[i - 1], requests[i]) <= 0)) return [...requests].sort(byArrival);
+  return requests;
 }
 
 /** A request alone must fit a replica's KV cache (else it could never run): a one-line error naming it. */

@@ -16,7 +16,7 @@ export interface SloResult {
 }
 
 /** Attainment and goodput from every finished request's TTFT and TPOT (aligned arrays), over a run of `latencySec`. */
-export function sloResult(slo: SloConfig | undefined, ttftSec: readonly number[], tpotSec: readonly number[], latencySec: number): SloResult | null {
+export function sloResult(slo: SloConfig | undefined, ttftSec: ArrayLike<number>, tpotSec: ArrayLike<number>, latencySec: number): SloResult | null {
   if (slo === undefined) return null;
   const ttftMax = slo.ttftSec ?? Infinity;
   const tpotMax = slo.tpotSec ?? Infinity;

@@ -1,5 +1,5 @@
 import { fabricBandwidthSec, fabricTransferCost } from "../fabric/cost.ts";
-import { copyUnitCost, decodeAttentionInto, mutableUnitCost, scaleSplit, sumSplit, unitCost, ZERO_UNIT_COST, type DecodeAttentionWork, type UnitCost } from "../units/unit.ts";
+import { copyUnitCost, decodeAttentionInto, mutableUnitCost, unitCost, ZERO_UNIT_COST, type DecodeAttentionWork, type UnitCost } from "../units/unit.ts";
 import type { Batch } from "./batch.ts";
 import type { SystemContext } from "./build.ts";
 
@@ -87,23 +87,12 @@ const work: DecodeAttentionWork = { shape: { numHeads: 0, numKvHeads: 0, headDim
  * order as the allocating version had, so the values are bit-identical.
  */
 export function attentionIterationCostInto(ctx: SystemContext, b: Batch, prefillFcUnit: string, out: AttentionIterationCost): AttentionIterationCost {
-  const layers = ctx.model.num_hidden_layers;
   const { attention, comm } = out;
   copyUnitCost(ZERO_UNIT_COST, attention);
   copyUnitCost(ZERO_UNIT_COST, comm);
   out.linkBwSec = 0;
   if (b.numDecode > 0) {
-    work.shape = ctx.shape;
-    work.numRequests = b.numDecode;
-    work.tlp = b.tlp;
-    work.contextLens = b.kvLens;
-    work.totalContextTokens = b.decodeKvTokens;
-    const a = decodeAttentionInto(ctx.attention, work, perLayer);
-    attention.timeSec = a.timeSec * layers;
-    attention.split.compute = a.split.compute * layers;
-    attention.split.dram = a.split.dram * layers;
-    attention.split.transfer = a.split.transfer * layers;
-    attention.energyJoules = attention.split.compute + attention.split.dram + attention.split.transfer;
+    decodeAttentionCostInto(ctx, b, attention);
     if (ctx.attentionVia.length > 0) {
       const t = attentionTransferCost(ctx, b.numDecode * b.tlp);
       copyUnitCost(t.cost, comm);
@@ -115,25 +104,82 @@ export function attentionIterationCostInto(ctx: SystemContext, b: Batch, prefill
   return out;
 }
 
+/** Decode attention of the batch's decoding requests (numDecode > 0), all layers, on the attention unit, into `out`. */
+export function decodeAttentionCostInto(ctx: SystemContext, b: Batch, out: UnitCost): UnitCost {
+  const layers = ctx.model.num_hidden_layers;
+  work.shape = ctx.shape;
+  work.numRequests = b.numDecode;
+  work.tlp = b.tlp;
+  work.contextLens = b.kvLens;
+  work.totalContextTokens = b.decodeKvTokens;
+  const a = decodeAttentionInto(ctx.attention, work, perLayer);
+  out.timeSec = a.timeSec * layers;
+  out.split.compute = a.split.compute * layers;
+  out.split.dram = a.split.dram * layers;
+  out.split.transfer = a.split.transfer * layers;
+  out.energyJoules = out.split.compute + out.split.dram + out.split.transfer;
+  return out;
+}
+
 /** Prefill chunks' causal attention on the prefill attention unit, and the transfers it implies, into `out`. */
 function addPrefillChunks(ctx: SystemContext, b: Batch, prefillFcUnit: string, out: AttentionIterationCost): void {
   const layers = ctx.model.num_hidden_layers;
   let sec = 0;
-  let split = ZERO_UNIT_COST.split;
+  // the split summed field by field from zero (as sumSplit from ZERO_SPLIT did), without an object per chunk
+  let compute = 0;
+  let dram = 0;
+  let transfer = 0;
   let prefillTokens = 0;
   const unit = ctx.prefill.attention;
   for (let i = b.numDecode; i < b.numRequests; i++) {
     const n = b.newTokens[i];
     prefillTokens += n;
-    const c = unit.prefillAttention!({ shape: ctx.shape, newTokens: n, cachedTokens: b.kvLens[i] - n });
+    const c = chunkAttention(ctx, n, b.kvLens[i] - n);
     sec += c.timeSec * layers;
-    split = sumSplit(split, scaleSplit(c.split, layers));
+    compute = compute + c.split.compute * layers;
+    dram = dram + c.split.dram * layers;
+    transfer = transfer + c.split.transfer * layers;
   }
-  copyUnitCost(unitCost(sec, split), out.prefillAttention);
-  const t = unit !== ctx.kv ? kvShipCost(ctx, prefillTokens) : prefillFcUnit !== unit.name ? viaTransfer(ctx, prefillTokens * qkvoBytesPerToken(ctx), 2) : null;
+  const p = out.prefillAttention;
+  p.timeSec = sec;
+  p.energyJoules = compute + dram + transfer;
+  p.split.compute = compute;
+  p.split.dram = dram;
+  p.split.transfer = transfer;
+  const t = unit !== ctx.kv ? kvShipCostMemo(ctx, prefillTokens) : prefillFcUnit !== unit.name ? attentionTransferCost(ctx, prefillTokens) : null;
   if (t !== null) {
     const comm = out.comm;
-    copyUnitCost(unitCost(comm.timeSec + t.cost.timeSec, sumSplit(comm.split, t.cost.split)), comm);
+    comm.timeSec = comm.timeSec + t.cost.timeSec;
+    comm.split.compute = comm.split.compute + t.cost.split.compute;
+    comm.split.dram = comm.split.dram + t.cost.split.dram;
+    comm.split.transfer = comm.split.transfer + t.cost.split.transfer;
+    comm.energyJoules = comm.split.compute + comm.split.dram + comm.split.transfer;
     out.linkBwSec += t.linkBwSec;
   }
+}
+
+/** per system: one layer's causal attention of a whole prompt (nothing cached) by its tokens, on the prefill unit */
+const promptMemo = new WeakMap<SystemContext, Map<number, UnitCost>>();
+const shipMemo = new WeakMap<SystemContext, Map<number, { cost: UnitCost; linkBwSec: number }>>();
+
+/** One layer's attention of a chunk of `newTokens` over `cachedTokens` cached keys; whole prompts memoized. */
+function chunkAttention(ctx: SystemContext, newTokens: number, cachedTokens: number): UnitCost {
+  const unit = ctx.prefill.attention;
+  if (cachedTokens !== 0) return unit.prefillAttention!({ shape: ctx.shape, newTokens, cachedTokens });
+  let byTokens = promptMemo.get(ctx);
+  if (!byTokens) promptMemo.set(ctx, (byTokens = new Map()));
+  let hit = byTokens.get(newTokens);
+  // Stryker disable next-line ConditionalExpression: a memo; recomputing on a hit gives the same value, only slower
+  if (!hit) byTokens.set(newTokens, (hit = unit.prefillAttention!({ shape: ctx.shape, newTokens, cachedTokens })));
+  return hit;
+}
+
+/** kvShipCost, memoized per system and token count. */
+function kvShipCostMemo(ctx: SystemContext, numTokens: number): { cost: UnitCost; linkBwSec: number } {
+  let byTokens = shipMemo.get(ctx);
+  if (!byTokens) shipMemo.set(ctx, (byTokens = new Map()));
+  let hit = byTokens.get(numTokens);
+  // Stryker disable next-line ConditionalExpression: a memo; recomputing on a hit gives the same value, only slower
+  if (!hit) byTokens.set(numTokens, (hit = kvShipCost(ctx, numTokens)));
+  return hit;
 }

@@ -57,33 +57,46 @@ function collective(ctx: SystemContext, p: FcPlacement, kind: "all-reduce" | "al
 const scale = (c: UnitCost, f: number): UnitCost => unitCost(c.timeSec * f, scaleSplit(c.split, f));
 const sum = (a: UnitCost, b: UnitCost): UnitCost => unitCost(a.timeSec + b.timeSec, sumSplit(a.split, b.split));
 
-type Memo = WeakMap<SystemContext, Map<number, FcCost>>;
-const layersMemo: Memo = new WeakMap();
-const headMemo: Memo = new WeakMap();
-const iterationMemo: Memo = new WeakMap();
+/** per system: [layers, LM head, whole iteration] memos, each by (placement, tokens) key */
+type Memos = [Map<number, FcCost>, Map<number, FcCost>, Map<number, FcCost>];
+const LAYERS = 0;
+const HEAD = 1;
+const ITERATION = 2;
+const memos = new WeakMap<SystemContext, Memos>();
+/** the last system's memos (the serving loop asks about one system at a time): no WeakMap lookup per call */
+let lastCtx: SystemContext | null = null;
+let lastMemos: Memos = [new Map(), new Map(), new Map()];
+
+function memosOf(ctx: SystemContext): Memos {
+  if (ctx !== lastCtx) {
+    let m = memos.get(ctx);
+    if (m === undefined) memos.set(ctx, (m = [new Map(), new Map(), new Map()]));
+    lastCtx = ctx;
+    lastMemos = m;
+  }
+  return lastMemos;
+}
 
 /** A memo key per (placement, tokens): placements are few, so tokens x 16 + the placement's index in ctx.fc. */
 function keyOf(ctx: SystemContext, p: FcPlacement, numTokens: number): number {
-  const i = ctx.fc.indexOf(p);
+  const i = p === ctx.fc[0] ? 0 : ctx.fc.indexOf(p);
   return numTokens * 16 + (i < 0 ? 15 : i);
 }
 
 // Memo lookups first, the cost builders (and their closures) only on a miss: the hot path allocates nothing.
-function lookup(memo: Memo, ctx: SystemContext, p: FcPlacement, numTokens: number): FcCost | undefined {
-  return memo.get(ctx)?.get(keyOf(ctx, p, numTokens));
+function lookup(memo: number, ctx: SystemContext, p: FcPlacement, numTokens: number): FcCost | undefined {
+  return memosOf(ctx)[memo].get(keyOf(ctx, p, numTokens));
 }
 
-function store(memo: Memo, ctx: SystemContext, p: FcPlacement, numTokens: number, cost: FcCost): FcCost {
-  let byKey = memo.get(ctx);
-  if (!byKey) memo.set(ctx, (byKey = new Map()));
-  byKey.set(keyOf(ctx, p, numTokens), cost);
+function store(memo: number, ctx: SystemContext, p: FcPlacement, numTokens: number, cost: FcCost): FcCost {
+  memosOf(ctx)[memo].set(keyOf(ctx, p, numTokens), cost);
   return cost;
 }
 
 /** All decoder layers for `numTokens` tokens with FC on `unit`: FC, the two all-reduces per layer, elementwise. */
 export function fcLayersCost(ctx: SystemContext, unit: string | FcPlacement, numTokens: number): FcCost {
   const p = typeof unit === "string" ? fcPlacement(ctx, unit) : unit;
-  return lookup(layersMemo, ctx, p, numTokens) ?? store(layersMemo, ctx, p, numTokens, buildLayersCost(ctx, p, numTokens));
+  return lookup(LAYERS, ctx, p, numTokens) ?? store(LAYERS, ctx, p, numTokens, buildLayersCost(ctx, p, numTokens));
 }
 
 function buildLayersCost(ctx: SystemContext, p: FcPlacement, numTokens: number): FcCost {
@@ -99,10 +112,10 @@ function buildLayersCost(ctx: SystemContext, p: FcPlacement, numTokens: number):
 /** Final norm, LM head on `unit` and the all-gather of its vocabulary slices, for `numTokens` tokens. */
 export function lmHeadCost(ctx: SystemContext, unit: string | FcPlacement, numTokens: number): FcCost {
   const p = typeof unit === "string" ? fcPlacement(ctx, unit) : unit;
-  const hit = lookup(headMemo, ctx, p, numTokens);
+  const hit = lookup(HEAD, ctx, p, numTokens);
   if (hit) return hit;
   const logitsBytes = numTokens * ctx.model.vocab_size * ctx.shape.dtypeBytes;
-  return store(headMemo, ctx, p, numTokens, {
+  return store(HEAD, ctx, p, numTokens, {
     fc: numTokens > 0 ? fcShapeCost(ctx, p, lmHeadShape(ctx.model, numTokens)) : ZERO_UNIT_COST,
     comm: collective(ctx, p, "all-gather", logitsBytes),
     other: numTokens > 0 ? elementwiseCost(ctx, [finalNormKernel(ctx.model, numTokens)]) : ZERO_UNIT_COST,
@@ -112,9 +125,9 @@ export function lmHeadCost(ctx: SystemContext, unit: string | FcPlacement, numTo
 /** FC of one decode iteration (all layers + LM head for every token) on `unit`, with its communication. */
 export function fcIterationCost(ctx: SystemContext, unit: string | FcPlacement, numTokens: number): FcCost {
   const p = typeof unit === "string" ? fcPlacement(ctx, unit) : unit;
-  const hit = lookup(iterationMemo, ctx, p, numTokens);
+  const hit = lookup(ITERATION, ctx, p, numTokens);
   if (hit) return hit;
   const l = fcLayersCost(ctx, p, numTokens);
   const h = lmHeadCost(ctx, p, numTokens);
-  return store(iterationMemo, ctx, p, numTokens, { fc: sum(l.fc, h.fc), comm: sum(l.comm, h.comm), other: sum(l.other, h.other) });
+  return store(ITERATION, ctx, p, numTokens, { fc: sum(l.fc, h.fc), comm: sum(l.comm, h.comm), other: sum(l.other, h.other) });
 }

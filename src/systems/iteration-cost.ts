@@ -1,6 +1,6 @@
 import { fcShapesPerLayer } from "../models/kernels.ts";
 import { scaleSplit, sumSplit, unitCost, ZERO_SPLIT, ZERO_UNIT_COST, type EnergySplit, type UnitCost } from "../units/unit.ts";
-import { attentionIterationCostInto, newAttentionIterationCost } from "./attention-cost.ts";
+import { attentionIterationCostInto, attentionTransferCost, decodeAttentionCostInto, newAttentionIterationCost } from "./attention-cost.ts";
 import { batchLogitTokens, batchTokens, type Batch } from "./batch.ts";
 import { fcPlacement, type FcPlacement, type SystemContext } from "./build.ts";
 import { fcLayersCost, lmHeadCost } from "./fc-cost.ts";
@@ -65,6 +65,7 @@ const attentionScratch = newAttentionIterationCost();
  */
 export function iterationCostInto(ctx: SystemContext, fcUnit: string, b: Batch, out: PhaseCost): PhaseCost {
   const p = fcPlacement(ctx, fcUnit);
+  if (b.numRequests === b.numDecode && b.numDecode > 0 && b.numPromptsEnded === 0 && !(b.numDecode > 1 && overlaps(ctx, p))) return decodeCostInto(ctx, p, b, out);
   const body = fcLayersCost(ctx, p, batchTokens(b));
   const head = lmHeadCost(ctx, p, batchLogitTokens(b));
   const a = attentionIterationCostInto(ctx, b, p.unit.name, attentionScratch);
@@ -100,6 +101,81 @@ export function iterationCostInto(ctx: SystemContext, fcUnit: string, b: Batch, 
   copySplit(a.prefillAttention.split, out.split.prefillAttention);
   addSplitsInto(body.other.split, head.other.split, out.split.other);
   return out;
+}
+
+/** Whether a decode iteration with FC on `p` may interleave two sub-batches (see iterationCostInto). */
+function overlaps(ctx: SystemContext, p: FcPlacement): boolean {
+  return ctx.spec.overlap === "sub-batch" && p.unit.resourceOf("fc") !== ctx.attention.resourceOf("attention");
+}
+
+/**
+ * A decode-only iteration without sub-batch interleaving: everything but decode attention depends on (placement,
+ * tokens) only, so it is built once per pair (decodeTemplate) and copied; attention is costed from the batch. The
+ * same values as the general path (its sums are left-associative: (body + head) + transfer, each partial sum is
+ * the one the general path forms; x + 0 where it adds a zero prefill part), so the results are bit-identical.
+ */
+function decodeCostInto(ctx: SystemContext, p: FcPlacement, b: Batch, out: PhaseCost): PhaseCost {
+  const t = decodeTemplate(ctx, p, b.numDecode * b.tlp);
+  const a = decodeAttentionCostInto(ctx, b, attentionScratch.attention);
+  out.fcSec = t.fcSec;
+  out.attentionSec = a.timeSec + 0;
+  out.prefillAttentionSec = 0;
+  out.communicationSec = t.communicationSec;
+  out.otherSec = t.otherSec;
+  out.overlapSec = 0;
+  out.fcJoules = t.fcJoules;
+  out.attentionJoules = a.energyJoules + 0;
+  out.communicationJoules = t.communicationJoules;
+  out.otherJoules = t.otherJoules;
+  out.attentionLinkBwSec = t.attentionLinkBwSec;
+  out.fcUnit = t.fcUnit;
+  copySplit(t.split.fc, out.split.fc);
+  copySplit(a.split, out.split.attention);
+  copySplit(ZERO_SPLIT, out.split.prefillAttention);
+  copySplit(t.split.other, out.split.other);
+  return out;
+}
+
+/** per system, per FC placement (its index in ctx.fc, then the prefill placement), per token count */
+const templates = new WeakMap<SystemContext, PhaseCost[][]>();
+/** the last system's templates (the serving loop asks for one system millions of times) */
+let lastCtx: SystemContext | null = null;
+let lastTemplates: PhaseCost[][] = [];
+
+/** The cost of a decode-only iteration of `numTokens` tokens with FC on `p`, decode attention left at zero. */
+function decodeTemplate(ctx: SystemContext, p: FcPlacement, numTokens: number): PhaseCost {
+  if (ctx !== lastCtx) {
+    let t = templates.get(ctx);
+    if (t === undefined) templates.set(ctx, (t = []));
+    lastCtx = ctx;
+    lastTemplates = t;
+  }
+  const i = p === ctx.fc[0] ? 0 : placementIndex(ctx, p);
+  const byTokens = lastTemplates[i] ?? (lastTemplates[i] = []);
+  return byTokens[numTokens] ?? (byTokens[numTokens] = buildDecodeTemplate(ctx, p, numTokens));
+}
+
+function placementIndex(ctx: SystemContext, p: FcPlacement): number {
+  const i = ctx.fc.indexOf(p);
+  return i < 0 ? ctx.fc.length : i;
+}
+
+function buildDecodeTemplate(ctx: SystemContext, p: FcPlacement, numTokens: number): PhaseCost {
+  const body = fcLayersCost(ctx, p, numTokens);
+  const head = lmHeadCost(ctx, p, numTokens);
+  const comm = ctx.attentionVia.length > 0 ? attentionTransferCost(ctx, numTokens) : { cost: ZERO_UNIT_COST, linkBwSec: 0 };
+  const t = newPhaseCost();
+  t.fcSec = body.fc.timeSec + head.fc.timeSec;
+  t.communicationSec = body.comm.timeSec + head.comm.timeSec + comm.cost.timeSec;
+  t.otherSec = body.other.timeSec + head.other.timeSec + ctx.spec.schedulerOverheadSec;
+  t.fcJoules = body.fc.energyJoules + head.fc.energyJoules;
+  t.communicationJoules = body.comm.energyJoules + head.comm.energyJoules + comm.cost.energyJoules;
+  t.otherJoules = body.other.energyJoules + head.other.energyJoules;
+  t.attentionLinkBwSec = comm.linkBwSec;
+  t.fcUnit = p.unit.name;
+  addSplitsInto(body.fc.split, head.fc.split, t.split.fc);
+  addSplitsInto(body.other.split, head.other.split, t.split.other);
+  return t;
 }
 
 /**

@@ -61,3 +61,14 @@ test("runOnce refuses a non-finite result: a device that bypassed the schema (0 
     (e: unknown) => e instanceof UserError && /^the run's \S+ is not finite \((Infinity|NaN)\); check hardware\.gpu\.l2BandwidthBytesPerSec$/.test(e.message),
   );
 });
+
+test("firstNonFinite: objects known to be finite are not walked again; the others still are, paths unchanged", () => {
+  const shared = { a: 1, b: [2, 3] };
+  const known = new WeakSet<object>([shared]);
+  assert.equal(firstNonFinite({ x: shared, y: { z: NaN } }, "", new Set(), known)?.path, "y.z");
+  assert.equal(firstNonFinite({ x: shared }, "", new Set(), known), undefined);
+  // what `known` means: a caller vouches for the object; one changed behind its back is not re-checked
+  (shared as { a: number }).a = Infinity;
+  assert.equal(firstNonFinite({ x: shared }, "", new Set(), known), undefined);
+  assert.equal(firstNonFinite({ x: shared })?.path, "x.a");
+});

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fnv1a64Hex, hashOf, referenceStableJson, stableJson } from "../../src/core/hash.ts";
+import { fnv1a64Hex, hashOf, referenceStableJson, stableJson, stableJsonParts, stableJsonWith } from "../../src/core/hash.ts";
 
 describe("stableJson", () => {
   test("sorts keys at every level; array-index keys first in numeric order, as an object lists them (by hand)", () => {
@@ -71,4 +71,29 @@ describe("fnv1a64Hex", () => {
     assert.equal(hashOf({ a: 1, b: [2] }), hashOf({ b: [2], a: 1 }));
     assert.notEqual(hashOf({ a: 1 }), hashOf({ a: 2 }));
   });
+});
+
+describe("stableJsonWith: shared parts written once", () => {
+  test("the same text as stableJson, parts nested anywhere, repeated, or not plain data (left to the reference)", () => {
+    const spec = { name: "s", units: { b: 1, a: [1, 2, { z: null, y: "x" }] } };
+    const model = { layers: 80, hidden: 8192 };
+    const odd = new Date(0); // toJSON: not plain data, so no part text for it
+    const parts = stableJsonParts([spec, model, odd]);
+    assert.equal(parts.has(odd), false);
+    for (const v of [{ system: spec, model, batch: 16 }, [spec, spec, { deep: { model } }], { when: odd, spec }, spec, 3, null]) {
+      assert.equal(stableJsonWith(v, parts), stableJson(v));
+    }
+  });
+
+  test("property: equals stableJson for any JSON value holding the parts", () =>
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), fc.jsonValue(), (a, b, rest) => {
+        const pa = { a };
+        const pb = { b, list: [a] };
+        const parts = stableJsonParts([pa, pb]);
+        const v = { rest, x: pa, y: [pb, pa] };
+        assert.equal(stableJsonWith(v, parts), stableJson(v));
+      }),
+      { numRuns: 300 },
+    ));
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
+import { hashOf } from "../../src/core/hash.ts";
 import { MetricsStore, percentiles } from "../../src/serving/metrics.ts";
 import { RunRecorder } from "../../src/serving/recorder.ts";
 import { parseRunConfig, runOnce, suspectInputs, systemOf, type RunResult } from "../../src/serving/run.ts";
@@ -209,10 +210,10 @@ describe("metrics", () => {
     const m = new MetricsStore();
     m.onRequestDone(3, 1, 2, 6, 5); // ttft 1, e2e 5, tpot (6 - 2) / 4 = 1
     m.onRequestDone(4, 0, 3, 3, 1); // one token: no TPOT
-    assert.deepEqual(m.completionOrder, [3, 4]);
-    assert.deepEqual(m.ttftSec, [1, 3]);
-    assert.deepEqual(m.e2eSec, [5, 3]);
-    assert.deepEqual(m.tpotSec, [1]);
+    assert.deepEqual(m.completionOrder.toArray(), [3, 4]);
+    assert.deepEqual(m.ttftSec.toArray(), [1, 3]);
+    assert.deepEqual(m.e2eSec.toArray(), [5, 3]);
+    assert.deepEqual(m.tpotSec.toArray(), [1]);
     const p = (bw: number) => ({ attentionLinkBwSec: bw }) as PhaseCost;
     m.onPrefill(p(0.5), 2, 7);
     m.onPrefill(p(0.25), 1, 1);
@@ -310,4 +311,14 @@ test("fcIterationsByUnit names the units of roles.fc and splits the iterations a
   assert.deepEqual(pimOnly.fcIterationsByUnit, { "fc-pim": pimOnly.iterations });
   // the 0.2 shape's plain-HBM stacks are not an FC unit: only the GPUs appear
   assert.deepEqual(Object.keys(runOnce({ ...small, system: "a100-attacc" }).fcIterationsByUnit), ["gpu"]);
+});
+
+test("configHash is hashOf(config), run after run and system after system (its parts cached per system)", () => {
+  const reqs: RequestSpec[] = [{ id: 0, arrivalSec: 0, inputTokens: 32, outputTokens: 3 }];
+  for (const system of ["papi", "gpu-only", "papi"]) {
+    for (const batch of [1, 2, 1]) {
+      const r = runOnce({ system, model: "llama-65b", trace: "dolly-creative", batch, spec: 2 }, { requests: reqs });
+      assert.equal(r.configHash, hashOf(r.config), `${system} batch ${batch}`);
+    }
+  }
 });

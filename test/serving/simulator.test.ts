@@ -9,7 +9,7 @@ import type { RequestSpec } from "../../src/serving/trace.ts";
 import { UserError } from "../../src/core/errors.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 import { makePolicy } from "../../src/scheduling/registry.ts";
-import { serve } from "../../src/serving/simulator.ts";
+import { arrivalOrder, serve } from "../../src/serving/simulator.ts";
 import { Timeline } from "../../src/serving/timeline.ts";
 import * as recorderModule from "../../src/serving/recorder.ts";
 import { buildSystem } from "../../src/systems/build.ts";
@@ -211,7 +211,7 @@ describe("accounting, pinned by hand", () => {
     const requests: RequestSpec[] = [2, 0, 3, 1, 4].map((id) => ({ id, arrivalSec: 1, inputTokens: 16, outputTokens: 3 }));
     for (const batching of ["static", "continuous"] as const) {
       const cfg = { batching, batchSize: 1, speculation: { kind: "fixed" as const, tlp: 1 }, acceptance: { kind: "ideal" as const }, draft: { timePerTokenSec: 0, energyPerTokenJoules: 0 }, seed: 1 };
-      assert.deepEqual(serve(ctx, makePolicy("papi", ctx), requests, cfg).completionOrder, [0, 1, 2, 3, 4], batching);
+      assert.deepEqual(serve(ctx, makePolicy("papi", ctx), requests, cfg).completionOrder.toArray(), [0, 1, 2, 3, 4], batching);
     }
   });
 
@@ -252,7 +252,7 @@ describe("accounting, pinned by hand", () => {
     // given out of order: ids 0..3 arrive at 0.3, 0.2, 0.1, 0 s; one in flight at a time
     const requests: RequestSpec[] = [0.3, 0.2, 0.1, 0].map((t, id) => ({ id, arrivalSec: t, inputTokens: 16, outputTokens: 4 + id }));
     const cfg = { batching: "continuous" as const, batchSize: 1, speculation: { kind: "fixed" as const, tlp: 1 }, acceptance: { kind: "ideal" as const }, draft: { timePerTokenSec: 0, energyPerTokenJoules: 0 }, seed: 1 };
-    assert.deepEqual(serve(ctx, makePolicy("papi", ctx), requests, cfg).completionOrder, [3, 2, 1, 0]);
+    assert.deepEqual(serve(ctx, makePolicy("papi", ctx), requests, cfg).completionOrder.toArray(), [3, 2, 1, 0]);
     const timeline = new Timeline();
     runOnce({ ...base, batching: "continuous", batch: 3, spec: 2 }, { requests: reqs([[50, 9], [20, 4], [30, 12], [10, 3], [40, 7], [5, 5]], 0.001), ctx, timeline });
     const events = JSON.parse(timeline.toJson("t")).traceEvents as { name: string; args?: { rlp?: number; requests?: number } }[];
@@ -300,4 +300,32 @@ describe("the batch the cost model sees", () => {
     }
     assert.ok(together.iterations[0].attentionSec > alone.iterations[0].attentionSec, "A's 2,048 keys cost more than B's 65");
   });
+});
+
+describe("arrival order", () => {
+  const spec = (id: number, arrivalSec: number): RequestSpec => ({ id, arrivalSec, inputTokens: 8, outputTokens: 2 });
+  const definition = (rs: readonly RequestSpec[]) => [...rs].sort((a, b) => a.arrivalSec - b.arrivalSec || a.id - b.id);
+
+  test("an ordered trace is used as it is (no copy); ties of arrival by id; an unordered one is sorted into a copy", () => {
+    const ordered = [spec(0, 0), spec(1, 0), spec(2, 0.5), spec(3, 0.5)];
+    assert.equal(arrivalOrder(ordered), ordered);
+    const shuffled = [spec(2, 0.5), spec(0, 0), spec(3, 0.5), spec(1, 0)];
+    const sorted = arrivalOrder(shuffled);
+    assert.notEqual(sorted, shuffled);
+    assert.deepEqual(sorted.map((r) => r.id), [0, 1, 2, 3]);
+    assert.deepEqual(shuffled.map((r) => r.id), [2, 0, 3, 1], "the input is left alone");
+    // same arrival, ids out of order: sorted by id
+    assert.deepEqual(arrivalOrder([spec(5, 1), spec(4, 1)]).map((r) => r.id), [4, 5]);
+  });
+
+  test("property: equals the stable sort by (arrival, id), duplicates included", () =>
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(5), fc.constantFrom(0, 0.25, 1, 2)), { maxLength: 30 }), (xs) => {
+        const rs = xs.map(([id, t]) => spec(id, t));
+        const got = arrivalOrder(rs);
+        const want = definition(rs);
+        assert.equal(got.length, want.length);
+        for (let i = 0; i < got.length; i++) assert.equal(got[i], want[i]);
+      }),
+    ));
 });

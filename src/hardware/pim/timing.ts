@@ -237,8 +237,7 @@ export interface PimDynamicSplit {
 }
 
 /** The dynamic part of pimKernelCost's energy, written into `out` (allocates nothing). */
-export function pimDynamicEnergy(d: PimDesign, n: Omit<PimKernelCounts, "commands">, out: PimDynamicSplit): PimDynamicSplit {
-  const c = pimConsts(d);
+export function pimDynamicEnergy(d: PimDesign, n: Omit<PimKernelCounts, "commands">, out: PimDynamicSplit, c: PimConsts = pimConsts(d)): PimDynamicSplit {
   const e = d.energy;
   out.dramAccess = n.bankRowActivations * c.rowBits * e.cellActPreJoulesPerBit + n.columnReads * c.columnBytes * 8 * e.cellRdWrJoulesPerBit;
   out.transfer = (n.transferBytesIn + n.transferBytesOut) * 8 * c.transferJoulesPerBit;

@@ -8,7 +8,8 @@ import type { ServingRequest } from "../request-state.ts";
  */
 export interface Router {
   readonly name: string;
-  pick(replicas: readonly Replica[], r: ServingRequest): number;
+  /** `r`: the request when it exists (a hand-off); an arrival is routed before its request object is made */
+  pick(replicas: readonly Replica[], r?: ServingRequest): number;
 }
 
 /** The index of the replica with the least `load` (ties: the lowest index). */

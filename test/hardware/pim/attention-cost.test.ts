@@ -2,7 +2,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { UserError } from "../../../src/core/errors.ts";
-import { pimAttentionCost } from "../../../src/hardware/pim/attention-cost.ts";
+import { pimAttentionCost, pimAttentionDynamic, PimAttentionCounts } from "../../../src/hardware/pim/attention-cost.ts";
 import { PIM_DESIGNS, resolvePimDesign } from "../../../src/hardware/pim/presets.ts";
 import { pimEnabledBanksPerStack, type PimDesign } from "../../../src/hardware/pim/schema.ts";
 import { pimConsts } from "../../../src/hardware/pim/timing.ts";
@@ -193,4 +193,56 @@ test("hand-derived bus traffic with TLP 2 and with two requests: scores scale wi
   const two = pimAttentionCost(PIM_DESIGNS.attacc, { numHeads: 1, headDim: 128, contextLens: [2048, 2048], tlp: 1, numStacks: 1 });
   assert.equal(two.commands.MVGB, 256);
   assert.equal(two.commands.MVSB, 512);
+});
+
+describe("the per-length memo (a request's terms are derived once per design, queries per column, d, dtype and length)", () => {
+  const lensArb = fc.array(fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.constantFrom(1, 16, 17, 1023, 1024, 1025, 40_000)), { minLength: 1, maxLength: 16 });
+  const callArb = fc.record({ lens: lensArb, tlp: fc.integer({ min: 1, max: 4 }), numKvHeads: fc.constantFrom(8, 64), design: fc.constantFrom("attacc", "attn-pim", "fc-pim", "hbm-pim") });
+
+  test("costs from a memo warmed by earlier calls (other lengths, TLPs, GQA groups) equal costs from a cold one", () =>
+    fc.assert(
+      fc.property(fc.array(callArb, { minLength: 1, maxLength: 8 }), (calls) => {
+        for (const c of calls) {
+          const shape = { numHeads: 64, numKvHeads: c.numKvHeads, headDim: 128, contextLens: c.lens, tlp: c.tlp, numStacks: 60 };
+          const warm = pimAttentionCost(PIM_DESIGNS[c.design], shape); // the preset's memo: warmed by every call so far
+          const cold = pimAttentionCost(structuredClone(PIM_DESIGNS[c.design]), shape); // a fresh design object: a fresh memo
+          assert.deepEqual(warm, cold, JSON.stringify(c));
+        }
+      }),
+      { numRuns: 80 },
+    ));
+
+  test("a length learnt while the memo grows keeps its value: the same batch before and after lengths that grow it", () => {
+    const design = structuredClone(PIM_DESIGNS["attn-pim"]);
+    const shape = (contextLens: number[]) => ({ numHeads: 64, headDim: 128, contextLens, tlp: 2, numStacks: 60 });
+    const before = pimAttentionCost(design, shape([3, 700, 1500]));
+    pimAttentionCost(design, shape([5000, 70_000, 200_000])); // grows the memo (doubling) past every earlier length
+    assert.deepEqual(pimAttentionCost(design, shape([3, 700, 1500])), before);
+    assert.deepEqual(pimAttentionCost(structuredClone(PIM_DESIGNS["attn-pim"]), shape([3, 700, 1500])), before);
+  });
+
+  test("lengths past the memo's bound (2^18 tokens) are derived each time: a batch mixing them costs the same warm or cold", () => {
+    const design = structuredClone(PIM_DESIGNS.attacc);
+    const shape = { numHeads: 8, headDim: 128, contextLens: [300_000, 12, 262_144, 262_143, 300_000], tlp: 1, numStacks: 60 };
+    const first = pimAttentionCost(design, shape);
+    assert.deepEqual(pimAttentionCost(design, shape), first);
+    assert.deepEqual(pimAttentionCost(structuredClone(PIM_DESIGNS.attacc), shape), first);
+    // and a far length costs more than a near one (it is not read from a stale slot)
+    const one = (L: number) => pimAttentionCost(design, { ...shape, contextLens: [L] }).timeSec;
+    assert.ok(one(300_000) > one(262_143) && one(262_143) > one(12));
+  });
+});
+
+test("pimAttentionDynamic with one reused counts object (the serving loop's) equals pimAttentionCost, design after design", () => {
+  const counts = new PimAttentionCounts();
+  const split = { dramAccess: 0, transfer: 0, compute: 0 };
+  const calls: [string, number, number[]][] = [["attn-pim", 1, [100, 2000]], ["attacc", 1, [100, 2000]], ["attacc", 4, [100]], ["attn-pim", 4, [5, 70, 3000]], ["attn-pim", 1, [100, 2000]]];
+  for (const [name, tlp, lens] of calls) {
+    const shape = { numHeads: 64, headDim: 128, contextLens: lens, tlp, numStacks: 60, dtypeBytes: 2 };
+    const full = pimAttentionCost(PIM_DESIGNS[name], shape);
+    const t = pimAttentionDynamic(PIM_DESIGNS[name], shape, lens.length, counts, split);
+    assert.equal(t, full.timeSec, `${name} tlp ${tlp}`);
+    const b = full.energyBreakdownJoules;
+    assert.deepEqual(split, { dramAccess: b.dramAccess, transfer: b.transfer, compute: b.compute }, `${name} tlp ${tlp}`);
+  }
 });
