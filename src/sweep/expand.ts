@@ -93,6 +93,7 @@ export function checkConfigPath(path: string, where: string): void {
     if (!valid.includes(keys[i])) {
       const near = nearest(keys[i], valid);
       const prefix = keys.slice(0, i).join(".");
+      // Stryker disable next-line ConditionalExpression: nearest() names a candidate whenever valid is non-empty, and an empty valid returned above
       const suggestion = near === undefined ? "" : ` (did you mean "${[...keys.slice(0, i), near].join(".")}"?)`;
       throw new UserError(`${where}: unknown config path "${path}": no key "${keys[i]}"${prefix ? ` in ${prefix}` : ""}${suggestion}`);
     }

@@ -152,3 +152,13 @@ describe("CLI", () => {
     });
   }
 });
+
+test("attention bytes by hand under GQA (llama-2-70b: 64 heads, 8 KV heads, d 128, fp16; RLP 2, TLP 3, L 50 and 70)", () => {
+  const rows = decodeKernels(MODEL_PRESETS["llama-2-70b"], { rlp: 2, tlp: 3, contextLens: [50, 70] });
+  const k = (n: string) => rows.find((r) => r.name === n)!;
+  // sum L = 120; score reads Q (2·64·3·128) and K (8·120·128), writes the scores (64·3·120); context reads the
+  // probabilities (64·3·120) and V (8·120·128), writes the outputs (2·64·3·128); all x 2 bytes
+  assert.deepEqual([k("attn_score").bytesRead, k("attn_score").bytesWritten], [(2 * 64 * 3 * 128 + 8 * 120 * 128) * 2, 64 * 3 * 120 * 2]);
+  assert.deepEqual([k("attn_softmax").bytesRead, k("attn_softmax").bytesWritten], [64 * 3 * 120 * 2, 64 * 3 * 120 * 2]);
+  assert.deepEqual([k("attn_context").bytesRead, k("attn_context").bytesWritten], [(64 * 3 * 120 + 8 * 120 * 128) * 2, 2 * 64 * 3 * 128 * 2]);
+});

@@ -48,3 +48,20 @@ describe("resolveModel", () => {
     assert.throws(() => resolveModel(write("arr.json", [1, 2])), UserError);
   });
 });
+
+test("GPT-3 175B ties its embeddings (one vocab x hidden matrix): parameters by hand", async () => {
+  const { modelParamCount, layerParamCount } = await import("../../src/models/params.ts");
+  const m = MODEL_PRESETS["gpt3-175b"];
+  assert.equal(m.tie_word_embeddings, true);
+  assert.equal(modelParamCount(m), 96 * layerParamCount(m) + 50257 * 12288 + 12288);
+});
+
+test("a Hugging Face config's name: the last part of _name_or_path (a trailing slash ignored), else the fallback", async () => {
+  const { modelFromObject } = await import("../../src/models/registry.ts");
+  const raw = { hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 100, hidden_act: "silu" };
+  assert.equal(modelFromObject({ ...raw, _name_or_path: "Qwen/Qwen3-30B-A3B" }, "m").name, "Qwen3-30B-A3B");
+  assert.equal(modelFromObject({ ...raw, _name_or_path: "org/tiny/" }, "m").name, "tiny");
+  assert.equal(modelFromObject({ ...raw, _name_or_path: "" }, "m", "folder-name").name, "folder-name");
+  assert.equal(modelFromObject({ ...raw, _name_or_path: 7 }, "m", "folder-name").name, "folder-name");
+  assert.equal(modelFromObject({ ...raw, name: "mine", _name_or_path: "org/tiny" }, "m").name, "mine");
+});

@@ -88,3 +88,21 @@ describe("the design cache of a sweep worker", () => {
     assert.deepEqual([...statuses].sort(), ["infeasible:area", "infeasible:capacity", "infeasible:config", "ok:"]);
   });
 });
+
+test("the design cache keeps the newest MAX_ENTRIES designs: the oldest is evicted first, the newest kept", () => {
+  const cache = new DesignCache();
+  const c = cfg({});
+  const specOf = (key: string) => {
+    const r = cache.specOrError(c, key);
+    assert.ok("spec" in r);
+    return r.spec;
+  };
+  const first = specOf("k0");
+  const second = specOf("k1");
+  for (let i = 2; i < MAX_ENTRIES; i++) specOf(`k${i}`);
+  assert.equal(specOf("k0"), first, "full, nothing evicted yet");
+  const newest = specOf(`k${MAX_ENTRIES}`); // one past: the oldest entry (k0) goes
+  assert.equal(specOf(`k${MAX_ENTRIES}`), newest);
+  assert.equal(specOf("k1"), second, "the second-oldest stays");
+  assert.notEqual(specOf("k0"), first, "k0 was evicted and is resolved again");
+});

@@ -155,3 +155,16 @@ describe("properties", () => {
       }),
     ));
 });
+
+test("a step range of exactly MAX_POINTS values is allowed, one more is refused", async () => {
+  const { MAX_POINTS } = await import("../../src/sweep/spec.ts");
+  assert.equal(axisValues({ from: 1, to: MAX_POINTS, step: 1 }, "grid.x").length, MAX_POINTS);
+  assert.throws(() => axisValues({ from: 0, to: MAX_POINTS, step: 1 }, "grid.x"), /grid\.x: the range has more than 1000000 values/);
+});
+
+test("config paths: an empty segment is refused; an unknown key names its place and the nearest key", async () => {
+  const { checkConfigPath } = await import("../../src/sweep/expand.ts");
+  for (const p of ["hardware..numFpus", ".batch", "batch."]) assert.throws(() => checkConfigPath(p, "grid"), new RegExp(`grid: "${p.replace(/\./g, "\\.")}" is not a config path`));
+  assert.throws(() => checkConfigPath("hardware.fcPim.numFpu", "grid"), /^UserError: grid: unknown config path "hardware\.fcPim\.numFpu": no key "numFpu" in hardware\.fcPim \(did you mean "hardware\.fcPim\.numFpus"\?\)$/);
+  checkConfigPath("hardware.fcPim.numFpus", "grid");
+});

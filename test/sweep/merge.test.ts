@@ -31,3 +31,9 @@ test("formatIndices compresses runs and truncates", () => {
   assert.equal(formatIndices([1, 2, 3, 5, 7, 8]), "1-3, 5, 7-8");
   assert.equal(formatIndices([1, 3, 5], 2), "1, 3, ...");
 });
+
+test("a row in the wrong shard is refused with the shard and the point", () => {
+  const a = shard(0, 2, 4);
+  a.rows.push({ index: 1, status: "ok" });
+  assert.throws(() => mergeShards([a, shard(1, 2, 4)]), /sweep merge: dir0 \(shard 0\/2\) has point 1, which belongs to another shard/);
+});

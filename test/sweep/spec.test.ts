@@ -13,3 +13,10 @@ test("sweep ranges: finite ends, a span a double holds, a positive finite step, 
   assert.deepEqual(parseSweepSpec({ grid: { batch: { from: 1, to: 8, num: 4, log: true } } }).grid.batch, { from: 1, to: 8, num: 4, log: true });
   assert.deepEqual(parseSweepSpec({ grid: { alpha: { from: -1e300, to: 1e300, step: 1e299 } } }).grid.alpha, { from: -1e300, to: 1e300, step: 1e299 });
 });
+
+test("random draws: integer is off unless asked; params must name a path", () => {
+  const s = parseSweepSpec({ random: { samples: 2, params: { "assumptions.x": { uniform: [1, 2] }, y: { logUniform: [1, 2], integer: true } } } }, "s.yaml");
+  assert.equal((s.random!.params["assumptions.x"] as { integer: boolean }).integer, false);
+  assert.equal((s.random!.params.y as { integer: boolean }).integer, true);
+  assert.throws(() => parseSweepSpec({ random: { samples: 2, params: {} } }, "s.yaml"), /random\.params must name at least one path/);
+});
