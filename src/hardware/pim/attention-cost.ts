@@ -138,9 +138,9 @@ function pimAttentionCounts(design: PimDesign, a: PimAttentionShape, out: PimAtt
     }
     if (L === 0) continue;
     // a request's terms depend on its length only (and on k): read from the memo, derived on a miss
-    let terms = k.byLen;
+    let terms = k.memo.byLen;
     let o = L * TERMS;
-    if (L >= k.byLenCount || !(terms[o] >= 0)) {
+    if (L >= k.memo.byLenCount || !(terms[o] >= 0)) {
       terms = lengthTerms(c, k, L);
       if (terms === farTerms) o = 0;
     }
@@ -218,8 +218,7 @@ interface AttentionConsts {
    * The memo of lengthTerms: TERMS numbers per context length L at [L x TERMS] (NaN until derived), for lengths below
    * byLenCount (it grows by doubling up to MEMO_MAX_LEN lengths).
    */
-  byLen: Float64Array<ArrayBuffer>;
-  byLenCount: number;
+  memo: LengthMemo;
   /** false for constants derived for one call (not cached): no memo */
   memoized: boolean;
 }
@@ -241,14 +240,15 @@ function lengthTerms(c: PimConsts, k: AttentionConsts, L: number): Float64Array<
   let out = farTerms;
   let o = 0;
   if (k.memoized && L < MEMO_MAX_LEN) {
-    if (L >= k.byLenCount) {
-      const count = Math.min(MEMO_MAX_LEN, Math.max(2 * k.byLenCount, L + 1, 1024));
+    const m = k.memo;
+    if (L >= m.byLenCount) {
+      const count = Math.min(MEMO_MAX_LEN, Math.max(2 * m.byLenCount, L + 1, 1024));
       const grown = new Float64Array(count * TERMS).fill(NaN);
-      grown.set(k.byLen);
-      k.byLen = grown;
-      k.byLenCount = count;
+      grown.set(m.byLen);
+      m.byLen = grown;
+      m.byLenCount = count;
     }
-    out = k.byLen;
+    out = m.byLen;
     o = L * TERMS;
   }
   const { G, P, commandsPerColumn, intervalSec, reuseIntervalSec, freshPerColumn, colsPerKey, busColumnSec, wrgbCols, ctxOutCols, sfmSecPerElement, wrgbSec, ctxOutSec, q, dt } = k;
@@ -270,6 +270,26 @@ function lengthTerms(c: PimConsts, k: AttentionConsts, L: number): Float64Array<
 }
 
 const constsCache = new WeakMap<PimDesign, Map<number, AttentionConsts>>();
+
+/** The per-length terms of lengthTerms, shared by every AttentionConsts whose inputs to lengthTerms are equal. */
+interface LengthMemo {
+  byLen: Float64Array<ArrayBuffer>;
+  byLenCount: number;
+}
+
+/**
+ * One memo per content of lengthTerms' inputs (the design's PimConsts, all numbers, and the scalars of k): a sweep or
+ * the sensitivity study holds thousands of design objects, most of them with the same PIM timing, and a table per
+ * object took ~180 MiB in the design-space sweep. JSON keeps every double exactly (shortest round-trip form).
+ */
+const sharedMemos = new Map<string, LengthMemo>();
+
+function sharedMemo(k: AttentionConsts): LengthMemo {
+  const key = JSON.stringify([k.c, k.G, k.P, k.commandsPerColumn, k.intervalSec, k.reuseIntervalSec, k.freshPerColumn, k.colsPerKey, k.busColumnSec, k.wrgbCols, k.ctxOutCols, k.sfmSecPerElement, k.wrgbSec, k.ctxOutSec, k.q, k.dt]);
+  let m = sharedMemos.get(key);
+  if (m === undefined) sharedMemos.set(key, (m = k.memo));
+  return m;
+}
 
 /**
  * Cached per design and (q, d, dtype) under a numeric key (a mixed-radix code, unique while d < 4096 and
@@ -312,11 +332,11 @@ function deriveAttentionConsts(design: PimDesign, q: number, d: number, dt: numb
     d,
     dt,
     c,
-    byLen: new Float64Array(0),
-    byLenCount: 0,
+    memo: { byLen: new Float64Array(0), byLenCount: 0 },
     memoized: d < 4096 && dt < 16,
   };
   if (k.memoized) {
+    k.memo = sharedMemo(k);
     let byKey = constsCache.get(design);
     if (byKey === undefined) constsCache.set(design, (byKey = new Map()));
     byKey.set((q * 4096 + d) * 16 + dt, k);
