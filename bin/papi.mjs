@@ -63,7 +63,8 @@ function loadBundle() {
       // would otherwise remove each other's
       const current = `cli-${key}-`;
       for (const f of readdirSync(cacheDir)) {
-        if (!f.startsWith("cli-") || f.startsWith(current)) continue;
+        // only papi's own cache files (and temporaries of a killed write) of another bundle
+        if (!/^cli-.+\.v8cache(\.\d+\.tmp)?$/.test(f) || f.startsWith(current)) continue;
         const path = `${cacheDir}${f}`;
         if (Date.now() - statSync(path).mtimeMs > DAY_MS) rmSync(path, { force: true });
       }

@@ -69,10 +69,14 @@ test("the code cache: a damaged cache is rejected and rewritten, an old bundle's
     writeFileSync(recent, garbage);
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
     utimesSync(stale, twoDaysAgo, twoDaysAgo);
+    const notOurs = join(cacheDir(dir), "cli-notes.txt"); // not a name papi writes: never removed
+    writeFileSync(notOurs, "mine");
+    utimesSync(notOurs, twoDaysAgo, twoDaysAgo);
     assert.equal(papi(dir, RUN), reference);
     assert.notDeepEqual(readFileSync(file), garbage, "the rejected cache is written again");
     assert.ok(!existsSync(stale), "a day-old cache of another bundle is removed");
     assert.ok(existsSync(recent), "a recent cache of another bundle is kept");
+    assert.ok(existsSync(notOurs), "a file papi did not name is kept, however old");
     // the cache folder cannot be created: the command runs as without a cache
     rmSync(join(dir, "node_modules"), { recursive: true, force: true });
     writeFileSync(join(dir, "node_modules"), "not a folder");
