@@ -47,7 +47,7 @@ const specText = (s: RunResult["spec"]) => (typeof s === "number" ? String(s) : 
 export function Views({ desc: _desc, view, setView, run, stale, error, notice, config, state, systems }: Props) {
   const r = run?.result;
   const split = useMemo(() => (r ? splitChart(r, "Where the time and the energy go") : undefined), [r]);
-  const byDevice = useMemo(() => (r ? energyByDeviceChart(r, "Energy by device and kind") : undefined), [r]);
+  const byDevice = useMemo(() => (r ? energyByDeviceChart(r, "Energy by device and kind", false) : undefined), [r]);
   return (
     <section class={`results${stale ? " stale" : ""}`}>
       {error && <p id="error" class="error" role="alert">{error}</p>}

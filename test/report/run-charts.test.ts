@@ -60,3 +60,14 @@ test("energy by device: one bar per device group that spent energy, stacked by k
   const svg = await svgOf(energyByDeviceChart(r, "energy"));
   for (const d of ["gpu", "fc-pim", "attn-pim", "links"]) assert.match(svg, new RegExp(`>${d}<`));
 });
+
+test("energy by device without the total in its title: two runs' charts differ only in their data (the explorer updates the drawn chart)", async () => {
+  const { energyByDeviceChart } = await import("../../src/report/run-charts.ts");
+  const { specSkeleton } = await import("../../src/web/chart.tsx");
+  const a = runOnce({ system: "papi", trace: "fixed:64:16", requests: 8, batch: 4, spec: 2 });
+  const b = runOnce({ system: "papi", trace: "fixed:64:16", requests: 8, batch: 8, spec: 2 });
+  assert.notEqual(a.energyJoules, b.energyJoules);
+  assert.equal(specSkeleton(energyByDeviceChart(a, "e", false)).skeleton, specSkeleton(energyByDeviceChart(b, "e", false)).skeleton);
+  assert.notEqual(specSkeleton(energyByDeviceChart(a, "e")).skeleton, specSkeleton(energyByDeviceChart(b, "e")).skeleton, "the total is in the default title");
+  assert.match(JSON.stringify(energyByDeviceChart(a, "e")), new RegExp(`${a.energyJoules.toPrecision(4)} J in all`));
+});
