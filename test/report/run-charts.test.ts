@@ -63,7 +63,7 @@ test("energy by device: one bar per device group that spent energy, stacked by k
 
 test("energy by device without the total in its title: two runs' charts differ only in their data (the explorer updates the drawn chart)", async () => {
   const { energyByDeviceChart } = await import("../../src/report/run-charts.ts");
-  const { specSkeleton } = await import("../../src/web/chart.tsx");
+  const { specSkeleton } = await import("../../src/web/spec-skeleton.ts");
   const a = runOnce({ system: "papi", trace: "fixed:64:16", requests: 8, batch: 4, spec: 2 });
   const b = runOnce({ system: "papi", trace: "fixed:64:16", requests: 8, batch: 8, spec: 2 });
   assert.notEqual(a.energyJoules, b.energyJoules);
