@@ -18,7 +18,7 @@ import type { SystemSpec } from "../systems/schema.ts";
  * (oldest dropped first): ASSUMPTION: 4,096 designs hold a few hundred MB at most (a context with warm memo tables
  * is well under 100 kB) and a grid's points revisit a design within far fewer distinct designs.
  */
-export const MAX_ENTRIES = 4096;
+export const MAX_ENTRIES = 32;
 
 type Resolved<T> = { value: T } | { error: UserError };
 
@@ -38,7 +38,12 @@ export class DesignCache {
 
   /** `relax(config)` (the area-relaxed system, or undefined) once per design. */
   relaxedSpec(config: RunConfig, relax: () => SystemSpec | undefined, key = designKey(config)): SystemSpec | undefined {
-    if (this.relaxed.has(key)) return this.relaxed.get(key);
+    if (this.relaxed.has(key)) {
+      const hit = this.relaxed.get(key);
+      this.relaxed.delete(key);
+      this.relaxed.set(key, hit);
+      return hit;
+    }
     const spec = relax();
     bounded(this.relaxed, key, spec);
     return spec;
@@ -63,7 +68,11 @@ export class DesignCache {
 /** The cached outcome of `make` (a value or its UserError; other errors are bugs and propagate uncached). */
 function remember<T>(map: Map<string, Resolved<T>>, key: string, make: () => T): Resolved<T> {
   let r = map.get(key);
-  if (r === undefined) {
+  if (r !== undefined) {
+    // a hit becomes the newest entry: the map drops the least recently used first
+    map.delete(key);
+    map.set(key, r);
+  } else {
     try {
       r = { value: make() };
     } catch (e) {
