@@ -7,7 +7,15 @@ import type { RunResult } from "../../src/serving/run.ts";
 import { BUILT_IN_TRACES } from "../../src/serving/trace.ts";
 import { resolveSystem } from "../../src/systems/resolve.ts";
 import { browserLoader } from "../../src/web/browser-loader.ts";
-import { isCustomSystem, parseModelUpload, parseTraceUpload, pimChecks, simulateRun, simulateSystems, SystemRunsCache } from "../../src/web/simulate.ts";
+import { GPU_PRESETS } from "../../src/hardware/gpu/presets.ts";
+import { LINK_PRESETS } from "../../src/hardware/links/presets.ts";
+import { PIM_DESIGNS } from "../../src/hardware/pim/presets.ts";
+import { MODEL_PRESETS } from "../../src/models/registry.ts";
+import { runOnce } from "../../src/serving/run.ts";
+import { SYSTEM_PRESETS } from "../../src/systems/presets.ts";
+import {
+  describe as describePage, isCustomSystem, parseConfigUpload, parseModelUpload, parseTraceUpload, pimCheck, pimChecks, simulateRun, simulateSystems, SystemRunsCache,
+} from "../../src/web/simulate.ts";
 
 const BUNDLE = Object.fromEntries(Object.keys(BUILT_IN_TRACES).map((n) => [BUILT_IN_TRACES[n].file, readFileSync(builtInTracePath(n), "utf8")]));
 const loader = browserLoader(BUNDLE);
@@ -42,6 +50,18 @@ test("Fig. 8 column: a system that cannot hold the request fails alone with its 
   assert.deepEqual(r.errors, ["GPU-only: request 0 (100000 in + 2 out tokens) needs more KV cache than system gpu-only has (166.3 GB)"]);
   assert.deepEqual(r.rows.map((x) => Number.isNaN(x.latencySec)), [true, false, false, false, false, false]);
   assert.equal(r.rows[1].speedupVsA100Attacc, 1);
+  // every column of a row is its preset's run at the page's workload
+  const ref = runOnce({ model: "gpt3-175b", requests: 1, batch: 1, trace: "fixed:100000:2", system: "a100-attacc" }, { loader });
+  const papi = runOnce({ model: "gpt3-175b", requests: 1, batch: 1, trace: "fixed:100000:2", system: "papi" }, { loader });
+  const row = r.rows.find((x) => x.system === "papi")!;
+  assert.deepEqual(row, {
+    system: "papi", label: "PAPI", latencySec: papi.latencySec, energyJoules: papi.energyJoules, tokensPerSec: papi.tokensPerSec, tokensPerJoule: papi.tokensPerJoule,
+    speedupVsA100Attacc: ref.latencySec / papi.latencySec, energyEfficiencyVsA100Attacc: ref.energyJoules / papi.energyJoules, fcOnGpuShare: papi.fcOnGpuIterations / papi.iterations,
+  });
+  // FC on the GPUs every iteration (A100+AttAcc) or never (AttAcc-only has no GPU)
+  assert.equal(r.rows.find((x) => x.system === "a100-attacc")!.fcOnGpuShare, 1);
+  assert.equal(r.rows.find((x) => x.system === "attacc-only")!.fcOnGpuShare, 0);
+  assert.ok(r.computeMs >= 0);
   // 300,000 tokens: every system fails, the reference too
   const all = (await simulateSystems({ model: "gpt3-175b", requests: 1, batch: 1, trace: "fixed:300000:2" }, loader))!;
   assert.equal(all.errors.length, 6);
@@ -73,4 +93,31 @@ test("uploads: a model without a name takes its file's name without the .json/.y
   assert.equal(parseModelUpload(text, "my.json.model").name, "my.json.model");
   assert.deepEqual(parseModelUpload(text, "m.json").model, { ...raw, name: "m" });
   assert.throws(() => parseTraceUpload("lin,lout\n", "t.csv"), /^UserError: t\.csv: trace has no requests$/);
+});
+
+test("describe: every list the controls offer is the registry's", () => {
+  const d = describePage();
+  assert.deepEqual(d.systems, Object.values(SYSTEM_PRESETS).map((s) => ({ name: s.name, description: s.description })));
+  assert.deepEqual(d.models, Object.keys(MODEL_PRESETS));
+  assert.deepEqual(d.traces, Object.entries(BUILT_IN_TRACES).map(([name, t]) => ({ name, description: t.description })));
+  assert.deepEqual(d.gpus, Object.keys(GPU_PRESETS));
+  assert.deepEqual(d.pimDesigns, Object.keys(PIM_DESIGNS));
+  assert.deepEqual(d.links, Object.values(LINK_PRESETS).map((l) => ({ name: l.name, bandwidthBytesPerSec: l.bandwidthBytesPerSec })));
+  assert.deepEqual(d.schedulers, ["papi", "oracle", "static-gpu", "static-pim"]);
+  assert.deepEqual(d.batchings, ["static", "continuous", "chunked", "disaggregated", "continuous-v02"]);
+  assert.deepEqual(d.profiles, ["papi", "attacc-toolchain"]);
+  assert.ok(Object.keys(d.pimEnumFields).length > 0 && Object.values(d.pimEnumFields).every((v) => v.length > 1));
+  assert.deepEqual(d.presetSpecs.papi, resolveSystem("papi"));
+});
+
+test("PIM check fields by hand: FC-PIM 4P1B has 4 FPUs per bank under a 121 mm2 die limit", () => {
+  const c = pimCheck("FC-PIM", PIM_DESIGNS["fc-pim"]);
+  assert.deepEqual([c.role, c.design, c.fpusPerBank, c.maxDieAreaMm2], ["FC-PIM", "fc-pim", 4, 121]);
+  assert.equal(pimCheck("Attn-PIM", PIM_DESIGNS["attn-pim"]).fpusPerBank, 0.5);
+});
+
+test("config uploads: an empty file is the empty config", () => {
+  assert.deepEqual(parseConfigUpload("", "run.yaml"), {});
+  assert.deepEqual(parseConfigUpload("null", "run.json"), {});
+  assert.deepEqual(parseConfigUpload("batch: 8\n", "run.yml"), { batch: 8 });
 });

@@ -113,3 +113,8 @@ test("by hand: withPath removes a leaf and the objects it leaves empty, and igno
   assert.equal(getPath({ a: "preset" }, "a.b"), undefined);
   assert.deepEqual(getPath({ a: { b: [1] } }, "a.b"), [1]);
 });
+
+test("by hand: the packed-trace limit is 256 KiB of link text", async () => {
+  const { MAX_PACKED_TRACE_CHARS } = await import("../../src/web/url-state.ts");
+  assert.equal(MAX_PACKED_TRACE_CHARS, 262_144);
+});
