@@ -188,6 +188,7 @@ test("point values, raw configs, labels and shards by hand", async () => {
   assert.equal(shardOf(7, 3), 1);
   assert.deepEqual(shardIndices(10, { index: 1, count: 4 }), [1, 5, 9]);
   assert.deepEqual(parseShard(" 1 / 4 "), { index: 1, count: 4 });
+  assert.deepEqual(parseShard("12/16"), { index: 12, count: 16 });
   assert.throws(() => parseShard("0/1000001"), /^UserError: --shard 0\/1000001: N must be between 1 and 1000000$/);
   assert.deepEqual(parseShard("0/1000000"), { index: 0, count: 1_000_000 });
   assert.throws(() => parseShard("1/2/3"), /--shard must be I\/N/);
