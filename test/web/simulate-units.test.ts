@@ -121,3 +121,12 @@ test("config uploads: an empty file is the empty config", () => {
   assert.deepEqual(parseConfigUpload("null", "run.json"), {});
   assert.deepEqual(parseConfigUpload("batch: 8\n", "run.yml"), { batch: 8 });
 });
+
+test("Fig. 8 column: the page's own run is a seventh row only when its system is customized, labelled with its system", async () => {
+  const plain = { requests: 4, batch: 4 };
+  const own = simulateRun(plain, loader).result;
+  assert.equal((await simulateSystems(plain, loader, own))!.rows.length, 6);
+  const custom = { ...plain, fcStacks: 24 };
+  const mine = (await simulateSystems(custom, loader, simulateRun(custom, loader).result))!.rows;
+  assert.deepEqual([mine.length, mine[6].system, mine[6].label], [7, "yours", "yours (PAPI)"]);
+});
