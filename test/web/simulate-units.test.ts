@@ -49,6 +49,7 @@ test("Fig. 8 column: a system that cannot hold the request fails alone with its 
   const r = (await simulateSystems({ model: "gpt3-175b", requests: 1, batch: 1, trace: "fixed:100000:2" }, loader))!;
   assert.deepEqual(r.errors, ["GPU-only: request 0 (100000 in + 2 out tokens) needs more KV cache than system gpu-only has (166.3 GB)"]);
   assert.deepEqual(r.rows.map((x) => Number.isNaN(x.latencySec)), [true, false, false, false, false, false]);
+  assert.deepEqual([r.rows[0].system, r.rows[0].label], ["gpu-only", "GPU-only"]);
   assert.equal(r.rows[1].speedupVsA100Attacc, 1);
   // every column of a row is its preset's run at the page's workload
   const ref = runOnce({ model: "gpt3-175b", requests: 1, batch: 1, trace: "fixed:100000:2", system: "a100-attacc" }, { loader });
@@ -129,4 +130,13 @@ test("Fig. 8 column: the page's own run is a seventh row only when its system is
   const custom = { ...plain, fcStacks: 24 };
   const mine = (await simulateSystems(custom, loader, simulateRun(custom, loader).result))!.rows;
   assert.deepEqual([mine.length, mine[6].system, mine[6].label], [7, "yours", "yours (PAPI)"]);
+});
+
+test("Fig. 8 column: with only some of the six runs cached, the trace is read again for the others and the rows are unchanged", async () => {
+  const config = { requests: 8, batch: 4, spec: 2 };
+  const plain = (await simulateSystems(config, loader))!.rows;
+  const cache = new SystemRunsCache(3).forTraces({});
+  await simulateSystems(config, loader, undefined, undefined, cache);
+  assert.equal(cache.size, 3); // the three newest runs only
+  assert.deepEqual((await simulateSystems(config, loader, undefined, undefined, cache))!.rows, plain);
 });

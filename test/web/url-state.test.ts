@@ -105,6 +105,8 @@ test("by hand: the hash escapes only what a fragment needs; page fields follow t
   assert.deepEqual(decodeHash("#&batch=4&&hardware.gpu=h100-sxm&spec=%5B1%2C2%5D"), { config: { batch: 4, hardware: { gpu: "h100-sxm" }, spec: [1, 2] } });
   assert.throws(() => decodeHash("=4"), /link part "=4" is not path=value/);
   assert.deepEqual([4, "a b", [1, 2], "Yes", "9abc", null].map(valueText), ["4", '"a b"', "[1,2]", '"Yes"', '"9abc"', "null"]);
+  // only strings go bare: a list whose text would be a bare word is still JSON
+  assert.deepEqual([["abc"], Infinity].map(valueText), ['["abc"]', "null"]);
 });
 
 test("by hand: withPath removes a leaf and the objects it leaves empty, and ignores a path through a non-object; getPath", () => {
