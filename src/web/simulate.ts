@@ -218,6 +218,7 @@ export class SystemRunsCache {
 /** A pasted or uploaded run config (YAML or JSON, by file name), checked with the run config schema. */
 export function parseConfigUpload(text: string, fileName: string): Record<string, unknown> {
   const raw = parseDataText(text, fileName);
+  // Stryker disable next-line ConditionalExpression: the JSON and YAML readers give null, never undefined, for an empty file; kept as a guard
   if (raw === null || raw === undefined) return {};
   if (!isPlainObject(raw)) throw new UserError(`${fileName}: expected a mapping of config fields at the top level`);
   parseRunConfig(raw, fileName);

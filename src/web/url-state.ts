@@ -78,8 +78,6 @@ export function compactConfig(config: Record<string, unknown>, defaults: Record<
   return out;
 }
 
-const RESERVED = new Set(["_view", "_modelfile", "_tracefile", "_tracedata"]);
-
 /** Escapes a URL component, keeping the characters that are safe and readable in a fragment. */
 function esc(s: string): string {
   return encodeURIComponent(s).replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%5B/g, "[").replace(/%5D/g, "]").replace(/%2F/g, "/");
@@ -119,7 +117,7 @@ export function decodeHash(hash: string): DecodedHash {
     else if (key === "_modelfile") out.modelFile = value;
     else if (key === "_tracefile") out.traceFile = value;
     else if (key === "_tracedata") out.packedTrace = value;
-    else if (key.startsWith("_") && !RESERVED.has(key)) continue; // page keys of later versions
+    else if (key.startsWith("_")) continue; // page keys of later versions (the four above are handled already)
     else assignments.push([key, parseValueText(value)]);
   }
   out.config = unflattenConfig(assignments);

@@ -140,3 +140,10 @@ test("Fig. 8 column: with only some of the six runs cached, the trace is read ag
   assert.equal(cache.size, 3); // the three newest runs only
   assert.deepEqual((await simulateSystems(config, loader, undefined, undefined, cache))!.rows, plain);
 });
+
+test("runs cache: dropping one of the uploaded traces clears it too", () => {
+  const c = new SystemRunsCache().forTraces({ "a.csv": "x", "b.csv": "y" });
+  c.set("k", run(1));
+  assert.equal(c.forTraces({ "a.csv": "x", "b.csv": "y" }).size, 1);
+  assert.equal(c.forTraces({ "a.csv": "x" }).size, 0);
+});
