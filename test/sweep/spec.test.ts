@@ -29,3 +29,9 @@ test("an empty or missing spec takes every default (nothing to sweep is expand's
   assert.equal(parseSweepSpec({ random: { samples: 1, params: { alpha: { uniform: [1, 2] } } } }).random!.seed, 1);
   assert.throws(() => parseSweepSpec({ metrics: [] }, "s.yaml"), /^UserError: s\.yaml: metrics: metrics must list at least one metric/);
 });
+
+test("pareto defaults: axis columns are non-empty names", () => {
+  const p = parseSweepSpec({ pareto: { x: "latencySec", y: "energyJoules", z: "areaMm2", over: ["model"] } }).pareto;
+  assert.deepEqual(p, { x: "latencySec", y: "energyJoules", z: "areaMm2", over: ["model"], references: {} });
+  for (const axis of ["x", "y", "z"]) assert.throws(() => parseSweepSpec({ pareto: { [axis]: "" } }, "s.yaml"), new RegExp(`pareto\\.${axis}`), axis);
+});
