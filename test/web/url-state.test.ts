@@ -113,6 +113,9 @@ test("by hand: withPath removes a leaf and the objects it leaves empty, and igno
   assert.deepEqual(withPath({ a: { b: { c: 1 }, d: 2 } }, "a.b.c", undefined), { a: { d: 2 } });
   assert.deepEqual(withPath({ a: 5 }, "a.b", undefined), { a: 5 });
   assert.equal(getPath({ a: "preset" }, "a.b"), undefined);
+  // a missing object or a preset name on the way: undefined, not a property of the name nor a TypeError
+  assert.equal(getPath({ a: "preset" }, "a.length"), undefined);
+  assert.equal(getPath({}, "a.b.c"), undefined);
   assert.deepEqual(getPath({ a: { b: [1] } }, "a.b"), [1]);
 });
 
