@@ -71,6 +71,7 @@ test("objectives, design columns and reference matching", () => {
   assert.throws(() => designColumnsOf(["batch"], ["batch"]), /every swept path is aggregated over/);
   // numbers compare as numbers (a YAML 4 and a CSV "4"), structures as stable JSON, everything named must match
   assert.ok(matches({ n: 4, link: "cxl" }, { n: "4" }));
+  assert.ok(matches({ n: "4.0" }, { n: 4 }) && !matches({ n: "4.5" }, { n: 4 }));
   assert.ok(matches({ n: 4, link: "cxl" }, { n: 4, link: "cxl" }));
   assert.ok(!matches({ n: 4, link: "cxl" }, { n: 4, link: "pcie5" }));
   assert.ok(!matches({ n: 4 }, { n: 2 }));

@@ -26,6 +26,7 @@ test("an empty or missing spec takes every default (nothing to sweep is expand's
   assert.deepEqual(parseSweepSpec(undefined), defaults);
   assert.deepEqual(parseSweepSpec(null), defaults);
   assert.deepEqual(parseSweepSpec({}), defaults);
+  assert.deepEqual(parseSweepSpec({ pareto: {} }).pareto, { over: [], references: {} });
   assert.equal(parseSweepSpec({ random: { samples: 1, params: { alpha: { uniform: [1, 2] } } } }).random!.seed, 1);
   assert.throws(() => parseSweepSpec({ metrics: [] }, "s.yaml"), /^UserError: s\.yaml: metrics: metrics must list at least one metric/);
 });
