@@ -38,7 +38,7 @@ const PARTS_DEF = {
   fabric: { mutate: ["src/fabric/**/*.ts"], tests: ["test/fabric/**/*.test.ts", "test/systems/**/*.test.ts"] },
   sweep: { mutate: ["src/sweep/**/*.ts"], tests: ["test/sweep/**/*.test.ts"] },
   report: { mutate: ["src/report/**/*.ts"], tests: ["test/report/**/*.test.ts"] },
-  web: { mutate: ["src/web/{url-state,run-key,exports,simulate,browser-loader,protocol}.ts"], tests: ["test/web/{browser-loader,exports,run-key,simulate,url-state}.test.ts"] },
+  web: { mutate: ["src/web/{url-state,run-key,exports,simulate,browser-loader,protocol}.ts"], tests: ["test/web/{browser-loader,columns,exports,run-key,simulate,simulate-units,url-state}.test.ts"] },
 };
 const TESTS = Object.fromEntries(Object.entries(PARTS_DEF).map(([k, v]) => [k, v.tests]));
 const PARTS = Object.keys(TESTS);

@@ -155,6 +155,7 @@ export function pointValues(x: Expansion, index: number): Record<string, unknown
   if (!Number.isInteger(index) || index < 0 || index >= x.numPoints) throw new RangeError(`point ${index} of ${x.numPoints}`);
   const out: Record<string, unknown> = {};
   let rest = index;
+  // Stryker disable next-line ArrayDeclaration: every index is assigned below, so a preallocated and an empty array end equal
   const steps: number[] = new Array(x.axes.length);
   for (let a = x.axes.length - 1; a >= 0; a--) {
     const n = x.axes[a].values.length;

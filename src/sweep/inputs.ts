@@ -19,6 +19,7 @@ const touchesInputs = (path: string): boolean => INPUT_FIELDS.some((f) => path =
  */
 export function inputPointIndices(x: Expansion): number[] {
   // mixed-radix weights: the last axis varies fastest
+  // Stryker disable next-line ArrayDeclaration: every index is assigned below, so a preallocated and an empty array end equal
   const weights = new Array<number>(x.axes.length);
   let w = 1;
   for (let a = x.axes.length - 1; a >= 0; a--) {

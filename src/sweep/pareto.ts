@@ -47,6 +47,7 @@ export interface DesignGroup {
 /** True when a is at least as good as b everywhere and better somewhere (all objectives minimized). */
 export function dominates(a: readonly number[], b: readonly number[]): boolean {
   let better = false;
+  // Stryker disable next-line EqualityOperator: one more pass compares undefined with undefined, neither > nor <
   for (let k = 0; k < a.length; k++) {
     if (a[k] > b[k]) return false;
     if (a[k] < b[k]) better = true;
@@ -56,6 +57,7 @@ export function dominates(a: readonly number[], b: readonly number[]): boolean {
 
 /** Front membership of points (minimize every coordinate); non-finite points are never on it. */
 export function paretoFront(points: readonly (readonly number[])[]): boolean[] {
+  // Stryker disable next-line ConditionalExpression: a point never dominates itself (not strictly better anywhere), so skipping j = i changes nothing
   return points.map((p, i) => p.every(Number.isFinite) && !points.some((q, j) => j !== i && q.every(Number.isFinite) && dominates(q, p)));
 }
 
@@ -102,6 +104,7 @@ export function paretoGroups(rows: readonly SweepRow[], o: ParetoOptions): Desig
     const feasible = !bad && values.every(Number.isFinite);
     return { design: g.design, rows: g.rows.length, feasible, reason: bad ? String(bad.reason) : feasible ? "" : "an objective has no value", values, onFront: false, references: [] };
   });
+  // Stryker disable next-line ArrowFunction: an infeasible group's NaN and undefined are both non-finite, so neither is on the front nor dominates
   const signed = out.map((g) => (g.feasible ? g.values.map((v, k) => (o.objectives[k].sense === "max" ? -v : v)) : g.values.map(() => NaN)));
   paretoFront(signed).forEach((f, i) => (out[i].onFront = f));
   for (const [name, ref] of Object.entries(o.references ?? {})) {

@@ -106,3 +106,15 @@ test("the design cache keeps the newest MAX_ENTRIES designs: the oldest is evict
   assert.equal(specOf("k1"), second, "the second-oldest stays");
   assert.notEqual(specOf("k0"), first, "k0 was evicted and is resolved again");
 });
+
+test("the relaxed system is computed once per design, an undefined outcome too", () => {
+  const cache = new DesignCache();
+  let calls = 0;
+  const relax = (v: undefined | "spec") => () => (calls++, v as never);
+  assert.equal(cache.relaxedSpec(cfg({}), relax(undefined)), undefined);
+  assert.equal(cache.relaxedSpec(cfg({ batch: 16 }), relax("spec")), undefined, "same design: the remembered outcome");
+  assert.equal(calls, 1);
+  assert.equal(cache.relaxedSpec(cfg({ fcStacks: 20 }), relax("spec")), "spec");
+  assert.equal(cache.relaxedSpec(cfg({ fcStacks: 20 }), relax(undefined)), "spec");
+  assert.equal(calls, 2);
+});

@@ -168,3 +168,46 @@ test("config paths: an empty segment is refused; an unknown key names its place 
   assert.throws(() => checkConfigPath("hardware.fcPim.numFpu", "grid"), /^UserError: grid: unknown config path "hardware\.fcPim\.numFpu": no key "numFpu" in hardware\.fcPim \(did you mean "hardware\.fcPim\.numFpus"\?\)$/);
   checkConfigPath("hardware.fcPim.numFpus", "grid");
 });
+
+test("point values, raw configs, labels and shards by hand", async () => {
+  const { baseObject, describeValues, formatShard, pointRawConfig, shardOf } = await import("../../src/sweep/expand.ts");
+  const x = expand(spec({ grid: { batch: [4, 8, 16], spec: [1, 2] } }));
+  assert.deepEqual(Array.from({ length: 6 }, (_, i) => pointValues(x, i)), [
+    { batch: 4, spec: 1 }, { batch: 4, spec: 2 }, { batch: 8, spec: 1 }, { batch: 8, spec: 2 }, { batch: 16, spec: 1 }, { batch: 16, spec: 2 },
+  ]);
+  for (const i of [-1, 6, 0.5]) assert.throws(() => pointValues(x, i), new RangeError(`point ${i} of 6`));
+  // the base is not modified, nor are swept objects shared with the spec
+  const base = { system: "papi", hardware: { fcPim: { numFpus: 2 } } };
+  const value = { numBanksPerFpuGroup: 1 };
+  const raw = pointRawConfig(base, { "hardware.attnPim": value, batch: 4 });
+  assert.deepEqual(raw, { system: "papi", hardware: { fcPim: { numFpus: 2 }, attnPim: { numBanksPerFpuGroup: 1 } }, batch: 4 });
+  assert.deepEqual(base, { system: "papi", hardware: { fcPim: { numFpus: 2 } } });
+  assert.notEqual((raw.hardware as Record<string, unknown>).attnPim, value);
+  assert.equal(describeValues({ trace: "dolly-creative", batch: 4, spec: [1, 2], "hardware.gpu": { preset: "h100" } }), 'trace=dolly-creative, batch=4, spec=[1,2], hardware.gpu={"preset":"h100"}');
+  assert.equal(formatShard({ index: 2, count: 5 }), "2/5");
+  assert.equal(shardOf(7, 3), 1);
+  assert.deepEqual(shardIndices(10, { index: 1, count: 4 }), [1, 5, 9]);
+  assert.deepEqual(parseShard(" 1 / 4 "), { index: 1, count: 4 });
+  assert.deepEqual(parseShard("12/16"), { index: 12, count: 16 });
+  assert.throws(() => parseShard("0/1000001"), /^UserError: --shard 0\/1000001: N must be between 1 and 1000000$/);
+  assert.deepEqual(parseShard("0/1000000"), { index: 0, count: 1_000_000 });
+  assert.throws(() => parseShard("1/2/3"), /--shard must be I\/N/);
+  assert.deepEqual(baseObject(undefined, "s.yaml"), {});
+  assert.deepEqual(baseObject(null, "s.yaml"), {});
+  assert.deepEqual(baseObject({ batch: 4 }, "s.yaml"), { batch: 4 });
+  assert.throws(() => baseObject([1], "s.yaml"), /^UserError: s\.yaml: the base config must be a mapping of run config fields$/);
+});
+
+test("expand: zip groups and the point limit, by hand", () => {
+  const x = expand(spec({ zip: [{ batch: [4, 8], spec: [1, 2] }, { seed: [1, 2, 3] }] }));
+  assert.equal(x.numPoints, 6);
+  assert.deepEqual(x.axes.map((a) => [a.section, a.paths, a.values]), [["zip", ["batch", "spec"], [[4, 1], [8, 2]]], ["zip", ["seed"], [[1], [2], [3]]]]);
+  assert.throws(() => expand(spec({ zip: [{}] })), /^UserError: zip\[0\]: empty group/);
+  assert.throws(() => expand(spec({ zip: [{ batch: [], spec: [] }] })), /^UserError: zip\[0\]: empty lists/);
+  assert.throws(() => expand(spec({ grid: { batch: [1] }, zip: [{ spec: [1, 2], seed: [1, 2, 3] }] })), /^UserError: zip\[0\]: the lists must have equal lengths, but spec has 2 and seed has 3$/);
+  // 1000 x 1000 points is the limit; one more value is refused
+  const n = (k: number) => Array.from({ length: k }, (_, i) => i + 1);
+  assert.equal(expand(spec({ grid: { batch: n(1000), seed: n(1000) } })).numPoints, 1_000_000);
+  assert.throws(() => expand(spec({ grid: { batch: n(1000), seed: n(1001) } })), /^UserError: spec: the sweep has more than 1000000 points; split it$/);
+  assert.throws(() => expand(spec({ grid: { batch: [1] }, random: { samples: 2, params: { batch: { uniform: [1, 2] } } } })), /^UserError: random\.params: "batch" is already swept in grid; sweep each path in one place$/);
+});

@@ -50,3 +50,12 @@ test("a missing trace or model file, or an unknown name, in any point fails befo
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("each distinct trace (with its request options) is read once, however many input points use it", () => {
+  const base = nodeLoader();
+  const reads: string[] = [];
+  const loader = { ...base, traceSource: ((spec: string, limit: number) => (reads.push(spec), base.traceSource(spec, limit))) as typeof base.traceSource };
+  const spec = parseSweepSpec({ base: { requests: 2, trace: "dolly-creative" }, grid: { model: ["llama-65b", "gpt3-66b", "opt-30b"], seed: [1, 2] } });
+  checkSweepInputs(prepareSweep(spec, spec.base as Record<string, unknown>), loader);
+  assert.equal(reads.length, 2, reads.join(", ")); // one per seed
+});

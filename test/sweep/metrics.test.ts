@@ -31,3 +31,19 @@ test("table cells: primitives as they are, non-finite numbers and structures as 
   assert.equal(cellOf([1, 2]), "[1,2]");
   assert.equal(cellOf(Infinity), "null");
 });
+
+test("run metrics: 52 distinct paths, every one a finite number of a run's result (disaggregated, with SLOs)", async () => {
+  const { RUN_METRICS, POINT_METRICS } = await import("../../src/sweep/metrics.ts");
+  const { runOnce } = await import("../../src/serving/run.ts");
+  const { nodeLoader } = await import("../../src/node/loader.ts");
+  // 7 headline + 11 counters and times + 4 x 2 breakdowns (sec, per token) + 6 energy parts + 4 x 2 percentiles + 6 serving + 2 utilizations + 4 SLO
+  assert.equal(RUN_METRICS.length, 7 + 11 + 8 + 6 + 8 + 6 + 2 + 4);
+  assert.equal(new Set(RUN_METRICS).size, RUN_METRICS.length);
+  assert.deepEqual(METRIC_NAMES, [...RUN_METRICS, ...Object.keys(POINT_METRICS)]);
+  const r = runOnce({ requests: 8, trace: "fixed:16:4", batching: "disaggregated", slo: { ttftSec: 10, tpotSec: 1 } }, { loader: nodeLoader() });
+  for (const m of RUN_METRICS) {
+    const v = runMetric(r, m);
+    assert.ok(typeof v === "number" && Number.isFinite(v), m);
+    assert.equal(v, m.split(".").reduce((o: unknown, k) => (o as Record<string, unknown>)[k], r), m);
+  }
+});

@@ -30,7 +30,7 @@ test("groups: geometric mean over the workload rows, infeasible if any row is, m
   assert.deepEqual(g.map((x) => x.onFront), [false, true, false]);
   assert.equal(g[2].feasible, false);
   assert.equal(g[2].reason, "area: too big");
-  assert.deepEqual(g[0].references, ["mine"]);
+  assert.deepEqual(g.map((x) => x.references), [["mine"], [], []]);
 });
 
 test("aggregate: the geometric mean for every design, 0 when a row is 0", () => {
@@ -71,6 +71,7 @@ test("objectives, design columns and reference matching", () => {
   assert.throws(() => designColumnsOf(["batch"], ["batch"]), /every swept path is aggregated over/);
   // numbers compare as numbers (a YAML 4 and a CSV "4"), structures as stable JSON, everything named must match
   assert.ok(matches({ n: 4, link: "cxl" }, { n: "4" }));
+  assert.ok(matches({ n: "4.0" }, { n: 4 }) && !matches({ n: "4.5" }, { n: 4 }));
   assert.ok(matches({ n: 4, link: "cxl" }, { n: 4, link: "cxl" }));
   assert.ok(!matches({ n: 4, link: "cxl" }, { n: 4, link: "pcie5" }));
   assert.ok(!matches({ n: 4 }, { n: 2 }));

@@ -20,3 +20,19 @@ test("random draws: integer is off unless asked; params must name a path", () =>
   assert.equal((s.random!.params.y as { integer: boolean }).integer, true);
   assert.throws(() => parseSweepSpec({ random: { samples: 2, params: {} } }, "s.yaml"), /random\.params must name at least one path/);
 });
+
+test("an empty or missing spec takes every default (nothing to sweep is expand's error, not the parser's)", () => {
+  const defaults = { name: "sweep", description: "", base: {}, grid: {}, zip: [], pareto: { over: [], references: {} } };
+  assert.deepEqual(parseSweepSpec(undefined), defaults);
+  assert.deepEqual(parseSweepSpec(null), defaults);
+  assert.deepEqual(parseSweepSpec({}), defaults);
+  assert.deepEqual(parseSweepSpec({ pareto: {} }).pareto, { over: [], references: {} });
+  assert.equal(parseSweepSpec({ random: { samples: 1, params: { alpha: { uniform: [1, 2] } } } }).random!.seed, 1);
+  assert.throws(() => parseSweepSpec({ metrics: [] }, "s.yaml"), /^UserError: s\.yaml: metrics: metrics must list at least one metric/);
+});
+
+test("pareto defaults: axis columns are non-empty names", () => {
+  const p = parseSweepSpec({ pareto: { x: "latencySec", y: "energyJoules", z: "areaMm2", over: ["model"] } }).pareto;
+  assert.deepEqual(p, { x: "latencySec", y: "energyJoules", z: "areaMm2", over: ["model"], references: {} });
+  for (const axis of ["x", "y", "z"]) assert.throws(() => parseSweepSpec({ pareto: { [axis]: "" } }, "s.yaml"), new RegExp(`pareto\\.${axis}`), axis);
+});

@@ -25,3 +25,10 @@ test("uploads by file name; anything else is the CLI's unknown-trace error", () 
   assert.equal(loader.model("opt-30b").hidden_size, 7168);
   assert.throws(() => loader.model("dir/config.json"), /cannot read files/);
 });
+
+test("an upload is found by its own name only (not a property every object has), and read up to the limit", () => {
+  const loader = browserLoader(bundle, { "mine.csv": "lin,lout\n5,6\n7,8\n9,10\n" });
+  for (const name of ["toString", "constructor", "__proto__"]) assert.throws(() => loader.traceSource(name, 10), (e) => e instanceof UserError && e.message.includes(`unknown trace "${name}"`), name);
+  assert.equal(loader.traceSource("mine.csv", 2).length, 2);
+  assert.equal(loader.traceSource("mine.csv", 10).length, 3);
+});

@@ -84,3 +84,12 @@ test("CSV exports: the columns of papi run --out, requests by id, failed systems
   const row = { system: "papi", label: "PAPI", latencySec: NaN, energyJoules: 1, tokensPerSec: 2, tokensPerJoule: 3, speedupVsA100Attacc: 4, energyEfficiencyVsA100Attacc: 5, fcOnGpuShare: 0.5 };
   assert.equal(systemsCsv([row]).split("\n")[1], "papi,PAPI,,1,2,3,4,5,0.5");
 });
+
+test("by hand: an adaptive spec takes --spec only with numeric targetTokens and maxTlp and nothing else", () => {
+  assert.equal(commandLine({ spec: { targetTokens: 32, maxTlp: 4 } }), "papi run --spec adaptive:32:4");
+  assert.equal(commandLine({ spec: { targetTokens: "a", maxTlp: 4 } }), "papi run --set spec.targetTokens=a --set spec.maxTlp=4");
+  assert.equal(commandLine({ spec: { targetTokens: 32, maxTlp: "b" } }), "papi run --set spec.targetTokens=32 --set spec.maxTlp=b");
+  assert.equal(commandLine({ spec: { targetTokens: 32 } }), "papi run --set spec.targetTokens=32");
+  assert.equal(commandLine({ spec: [1, "x"] }), `papi run --set 'spec=[1,"x"]'`);
+  assert.equal(commandLine({ spec: "4" }), "papi run --set 'spec=\"4\"'");
+});

@@ -105,11 +105,21 @@ test("by hand: the hash escapes only what a fragment needs; page fields follow t
   assert.deepEqual(decodeHash("#&batch=4&&hardware.gpu=h100-sxm&spec=%5B1%2C2%5D"), { config: { batch: 4, hardware: { gpu: "h100-sxm" }, spec: [1, 2] } });
   assert.throws(() => decodeHash("=4"), /link part "=4" is not path=value/);
   assert.deepEqual([4, "a b", [1, 2], "Yes", "9abc", null].map(valueText), ["4", '"a b"', "[1,2]", '"Yes"', '"9abc"', "null"]);
+  // only strings go bare: a list whose text would be a bare word is still JSON
+  assert.deepEqual([["abc"], Infinity].map(valueText), ['["abc"]', "null"]);
 });
 
 test("by hand: withPath removes a leaf and the objects it leaves empty, and ignores a path through a non-object; getPath", () => {
   assert.deepEqual(withPath({ a: { b: { c: 1 }, d: 2 } }, "a.b.c", undefined), { a: { d: 2 } });
   assert.deepEqual(withPath({ a: 5 }, "a.b", undefined), { a: 5 });
   assert.equal(getPath({ a: "preset" }, "a.b"), undefined);
+  // a missing object or a preset name on the way: undefined, not a property of the name nor a TypeError
+  assert.equal(getPath({ a: "preset" }, "a.length"), undefined);
+  assert.equal(getPath({}, "a.b.c"), undefined);
   assert.deepEqual(getPath({ a: { b: [1] } }, "a.b"), [1]);
+});
+
+test("by hand: the packed-trace limit is 256 KiB of link text", async () => {
+  const { MAX_PACKED_TRACE_CHARS } = await import("../../src/web/url-state.ts");
+  assert.equal(MAX_PACKED_TRACE_CHARS, 262_144);
 });
