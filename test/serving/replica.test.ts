@@ -7,6 +7,8 @@ import { IterationPlan, type BatchingPolicy } from "../../src/serving/batching/p
 import { makeChunkedBatching } from "../../src/serving/batching/chunked.ts";
 import { makeContinuousV02Batching } from "../../src/serving/batching/continuous-v02.ts";
 import { makeContinuousBatching } from "../../src/serving/batching/continuous.ts";
+import { makeDisaggregatedBatching } from "../../src/serving/batching/disaggregated.ts";
+import { makeStaticBatching } from "../../src/serving/batching/static.ts";
 
 /**
  * A replica on its own, with a KV cache of 1 B per token (so bytes = tokens) in 4-token blocks and a metrics sink
@@ -198,4 +200,42 @@ test("continuous (vLLM): a preemption in the decode step means no swap-in in the
   plan.clear();
   rep.batching.next(rep, plan);
   assert.equal(rep.running.length, 2);
+});
+
+test("disaggregated decode pool: admits by the whole sequence's blocks (exact fit), within max_num_seqs", () => {
+  const dec = makeDisaggregatedBatching().serve;
+  // 10 blocks; each request needs 10 + 9 + 1 (tlpMax) = 20 tokens = 5 blocks: two fit exactly, the third is capped
+  const a = replica(10, { maxNumSeqs: 2 }, 0, dec);
+  for (let i = 0; i < 3; i++) a.rep.waiting.pushBack(request(i, 10, 9));
+  assert.equal(dec.next(a.rep, a.plan), true);
+  assert.deepEqual([a.plan.decode, a.rep.running.length, a.kv.freeBlocks, a.rep.waiting.length, a.metrics.kvWaits], [true, 2, 0, 1, 0]);
+  // room for 2 requests but blocks for one: the second waits for KV
+  const b = replica(10, { maxNumSeqs: 4 }, 0, dec);
+  b.rep.waiting.pushBack(request(0, 10, 9));
+  b.rep.waiting.pushBack(request(1, 11, 9)); // 21 tokens: 6 blocks > 5
+  dec.next(b.rep, b.plan);
+  assert.deepEqual([b.rep.running.length, b.rep.waiting.length, b.metrics.kvWaits], [1, 1, 1]);
+  assert.equal(dec.next(replica(10, {}, 0, dec).rep, new IterationPlan()), false);
+});
+
+test("static: a batch starts full, or short once arrivals are done; a running batch only decodes", () => {
+  const st = makeStaticBatching();
+  const a = replica(1000, { maxNumSeqs: 3 }, 0, st);
+  a.rep.arrivalsDone = () => false;
+  for (let i = 0; i < 2; i++) a.rep.waiting.pushBack(request(i, 4, 4));
+  assert.equal(st.next(a.rep, a.plan), false);
+  a.rep.waiting.pushBack(request(2, 4, 4));
+  a.rep.waiting.pushBack(request(3, 4, 4));
+  assert.equal(st.next(a.rep, a.plan), true);
+  assert.deepEqual([a.plan.decode, a.plan.numPrefills, a.rep.waiting.length], [false, 3, 1]);
+  const b = replica(1000, { maxNumSeqs: 3 }, 0, st);
+  b.rep.waiting.pushBack(request(0, 4, 4)); // arrivals done (the default): a short batch of 1
+  assert.equal(st.next(b.rep, b.plan), true);
+  assert.equal(b.plan.numPrefills, 1);
+  const c = replica(1000, { maxNumSeqs: 3 }, 0, st);
+  decoding(c.rep, c.kv, 0, 4);
+  c.rep.waiting.pushBack(request(1, 4, 4));
+  assert.equal(st.next(c.rep, c.plan), true);
+  assert.deepEqual([c.plan.decode, c.plan.numPrefills], [true, 0]);
+  assert.equal(st.next(replica(10, {}, 0, st).rep, new IterationPlan()), false);
 });
