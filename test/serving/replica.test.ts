@@ -239,3 +239,28 @@ test("static: a batch starts full, or short once arrivals are done; a running ba
   assert.deepEqual([c.plan.decode, c.plan.numPrefills], [true, 0]);
   assert.equal(st.next(replica(10, {}, 0, st).rep, new IterationPlan()), false);
 });
+
+test("growOrPreempt: a prompt chunk preempts only requests that arrived after it, latest first", () => {
+  // 4 blocks: A (index 0) holds 2, C (index 2) holds 1; P (index 1) is admitted and needs 2 blocks for 8 tokens
+  const { rep, kv, metrics } = replica(4);
+  decoding(rep, kv, 0, 7);
+  const c = decoding(rep, kv, 2, 3);
+  const p = request(1, 8);
+  rep.prefilling.push(p);
+  assert.equal(rep.growOrPreempt(p, 8), true);
+  assert.deepEqual([metrics.replicas[0].preemptions, rep.waiting.at(0), p.kvBlocks, rep.prefilling.length, kv.freeBlocks], [1, c, 2, 1, 0]);
+  // 12 tokens need a 3rd block: only A (earlier) and P itself hold any, so nothing is preempted
+  assert.equal(rep.growOrPreempt(p, 12), false);
+  assert.deepEqual([metrics.replicas[0].preemptions, p.kvBlocks, rep.running.length], [1, 2, 1]);
+});
+
+test("growForDecode: a victim in slot 0 gives back the blocks it would have needed; the others keep decoding", () => {
+  // B (index 1) runs in slot 0 with 1 block (4 tokens), A (index 0) in slot 1 with 3 (12 tokens); all 4 blocks held,
+  // each needs 1 more: B is preempted, which frees 1 block and drops the need by B's 1, so A alone fits
+  const { rep, kv, metrics } = replica(4);
+  const b = decoding(rep, kv, 1, 4);
+  const a = decoding(rep, kv, 0, 12);
+  assert.equal(b.slot, 0);
+  rep.growForDecode();
+  assert.deepEqual([metrics.replicas[0].preemptions, rep.running.length, rep.running[0], a.kvBlocks, kv.freeBlocks], [1, 1, a, 4, 0]);
+});
