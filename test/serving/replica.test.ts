@@ -181,9 +181,9 @@ test("swap preemption falls back to recomputation when the host tier is full; ex
   assert.deepEqual([y.promptTokens, y.prefilledTokens, y.kvLen, full.metrics.recomputedTokens, y.numPreemptions], [15, 0, 0, 15, 1]);
 });
 
-test("continuous (vLLM): a preemption in the decode step means no swap-in in the same step", () => {
+for (const make of [makeContinuousBatching, makeChunkedBatching]) test(`${make().name}: a preemption in the decode step means no swap-in in the same step`, () => {
   // C (index 0) swapped out earlier (1 block); A (1) and B (2) decode, 2 blocks each of 5, and each needs a 3rd
-  const { rep, kv, metrics, plan } = replica(5, { preemption: "swap" }, 8, makeContinuousBatching());
+  const { rep, kv, metrics, plan } = replica(5, { preemption: "swap" }, 8, make());
   const c = request(0, 3);
   c.prefilledTokens = 3;
   c.generated = 1;
