@@ -224,10 +224,9 @@ test("static: a batch starts full, or short once arrivals are done; a running ba
   a.rep.arrivalsDone = () => false;
   for (let i = 0; i < 2; i++) a.rep.waiting.pushBack(request(i, 4, 4));
   assert.equal(st.next(a.rep, a.plan), false);
-  a.rep.waiting.pushBack(request(2, 4, 4));
-  a.rep.waiting.pushBack(request(3, 4, 4));
+  a.rep.waiting.pushBack(request(2, 4, 4)); // the batch is full: it starts
   assert.equal(st.next(a.rep, a.plan), true);
-  assert.deepEqual([a.plan.decode, a.plan.numPrefills, a.rep.waiting.length], [false, 3, 1]);
+  assert.deepEqual([a.plan.decode, a.plan.numPrefills, a.rep.waiting.length], [false, 3, 0]);
   const b = replica(1000, { maxNumSeqs: 3 }, 0, st);
   b.rep.waiting.pushBack(request(0, 4, 4)); // arrivals done (the default): a short batch of 1
   assert.equal(st.next(b.rep, b.plan), true);
@@ -263,4 +262,20 @@ test("growForDecode: a victim in slot 0 gives back the blocks it would have need
   assert.equal(b.slot, 0);
   rep.growForDecode();
   assert.deepEqual([metrics.replicas[0].preemptions, rep.running.length, rep.running[0], a.kvBlocks, kv.freeBlocks], [1, 1, a, 4, 0]);
+});
+
+test("continuous (vLLM) admission: whole prompts within the token budget; a prompt whose blocks are not free stops it", () => {
+  const cont = makeContinuousBatching();
+  // budget 8: 5 fits, 5 + 4 = 9 does not
+  const a = replica(64, { maxNumBatchedTokens: 8 }, 0, cont);
+  a.rep.waiting.pushBack(request(0, 5));
+  a.rep.waiting.pushBack(request(1, 4));
+  assert.equal(cont.next(a.rep, a.plan), true);
+  assert.deepEqual([a.plan.numPrefills, a.rep.waiting.length, a.kv.usedBlocks], [1, 1, 2]);
+  // 3 blocks: a 12-token prompt fits exactly, the next (1 block) waits for KV
+  const b = replica(3, { maxNumBatchedTokens: 64 }, 0, cont);
+  b.rep.waiting.pushBack(request(0, 12));
+  b.rep.waiting.pushBack(request(1, 2));
+  cont.next(b.rep, b.plan);
+  assert.deepEqual([b.plan.numPrefills, b.rep.waiting.length, b.metrics.kvWaits, b.kv.freeBlocks], [1, 1, 1, 0]);
 });
