@@ -193,7 +193,9 @@ for (const make of [makeContinuousBatching, makeChunkedBatching]) test(`${make()
   rep.swapped.pushBack(c);
   decoding(rep, kv, 1, 8, 1); // kvLen 8: 2 blocks, next step 9 tokens: 3 blocks
   decoding(rep, kv, 2, 8, 1);
+  rep.waiting.pushBack(request(3, 2)); // nothing new is admitted while a request is swapped out
   assert.equal(rep.batching.next(rep, plan), true);
+  assert.deepEqual([plan.numPrefills, rep.waiting.length], [0, 1]);
   // 2 blocks needed, 1 free: B preempted (swap), A grows to 3: 2 blocks free, enough for C (blocksFor(4) = 1), but C stays out
   assert.deepEqual([metrics.swaps, rep.running.length, kv.freeBlocks, rep.swapped.length], [1, 1, 2, 2]);
   // the next step, with no preemption, brings C back
