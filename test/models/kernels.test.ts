@@ -47,6 +47,8 @@ describe("FC shapes", () => {
     // 8 tokens: 8·(1 − 0.75^8) = 7.199 distinct experts
     assert.ok(Math.abs(expectedActiveExperts(8, 2, 8) - 8 * (1 - 0.75 ** 8)) < 1e-12);
     assert.deepEqual(expertTokenCounts(4, 4, 5), [{ numTokens: 5, expectedExperts: 4 }]); // k = E: every expert sees every token
+    // no tokens (or a negative count): no expert runs
+    assert.deepEqual([expectedActiveExperts(8, 2, 0), expectedActiveExperts(8, 2, -1), expertTokenCounts(8, 2, 0).length], [0, 0, 0]);
   });
 
   test("MoE widths: moe_intermediate_size for routed experts; Qwen2-MoE shared expert and its gate", () => {
