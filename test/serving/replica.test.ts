@@ -281,3 +281,18 @@ test("continuous (vLLM) admission: whole prompts within the token budget; a prom
   cont.next(b.rep, b.plan);
   assert.deepEqual([b.plan.numPrefills, b.rep.waiting.length, b.metrics.kvWaits, b.kv.freeBlocks], [1, 1, 1, 0]);
 });
+
+test("running list: swap-removal moves the last request into the freed slot; prefilling keeps its order", () => {
+  const { rep, kv } = replica(64);
+  const [a, b, c] = [0, 1, 2].map((i) => decoding(rep, kv, i, 3));
+  rep.removeRunning(a);
+  assert.deepEqual([rep.running, c.slot, b.slot, a.slot], [[c, b], 0, 1, -1]);
+  rep.removeRunning(b); // the last one: nothing moves
+  assert.deepEqual([rep.running, c.slot, b.slot], [[c], 0, -1]);
+  const [p, q, s] = [3, 4, 5].map((i) => request(i, 4));
+  rep.prefilling.push(p, q, s);
+  rep.removePrefilling(p);
+  rep.removePrefilling(request(9, 1)); // not there: nothing changes
+  assert.deepEqual(rep.prefilling, [q, s]);
+  assert.deepEqual([rep.inFlight, rep.outstanding], [3, 3]);
+});

@@ -48,6 +48,8 @@ test("SLO attainment and goodput, by hand", () => {
   // one target only: the other is met by every request
   assert.equal(sloResult({ ttftSec: 2.5 }, [1, 2, 3], [9, 9, 9], 1)!.attainment, 2 / 3);
   assert.equal(sloResult(undefined, [1], [1], 1), null);
+  // no finished request (or no time): shares and goodput are 0, not NaN
+  assert.deepEqual(sloResult({ ttftSec: 1 }, [], [], 0), { ttftTargetSec: 1, tpotTargetSec: null, ttftAttainment: 0, tpotAttainment: 0, attainment: 0, metRequests: 0, goodputRequestsPerSec: 0 });
 });
 
 test("SLO in a run: a target every request meets gives goodput = throughput; an impossible one gives 0", () => {
