@@ -70,3 +70,18 @@ test("prefill chunks: a chunk that ends its prompt yields a token (first token t
   endIteration(env, rep);
   assert.deepEqual([r.generated, r.kvLen, r.firstTokenAtSec], [3, 6, 0.25]);
 });
+
+test("a batch larger than the replica's first arrays (16 slots): every request's KV is costed, more requests cost more", async () => {
+  const { runOnce } = await import("../../src/serving/run.ts");
+  const { RunRecorder } = await import("../../src/serving/recorder.ts");
+  const attention = (n: number) => {
+    const recorder = new RunRecorder();
+    const requests = Array.from({ length: n }, (_, id) => ({ id, arrivalSec: 0, inputTokens: 64, outputTokens: 3 }));
+    const r = runOnce({ system: "papi", model: "llama-65b", trace: "fixed:8:8", batching: "static", batch: n, spec: 1 }, { requests, recorder });
+    assert.ok(Number.isFinite(r.latencySec) && Number.isFinite(r.energyJoules), `${n} requests`);
+    assert.deepEqual(recorder.iterations.map((i) => i.rlp), [n, n], `${n} requests decode together`);
+    return recorder.iterations[0].attentionSec;
+  };
+  const [a10, a40, a70] = [10, 40, 70].map(attention);
+  assert.ok(a10 > 0 && a40 > a10 && a70 > a40, `${a10} ${a40} ${a70}`);
+});

@@ -77,6 +77,8 @@ test("serving fields: one-line errors naming the field; a field the policy does 
   bad({ batching: "disaggregated", serving: { preemption: "swap" } }, /serving\.preemption: batching disaggregated/);
   bad({ batching: "disaggregated", serving: { prefillSystem: "gpu-onyl" } }, /serving\.prefillSystem.*did you mean "gpu-only"/);
   bad({ slo: {} }, /slo needs ttftSec, tpotSec or both/);
+  // either target alone is enough
+  for (const slo of [{ ttftSec: 1 }, { tpotSec: 0.1 }]) assert.deepEqual(parseRunConfig({ slo }).slo, slo);
   bad({ slo: { ttftSec: 0 } }, /slo\.ttftSec.*> 0/);
   bad({ slo: { tpotSec: 1, x: 1 } }, /slo: unknown key "x"/);
   bad({ batching: "vllm" }, /batching/);
