@@ -193,3 +193,21 @@ test("FFN activation widths: plain (OPT relu: 1 FLOP, 1 read), MoE (k experts' w
   // Qwen1.5-MoE: 4 experts of 1408 + the 5632-wide shared expert per token
   assert.equal(ffnAct("qwen1.5-moe-a2.7b", 2).bytesWritten, 2 * (4 * 1408 + 5632) * 2);
 });
+
+test("decode kernels in layer order, then the final norm and LM head; a context as long as TLP is valid", () => {
+  const names = decodeKernels(MODEL_PRESETS["llama-65b"], { rlp: 1, tlp: 4, contextLens: [4] }).map((r) => r.name);
+  assert.deepEqual(names, [
+    "input_norm", "qkv", "kv_write", "attn_score", "attn_softmax", "attn_context", "proj", "attn_residual", "post_attn_norm",
+    "ffn_up", "ffn_act", "ffn_down", "ffn_residual", "final_norm", "lm_head",
+  ]);
+});
+
+test("MoE expert rows count every expected expert instance (Mixtral, 1 token: 2 experts of 1 token each)", () => {
+  const up = decodeKernels(MODEL_PRESETS["mixtral-8x7b"], { rlp: 1, tlp: 1, contextLens: [8] }).find((r) => r.name === "ffn_up")!;
+  // X[1, 4096] @ W[4096, 2 x 14336] per expert, twice; fp16
+  const near = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-9 * b, `${a} vs ${b}`);
+  near(up.count, 2);
+  near(up.flops, 2 * 2 * 4096 * 28672);
+  near(up.bytesRead, 2 * (4096 * 28672 + 4096) * 2);
+  near(up.bytesWritten, 2 * 28672 * 2);
+});

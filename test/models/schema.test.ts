@@ -151,6 +151,12 @@ describe("keys papi does not model are refused, never dropped (issue 17 item 8)"
     assert.throws(() => parseModelConfig({ ...tiny, word_embed_proj_dim: 4 }, "m"), userError(/word_embed_proj_dim: an embedding projection/));
     assert.equal(parseModelConfig({ ...tiny, word_embed_proj_dim: 8 }, "m").hidden_size, 8);
     assert.throws(() => parseModelConfig({ ...tiny, is_encoder_decoder: true }, "m"), userError(/encoder-decoder models are not modelled/));
+    // at the value that means "not used" these keys are dropped
+    for (const [k, v] of [["is_encoder_decoder", false], ["tie_encoder_decoder", false], ["pruned_heads", {}], ["use_sliding_window", false]] as const) {
+      assert.deepEqual(parseModelConfig({ ...tiny, [k]: v }, "m"), parseModelConfig(tiny, "m"), k);
+    }
+    // a config that is not an object is refused as such (not as unknown keys)
+    assert.throws(() => parseModelConfig(42, "m"), userError(/^m: /));
     // an alias that disagrees with its field is refused, not silently overruled
     assert.throws(() => parseModelConfig({ ...tiny, ffn_dim: 32 }, "m"), userError(/ffn_dim: alias of intermediate_size, which the config sets to a different value \(16 vs 32\)/));
     assert.equal(parseModelConfig({ ...tiny, ffn_dim: 16 }, "m").intermediate_size, 16);
