@@ -32,6 +32,7 @@ export interface FcShape {
  * every expert is equally likely and tokens choose independently: E·(1 − (1 − k/E)^numTokens).
  */
 export function expectedActiveExperts(numExperts: number, expertsPerToken: number, numTokens: number): number {
+  // Stryker disable next-line EqualityOperator: at 0 tokens the formula gives E·(1 − x^0) = exactly 0 as well
   if (numTokens <= 0) return 0;
   return numExperts * (1 - Math.pow(1 - expertsPerToken / numExperts, numTokens));
 }
@@ -57,6 +58,7 @@ export function expertTokenCounts(numExperts: number, expertsPerToken: number, n
   const logPmf = new Array<number>(T + 1);
   logPmf[0] = T * Math.log1p(-p);
   let maxLog = logPmf[0];
+  // Stryker disable next-line EqualityOperator: one more step writes logPmf[T + 1] = -Infinity (log of 0), which no later line reads
   for (let j = 0; j < T; j++) {
     logPmf[j + 1] = logPmf[j] + Math.log((T - j) / (j + 1)) + logRatio;
     if (logPmf[j + 1] > maxLog) maxLog = logPmf[j + 1];

@@ -36,6 +36,7 @@ export function startIteration(env: IterationEnv, rep: Replica): void {
   const numDecode = plan.decode ? rep.running.length : 0;
   const tlp = numDecode > 0 ? rep.nextTlp() : 1;
   const n = numDecode + plan.numPrefills;
+  // Stryker disable next-line EqualityOperator: growing arrays that already hold n entries only allocates sooner
   if (rep.kvLens.length < n) rep.growBatchArrays(n);
   // the cost functions read the first n entries (decode attention the first numDecode)
   const { newTokens, kvLens } = rep;

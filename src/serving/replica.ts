@@ -127,6 +127,7 @@ export class Replica {
     const i = p.indexOf(r);
     if (i < 0) return;
     // splice(i, 1) without the array of removed elements it returns
+    // Stryker disable next-line EqualityOperator: one more step writes undefined into the last slot, which pop() then removes
     for (let j = i + 1; j < p.length; j++) p[j - 1] = p[j];
     p.pop();
   }

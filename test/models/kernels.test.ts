@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { papi as cli } from "../cli/helpers.ts";
 import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
-import { decodeKernels, expectedActiveExperts, expertTokenCounts, fcShapesPerLayer, lmHeadShape } from "../../src/models/kernels.ts";
+import { decodeKernels, elementwiseKernelsPerLayer, expectedActiveExperts, expertTokenCounts, fcShapesPerLayer, finalNormKernel, lmHeadShape } from "../../src/models/kernels.ts";
 import { MODEL_PRESETS } from "../../src/models/registry.ts";
 
 const papi = (...args: string[]) => cli(args);
@@ -47,6 +47,8 @@ describe("FC shapes", () => {
     // 8 tokens: 8·(1 − 0.75^8) = 7.199 distinct experts
     assert.ok(Math.abs(expectedActiveExperts(8, 2, 8) - 8 * (1 - 0.75 ** 8)) < 1e-12);
     assert.deepEqual(expertTokenCounts(4, 4, 5), [{ numTokens: 5, expectedExperts: 4 }]); // k = E: every expert sees every token
+    // no tokens (or a negative count): no expert runs
+    assert.deepEqual([expectedActiveExperts(8, 2, 0), expectedActiveExperts(8, 2, -1), expertTokenCounts(8, 2, 0).length], [0, 0, 0]);
   });
 
   test("MoE widths: moe_intermediate_size for routed experts; Qwen2-MoE shared expert and its gate", () => {
@@ -161,4 +163,51 @@ test("attention bytes by hand under GQA (llama-2-70b: 64 heads, 8 KV heads, d 12
   assert.deepEqual([k("attn_score").bytesRead, k("attn_score").bytesWritten], [(2 * 64 * 3 * 128 + 8 * 120 * 128) * 2, 64 * 3 * 120 * 2]);
   assert.deepEqual([k("attn_softmax").bytesRead, k("attn_softmax").bytesWritten], [64 * 3 * 120 * 2, 64 * 3 * 120 * 2]);
   assert.deepEqual([k("attn_context").bytesRead, k("attn_context").bytesWritten], [(64 * 3 * 120 + 8 * 120 * 128) * 2, 2 * 64 * 3 * 128 * 2]);
+});
+
+test("elementwise kernels by hand (llama-2-70b, 3 tokens: h 8192, 8 KV heads of 128, gated FFN 28672, fp16)", () => {
+  const act = 3 * 8192 * 2; // the activation x, in bytes
+  const rows = elementwiseKernelsPerLayer(MODEL_PRESETS["llama-2-70b"], 3).map((k) => [k.name, k.flops, k.bytesRead, k.bytesWritten, k.sharded]);
+  // RMSNorm: 4 FLOPs per element, reads x and the weight vector; residual add: 1 FLOP, 2 reads, 1 write; the KV
+  // write copies K and V of the 8 KV heads; the gated activation (act(gate) x up) 5 FLOPs, 2 reads, 1 write per element
+  const norm = (name: string) => [name, 4 * 3 * 8192, act + 8192 * 2, act, false];
+  const residual = (name: string) => [name, 3 * 8192, 2 * act, act, false];
+  const kv = 2 * 3 * 8 * 128 * 2;
+  assert.deepEqual(rows, [
+    norm("input_norm"),
+    ["kv_write", 0, kv, kv, true],
+    residual("attn_residual"),
+    norm("post_attn_norm"),
+    ["ffn_act", 5 * 3 * 28672, 2 * 3 * 28672 * 2, 3 * 28672 * 2, true],
+    residual("ffn_residual"),
+  ]);
+  assert.deepEqual(finalNormKernel(MODEL_PRESETS["llama-2-70b"], 3), { name: "final_norm", flops: 4 * 3 * 8192, bytesRead: act + 8192 * 2, bytesWritten: act, sharded: false });
+});
+
+test("FFN activation widths: plain (OPT relu: 1 FLOP, 1 read), MoE (k experts' width, plus the shared expert)", () => {
+  const ffnAct = (model: string, tokens: number) => elementwiseKernelsPerLayer(MODEL_PRESETS[model], tokens).find((k) => k.name === "ffn_act")!;
+  const opt = ffnAct("opt-30b", 2);
+  assert.deepEqual([opt.flops, opt.bytesRead, opt.bytesWritten], [2 * 28672, 2 * 28672 * 2, 2 * 28672 * 2]);
+  // Mixtral: 2 experts of 14336 per token
+  assert.equal(ffnAct("mixtral-8x7b", 1).flops, 5 * 2 * 14336);
+  // Qwen1.5-MoE: 4 experts of 1408 + the 5632-wide shared expert per token
+  assert.equal(ffnAct("qwen1.5-moe-a2.7b", 2).bytesWritten, 2 * (4 * 1408 + 5632) * 2);
+});
+
+test("decode kernels in layer order, then the final norm and LM head; a context as long as TLP is valid", () => {
+  const names = decodeKernels(MODEL_PRESETS["llama-65b"], { rlp: 1, tlp: 4, contextLens: [4] }).map((r) => r.name);
+  assert.deepEqual(names, [
+    "input_norm", "qkv", "kv_write", "attn_score", "attn_softmax", "attn_context", "proj", "attn_residual", "post_attn_norm",
+    "ffn_up", "ffn_act", "ffn_down", "ffn_residual", "final_norm", "lm_head",
+  ]);
+});
+
+test("MoE expert rows count every expected expert instance (Mixtral, 1 token: 2 experts of 1 token each)", () => {
+  const up = decodeKernels(MODEL_PRESETS["mixtral-8x7b"], { rlp: 1, tlp: 1, contextLens: [8] }).find((r) => r.name === "ffn_up")!;
+  // X[1, 4096] @ W[4096, 2 x 14336] per expert, twice; fp16
+  const near = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-9 * b, `${a} vs ${b}`);
+  near(up.count, 2);
+  near(up.flops, 2 * 2 * 4096 * 28672);
+  near(up.bytesRead, 2 * (4096 * 28672 + 4096) * 2);
+  near(up.bytesWritten, 2 * 28672 * 2);
 });

@@ -65,3 +65,22 @@ test("a Hugging Face config's name: the last part of _name_or_path (a trailing s
   assert.equal(modelFromObject({ ...raw, _name_or_path: 7 }, "m", "folder-name").name, "folder-name");
   assert.equal(modelFromObject({ ...raw, name: "mine", _name_or_path: "org/tiny" }, "m").name, "mine");
 });
+
+test("registry: a model reference is a preset, an inline object, or a path this caller refuses; missing fields say so", async () => {
+  const reg = await import("../../src/models/registry.ts");
+  const raw = { hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 100 };
+  assert.equal(reg.resolveModel({ ...raw, name: "inline" }).name, "inline");
+  assert.equal(reg.resolveModel("opt-30b"), MODEL_PRESETS["opt-30b"]);
+  for (const p of ["dir/m", "dir\\m", "m.json", "m.YAML", "m.yml"]) {
+    assert.equal(reg.looksLikeModelPath(p), true, p);
+    assert.throws(() => reg.resolveModel(p), (e: unknown) => e instanceof UserError && /is a file path; this caller cannot read files/.test(e.message), p);
+  }
+  assert.deepEqual(["llama-65b", "m.jsonx", "json"].map(reg.looksLikeModelPath), [false, false, false]);
+  assert.deepEqual([reg.isModelPreset("llama-65b"), reg.isModelPreset("toString")], [true, false]);
+  assert.throws(() => reg.modelPreset("llama-66b"), (e: unknown) => e instanceof UserError && /did you mean "llama-65b"/.test(e.message));
+  for (const bad of [null, [1], "x"]) assert.throws(() => reg.modelFromObject(bad, "cfg"), (e: unknown) => e instanceof UserError && e.message === "cfg: a model config must be a JSON object");
+  // a required field left out is "missing", with what it is; a wrong value keeps the type message
+  const { vocab_size: _v, ...noVocab } = raw;
+  assert.throws(() => reg.parseModelConfig({ ...noVocab, name: "m" }, "cfg"), (e: unknown) => e instanceof UserError && /vocab_size.*is missing \(required: vocabulary size/.test(e.message));
+  assert.throws(() => reg.parseModelConfig({ ...raw, name: "m", vocab_size: "x" }, "cfg"), (e: unknown) => e instanceof UserError && !/missing/.test(e.message) && /vocab_size/.test(e.message));
+});

@@ -78,6 +78,27 @@ describe("ModelConfig", () => {
     bad({ num_experts_per_tok: 9 }, "num_experts_per_tok");
   });
 
+  test("dtype spellings (any case) and aliases that agree with their field", () => {
+    const dt = (v: string) => ModelConfig.parse({ ...tiny, torch_dtype: v }).dtype;
+    assert.deepEqual(["float16", "HALF", "bfloat16", "BF16", "float32", "float", "fp32"].map(dt), ["fp16", "fp16", "bf16", "bf16", "fp32", "fp32", "fp32"]);
+    // an alias equal to its field (dtype after normalising the spelling) is dropped, not refused
+    assert.equal(ModelConfig.parse({ ...tiny, dtype: "bf16", torch_dtype: "bfloat16" }).dtype, "bf16");
+    assert.equal(ModelConfig.parse({ ...tiny, ffn_dim: 16 }).intermediate_size, 16);
+    assert.equal(ModelConfig.safeParse({ ...tiny, dtype: "fp32", torch_dtype: "bfloat16" }).success, false);
+    // GPT-2's n_inner: null means 4 x hidden (n_embd or hidden_size)
+    const { hidden_size: _h, intermediate_size: _f, ...gpt2 } = tiny;
+    assert.equal(ModelConfig.parse({ ...gpt2, n_embd: 8, n_inner: null }).intermediate_size, 32);
+    assert.equal(ModelConfig.parse({ ...gpt2, hidden_size: 6, n_inner: null, num_attention_heads: 2 }).intermediate_size, 24);
+  });
+
+  test("MoE counts: k = E is allowed; k alone names the missing expert count; layer patterns only matter for MoE", () => {
+    assert.equal(ModelConfig.parse({ ...tiny, num_local_experts: 2, num_experts_per_tok: 2 }).num_experts_per_tok, 2);
+    const r = ModelConfig.safeParse({ ...tiny, num_experts_per_tok: 2 });
+    assert.ok(!r.success && r.error.issues.some((i) => i.path.join(".") === "num_local_experts" && /must be given together/.test(i.message)));
+    // a dense model's decoder_sparse_step and mlp_only_layers change nothing
+    assert.equal(ModelConfig.parse({ ...tiny, decoder_sparse_step: 2, mlp_only_layers: [0] }).hidden_size, 8);
+  });
+
   test("head_dim given: heads need not divide hidden size", () => {
     const m = ModelConfig.parse({ ...tiny, num_attention_heads: 3, num_key_value_heads: 1, head_dim: 4 });
     assert.equal(headDim(m), 4);
@@ -130,6 +151,12 @@ describe("keys papi does not model are refused, never dropped (issue 17 item 8)"
     assert.throws(() => parseModelConfig({ ...tiny, word_embed_proj_dim: 4 }, "m"), userError(/word_embed_proj_dim: an embedding projection/));
     assert.equal(parseModelConfig({ ...tiny, word_embed_proj_dim: 8 }, "m").hidden_size, 8);
     assert.throws(() => parseModelConfig({ ...tiny, is_encoder_decoder: true }, "m"), userError(/encoder-decoder models are not modelled/));
+    // at the value that means "not used" these keys are dropped
+    for (const [k, v] of [["is_encoder_decoder", false], ["tie_encoder_decoder", false], ["pruned_heads", {}], ["use_sliding_window", false]] as const) {
+      assert.deepEqual(parseModelConfig({ ...tiny, [k]: v }, "m"), parseModelConfig(tiny, "m"), k);
+    }
+    // a config that is not an object is refused as such (not as unknown keys)
+    assert.throws(() => parseModelConfig(42, "m"), userError(/^m: /));
     // an alias that disagrees with its field is refused, not silently overruled
     assert.throws(() => parseModelConfig({ ...tiny, ffn_dim: 32 }, "m"), userError(/ffn_dim: alias of intermediate_size, which the config sets to a different value \(16 vs 32\)/));
     assert.equal(parseModelConfig({ ...tiny, ffn_dim: 16 }, "m").intermediate_size, 16);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { basePresetOf, designSummary, designUnderStudy, leafDifferences, markStaleDescriptions, readableChanges, STALE_DESCRIPTION_MARK, withDesignUnderStudy } from "../../src/serving/design-diff.ts";
 import { runOnce } from "../../src/serving/run.ts";
 import { resolveSystem } from "../../src/systems/resolve.ts";
+import { PIM_DESIGNS } from "../../src/hardware/pim/presets.ts";
 
 describe("design under study", () => {
   test("the preset a system value starts from", () => {
@@ -32,6 +33,8 @@ describe("design under study", () => {
     assert.equal(designSummary(undefined, "S", {}), "S");
     assert.equal(designSummary({ preset: null, changes: [] }, "S", {}), "S: a system of its own (no preset to compare with)");
     assert.equal(designSummary({ preset: "papi", changes: [] }, "S", {}), "papi preset, unchanged");
+    const one = { preset: "papi", changes: [{ path: "system.units.fc-pim.design.numFpus", value: 2, presetValue: 4 }] };
+    assert.equal(designSummary(one, "S", {}), "papi preset with system.units.fc-pim.design.numFpus = 2 (preset: 4)");
   });
 
   test("every overridden leaf is listed against the preset's value, whatever the override route, and nothing else", () => {
@@ -72,6 +75,18 @@ describe("design under study", () => {
     assert.equal(sys.description.endsWith(STALE_DESCRIPTION_MARK), false, "the input is not modified");
     const plain = resolveSystem("papi");
     assert.deepEqual(markStaleDescriptions(plain, designUnderStudy("papi", plain)), plain);
+  });
+
+  test("a device block is stale only when it carries a preset's own description with other values (a dropped field is no change)", () => {
+    const fcPim = PIM_DESIGNS["fc-pim"] as unknown as Record<string, unknown>;
+    const desc = (block: Record<string, unknown>) => (markStaleDescriptions({ description: "s", u: block }, { preset: "papi", changes: [] }) as { description: string; u: { description: string } });
+    assert.equal(desc({ ...fcPim, numFpus: 2 }).u.description, `${fcPim.description}${STALE_DESCRIPTION_MARK}`);
+    // its own text: it describes itself, whatever its values
+    assert.equal(desc({ ...fcPim, description: "my own", numFpus: 2 }).u.description, "my own");
+    // a declared value dropped to be recomputed (capacityBytes) is not a different value
+    const { capacityBytes: _c, ...dropped } = fcPim;
+    assert.equal(desc(dropped).u.description, fcPim.description);
+    assert.equal(desc(dropped).description, "s", "no design change: the system's own text holds");
   });
 
   test("withDesignUnderStudy: the result carries the design; the hash is of the config as written", () => {

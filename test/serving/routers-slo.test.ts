@@ -48,6 +48,8 @@ test("SLO attainment and goodput, by hand", () => {
   // one target only: the other is met by every request
   assert.equal(sloResult({ ttftSec: 2.5 }, [1, 2, 3], [9, 9, 9], 1)!.attainment, 2 / 3);
   assert.equal(sloResult(undefined, [1], [1], 1), null);
+  // no finished request (or no time): shares and goodput are 0, not NaN
+  assert.deepEqual(sloResult({ ttftSec: 1 }, [], [], 0), { ttftTargetSec: 1, tpotTargetSec: null, ttftAttainment: 0, tpotAttainment: 0, attainment: 0, metRequests: 0, goodputRequestsPerSec: 0 });
 });
 
 test("SLO in a run: a target every request meets gives goodput = throughput; an impossible one gives 0", () => {
@@ -75,6 +77,8 @@ test("serving fields: one-line errors naming the field; a field the policy does 
   bad({ batching: "disaggregated", serving: { preemption: "swap" } }, /serving\.preemption: batching disaggregated/);
   bad({ batching: "disaggregated", serving: { prefillSystem: "gpu-onyl" } }, /serving\.prefillSystem.*did you mean "gpu-only"/);
   bad({ slo: {} }, /slo needs ttftSec, tpotSec or both/);
+  // either target alone is enough
+  for (const slo of [{ ttftSec: 1 }, { tpotSec: 0.1 }]) assert.deepEqual(parseRunConfig({ slo }).slo, slo);
   bad({ slo: { ttftSec: 0 } }, /slo\.ttftSec.*> 0/);
   bad({ slo: { tpotSec: 1, x: 1 } }, /slo: unknown key "x"/);
   bad({ batching: "vllm" }, /batching/);

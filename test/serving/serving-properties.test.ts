@@ -101,6 +101,8 @@ test("preemption under memory pressure: recompute prefills the victim's prompt a
   assert.ok(Number.isInteger(tokensMoved / 32), `${tokensMoved} tokens: two transfers of whole 16-token blocks`);
   assert.ok(tokensMoved / 2 >= 1500 && tokensMoved / 2 <= 1816, `${tokensMoved / 2} tokens each way`);
   assert.equal(swap.serving.recomputedTokens, 0);
+  // time is conserved with swaps: each swap's time extends the iteration it was planned for
+  assert.ok(Math.abs(swap.prefillSec + swap.decodeSec + swap.idleSec + swap.serving.swapSec - swap.latencySec) <= 1e-9 * swap.latencySec);
   assert.equal(swap.generatedTokens, 1200);
   // no host memory: swap falls back to recomputation
   const none = runOnce({ ...tight, batching: "continuous", batch: 8, spec: 1, serving: { preemption: "swap", swapSpaceBytesPerGroup: 0 } }, { requests });
