@@ -1,0 +1,16 @@
+import type { Experiments, PointSpec, Protocol } from "../../src/report/experiments.ts";
+import type { RunResult } from "../../src/serving/run.ts";
+
+const PARTS = { fc: 0, attention: 0, communication: 0, other: 0 };
+
+/**
+ * An Experiments stand-in whose runs are hand-made (no simulation): `run(p, protocol)` returns the fields the given
+ * function sets, over zeroed defaults, so a figure's or claim's numbers can be derived by hand.
+ */
+export function fakeExperiments(f: (p: PointSpec, protocol: Protocol) => Partial<RunResult>, setup?: Experiments["setup"]): Experiments {
+  return {
+    setup,
+    run: (p: PointSpec, protocol: Protocol) =>
+      ({ system: p.system, latencySec: 1, energyJoules: 1, decodeSec: 1, iterations: 0, fcOnGpuIterations: 0, breakdownSec: PARTS, perTokenSec: PARTS, ...f(p, protocol) }) as RunResult,
+  } as unknown as Experiments;
+}
