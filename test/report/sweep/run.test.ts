@@ -97,3 +97,18 @@ test("sweep pareto on the finished sweep: designs grouped over the workload, geo
   assert.equal(read(join(dir, "pareto"), "pareto.md"), p.markdown);
   assert.match(read(join(dir, "pareto"), "pareto.svg"), /Pareto front of latencySec vs energyJoules/);
 });
+
+test("sweep plot on the finished sweep: the feasible points drawn, their CSV beside the figure", async () => {
+  await whole;
+  const { sweepPlot } = await import("../../../src/report/sweep/plot.ts");
+  await assert.rejects(sweepPlot({ dir: join(dir, "whole"), x: "spec", y: "latencySec", mark: "lines" }), /--mark lines: unknown mark \(did you mean "line"\?\); known: auto, line, point, bar, heatmap/);
+  const p = await sweepPlot({ dir: join(dir, "whole"), x: "spec", y: "latencySec", color: "hardware.fcPim.numFpus", out: join(dir, "plot", "lat.png") });
+  assert.equal(p.numPoints, 6);
+  assert.equal(p.numDrawn, 4);
+  assert.equal(p.csvPath, join(dir, "plot", "lat.csv"));
+  assert.equal(p.svgPath, join(dir, "plot", "lat.svg"));
+  const csv = readFileSync(p.csvPath, "utf8").trim().split("\n");
+  assert.equal(csv[0], "index,hardware.fcPim.numFpus,spec,latencySec");
+  assert.deepEqual(csv.slice(1).map((l) => l.split(",")[0]), ["0", "1", "2", "3"]);
+  assert.match(readFileSync(p.svgPath, "utf8"), /t: latencySec vs spec by hardware\.fcPim\.numFpus/);
+});
