@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../../src/core/errors.ts";
@@ -70,9 +70,17 @@ test("two shards merged give the unsharded table exactly", async () => {
   assert.throws(() => mergeSweepOutputs([join(dir, "s0"), join(dir, "s1")], join(dir, "s1")), /is one of the shard folders/);
 });
 
-test("readSweepOutput names what is missing", () => {
+test("readSweepOutput names what is missing or inconsistent", async () => {
+  await whole;
   assert.throws(() => readSweepOutput(join(dir, "nope")), /no such folder/);
   assert.throws(() => readSweepOutput(dir), /not a finished sweep output \(no sweep\.json\)/);
+  const broken = join(dir, "broken");
+  cpSync(join(dir, "whole"), broken, { recursive: true });
+  const meta = JSON.parse(read(broken, "sweep.json"));
+  writeFileSync(join(broken, "sweep.json"), JSON.stringify({ ...meta, specHash: "0000" }));
+  assert.throws(() => readSweepOutput(broken), /points\.jsonl and sweep\.json disagree on the spec/);
+  rmSync(join(broken, "points.jsonl"));
+  assert.throws(() => readSweepOutput(broken), /the journal points\.jsonl is missing/);
 });
 
 test("sweep pareto on the finished sweep: designs grouped over the workload, geometric means, files written", async () => {
