@@ -98,3 +98,12 @@ describe("the report's tables from hand-made headlines", () => {
     assert.match(drivers(PAPER_SETUP, {}, [{ ...h[0], mechanisms: undefined }]).join("\n"), /alpha\*\*: calibrated per system and model as the first crossover of the offline sweep \(the paper gives no value\): —/);
   });
 });
+
+test("the speculation driver: ideal acceptance and no draft cost unless the setup sets them", () => {
+  const spec = (setup: ReportSetup) => drivers(setup, {}, headlines).find((d) => d.startsWith("**Speculation**"))!;
+  assert.equal(spec(PAPER_SETUP), "**Speculation**: ideal acceptance (every drafted token accepted), as the paper appears to assume; no draft-model cost.");
+  assert.equal(spec({ hardware: {}, acceptanceRate: 0.8 }), "**Speculation**: acceptance rate 0.8 per drafted token (set by the setup); no draft-model cost.");
+  assert.match(spec({ hardware: {}, draft: { timePerTokenSec: 0.001 } }), /; draft-model cost as the setup sets it\.$/);
+  assert.match(spec({ hardware: {}, draft: { energyPerTokenJoules: 0.5 } }), /; draft-model cost as the setup sets it\.$/);
+  assert.match(spec({ hardware: {}, draft: {} }), /; no draft-model cost\.$/);
+});
