@@ -72,13 +72,15 @@ test("pure spec data: iterations sampled to at most MAX_CHART_POINTS, the time s
     { iteration: 7, phase: "FC", ms: 1 }, { iteration: 7, phase: "attention", ms: 2 }, { iteration: 7, phase: "communication", ms: 0.5 }, { iteration: 7, phase: "other", ms: 4 },
   ]);
   assert.deepEqual(time.title, { text: "t" });
-  type Layered = { layer: { data: { values: Record<string, unknown>[] } }[] };
+  type Layered = { layer: { data: { values: Record<string, unknown>[] }; encoding: Record<string, { field: string }> }[] };
   const sched = schedulerChart([it as never, { ...it, iteration: 8, fcUnit: "fc-pim" } as never], 5, "s") as unknown as Layered;
   assert.deepEqual(sched.layer[0].data.values, [
     { iteration: 7, tokens: 6, rlp: 2, tlp: 3, fc: "GPU" }, { iteration: 8, tokens: 6, rlp: 2, tlp: 3, fc: "FC-PIM" },
   ]);
   assert.deepEqual(sched.layer[1].data.values, [{ alpha: 5 }]);
   assert.deepEqual(sched.layer[2].data.values, [{ alpha: 5, label: "alpha = 5" }]);
+  // the rule and its label sit at y = alpha
+  assert.deepEqual([sched.layer[1].encoding.y.field, sched.layer[2].encoding.y.field, sched.layer[2].encoding.text.field], ["alpha", "alpha", "label"]);
   assert.equal((schedulerChart([], null, "s") as unknown as Layered).layer.length, 1);
   assert.equal((schedulerChart([], Infinity, "s") as unknown as Layered).layer.length, 1);
   const reqs = [{ ttftSec: 0.5, tpotSec: 0.02, outputTokens: 3 }, { ttftSec: 0.25, tpotSec: 0, outputTokens: 1 }] as never[];

@@ -207,4 +207,11 @@ test("category axis labels lie flat when they fit side by side, tilted otherwise
   const rows: SweepRow[] = names.map((sys, i) => ({ index: i, sys, batch: 1, spec: 1, latencySec: i + 1, energyJoules: 1, areaMm2: 1, status: "ok", reason: "" }));
   const tilted = axisOf(sweepPlotChart({ title: "many", plan: plan({ x: "sys", y: "latencySec" }, rows) }));
   assert.deepEqual([tilted?.labelAngle, tilted?.labelAlign], [-45, "right"]);
+  // four labels share 500 px: 125 px each; 15 characters take 15 x 7.5 + 8 = 120.5 px (flat), 16 take 128 px (tilted)
+  const four = (len: number) => {
+    const r: SweepRow[] = [0, 1, 2, 3].map((i) => ({ index: i, sys: String(i).padStart(len, "x"), batch: 1, spec: 1, latencySec: 1, energyJoules: 1, areaMm2: 1, status: "ok", reason: "" }));
+    return axisOf(sweepPlotChart({ title: "four", plan: plan({ x: "sys", y: "latencySec" }, r) }))?.labelAngle;
+  };
+  assert.equal(four(15), 0);
+  assert.equal(four(16), -45);
 });

@@ -63,3 +63,10 @@ test("each reference is placed against the front: on it with its ranks, or domin
   assert.ok(inf.includes("**big** (fpus=8, banks=1) is **infeasible** under papi's model: power: 80 W > 60 W."));
   assert.ok(!paretoMarkdown("x", [B, { ...C, references: [] }], objectives, ["fpus"], [], 2).includes("Reference points"));
 });
+
+test("a front too long to number: pareto.md's table has no # column", () => {
+  const many = Array.from({ length: MAX_NUMBERED_FRONT + 1 }, (_, i) => g(i, 1, [i + 1, 100 - i], { onFront: true }));
+  const text = paretoMarkdown("x", many, objectives, ["fpus"], [], 21);
+  assert.ok(text.includes("| fpus | latencySec (s) | tokensPerSec (tokens/s) | reference |\n"), text);
+  assert.ok(text.includes("| 0 | 1.000 | 100.0 |  |"));
+});
