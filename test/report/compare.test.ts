@@ -96,6 +96,10 @@ test("comparisonHtml: the metrics table with ratios to the first run, the design
   assert.ok(html.includes("<tr><td>FC switches</td><td>-</td><td>-</td></tr>"));
   assert.ok(html.includes("<tr><th>config path</th><th>a&lt;1&gt;</th><th>b</th></tr><tr><td><code>batch</code></td><td><code>4</code></td><td><code>8</code></td></tr>"));
   assert.equal((html.match(/<svg/g) ?? []).length, 2);
+  // the decode split: each run's four phases, a missing one as 0 s
+  for (const bar of ["run: a&lt;1&gt;; seconds: 1; phase: fc", "run: a&lt;1&gt;; seconds: 0.5; phase: attention", "run: a&lt;1&gt;; seconds: 0; phase: other", "run: b; seconds: 0; phase: fc"]) {
+    assert.ok(html.includes(`aria-label="${bar}"`), bar);
+  }
   const same = [runs[0], { ...runs[1], config: { batch: 4 } }];
   assert.ok((await comparisonHtml(compareRuns(same), same)).includes("<p>The resolved configs are identical.</p>"));
 });

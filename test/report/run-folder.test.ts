@@ -58,3 +58,35 @@ test("the run page names the design under study: unchanged, changed (pipes escap
   assert.ok(own.startsWith("# papi run: papi (modified) / llama-65b"));
   assert.ok(own.includes("| design under study | papi: a system of its own (no preset to compare with) |"));
 });
+
+test("writeRunFolder: config, summary, per-request and per-iteration CSVs, the charts a run has, and the page", async () => {
+  const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const { writeRunFolder } = await import("../../src/report/run-folder.ts");
+  const { RunRecorder } = await import("../../src/serving/recorder.ts");
+  const { runOnce } = await import("../../src/serving/run.ts");
+  const dir = mkdtempSync(join(tmpdir(), "papi-run-folder-"));
+  try {
+    // two requests of 64 tokens in, 3 out: two decode iterations each
+    const rec = new RunRecorder();
+    const run = runOnce({ trace: "fixed:64:3", requests: 2, batch: 2 }, { recorder: rec });
+    await writeRunFolder(join(dir, "two"), run, rec);
+    const files = readdirSync(join(dir, "two"));
+    for (const f of ["config.yaml", "summary.json", "requests.csv", "iterations.csv", "index.html", "scheduler.svg", "ttft.svg", "tpot.png"]) assert.ok(files.includes(f), f);
+    assert.ok(!files.includes("timeline.json"));
+    assert.equal(readFileSync(join(dir, "two", "requests.csv"), "utf8").trim().split("\n").length, 1 + 2);
+    assert.equal(readFileSync(join(dir, "two", "iterations.csv"), "utf8").trim().split("\n").length, 1 + run.iterations);
+    assert.match(readFileSync(join(dir, "two", "config.yaml"), "utf8"), /^# papi .*: resolved config of a run \(config hash [0-9a-f]+\); rerun with: papi run --config config\.yaml\n/);
+    assert.equal(JSON.parse(readFileSync(join(dir, "two", "summary.json"), "utf8")).latencySec, run.latencySec);
+    const html = readFileSync(join(dir, "two", "index.html"), "utf8");
+    assert.ok(html.includes("ttft.svg") && html.includes("energy-by-device.svg"));
+    // one request: no latency histograms
+    const one = new RunRecorder();
+    await writeRunFolder(join(dir, "one"), runOnce({ trace: "fixed:64:3", requests: 1, batch: 1 }, { recorder: one }), one);
+    const oneFiles = readdirSync(join(dir, "one"));
+    assert.ok(!oneFiles.includes("ttft.svg") && !oneFiles.includes("tpot.svg") && oneFiles.includes("scheduler.svg"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
