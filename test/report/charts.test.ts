@@ -232,9 +232,9 @@ describe("category axes never drop a label (labelOverlap off, tilted or vertical
 test("spec options by hand: given x ticks are used as they are; axis titles default to the field; exactly four 1-2-5 ticks suffice", () => {
   const rows = [{ s: "a", x: 1, y: 2 }, { s: "a", x: 3, y: 4 }];
   const json = (spec: unknown) => JSON.stringify(spec);
-  assert.ok(json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t", xTicks: [1, 2, 3] })).includes('"axis":{"values":[1,2,3]}'));
-  assert.ok(json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t", logX: true, xTicks: [1, 3] })).includes('"axis":{"values":[1,3]}'));
-  assert.ok(!json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t" })).includes('"axis":{"values"'));
+  assert.ok(json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t", xTitle: "x", yTitle: "y", xTicks: [1, 2, 3] })).includes('"axis":{"values":[1,2,3]}'));
+  assert.ok(json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t", xTitle: "x", yTitle: "y", logX: true, xTicks: [1, 3] })).includes('"axis":{"values":[1,3]}'));
+  assert.ok(!json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t", xTitle: "x", yTitle: "y" })).includes('"axis":{"values"'));
   const stacked = (o: object) => json(stackedBarChart({ rows: [{ x: "a", part: "p", v: 1 }], x: "x", stack: "part", y: "v", title: "t", ...o }));
   assert.ok(stacked({ yTitle: "seconds" }).includes('"title":"seconds"'));
   assert.ok(stacked({}).includes('"title":"v"'));

@@ -6,11 +6,11 @@ const PARTS = { fc: 0, attention: 0, communication: 0, other: 0 };
 
 /**
  * An Experiments stand-in whose runs are hand-made (no simulation): `run(p, protocol)` returns the fields the given
- * function sets, over zeroed defaults, so a figure's or claim's numbers can be derived by hand; `iterationTokens`
+ * function sets (any subset of a RunResult's fields, nested blocks partly), over zeroed defaults, so a figure's or claim's numbers can be derived by hand; `iterationTokens`
  * (decode iterations by token count) from `tokens`, none by default.
  */
 export function fakeExperiments(
-  f: (p: PointSpec, protocol: Protocol) => Partial<RunResult>,
+  f: (p: PointSpec, protocol: Protocol) => object,
   setup: Experiments["setup"] = PAPER_SETUP,
   tokens: (p: PointSpec) => IterationTokens = () => new Map(),
 ): Experiments {

@@ -2,8 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parquetMetadata, parquetReadObjects, parquetSchema } from "hyparquet";
 import { orderedRows, sweepCsv, sweepParquet } from "../../../src/report/sweep/table.ts";
+import type { SweepRow } from "../../../src/sweep/prepare.ts";
 
-const rows = [
+const rows: SweepRow[] = [
   { index: 0, batch: 4, latencySec: 1 / 3, status: "ok", fits: true },
   { index: 1, batch: 8, status: "infeasible", reason: "power", fits: false },
 ];
