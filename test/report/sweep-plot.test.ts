@@ -215,3 +215,15 @@ test("category axis labels lie flat when they fit side by side, tilted otherwise
   assert.equal(four(15), 0);
   assert.equal(four(16), -45);
 });
+
+test("heatmap cell labels: white on the dark half of the colour scale, below the midpoint of the values", () => {
+  // areaMm2 is 100 (sys a) or 200 (sys b): midpoint 150
+  const spec = JSON.stringify(sweepPlotChart({ title: "h", plan: plan({ x: "batch", y: "areaMm2", color: "sys", facet: "spec", mark: "heatmap" }) }));
+  assert.ok(spec.includes('"test":"datum[\\"areaMm2\\"] < 150"'), spec.slice(0, 3000));
+});
+
+test("units of rates: bits per second", async () => {
+  const { unitOf } = await import("../../src/report/sweep/units.ts");
+  assert.equal(unitOf("hardware.links.attention.linkBitsPerSec"), "bit/s");
+  assert.equal(unitOf("energyJoulesPerBit"), "J/bit");
+});
