@@ -91,3 +91,11 @@ test("a number no profile reaches but a structural switch does: 'neither within'
   assert.equal(line(reachParagraphs([papi, at], s), "PAPI speedup vs A100+HBM-PIM"),
     "**PAPI speedup vs A100+HBM-PIM** (paper 1.90x): the profiles give papi 1.50x, attacc-toolchain 1.50x, neither within 15 %. Single structural switches from the papi profile give 1.90x to 1.90x, 1 of 1 within 15 % (GPU collectives: nccl-graph: 1.90x).");
 });
+
+test("only profiles with their per-point bounds enter the bound text", () => {
+  const noPoints = { ...at, boundsPerPoint: undefined };
+  const text = line(reachParagraphs([papi, noPoints], undefined), "PAPI speedup vs AttAcc-only");
+  assert.ok(text.includes("exceeds the FC-only bound under every profile (papi: mean 3.16x, at most 4.16x at any point):"), text);
+  const none = line(reachParagraphs([{ ...papi, boundsPerPoint: undefined }, { ...noPoints, bounds: undefined }], undefined), "PAPI speedup vs AttAcc-only");
+  assert.ok(!none.includes("FC-only bound"), none);
+});

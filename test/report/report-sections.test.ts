@@ -107,3 +107,29 @@ test("the speculation driver: ideal acceptance and no draft cost unless the setu
   assert.match(spec({ hardware: {}, draft: { energyPerTokenJoules: 0.5 } }), /; draft-model cost as the setup sets it\.$/);
   assert.match(spec({ hardware: {}, draft: {} }), /; no draft-model cost\.$/);
 });
+
+test("the paper-vs-papi table: the main column, then the other semantics, profiles and protocols, blank where not computed", async () => {
+  const { comparisonTable } = await import("../../src/report/report-sections.ts");
+  const c = {
+    key: "k", what: "PAPI speedup vs X", ours: 2.7, paper: 1.8, where: "§7.1",
+    oursBySemantics: { "decoupled-clock": 3.1 }, oursByProfile: { "attacc-toolchain": 2.2 }, oursByProtocol: { "one-batch": 2.5 },
+  };
+  const t = comparisonTable([c, { ...c, what: "other", oursBySemantics: undefined, oursByProfile: undefined, oursByProtocol: undefined }], "all-batches", ["all-batches", "one-batch", "equal-lengths"], ["column-matched", "decoupled-clock"], ["papi", "attacc-toolchain"]);
+  assert.ok(t.startsWith("| what | paper | papi (all-batches, column-matched, profile papi) | papi / paper | papi (decoupled-clock) | papi (profile attacc-toolchain) | papi (one-batch) | papi (equal-lengths) | where |"), t);
+  assert.ok(t.includes("| PAPI speedup vs X | 1.80x | 2.70x | 1.50 | 3.10x | 2.20x | 2.50x |  | §7.1 |"), t);
+  assert.ok(t.includes("| other | 1.80x | 2.70x | 1.50 |  |  |  |  | §7.1 |"));
+  // no profiles given: no profile in the main column's title
+  assert.ok(comparisonTable([c], "one-batch", ["one-batch"], ["column-matched"]).startsWith("| what | paper | papi (one-batch, column-matched) | papi / paper | where |"));
+});
+
+test("the semantics table's header names each semantics; Fig. 12's communication share is a percentage", () => {
+  const hs: Headlines[] = [
+    { profile: "papi", computeSemantics: "column-matched", claims: [], fig12: { fcSpeedup: 2, attentionSlowdown: 1.5, communicationShare: 0.1234 } } as Headlines,
+    { profile: "papi", computeSemantics: "decoupled-clock", claims: [], fig12: { fcSpeedup: 3, attentionSlowdown: 1, communicationShare: 0.05 } } as Headlines,
+  ];
+  const text = semanticsSection(hs);
+  assert.ok(text.includes("| headline | paper | column-matched | decoupled-clock |"));
+  assert.ok(text.includes("| Fig. 12: communication share of PIM-only PAPI decode time | visible | 12.3 % | 5.0 % |"), text);
+  assert.ok(text.includes("| Fig. 12: FC speedup, PIM-only PAPI over AttAcc-only | — | 2.00x | 3.00x |"));
+  assert.ok(text.includes("the main figures use column-matched."));
+});

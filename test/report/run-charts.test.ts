@@ -67,7 +67,8 @@ test("pure spec data: iterations sampled to at most MAX_CHART_POINTS, the time s
   assert.deepEqual(sampleEvery([0, 1, 2, 3, 4], 2), [0, 3]);
   assert.deepEqual(sampleEvery([0, 1], 2), [0, 1]);
   const it = { iteration: 7, rlp: 2, tlp: 3, fcUnit: "gpu", fcSec: 0.001, attentionSec: 0.002, communicationSec: 0.0005, otherSec: 0.004 };
-  const time = iterationTimeChart([it as never], "t") as unknown as { title: { text: string }; data: { values: { iteration: number; phase: string; ms: number }[] } };
+  const time = iterationTimeChart([it as never], "t") as unknown as { title: { text: string }; data: { values: { iteration: number; phase: string; ms: number }[] }; encoding: { x: { field: string; title: string } } };
+  assert.deepEqual([time.encoding.x.field, time.encoding.x.title], ["iteration", "decode iteration"]);
   assert.deepEqual(time.data.values, [
     { iteration: 7, phase: "FC", ms: 1 }, { iteration: 7, phase: "attention", ms: 2 }, { iteration: 7, phase: "communication", ms: 0.5 }, { iteration: 7, phase: "other", ms: 4 },
   ]);

@@ -1,6 +1,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { parquetMetadata } from "hyparquet";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../../src/core/errors.ts";
@@ -45,7 +46,14 @@ test("runSweep: every point once, in order; the 8P1B points break the area rule 
 
 test("resuming a finished sweep runs nothing; a sweep of another spec cannot be resumed", async () => {
   await whole;
-  const r = await runSweep({ specPath: SPEC, outDir: join(dir, "whole"), jobs: 1, resume: true });
+  const notices: string[] = [];
+  const r = await runSweep({ specPath: SPEC, outDir: join(dir, "whole"), jobs: 100000, resume: true, onNotice: (t) => notices.push(t) });
+  // more jobs than CPUs: clamped, and said once
+  assert.equal(notices.length, 1);
+  assert.ok(r.jobs < 100000);
+  const quiet: string[] = [];
+  await runSweep({ specPath: SPEC, outDir: join(dir, "whole"), jobs: 1, resume: true, onNotice: (t) => quiet.push(t) });
+  assert.deepEqual(quiet, []);
   assert.equal(r.numRun, 0);
   assert.equal(r.numResumed, 6);
   assert.equal(r.numOk, 4);
@@ -68,6 +76,11 @@ test("two shards merged give the unsharded table exactly", async () => {
   assert.deepEqual([meta.shard, meta.numShardPoints, meta.numOk, meta.numInfeasible], ["0/1", 6, 4, 2]);
   assert.deepEqual(meta.mergedFrom.map((x: { shard: string }) => x.shard), ["0/2", "1/2"]);
   assert.throws(() => mergeSweepOutputs([join(dir, "s0"), join(dir, "s1")], join(dir, "s1")), /is one of the shard folders/);
+  // the same folder under another name (a symbolic link) is refused too
+  symlinkSync(join(dir, "s1"), join(dir, "link"));
+  assert.throws(() => mergeSweepOutputs([join(dir, "s0"), join(dir, "s1")], join(dir, "link")), /is one of the shard folders/);
+  const kv = parquetMetadata(new Uint8Array(readFileSync(join(dir, "merged", "results.parquet"))).buffer).key_value_metadata!;
+  assert.deepEqual(kv.map((x) => [x.key, x.value]), [["specHash", a.specHash], ["shard", "0/1"]]);
 });
 
 test("readSweepOutput names what is missing or inconsistent", async () => {
