@@ -74,6 +74,7 @@ test("the sections and the CSV carry both profiles", () => {
   const p = profilesSection([papi, at], PAPER_SETUP);
   assert.match(p, /\| `assumptions\.pimReuseReads` \| `latched` \| `per-command` \|/);
   assert.match(p, /\| Fig\. 8: PAPI speedup vs AttAcc-only \| 11\.10x \| 1\.70x \| 1\.10x \|/);
+  assert.ok(p.includes("| headline | paper | profile papi | profile attacc-toolchain |\n"), p);
   assert.match(p, /\| Bound: FC-only, PAPI over AttAcc-only \(mean\) \| — \| 3\.16x \| 3\.15x \|/);
   const rows = boundsCsvRows([papi, at]);
   assert.deepEqual(rows.map((r) => r.profile), ["papi", "papi", "attacc-toolchain", "attacc-toolchain"]);

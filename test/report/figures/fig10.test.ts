@@ -26,6 +26,7 @@ test("fig10: mean ratios to PAPI over each sweep, and PAPI's FC-on-GPU shares", 
   assert.deepEqual(f.tables[0].rows.find((r) => r.system === "attacc-only" && r.batch === 32), {
     batch: 32, spec: 1, system: "attacc-only", systemLabel: "AttAcc-only", latencySec: 2, speedupVsA100Attacc: 0.5, fcOnGpuShare: 0,
   });
+  assert.ok(f.markdown.includes("| sweep | A100+AttAcc | A100+HBM-PIM | AttAcc-only |\n"));
   assert.ok(f.markdown.includes("| batch 4..128, spec 1 | 2.00 | 2.02 | 5.25 |"));
   assert.ok(f.markdown.includes("| spec 1..8, batch 4 | 2.00 | 2.02 | 0.50 |"));
   assert.ok(f.markdown.includes("| batch (speculation 1) | 4, 8, 16, 32, 64, 128 | 10 %, 10 %, 10 %, 10 %, 20 %, 20 % |"), f.markdown);
