@@ -5,6 +5,7 @@ import { attaccRestGrowthFor, boundsOf, fcFloorSec, fcOnlyBound, type PointBound
 import { arithmeticMean, Experiments, fig8Grid } from "../../src/report/experiments.ts";
 import { parseRunConfig, systemOf } from "../../src/serving/run.ts";
 import { fcIterationCost } from "../../src/systems/fc-cost.ts";
+import { fakeExperiments } from "./fake-experiments.ts";
 
 const close = (a: number, b: number, rel = 1e-12) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
 
@@ -109,4 +110,21 @@ describe("the bounds over the grid", () => {
     assert.equal(boundsOf(exp, "one-batch", ["fig11"]), undefined);
     assert.equal(boundsOf(exp, "one-batch", ["fig8"])!.bounds.fcPimAlone, undefined);
   });
+});
+
+test("the bound fails where PAPI is faster than its own FC floor allows: counted apart from the premise", () => {
+  // hand-made runs: AttAcc-only 100 s (FC 50 s, prefill 10 s); PAPI 1000 s, but 1 ns at batch 4 (9 of the 27 points),
+  // far below its FC floor (10 iterations of 4 tokens, milliseconds): there the speedup beats the bound and the
+  // premise (PAPI's rest >= AttAcc-only's 40 s) fails
+  const exp = fakeExperiments(
+    (p) => (p.system === "attacc-only" ? { latencySec: 100, prefillSec: 10, decodeSec: 90, breakdownSec: { fc: 50, attention: 0, communication: 0, other: 0 } } : { latencySec: p.batch === 4 ? 1e-9 : 1000 }),
+    undefined,
+    () => new Map([[4, 10]]),
+  );
+  const b = boundsOf(exp, "all-batches", ["fig8"])!;
+  assert.equal(b.bounds.fcOnly.points, 27);
+  assert.equal(b.bounds.fcOnly.boundHolds, 18);
+  assert.equal(b.bounds.fcOnly.premiseHolds, 18);
+  assert.ok(b.perPoint.filter((p) => p.batch !== 4).every((p) => p.premise && p.fcOnly >= p.speedup && p.speedup === 0.1));
+  assert.ok(b.perPoint.every((p) => p.attaccFcPrefillSec === 60 && p.attaccRestSec === 40));
 });

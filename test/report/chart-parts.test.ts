@@ -12,3 +12,11 @@ test("category axis: horizontal when the longest label fits its band, tilted fro
   // no labels: one band of the whole width
   assert.equal(labelAngle([], 10), 0);
 });
+
+test("log scales: the data's own range from a factor 1.5 up; a narrower range widened by 1.25 each way", async () => {
+  const { logScale, LOG_SCALE } = await import("../../src/report/chart-parts.ts");
+  assert.equal(logScale([2, 3]), LOG_SCALE);
+  assert.deepEqual(logScale([2, 2.9]), { ...LOG_SCALE, domain: [1.6, 3.625] });
+  assert.deepEqual(logScale([0, -1, 4]), { ...LOG_SCALE, domain: [3.2, 5] });
+  assert.equal(logScale([0, -1]), LOG_SCALE);
+});

@@ -228,3 +228,17 @@ describe("category axes never drop a label (labelOverlap off, tilted or vertical
     assert.deepEqual(hidden(await svgOf(stackedBarChart({ rows, x: "x", stack: "phase", y: "sec", title: "t" })), labels), []);
   });
 });
+
+test("spec options by hand: given x ticks are used as they are; axis titles default to the field; exactly four 1-2-5 ticks suffice", () => {
+  const rows = [{ s: "a", x: 1, y: 2 }, { s: "a", x: 3, y: 4 }];
+  const json = (spec: unknown) => JSON.stringify(spec);
+  assert.ok(json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t", xTitle: "x", yTitle: "y", xTicks: [1, 2, 3] })).includes('"axis":{"values":[1,2,3]}'));
+  assert.ok(json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t", xTitle: "x", yTitle: "y", logX: true, xTicks: [1, 3] })).includes('"axis":{"values":[1,3]}'));
+  assert.ok(!json(lineChart({ rows, x: "x", y: "y", series: "s", title: "t", xTitle: "x", yTitle: "y" })).includes('"axis":{"values"'));
+  const stacked = (o: object) => json(stackedBarChart({ rows: [{ x: "a", part: "p", v: 1 }], x: "x", stack: "part", y: "v", title: "t", ...o }));
+  assert.ok(stacked({ yTitle: "seconds" }).includes('"title":"seconds"'));
+  assert.ok(stacked({}).includes('"title":"v"'));
+  // 0.95..10.5: 1, 2, 5, 10 is enough; one tick fewer and the 1-1.5-2-3-4-5-7 set is used
+  assert.deepEqual(logTicks([1, 10]), [1, 2, 5, 10]);
+  assert.deepEqual(logTicks([1, 5]), [1, 1.5, 2, 3, 4, 5]);
+});

@@ -55,3 +55,51 @@ test("compareRuns: every metric of summary.json, nested ones included, with its 
   assert.deepEqual(m("latency").ratioToFirst, [null, null]);
   assert.equal(c.runs.length, 2);
 });
+
+test("compareRuns: a summary without the nested blocks reads as absent metrics, not an error", async () => {
+  const { compareRuns } = await import("../../src/report/compare.ts");
+  const c = compareRuns([{ dir: "a", label: "a", summary: { latencySec: 2 }, config: {} }]);
+  for (const name of ["energy: compute", "TTFT p50", "TPOT p99"]) assert.deepEqual(c.metrics.find((x) => x.name === name)!.values, [null], name);
+  assert.equal(c.runs[0].designUnderStudy, "a");
+});
+
+test("readRunFolder: a folder with summary.json and config.yaml; one-line errors otherwise", async () => {
+  const { readRunFolder } = await import("../../src/report/compare.ts");
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "papi-compare-"));
+  try {
+    const run = join(dir, "run-a");
+    assert.throws(() => readRunFolder(run), /run-a: not a folder \(expected a run folder/);
+    (await import("node:fs")).mkdirSync(run);
+    writeFileSync(join(run, "summary.json"), '{"latencySec": 2}');
+    assert.throws(() => readRunFolder(run), /not a papi run folder/);
+    writeFileSync(join(run, "config.yaml"), "- 1\n");
+    assert.throws(() => readRunFolder(run), /summary\.json or config\.yaml is not a mapping/);
+    writeFileSync(join(run, "config.yaml"), "system: papi\n");
+    assert.deepEqual(readRunFolder(run), { dir: run, label: "run-a", summary: { latencySec: 2 }, config: { system: "papi" } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("comparisonHtml: the metrics table with ratios to the first run, the designs, the config differences", async () => {
+  const { compareRuns, comparisonHtml } = await import("../../src/report/compare.ts");
+  const runs = [
+    { dir: "a", label: "a<1>", summary: { latencySec: 2, breakdownSec: { fc: 1, attention: 0.5 } }, config: { batch: 4 } },
+    { dir: "b", label: "b", summary: { latencySec: 3 }, config: { batch: 8 } },
+  ];
+  const html = await comparisonHtml(compareRuns(runs), runs);
+  assert.ok(html.includes("<tr><th>metric</th><th>a&lt;1&gt;</th><th>b</th></tr>"));
+  assert.ok(html.includes("<tr><td>latency (s)</td><td>2</td><td>3 (1.50x)</td></tr>"), html.slice(0, 2000));
+  assert.ok(html.includes("<tr><td>FC switches</td><td>-</td><td>-</td></tr>"));
+  assert.ok(html.includes("<tr><th>config path</th><th>a&lt;1&gt;</th><th>b</th></tr><tr><td><code>batch</code></td><td><code>4</code></td><td><code>8</code></td></tr>"));
+  assert.equal((html.match(/<svg/g) ?? []).length, 2);
+  // the decode split: each run's four phases, a missing one as 0 s
+  for (const bar of ["run: a&lt;1&gt;; seconds: 1; phase: fc", "run: a&lt;1&gt;; seconds: 0.5; phase: attention", "run: a&lt;1&gt;; seconds: 0; phase: other", "run: b; seconds: 0; phase: fc"]) {
+    assert.ok(html.includes(`aria-label="${bar}"`), bar);
+  }
+  const same = [runs[0], { ...runs[1], config: { batch: 4 } }];
+  assert.ok((await comparisonHtml(compareRuns(same), same)).includes("<p>The resolved configs are identical.</p>"));
+});

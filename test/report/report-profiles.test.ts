@@ -74,7 +74,29 @@ test("the sections and the CSV carry both profiles", () => {
   const p = profilesSection([papi, at], PAPER_SETUP);
   assert.match(p, /\| `assumptions\.pimReuseReads` \| `latched` \| `per-command` \|/);
   assert.match(p, /\| Fig\. 8: PAPI speedup vs AttAcc-only \| 11\.10x \| 1\.70x \| 1\.10x \|/);
+  assert.ok(p.includes("| headline | paper | profile papi | profile attacc-toolchain |\n"), p);
   assert.match(p, /\| Bound: FC-only, PAPI over AttAcc-only \(mean\) \| — \| 3\.16x \| 3\.15x \|/);
   const rows = boundsCsvRows([papi, at]);
   assert.deepEqual(rows.map((r) => r.profile), ["papi", "papi", "attacc-toolchain", "attacc-toolchain"]);
+});
+
+test("a number no profile reaches but a structural switch does: 'neither within', then the switch that reaches it", () => {
+  const h = { "fig8.speedupVs.a100-hbmpim": 1.5 };
+  const s: StructuralStudy = {
+    keys: Object.keys(h), base: h,
+    rows: [{ choice: "GPU collectives", description: "", override: "", values: [
+      { label: "ring", source: "x", setups: true, headlines: h },
+      { label: "nccl-graph", source: "y", setups: false, headlines: { "fig8.speedupVs.a100-hbmpim": 1.9 } },
+    ] }],
+  };
+  assert.equal(line(reachParagraphs([papi, at], s), "PAPI speedup vs A100+HBM-PIM"),
+    "**PAPI speedup vs A100+HBM-PIM** (paper 1.90x): the profiles give papi 1.50x, attacc-toolchain 1.50x, neither within 15 %. Single structural switches from the papi profile give 1.90x to 1.90x, 1 of 1 within 15 % (GPU collectives: nccl-graph: 1.90x).");
+});
+
+test("only profiles with their per-point bounds enter the bound text", () => {
+  const noPoints = { ...at, boundsPerPoint: undefined };
+  const text = line(reachParagraphs([papi, noPoints], undefined), "PAPI speedup vs AttAcc-only");
+  assert.ok(text.includes("exceeds the FC-only bound under every profile (papi: mean 3.16x, at most 4.16x at any point):"), text);
+  const none = line(reachParagraphs([{ ...papi, boundsPerPoint: undefined }, { ...noPoints, bounds: undefined }], undefined), "PAPI speedup vs AttAcc-only");
+  assert.ok(!none.includes("FC-only bound"), none);
 });

@@ -70,4 +70,34 @@ test("energy by device without the total in its title: two runs' charts differ o
   assert.equal(specSkeleton(energyByDeviceChart(a, "e", false)).skeleton, specSkeleton(energyByDeviceChart(b, "e", false)).skeleton);
   assert.notEqual(specSkeleton(energyByDeviceChart(a, "e")).skeleton, specSkeleton(energyByDeviceChart(b, "e")).skeleton, "the total is in the default title");
   assert.match(JSON.stringify(energyByDeviceChart(a, "e")), new RegExp(`${a.energyJoules.toPrecision(4)} J in all`));
+
+test("pure spec data: iterations sampled to at most MAX_CHART_POINTS, the time split in ms, TPOT only for multi-token requests", async () => {
+  const { sampleEvery, iterationTimeChart } = await import("../../src/report/run-charts.ts");
+  // 5 rows, at most 2: every ceil(5/2) = 3rd row
+  assert.deepEqual(sampleEvery([0, 1, 2, 3, 4], 2), [0, 3]);
+  assert.deepEqual(sampleEvery([0, 1], 2), [0, 1]);
+  const it = { iteration: 7, rlp: 2, tlp: 3, fcUnit: "gpu", fcSec: 0.001, attentionSec: 0.002, communicationSec: 0.0005, otherSec: 0.004 };
+  const time = iterationTimeChart([it as never], "t") as unknown as { title: { text: string }; data: { values: { iteration: number; phase: string; ms: number }[] }; encoding: { x: { field: string; title: string } } };
+  assert.deepEqual([time.encoding.x.field, time.encoding.x.title], ["iteration", "decode iteration"]);
+  assert.deepEqual(time.data.values, [
+    { iteration: 7, phase: "FC", ms: 1 }, { iteration: 7, phase: "attention", ms: 2 }, { iteration: 7, phase: "communication", ms: 0.5 }, { iteration: 7, phase: "other", ms: 4 },
+  ]);
+  assert.deepEqual(time.title, { text: "t" });
+  type Layered = { layer: { data: { values: Record<string, unknown>[] }; encoding: Record<string, { field: string }> }[] };
+  const sched = schedulerChart([it as never, { ...it, iteration: 8, fcUnit: "fc-pim" } as never], 5, "s") as unknown as Layered;
+  assert.deepEqual(sched.layer[0].data.values, [
+    { iteration: 7, tokens: 6, rlp: 2, tlp: 3, fc: "GPU" }, { iteration: 8, tokens: 6, rlp: 2, tlp: 3, fc: "FC-PIM" },
+  ]);
+  assert.deepEqual(sched.layer[1].data.values, [{ alpha: 5 }]);
+  assert.deepEqual(sched.layer[2].data.values, [{ alpha: 5, label: "alpha = 5" }]);
+  // the rule and its label sit at y = alpha
+  assert.deepEqual([sched.layer[1].encoding.y.field, sched.layer[2].encoding.y.field, sched.layer[2].encoding.text.field], ["alpha", "alpha", "label"]);
+  assert.equal((schedulerChart([], null, "s") as unknown as Layered).layer.length, 1);
+  assert.equal((schedulerChart([], Infinity, "s") as unknown as Layered).layer.length, 1);
+  const reqs = [{ ttftSec: 0.5, tpotSec: 0.02, outputTokens: 3 }, { ttftSec: 0.25, tpotSec: 0, outputTokens: 1 }] as never[];
+  type Hist = { data: { values: { v: number }[] }; encoding: { x: { title: string } } };
+  assert.deepEqual((latencyHistogram(reqs, "tpotSec", "p") as unknown as Hist).data.values, [{ v: 20 }]);
+  const ttft = latencyHistogram(reqs, "ttftSec", "p") as unknown as Hist;
+  assert.deepEqual(ttft.data.values, [{ v: 0.5 }, { v: 0.25 }]);
+  assert.equal(ttft.encoding.x.title, "TTFT (s)");
 });

@@ -50,3 +50,26 @@ test("headlines under another profile: the setup's profile, and numbers equal to
   // back to the default profile: the default is left implicit, so the runs are the same cached ones
   assert.deepEqual(withProfile(at.setup, "papi"), exp.setup);
 });
+
+test("mechanisms by hand: per-point shares averaged over the grid, a zero-latency run counted as 0", async () => {
+  const { fakeExperiments } = await import("./fake-experiments.ts");
+  const { mechanismsOf } = await import("../../src/report/semantics.ts");
+  // latency 8 s: prefill 1, FC 4, attention 1, communication 0.5, other 0.5, idle 1; energy 16 J, 4 J GPU static, 2 J
+  // PIM static; FC on the GPU in 3 of 4 iterations, except at batch 64 (0 of 4). alpha 7 for LLaMA, 9 for the others.
+  const fake = fakeExperiments((p) => ({
+    latencySec: p.system === "attacc-only" && p.batch === 4 ? 0 : 8, prefillSec: 1, idleSec: 1,
+    breakdownSec: { fc: 4, attention: 1, communication: 0.5, other: 0.5 },
+    energyJoules: 16, staticJoulesBySource: { gpu: 4, pim: 2 }, iterations: 4, fcOnGpuIterations: p.batch === 64 ? 0 : 3,
+    alpha: p.model === "llama-65b" ? 7 : 9,
+  }));
+  const m = mechanismsOf(fake, "one-batch", ["papi", "attacc-only"]);
+  assert.deepEqual(m.systems.papi, {
+    latencyShare: { prefill: 0.125, fc: 0.5, attention: 0.125, communication: 0.0625, other: 0.0625, idle: 0.125 },
+    gpuStaticEnergyShare: 0.25, pimStaticEnergyShare: 0.125, fcOnGpuShare: 0.5,
+  });
+  // AttAcc-only's batch-4 points (a third of the grid) have no latency: their shares count as 0
+  const close = (a: number, b: number) => Math.abs(a - b) < 1e-12;
+  assert.ok(close(m.systems["attacc-only"].latencyShare.fc, 0.5 * (2 / 3)));
+  assert.deepEqual(m.papiAlpha, { "llama-65b": 7, "gpt3-66b": 9, "gpt3-175b": 9 });
+  assert.deepEqual(Object.keys(m.systems), ["papi", "attacc-only"]);
+});

@@ -43,3 +43,7 @@ test("run-config mistakes get papi run's messages; a setup that does not fit a s
   // 2 FPUs per bank fit FC-PIM's 96 banks per die, but not AttAcc-only's 1P1B stacks with 128
   userError(() => loadReproduceSetup({ sets: ["hardware.fcPim.numFpus=2"] }), /area\.maxDieAreaMm2 .*\(with system attacc-only, model llama-65b\)$/);
 });
+
+test("a setup without an acceptance rate has no such key", () => {
+  assert.deepEqual(loadReproduceSetup({ sets: ["hardware.gpu=h100-sxm"] }), { setup: { hardware: { gpu: "h100-sxm" } } });
+});

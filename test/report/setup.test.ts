@@ -131,3 +131,10 @@ describe("properties", () => {
       { numRuns: 30 },
     ));
 });
+
+test("a point's own profile stays over the setup's; no profile key when neither names one", () => {
+  const p = { system: "papi", model: "llama-65b", batch: 4, spec: 1 };
+  assert.equal(applySetup({ ...p, profile: "papi" as const }, { hardware: {}, profile: "attacc-toolchain" }).profile, "papi");
+  assert.equal(applySetup(p, { hardware: {}, profile: "attacc-toolchain" }).profile, "attacc-toolchain");
+  assert.equal("profile" in applySetup(p, { hardware: {}, gpus: 6 }), false);
+});

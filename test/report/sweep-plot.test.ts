@@ -173,3 +173,57 @@ test("x ticks: every swept value up to 12 of them; none drawn by hand beyond tha
   assert.deepEqual(ticksOf(plan({ x: "batch", y: "latencySec" }, many(12))), Array.from({ length: 12 }, (_, i) => 100 + i));
   assert.equal(ticksOf(plan({ x: "batch", y: "latencySec" }, many(13))), undefined);
 });
+
+test("a metric x: a point without a value of x is counted apart, not drawn; a word that just fits stays on its line", () => {
+  const rows = table();
+  rows[1].energyJoules = null;
+  rows[2].latencySec = null;
+  const p = plan({ x: "energyJoules", y: "latencySec" }, rows);
+  assert.equal(p.xIsMetric, true);
+  assert.deepEqual(p.excluded, [["no value of energyJoules", 1], ["no value of latencySec", 1], ["power", 1]]);
+  assert.equal(p.rows.length, 9);
+  // 3 + 1 + 2 = 6 > 5 breaks; 2 + 1 + 2 = 5 does not
+  assert.deepEqual(wrapText("aaa bb", 5), ["aaa", "bb"]);
+  assert.deepEqual(wrapText("aa bb c", 5), ["aa bb", "c"]);
+});
+
+test("category axis labels lie flat when they fit side by side, tilted otherwise", () => {
+  const axisOf = (spec: unknown): { labelAngle: number; labelAlign: string } | undefined => {
+    let found: { labelAngle: number; labelAlign: string } | undefined;
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o.axis && typeof o.axis === "object" && "labelAngle" in (o.axis as object)) found ??= o.axis as { labelAngle: number; labelAlign: string };
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(spec);
+    return found;
+  };
+  const flat = axisOf(sweepPlotChart({ title: "b", plan: plan({ x: "sys", y: "latencySec", color: "batch", facet: "spec" }) }));
+  assert.deepEqual([flat?.labelAngle, flat?.labelAlign], [0, "center"]);
+  const names = Array.from({ length: 60 }, (_, i) => `design-number-${i}`);
+  const rows: SweepRow[] = names.map((sys, i) => ({ index: i, sys, batch: 1, spec: 1, latencySec: i + 1, energyJoules: 1, areaMm2: 1, status: "ok", reason: "" }));
+  const tilted = axisOf(sweepPlotChart({ title: "many", plan: plan({ x: "sys", y: "latencySec" }, rows) }));
+  assert.deepEqual([tilted?.labelAngle, tilted?.labelAlign], [-45, "right"]);
+  // four labels share 500 px: 125 px each; 15 characters take 15 x 7.5 + 8 = 120.5 px (flat), 16 take 128 px (tilted)
+  const four = (len: number) => {
+    const r: SweepRow[] = [0, 1, 2, 3].map((i) => ({ index: i, sys: String(i).padStart(len, "x"), batch: 1, spec: 1, latencySec: 1, energyJoules: 1, areaMm2: 1, status: "ok", reason: "" }));
+    return axisOf(sweepPlotChart({ title: "four", plan: plan({ x: "sys", y: "latencySec" }, r) }))?.labelAngle;
+  };
+  assert.equal(four(15), 0);
+  assert.equal(four(16), -45);
+});
+
+test("heatmap cell labels: white on the dark half of the colour scale, below the midpoint of the values", () => {
+  // areaMm2 is 100 (sys a) or 200 (sys b): midpoint 150
+  const spec = JSON.stringify(sweepPlotChart({ title: "h", plan: plan({ x: "batch", y: "areaMm2", color: "sys", facet: "spec", mark: "heatmap" }) }));
+  assert.ok(spec.includes('"test":"datum[\\"areaMm2\\"] < 150"'), spec.slice(0, 3000));
+});
+
+test("units of rates: bits per second", async () => {
+  const { unitOf } = await import("../../src/report/sweep/units.ts");
+  assert.equal(unitOf("hardware.links.attention.linkBitsPerSec"), "bit/s");
+  assert.equal(unitOf("energyJoulesPerBit"), "J/bit");
+});

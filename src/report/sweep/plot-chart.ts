@@ -79,6 +79,7 @@ export function sweepPlotChart(o: PlotChartOptions): VegaLiteSpec {
     };
   }
   // series: a nominal legend (colour and, for points, shape); a numeric path with more values than the palette: a gradient
+  // Stryker disable next-line ArrayDeclaration: without p.color the values are never read (series, offset and the gradient test all need p.color)
   const colorValues = p.color ? ordered(rows, p.color) : [];
   const gradient = colorValues.length > MAX_SERIES && colorValues.every((v) => typeof v === "number");
   const series = (channel: string) => (p.color ? { [channel]: { field: esc(p.color), type: "nominal", scale: { domain: colorValues }, title: titleWithUnit(p.color) } } : {});

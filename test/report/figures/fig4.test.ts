@@ -61,3 +61,22 @@ test("the setup's devices: hardware.gpu replaces the GPU; fcPim patches the FC d
   assert.match(String(ten.charts[0].spec.title && JSON.stringify(ten.charts[0].spec.title)), /10 HBM stacks/);
   assert.ok(crossoverOf(ten).attacc >= crossover.attacc);
 });
+
+test("the grid: 16 points x (the GPU and three PIM designs), the GPU's own rows at 1; stacks per GPU from the setup's counts", () => {
+  const rows = f.tables[0].rows;
+  assert.equal(rows.length, 16 * 4);
+  assert.ok(rows.filter((r) => r.device === "a100-hbm3").every((r) => r.normalizedToGpu === 1));
+  assert.ok(rows.every((r) => r.tokens === Number(r.batch) * Number(r.spec) && r.point === `B${r.batch} S${r.spec}`));
+  // the paper's 30 FC stacks over 6 GPUs: 5 per GPU; 30 over 3: 10; 4 over 6 rounds up to 1
+  const sub = (out: ReturnType<typeof fig4>) => JSON.stringify(out.charts[0].spec.title);
+  assert.match(sub(f), /each PIM device has 5 HBM stacks/);
+  assert.match(sub(fig4(ctx({ gpus: 3 }))), /each PIM device has 10 HBM stacks/);
+  assert.match(sub(fig4(ctx({ fcStacks: 4 }))), /each PIM device has 1 HBM stacks/);
+  // twice the stacks: every PIM design's FC time falls, the GPU's stays
+  const ten = fig4(ctx({ gpus: 3 })).tables[0].rows;
+  rows.forEach((r, i) => {
+    if (r.device === "a100-hbm3") assert.equal(ten[i].latencySec, r.latencySec);
+    else assert.ok(Number(ten[i].latencySec) < Number(r.latencySec), `${r.device} ${r.point}`);
+  });
+  assert.match(f.markdown, /^- Samsung HBM-PIM \(1P2B\): at least as fast as the A100 up to \d+ tokens per iteration \(column-matched MAC semantics\)\n/);
+});

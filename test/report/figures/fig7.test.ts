@@ -1,0 +1,53 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Experiments } from "../../../src/report/experiments.ts";
+import { fig7 } from "../../../src/report/figures/fig7.ts";
+import { pimEnergyBreakdownAtReuse, pimStackPowerWatts } from "../../../src/hardware/pim/power.ts";
+import { setupPimDesign } from "../../../src/report/setup.ts";
+
+const exp = new Experiments("dolly-creative", 1);
+const f = fig7({ exp, protocol: "all-batches" });
+const [energy, power] = f.tables.map((t) => t.rows);
+const fcPim = setupPimDesign(exp.setup, "fcPim", "fc-pim");
+
+test("fig7's energy table: the FC-PIM breakdown at reuse 1 and 64, shares summing to 1", () => {
+  assert.deepEqual(energy.map((r) => `${r.reuse} ${r.part}`), ["dramAccess", "transfer", "compute", "background"].flatMap((p) => [p]).map((p) => `reuse 1 ${p}`).concat(["dramAccess", "transfer", "compute", "background"].map((p) => `reuse 64 ${p}`)));
+  for (const reuse of [1, 64]) {
+    const rows = energy.filter((r) => r.reuse === `reuse ${reuse}`);
+    assert.ok(Math.abs(rows.reduce((s, r) => s + Number(r.share), 0) - 1) < 1e-12);
+    const e = pimEnergyBreakdownAtReuse(fcPim, reuse);
+    assert.equal(rows[0].pjPerMac, e.joulesPerMac.dramAccess * 1e12);
+    assert.equal(rows[2].share, e.fractions.compute);
+  }
+  assert.deepEqual(energy.slice(0, 4).map((r) => r.partLabel), ["DRAM access", "transfer", "computation", "background"]);
+  // reuse amortizes the DRAM reads: their share falls
+  assert.ok(Number(energy[0].share) > Number(energy[4].share));
+  const pct = (x: unknown) => (Number(x) * 100).toFixed(1);
+  assert.ok(f.markdown.startsWith(`DRAM access is ${pct(energy[0].share)} % of FC-PIM energy at reuse 1 and ${pct(energy[4].share)} % at reuse 64`));
+});
+
+test("fig7's power table: two modes per design and reuse 1..64, plus the budget line", () => {
+  assert.equal(power.length, 3 * 7 * 2 + 7);
+  assert.deepEqual([...new Set(power.map((r) => r.designLabel))], ["1P1B (AttAcc)", "2P1B", "4P1B (FC-PIM)", "power budget"]);
+  const budget = power.filter((r) => r.design === "budget");
+  assert.deepEqual(budget.map((r) => r.reuse), [1, 2, 4, 8, 16, 32, 64]);
+  const p8 = pimStackPowerWatts(fcPim, 8);
+  assert.ok(budget.every((r) => r.watts === p8.budgetWatts));
+  assert.equal(power.find((r) => r.design === "fc-pim" && r.reuse === 8 && r.mode === "all FPUs busy")!.watts, p8.fpuPeakWatts);
+  assert.equal(power.find((r) => r.design === "fc-pim" && r.reuse === 8 && r.mode === "as simulated")!.watts, p8.watts);
+  // the markdown table: one row per design, a ✗ exactly where every-FPU-busy power exceeds the budget
+  const line = f.markdown.split("\n").find((l) => l.startsWith("| 4P1B (FC-PIM) |"))!;
+  const cells = line.split("|").slice(2, -1).map((c) => c.trim());
+  assert.equal(cells.length, 7);
+  const busy = power.filter((r) => r.design === "fc-pim" && r.mode === "all FPUs busy");
+  cells.forEach((c, i) => assert.equal(c, `${Number(busy[i].watts).toFixed(0)}${Number(busy[i].watts) <= p8.budgetWatts ? "" : " ✗"}`));
+  assert.ok(cells.some((c) => c.endsWith("✗")) && cells.some((c) => !c.endsWith("✗")), "4P1B fits the budget only at high reuse");
+});
+
+test("fig7's text names the highest simulated power and whether it is within the budget", () => {
+  const simulated = power.filter((r) => r.mode === "as simulated");
+  const top = simulated.reduce((a, r) => (Number(r.watts) > Number(a.watts) ? r : a));
+  const budget = Number(power.find((r) => r.design === "budget")!.watts);
+  assert.ok(f.markdown.includes(`peaks at ${Number(top.watts).toFixed(0)} W per stack (${top.designLabel}, reuse ${top.reuse}), ${Number(top.watts) <= budget ? "within" : "over"} the ${budget.toFixed(0)} W budget`), f.markdown);
+  assert.match(f.markdown, new RegExp(`${fcPim.computeSemantics} MAC semantics`));
+});
