@@ -15,8 +15,10 @@ import type { SystemSpec } from "../systems/schema.ts";
  * Keys are the JSON text of those fields of the parsed config: equal text, equal inputs of systemSpecOf / systemOf,
  * so a hit returns what resolving again would (the errors too: their text depends on those fields only). Two equal
  * designs written with keys in another order only miss the cache. Each map keeps at most MAX_ENTRIES entries
- * (oldest dropped first): ASSUMPTION: 4,096 designs hold a few hundred MB at most (a context with warm memo tables
- * is well under 100 kB) and a grid's points revisit a design within far fewer distinct designs.
+ * (least recently used dropped first): ASSUMPTION: a grid's points revisit a design within a few dozen distinct
+ * designs (the shipped study: 18 contexts per block of its faster axes), and a context with warm memo tables holds
+ * ~0.3 MB, so 4,096 entries held 220 MB per worker (peak 702 MiB with 2 workers); 32 hold ~10 MB (412 MiB). A grid
+ * whose design axes vary fastest only re-resolves designs (CPU), with the same results.
  */
 export const MAX_ENTRIES = 32;
 

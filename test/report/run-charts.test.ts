@@ -70,6 +70,7 @@ test("energy by device without the total in its title: two runs' charts differ o
   assert.equal(specSkeleton(energyByDeviceChart(a, "e", false)).skeleton, specSkeleton(energyByDeviceChart(b, "e", false)).skeleton);
   assert.notEqual(specSkeleton(energyByDeviceChart(a, "e")).skeleton, specSkeleton(energyByDeviceChart(b, "e")).skeleton, "the total is in the default title");
   assert.match(JSON.stringify(energyByDeviceChart(a, "e")), new RegExp(`${a.energyJoules.toPrecision(4)} J in all`));
+});
 
 test("pure spec data: iterations sampled to at most MAX_CHART_POINTS, the time split in ms, TPOT only for multi-token requests", async () => {
   const { sampleEvery, iterationTimeChart } = await import("../../src/report/run-charts.ts");

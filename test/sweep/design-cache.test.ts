@@ -89,7 +89,7 @@ describe("the design cache of a sweep worker", () => {
   });
 });
 
-test("the design cache keeps the newest MAX_ENTRIES designs: the oldest is evicted first, the newest kept", () => {
+test("the design cache keeps the MAX_ENTRIES most recently used designs: a hit makes an entry newest, the least recently used goes first", () => {
   const cache = new DesignCache();
   const c = cfg({});
   const specOf = (key: string) => {
@@ -99,12 +99,14 @@ test("the design cache keeps the newest MAX_ENTRIES designs: the oldest is evict
   };
   const first = specOf("k0");
   const second = specOf("k1");
-  for (let i = 2; i < MAX_ENTRIES; i++) specOf(`k${i}`);
-  assert.equal(specOf("k0"), first, "full, nothing evicted yet");
-  const newest = specOf(`k${MAX_ENTRIES}`); // one past: the oldest entry (k0) goes
+  const third = specOf("k2");
+  for (let i = 3; i < MAX_ENTRIES; i++) specOf(`k${i}`);
+  assert.equal(specOf("k0"), first, "full, nothing evicted yet; k0 is now the most recently used");
+  const newest = specOf(`k${MAX_ENTRIES}`); // one past: the least recently used entry (k1) goes, not k0
   assert.equal(specOf(`k${MAX_ENTRIES}`), newest);
-  assert.equal(specOf("k1"), second, "the second-oldest stays");
-  assert.notEqual(specOf("k0"), first, "k0 was evicted and is resolved again");
+  assert.equal(specOf("k0"), first, "k0 was used recently and stays");
+  assert.equal(specOf("k2"), third, "k2 stays");
+  assert.notEqual(specOf("k1"), second, "k1 was evicted and is resolved again");
 });
 
 test("the relaxed system is computed once per design, an undefined outcome too", () => {

@@ -77,7 +77,7 @@ test("evaluate: the first violated constraint is the reason; without constraints
   assert.match(String(unchecked.reason), /^config: hardware\.fcPim\.numFpus: 8P1B .*158\.4 mm2 > area\.maxDieAreaMm2 121/);
   const heavy = evaluate(prepare({ grid: { model: ["gpt3-175b"], fcStacks: [6] }, constraints: [] }), 0);
   assert.match(String(heavy.reason), /^run: gpt3-175b.s weights .* do not fit system papi/);
-  assert.equal(evaluate(prepare({ grid: { model: ["gpt3-175b"], fcStacks: [6] } }), 0).reason, heavy.reason.toString().replace(/^run: /, "capacity: "));
+  assert.equal(evaluate(prepare({ grid: { model: ["gpt3-175b"], fcStacks: [6] } }), 0).reason, String(heavy.reason).replace(/^run: /, "capacity: "));
 });
 
 test("evaluate: power metrics use the power constraint's options (model mode and fcReuse)", () => {
