@@ -40,12 +40,7 @@ export class DesignCache {
 
   /** `relax(config)` (the area-relaxed system, or undefined) once per design. */
   relaxedSpec(config: RunConfig, relax: () => SystemSpec | undefined, key = designKey(config)): SystemSpec | undefined {
-    if (this.relaxed.has(key)) {
-      const hit = this.relaxed.get(key);
-      this.relaxed.delete(key);
-      this.relaxed.set(key, hit);
-      return hit;
-    }
+    if (this.relaxed.has(key)) return touched(this.relaxed, key, this.relaxed.get(key));
     const spec = relax();
     bounded(this.relaxed, key, spec);
     return spec;
@@ -70,11 +65,8 @@ export class DesignCache {
 /** The cached outcome of `make` (a value or its UserError; other errors are bugs and propagate uncached). */
 function remember<T>(map: Map<string, Resolved<T>>, key: string, make: () => T): Resolved<T> {
   let r = map.get(key);
-  if (r !== undefined) {
-    // a hit becomes the newest entry: the map drops the least recently used first
-    map.delete(key);
-    map.set(key, r);
-  } else {
+  if (r !== undefined) touched(map, key, r);
+  else {
     try {
       r = { value: make() };
     } catch (e) {
@@ -84,6 +76,13 @@ function remember<T>(map: Map<string, Resolved<T>>, key: string, make: () => T):
     bounded(map, key, r);
   }
   return r;
+}
+
+/** A hit becomes the map's newest entry (so `bounded` drops the least recently used first); returns the value. */
+function touched<T>(map: Map<string, T>, key: string, value: T): T {
+  map.delete(key);
+  map.set(key, value);
+  return value;
 }
 
 function bounded<T>(map: Map<string, T>, key: string, value: T): void {
