@@ -104,7 +104,7 @@ export function formatMetric(v: number | null): string {
 export async function comparisonHtml(c: Comparison, runs: readonly SavedRun[]): Promise<string> {
   const bars = c.metrics
     .filter((m) => ["latency", "energy", "throughput", "energy efficiency"].includes(m.name))
-    .flatMap((m) => m.values.map((v, i) => ({ metric: `${m.name} (${m.unit})`, run: c.runs[i].label, relative: m.ratioToFirst[i] ?? 0, value: v ?? 0 })));
+    .flatMap((m) => m.values.map((_, i) => ({ metric: `${m.name} (${m.unit})`, run: c.runs[i].label, relative: m.ratioToFirst[i] ?? 0 })));
   const relSvg = await specToSvg(groupedBarChart({ rows: bars, x: "metric", group: "run", y: "relative", title: "Runs relative to the first", yTitle: `relative to ${c.runs[0].label}`, refLine: 1, groupTitle: "run" }));
   const split = runs.flatMap((r) => {
     const b = (r.summary.breakdownSec ?? {}) as Record<string, number>;

@@ -98,6 +98,7 @@ export function reachParagraphs(profiles: readonly HeadlinesWithPoints[], struct
       text = `**${r.what}** (paper ${fmt(r.paper)}x): the profiles give ${under}, ${which}.${span}`;
     } else {
       const c = closest(r.paper, candidates);
+      // Stryker disable next-line EqualityOperator: a value equal to the stated number reaches it, so this branch never sees lo or hi equal to it
       const bracket = lo < r.paper && r.paper < hi ? ` The values tried bracket it (${fmt(lo)}x to ${fmt(hi)}x), so some mix of these choices passes through it, but no single sourced choice lands within ${REACH * 100} %.` : "";
       text = `**${r.what}** (paper ${fmt(r.paper)}x): reached by neither profile (${under})${structural ? " nor by any single structural switch" : ""}; the closest is ${fmt(c.value)}x (${c.label}).${span}${bracket}`;
     }

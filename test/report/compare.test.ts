@@ -96,6 +96,10 @@ test("comparisonHtml: the metrics table with ratios to the first run, the design
   assert.ok(html.includes("<tr><td>FC switches</td><td>-</td><td>-</td></tr>"));
   assert.ok(html.includes("<tr><th>config path</th><th>a&lt;1&gt;</th><th>b</th></tr><tr><td><code>batch</code></td><td><code>4</code></td><td><code>8</code></td></tr>"));
   assert.equal((html.match(/<svg/g) ?? []).length, 2);
+  // the relative bars: each run's ratio to the first, an absent metric as 0
+  for (const bar of ["metric: latency (s); relative to a&lt;1&gt;: 1.5; run: b", "metric: latency (s); relative to a&lt;1&gt;: 1; run: a&lt;1&gt;", "metric: energy (J); relative to a&lt;1&gt;: 0; run: b"]) {
+    assert.ok(html.includes(`aria-label="${bar}"`), bar);
+  }
   // the decode split: each run's four phases, a missing one as 0 s
   for (const bar of ["run: a&lt;1&gt;; seconds: 1; phase: fc", "run: a&lt;1&gt;; seconds: 0.5; phase: attention", "run: a&lt;1&gt;; seconds: 0; phase: other", "run: b; seconds: 0; phase: fc"]) {
     assert.ok(html.includes(`aria-label="${bar}"`), bar);

@@ -100,3 +100,18 @@ test("only profiles with their per-point bounds enter the bound text", () => {
   const none = line(reachParagraphs([{ ...papi, boundsPerPoint: undefined }, { ...noPoints, bounds: undefined }], undefined), "PAPI speedup vs AttAcc-only");
   assert.ok(!none.includes("FC-only bound"), none);
 });
+
+test("values all above the stated number do not bracket it; the bracket sentence names the 15 % reach", () => {
+  const high = headlines("papi", { "a100-attacc": 1.81, "a100-hbmpim": 3, "attacc-only": 1.7 }, { "a100-attacc": 2.1, "attacc-only": 0.5 }, 3.16);
+  const higher = headlines("attacc-toolchain", { "a100-attacc": 1.82, "a100-hbmpim": 3.5, "attacc-only": 1.1 }, { "a100-attacc": 2.8, "attacc-only": 2.9 }, 3.15);
+  const ps = reachParagraphs([high, higher], undefined);
+  const hbm = line(ps, "PAPI speedup vs A100+HBM-PIM");
+  assert.match(hbm, /reached by neither profile \(papi 3\.00x, attacc-toolchain 3\.50x\); the closest is 3\.00x \(profile papi\)\.$/);
+  assert.ok(line(ps, "PAPI energy efficiency vs AttAcc-only").endsWith("so some mix of these choices passes through it, but no single sourced choice lands within 15 %."));
+});
+
+test("the headline table leaves a profile's cell empty where that profile lacks the number", () => {
+  const noAlone = { ...at, bounds: { ...at.bounds!, fcPimAlone: undefined } } as unknown as HeadlinesWithPoints;
+  const p = profilesSection([papi, noAlone], PAPER_SETUP);
+  assert.ok(p.includes("| Bound: FC-PIM alone (from the Fig. 11 runs, mean) | — | 1.60x |  |\n") || p.endsWith("| Bound: FC-PIM alone (from the Fig. 11 runs, mean) | — | 1.60x |  |"), p);
+});

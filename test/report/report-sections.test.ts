@@ -133,3 +133,14 @@ test("the semantics table's header names each semantics; Fig. 12's communication
   assert.ok(text.includes("| Fig. 12: FC speedup, PIM-only PAPI over AttAcc-only | — | 2.00x | 3.00x |"));
   assert.ok(text.includes("the main figures use column-matched."));
 });
+
+test("the setup section: each change as a config path and its JSON value, then every system's units and fabrics", async () => {
+  const { setupSection } = await import("../../src/report/report-sections.ts");
+  const devices = { papi: { units: { gpu: "6 x a100-hbm3", fcPim: "30 x fc-pim" }, fabrics: { gpuGpu: "nvlink3", attention: "6 x pcie5" } } };
+  const changed = setupSection([{ path: "hardware.fcPim.numFpus", value: 8 }, { path: "serving.batching", value: "static" }], devices);
+  assert.ok(changed.includes("| config path | value |\n|---|---|\n| `hardware.fcPim.numFpus` | `8` |\n| `serving.batching` | `\"static\"` |"), changed);
+  assert.ok(changed.includes("| PAPI | gpu: 6 x a100-hbm3; fcPim: 30 x fc-pim | gpuGpu: nvlink3; attention: 6 x pcie5 |"), changed);
+  const same = setupSection([], devices);
+  assert.ok(same.startsWith("The paper's setup: every system as its preset describes it"), same);
+  assert.ok(!same.includes("config path"));
+});
