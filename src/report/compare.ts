@@ -50,7 +50,7 @@ export const COMPARED_METRICS: readonly { name: string; unit: string; get: (s: R
 ];
 
 function num(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
+  return Number.isFinite(v) ? (v as number) : null; // false for anything but a finite number
 }
 
 /** Every leaf of a plain-data tree as path -> JSON text (arrays as one leaf). */

@@ -30,13 +30,12 @@ export function toCsv(rows: readonly Readonly<Record<string, CsvValue>>[]): stri
 
 export function formatValue(v: CsvValue): string {
   if (v === null || v === undefined) return "";
-  if (typeof v === "boolean") return v ? "true" : "false";
   if (typeof v === "number") return formatNumber(v);
-  return quote(v);
+  return quote(String(v)); // a boolean as true/false (never quoted)
 }
 
+/** NaN and +-Infinity need no case of their own: toPrecision prints them as String does. */
 export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
   if (Object.is(v, -0)) return "0";
   if (Number.isInteger(v)) return Number.isSafeInteger(v) ? String(v) : String(Number(v.toPrecision(CSV_SIGNIFICANT_DIGITS)));
   return String(Number(v.toPrecision(CSV_SIGNIFICANT_DIGITS)));

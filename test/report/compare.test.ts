@@ -54,6 +54,9 @@ test("compareRuns: every metric of summary.json, nested ones included, with its 
   assert.deepEqual(m("energy: refresh").values, [null, null]);
   assert.deepEqual(m("latency").ratioToFirst, [null, null]);
   assert.equal(c.runs.length, 2);
+  // a value that is not a finite number (a string, NaN, Infinity) reads as absent
+  const odd = compareRuns([run("a", { alpha: "8", latencySec: NaN, energyJoules: Infinity }), run("b", { alpha: 4, latencySec: 1, energyJoules: 2 })]);
+  for (const name of ["alpha", "latency", "energy"]) assert.deepEqual(odd.metrics.find((x) => x.name === name)!.values.slice(0, 1), [null], name);
 });
 
 test("compareRuns: a summary without the nested blocks reads as absent metrics, not an error", async () => {

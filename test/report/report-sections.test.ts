@@ -93,6 +93,10 @@ describe("the report's tables from hand-made headlines", () => {
     assert.match(d, /Communication is 20 % of PAPI's latency, 10 % of A100\+AttAcc's and 5 % of AttAcc-only's/);
     assert.match(d, /PAPI ran FC on the GPU in 25 % of its decode iterations/);
     assert.match(d, /LLaMA-65B 12, GPT-3 66B 16, GPT-3 175B —/);
+    // the links as resolved: "—" where a system or fabric is absent
+    assert.match(d, /\*\*Links\*\*: the paper gives no bandwidths; attention stacks hang off — links, GPUs talk over —, and the FC stacks of PIM-only systems over —\./);
+    const devices = { papi: { units: {}, fabrics: { attention: "6 x pcie5", gpuGpu: "nvlink3" } }, "attacc-only": { units: {}, fabrics: { pimPim: "nvlink3" } } };
+    assert.match(drivers(PAPER_SETUP, devices, h).join("\n"), /attention stacks hang off 6 x pcie5 links, GPUs talk over nvlink3, and the FC stacks of PIM-only systems over nvlink3\./);
     const small = { ...mechanisms, systems: { ...mechanisms.systems, papi: share(0.4, 0.2, 0.2, 0.25) } };
     assert.doesNotMatch(drivers(PAPER_SETUP, {}, [{ ...h[0], mechanisms: small }]).join("\n"), /is why PAPI uses more energy/);
     assert.match(drivers(PAPER_SETUP, {}, [{ ...h[0], mechanisms: undefined }]).join("\n"), /alpha\*\*: calibrated per system and model as the first crossover of the offline sweep \(the paper gives no value\): —/);
