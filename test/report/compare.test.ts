@@ -29,6 +29,8 @@ test("configDifferences: the leaf paths whose values differ (a missing leaf diff
     { path: "d", values: [undefined, "4"] },
   ]);
   assert.deepEqual(configDifferences([runs[0]]), []);
+  // sorted over the union of the runs' paths, not in the order they were first seen
+  assert.deepEqual(configDifferences([run({ z: 1 }), run({ d: 4, z: 2 })]).map((d) => d.path), ["d", "z"]);
   assert.deepEqual([...flatten({ z: { y: 1 }, a: [1] })], [["a", "[1]"], ["z.y", "1"]]);
 });
 

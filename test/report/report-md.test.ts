@@ -65,6 +65,9 @@ test("with comparisons: the paper-vs-papi table, the drivers, and pointers to th
   const alt: Headlines = { ...main, computeSemantics: "decoupled-clock" };
   const md2 = buildReportMarkdown(input({ comparisons: [c], headlines: [main, alt] }));
   assert.ok(md2.includes("See each semantics' mechanisms in [PIM compute semantics side by side](#pim-compute-semantics-side-by-side). The Fig. 8 section also runs a joint probe"), md2);
+  const prof = { ...main, profile: "attacc-toolchain" as Headlines["profile"] };
+  const md3 = buildReportMarkdown(input({ comparisons: [c], profiles: [main, prof] }));
+  assert.ok(md3.includes("See every headline under each profile in [Assumption profiles side by side](#assumption-profiles-side-by-side). The Fig. 8"), md3);
 });
 
 test("the sensitivity section: each missed number with the parameters and structural choices tried", () => {

@@ -115,3 +115,16 @@ test("the headline table leaves a profile's cell empty where that profile lacks 
   const p = profilesSection([papi, noAlone], PAPER_SETUP);
   assert.ok(p.includes("| Bound: FC-PIM alone (from the Fig. 11 runs, mean) | — | 1.60x |  |\n") || p.endsWith("| Bound: FC-PIM alone (from the Fig. 11 runs, mean) | — | 1.60x |  |"), p);
 });
+
+test("a structural value that lacks a stated number adds nothing to that number's paragraph", () => {
+  const s: StructuralStudy = {
+    keys: ["fig8.speedupVs.a100-attacc"], base: {},
+    rows: [{ choice: "refresh", description: "", override: "", values: [
+      { label: "on", source: "x", setups: true, headlines: {} },
+      { label: "off", source: "y", setups: false, headlines: { "fig8.speedupVs.a100-attacc": 1.8 } },
+    ] }],
+  };
+  const ps = reachParagraphs([papi, at], s);
+  assert.doesNotMatch(line(ps, "PAPI speedup vs A100+HBM-PIM"), /structural switches from/);
+  assert.match(line(ps, "PAPI speedup vs A100+AttAcc"), /Single structural switches from the papi profile give 1\.80x to 1\.80x, 1 of 1 within 15 % \(refresh: off: 1\.80x\)\./);
+});

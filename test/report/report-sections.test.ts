@@ -36,6 +36,14 @@ describe("the report's PIM prose comes from the designs under study", () => {
     assert.doesNotMatch(d, /6 cycles/);
   });
 
+  test("free reuse: FPU steps per (column, token) pair divide the spacing; a spacing of exactly 3 steps holds 3", () => {
+    // 8 lanes per FPU: a 32-B column of FP16 (16 values) takes 2 steps per token; the paper's 4.615 ns spacing at
+    // 666 MHz holds floor(3.07 / 2) = 1 pair: one token per spacing, nothing free
+    assert.equal(pimProse({ hardware: { fcPim: { macLanesPerFpu: 8 } } }).freeReuse, "so AttAcc's 1P1B unit gets no reuse for free (one token per MAC spacing)");
+    // 650 MHz = half of HBM3's 1.3 GHz command clock: 6 tCK hold exactly 3 steps (3 tokens), whatever the rounding of 6 / 1.3e9 x 6.5e8
+    assert.equal(pimProse({ hardware: { fcPim: { fpuClockHz: 6.5e8 } } }).freeReuse, "so AttAcc's 1P1B unit reuses a column for 3 tokens at no cost");
+  });
+
   test("a slower power-limited spacing is stated with its own number", () => {
     const setup: ReportSetup = { hardware: { hbm: { timing: { nCCDABPowerConstrained: 9 } } } };
     assert.match(semanticsSection(headlines, setup), /9 tCK apart under the power limit/);
@@ -74,9 +82,12 @@ describe("the report's tables from hand-made headlines", () => {
     assert.ok(text.includes("| AttAcc-only | column-matched | 10 % | 70 % | 5 % | 5 % | 10 % | 0 % | 2 % | 0 % |"));
     assert.ok(!text.includes("| PAPI | decoupled-clock |"));
     assert.ok(text.includes("Where the time and energy go (means over the 27 Fig. 8 points"));
+    assert.ok(text.includes("| system | semantics | prefill | FC | attention | communication | other | GPU static (of energy) | PIM static (of energy) | FC on GPU (iterations) |\n"));
   });
 
   test("the gap notes quote the measured shares", () => {
+    // the notes follow the mechanisms table directly, speedup first
+    assert.ok(text.includes("| 0 % | 2 % | 0 % |\n\n- **PAPI vs AttAcc-only, speedup**"), text);
     assert.ok(text.includes("- **PAPI vs AttAcc-only, speedup** (paper 11.1x): column-matched: 3.25x; AttAcc-only spends 70 % of its latency in FC and 5 % in collectives, PAPI 40 % and 20 %."));
     assert.ok(text.includes("communication is 5 % of AttAcc-only's latency and 30 % of PIM-only PAPI's, FC 70 % and 50 %"));
     assert.ok(text.includes("column-matched: 1.50x; GPU static power is 30 % of PAPI's energy and 50 % of A100+AttAcc's. Both systems hold the same 6 GPUs"), text);
