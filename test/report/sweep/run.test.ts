@@ -54,6 +54,8 @@ test("resuming a finished sweep runs nothing; a sweep of another spec cannot be 
   const quiet: string[] = [];
   await runSweep({ specPath: SPEC, outDir: join(dir, "whole"), jobs: 1, resume: true, onNotice: (t) => quiet.push(t) });
   assert.deepEqual(quiet, []);
+  // without a listener the clamp is not said, and the run goes on
+  assert.equal((await runSweep({ specPath: SPEC, outDir: join(dir, "whole"), jobs: 100000, resume: true })).numResumed, 6);
   assert.equal(r.numRun, 0);
   assert.equal(r.numResumed, 6);
   assert.equal(r.numOk, 4);
