@@ -77,6 +77,9 @@ test("two shards merged give the unsharded table exactly", async () => {
   const meta = JSON.parse(read(join(dir, "merged"), "sweep.json"));
   assert.deepEqual([meta.shard, meta.numShardPoints, meta.numOk, meta.numInfeasible], ["0/1", 6, 4, 2]);
   assert.deepEqual(meta.mergedFrom.map((x: { shard: string }) => x.shard), ["0/2", "1/2"]);
+  // merging again over the earlier merge (an existing folder that is no shard) is allowed
+  assert.equal(mergeSweepOutputs([join(dir, "s0"), join(dir, "s1")], join(dir, "merged")).numPoints, 6);
+  assert.equal(read(join(dir, "merged"), "results.csv"), read(join(dir, "whole"), "results.csv"));
   assert.throws(() => mergeSweepOutputs([join(dir, "s0"), join(dir, "s1")], join(dir, "s1")), /is one of the shard folders/);
   // the same folder under another name (a symbolic link) is refused too
   symlinkSync(join(dir, "s1"), join(dir, "link"));
