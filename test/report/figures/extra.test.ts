@@ -47,6 +47,11 @@ test("extra on hand-made grid runs: the oracle rows, alpha relative to the calib
   const chart = JSON.stringify(f.charts.find((c) => c.name === "extra-alpha")!.spec);
   for (const label of ['"0 (GPU)"', '"∞ (PIM)"', '"256"']) assert.ok(chart.includes(label), label);
   assert.ok(!chart.includes('"1000000"'));
+  // alpha values as ordinal categories, latency ratios around 1 (no zero), a rule at the calibrated alpha's 1
+  const alphaEnc = (f.charts.find((c) => c.name === "extra-alpha")!.spec as unknown as { layer: { encoding: Record<string, { type?: string; scale?: { zero?: boolean }; datum?: number }> }[] }).layer;
+  assert.equal(alphaEnc[0].encoding.x.type, "ordinal");
+  assert.equal(alphaEnc[0].encoding.y.scale?.zero, false);
+  assert.ok(alphaEnc.some((l) => l.encoding.y?.datum === 1) && chart.includes('"calibrated"'));
   assert.deepEqual(cont.map((r) => `${r.system} ${r.spec}`), ["a100-attacc 1", "a100-attacc 4", "attacc-only 1", "attacc-only 4", "papi 1", "papi 4"]);
   assert.ok(cont.every((r) => Number(r.tokensPerSec) > 0 && Number(r.ttftP99Sec) >= Number(r.ttftP50Sec)));
   assert.equal(cont.find((r) => r.system === "attacc-only")!.fcOnGpuShare, 0);
