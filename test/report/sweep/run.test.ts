@@ -122,6 +122,15 @@ test("sweep pareto on the finished sweep: designs grouped over the workload, geo
   assert.match(csv[0], /^hardware\.fcPim\.numFpus,latencySec,energyJoules,rows,feasible,front,reference,reason$/);
   assert.equal(read(join(dir, "pareto"), "pareto.md"), p.markdown);
   assert.match(read(join(dir, "pareto"), "pareto.svg"), /Pareto front of latencySec vs energyJoules/);
+  // the figure says what it shows: aggregation over the workload, the numbering, the feasible count
+  const svg = read(join(dir, "pareto"), "pareto.svg");
+  for (const t of ["latencySec (s), geometric mean", "energyJoules (J), geometric mean", "2 feasible of 3 designs; objectives are geometric means over spec", "black = the front, numbered as in pareto.md; red = references"]) {
+    assert.ok(svg.includes(t), t);
+  }
+  // every swept path a design column: nothing aggregated
+  const all = await paretoReport({ dir: join(dir, "whole"), x: "latencySec", y: "energyJoules", over: [], outDir: join(dir, "pareto-all") });
+  assert.equal(all.groups.length, 6);
+  assert.ok(!read(join(dir, "pareto-all"), "pareto.svg").includes("geometric mean"));
 });
 
 test("sweep plot on the finished sweep: the feasible points drawn, their CSV beside the figure", async () => {
