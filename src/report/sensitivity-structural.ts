@@ -80,6 +80,7 @@ export const STRUCTURAL_CHOICES: readonly StructuralChoice[] = [
       { label: "auto", assumptions: { fcMapping: "auto" }, source: "the faster of n-split and k-split per call (docs/pim-model.md); by time, not energy" },
     ],
     touches: ["assumptions.fcMapping", ...PIM_UNITS.map((u) => `system.units.${u}.design.fcMapping`)],
+    // Stryker disable next-line ConditionalExpression: the view is null without FC-PIM, so such a system is never rerun either way (affects only saves resolving it twice)
     affects: (s) => roleDevices(s).fcPim !== null,
     view: (s) => roleDevices(s).fcPim?.fcMapping ?? null,
   },

@@ -7,7 +7,7 @@ import { STRUCTURAL_CHOICES } from "../../src/report/sensitivity-structural.ts";
 import {
   mergeParts, runSensitivityTask, runStructuralTask, runStudyTask, taskParts, type SensitivityTask, type StructuralTask,
 } from "../../src/report/sensitivity-worker.ts";
-import { partCost, sensitivityWorkerUrl, submitInParts } from "../../src/report/sensitivity.ts";
+import { formatFactor, partCost, sensitivityWorkerUrl, submitInParts } from "../../src/report/sensitivity.ts";
 import { PAPER_SETUP } from "../../src/report/setup.ts";
 
 // one-batch runs (one static batch each) keep these reruns short
@@ -47,6 +47,15 @@ describe("a study task in parts", () => {
     assert.ok(partCost({ batches: [4] }, "all-batches") > partCost({ batches: [16] }, "all-batches"));
     assert.ok(partCost({ batches: [16] }, "all-batches") > partCost({ batches: [64] }, "all-batches"));
     assert.equal(partCost({ batches: [4] }, "one-batch"), partCost({ batches: [64] }, "one-batch"));
+    // 1 / sqrt(batch): batch 4 costs 0.5, batch 64 0.125; a task of every batch size counts as batch 1
+    assert.equal(partCost({ batches: [4] }, "all-batches"), 0.5);
+    assert.equal(partCost({ batches: [64] }, "all-batches"), 0.125);
+    assert.equal(partCost({}, "all-batches"), 1);
+    assert.equal(partCost({ batches: [4] }, "one-batch"), 1);
+  });
+
+  test("formatFactor: at most two decimals, no trailing zeros", () => {
+    assert.deepEqual([0.25, 0.5, 2 / 3, 1.25, 2].map(formatFactor), ["0.25", "0.5", "0.67", "1.25", "2"]);
   });
 
   test("submitInParts: on worker threads (the main thread helping), each task's answer in task order", async () => {

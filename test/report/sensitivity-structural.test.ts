@@ -4,10 +4,10 @@ import { flatten } from "../../src/report/compare.ts";
 import { boundsOf } from "../../src/report/bounds.ts";
 import { Experiments, type PointSpec } from "../../src/report/experiments.ts";
 import { fig8Summary } from "../../src/report/figures/fig8.ts";
-import { isSetupsChoice, optionChanges, STRUCTURAL_CHOICES, withOption } from "../../src/report/sensitivity-structural.ts";
+import { isSetupsChoice, optionChanges, resolvedChoice, STRUCTURAL_CHOICES, withOption } from "../../src/report/sensitivity-structural.ts";
 import { idlePowerAnswer, structuralHeadlines, structuralStudy, structuralSystems, structuralTasks } from "../../src/report/sensitivity-structural-study.ts";
 import { pointKey, runStructuralTask, type StructuralAnswer } from "../../src/report/sensitivity-worker.ts";
-import { applySetup, PAPER_SETUP, type ReportSetup } from "../../src/report/setup.ts";
+import { applySetup, PAPER_SETUP, setupSystem, type ReportSetup } from "../../src/report/setup.ts";
 import { parseRunConfig, resolvedConfigOf, systemOf } from "../../src/serving/run.ts";
 import { PROFILES } from "../../src/systems/profiles.ts";
 
@@ -133,4 +133,60 @@ describe("the structural study", () => {
     assert.deepEqual(row.values.find((v) => v.setups)!.headlines, base);
     assert.deepEqual([...s.keys].sort(), Object.keys(base).sort());
   });
+});
+
+describe("the fabric options, resolved", () => {
+  const choice = (name: string) => STRUCTURAL_CHOICES.find((c) => c.name === name)!;
+  const option = (name: string, label: string) => choice(name).options.find((o) => o.label === label)!;
+  const pimPim = (name: string, label: string) => {
+    const f = setupSystem(withOption(point("attacc-only"), option(name, label), PAPER_SETUP), PAPER_SETUP).fabrics.pimPim!;
+    return `${f.topology} ${f.collective.algorithm}`;
+  };
+
+  test("the PIM-only collectives and partial-sum options set the pimPim fabric's topology and algorithm they name", () => {
+    assert.equal(pimPim("PIM-only collectives", "in-switch on a switch"), "switch in-switch");
+    assert.equal(pimPim("PIM-only collectives", "bandwidth-only"), "point-to-point bandwidth-only");
+    assert.equal(pimPim("PIM-only collectives", "ring at the link's latency"), "point-to-point ring");
+    assert.equal(pimPim("FC-PIM partial sums", "pimPim, in-switch"), "switch in-switch");
+    assert.equal(pimPim("FC-PIM partial sums", "pimPim, bandwidth-only"), "point-to-point bandwidth-only");
+  });
+
+  test("PIM-side transfers rerun the systems with attention on PIM, not the GPU-only one (which moves nothing over those fabrics)", () => {
+    const c = choice("PIM-side transfers");
+    const bw = option("PIM-side transfers", "bandwidth-only");
+    assert.equal(optionChanges(c, bw, point("papi"), PAPER_SETUP), true);
+    assert.equal(optionChanges(c, bw, point("attacc-only"), PAPER_SETUP), true);
+    assert.equal(optionChanges(c, bw, point("gpu-only"), PAPER_SETUP), false);
+  });
+});
+
+test("no two options of a choice resolve alike under either profile (each option sets what it names)", () => {
+  for (const [profile, setup] of Object.entries(SETUPS)) {
+    for (const c of STRUCTURAL_CHOICES) {
+      const views = c.options.map((o) => JSON.stringify(SYSTEMS.map((system) => {
+        const r = resolvedChoice(withOption(point(system), o, setup), setup);
+        return c.view(r.spec, r.assumptions);
+      })));
+      assert.equal(new Set(views).size, c.options.length, `${profile}: ${c.name}`);
+    }
+  }
+});
+
+test("every choice reruns some system; none reruns a system without the hardware it is about (GPU-only: no PIM; AttAcc-only: no GPU)", () => {
+  for (const c of STRUCTURAL_CHOICES) {
+    assert.ok(c.options.some((o) => SYSTEMS.some((system) => optionChanges(c, o, point(system), PAPER_SETUP))), c.name);
+  }
+  const never = (system: string, names: string[]) => {
+    for (const name of names) {
+      const c = STRUCTURAL_CHOICES.find((x) => x.name === name)!;
+      assert.ok(c.options.every((o) => !optionChanges(c, o, point(system), PAPER_SETUP)), `${name} on ${system}`);
+    }
+  };
+  never("gpu-only", ["FC mapping on PIM", "PIM token reuse", "PIM refresh energy", "PIM elementwise kernel overhead", "PIM-side transfers", "Attention links", "PIM-only collectives", "FC-PIM partial sums"]);
+  never("attacc-only", ["GPU static power", "GPU on-chip energy", "GPU collectives"]);
+  // PAPI has GPUs and PIM, FC on both: the PIM choices rerun it too
+  for (const name of ["PIM token reuse", "PIM refresh energy", "FC-PIM partial sums"]) {
+    const c = STRUCTURAL_CHOICES.find((x) => x.name === name)!;
+    assert.ok(c.options.some((o) => optionChanges(c, o, point("papi"), PAPER_SETUP)), name);
+  }
 });

@@ -138,3 +138,16 @@ test("a point's own profile stays over the setup's; no profile key when neither 
   assert.equal(applySetup(p, { hardware: {}, profile: "attacc-toolchain" }).profile, "attacc-toolchain");
   assert.equal("profile" in applySetup(p, { hardware: {}, gpus: 6 }), false);
 });
+
+test("the setup's acceptance rate, draft cost and assumptions fill what a point leaves open; none appear when the setup has none", () => {
+  const setup: ReportSetup = { hardware: {}, acceptanceRate: 0.5, draft: { timePerTokenSec: 0.001 }, assumptions: { fcMapping: "k-split" } };
+  const open = applySetup(point("papi"), setup);
+  assert.deepEqual([open.acceptanceRate, open.draft, open.assumptions], [0.5, { timePerTokenSec: 0.001 }, { fcMapping: "k-split" }]);
+  const own = applySetup({ ...point("papi"), acceptanceRate: 0.9, draft: { energyPerTokenJoules: 1 }, assumptions: { fcMapping: "auto" as const, pimReuseReads: "latched" as const } }, setup);
+  assert.deepEqual([own.acceptanceRate, own.draft, own.assumptions], [0.9, { energyPerTokenJoules: 1 }, { fcMapping: "auto", pimReuseReads: "latched" }]);
+  const bare = applySetup(point("papi"), { hardware: {}, gpus: 6 });
+  for (const k of ["acceptanceRate", "draft", "assumptions", "attnStacks", "fcStacks"]) assert.equal(k in bare, false, k);
+  // a system without attention stacks takes no attention-stack count
+  assert.equal("attnStacks" in applySetup(point("gpu-only"), { hardware: {}, attnStacks: 40 }), false);
+  assert.equal(applySetup(point("papi"), { hardware: {}, attnStacks: 40 }).attnStacks, 40);
+});

@@ -227,3 +227,12 @@ test("units of rates: bits per second", async () => {
   assert.equal(unitOf("hardware.links.attention.linkBitsPerSec"), "bit/s");
   assert.equal(unitOf("energyJoulesPerBit"), "J/bit");
 });
+
+test("a metric that is not a finite number (NaN, Infinity) is no value to draw", () => {
+  const rows = table();
+  rows[0].latencySec = Number.NaN;
+  rows[1].latencySec = Number.POSITIVE_INFINITY;
+  const p = plan({ x: "batch", y: "latencySec", color: "sys", facet: "spec" }, rows);
+  assert.deepEqual(p.excluded, [["no value of latencySec", 2], ["power", 1]]);
+  assert.equal(p.rows.length, 12 - 3);
+});

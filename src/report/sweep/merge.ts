@@ -54,8 +54,9 @@ export function mergeSweepOutputs(dirs: readonly string[], outDir: string): { ou
   const read = dirs.map(readSweepOutput);
   const rows = mergeShards(read.map((r) => r.output));
   const first = read[0].meta;
-  const same = (d: string) => resolve(d) === resolve(outDir) || (existsSync(outDir) && realpathSync(d) === realpathSync(outDir));
-  if (outDir.trim() !== "" && dirs.some(same)) throw new UserError(`--out ${outDir}: is one of the shard folders; choose another`);
+  // a shard folder exists (it was just read), so the same path or a link to it has the same real path
+  const same = (d: string) => existsSync(outDir) && realpathSync(d) === realpathSync(outDir);
+  if (dirs.some(same)) throw new UserError(`--out ${outDir}: is one of the shard folders; choose another`);
   const out = prepareOutputDir(outDir, false);
   const header = { papiSweepJournal: 1 as const, specHash: first.specHash, shard: "0/1", numPoints: first.numPoints };
   startJournal(out, header, rows);

@@ -21,10 +21,10 @@ test("the oracle gap: a chart and the mean and worst gap in percent when PAPI is
 test("extra on hand-made grid runs: the oracle rows, alpha relative to the calibrated one, six continuous-batching runs", async () => {
   const { extra } = await import("../../../src/report/figures/extra.ts");
   const { fakeExperiments } = await import("../fake-experiments.ts");
-  // PAPI 1.25 s with its calibrated alpha 8, the oracle 1 s (a 25 % gap) except at batch 64 (no gap);
+  // PAPI 1.25 s with its calibrated alpha 8 x spec, the oracle 1 s (a 25 % gap) except at batch 64 (no gap);
   // with alpha a given: 1 + a / 1024 s at B4 S4, 2 s at the other alpha points
   const exp = fakeExperiments((p) => ({
-    alpha: 8,
+    alpha: 8 * p.spec,
     latencySec: p.scheduler === "oracle" ? (p.batch === 64 ? 1.25 : 1) : p.alpha === undefined ? 1.25 : p.batch === 4 ? 1 + p.alpha / 1024 : 2,
   }));
   const f = extra({ exp: Object.assign(exp, { seed: 1 }), protocol: "one-batch" });
@@ -32,6 +32,7 @@ test("extra on hand-made grid runs: the oracle rows, alpha relative to the calib
   assert.equal(oracle.length, 27);
   assert.deepEqual(oracle[0], { model: "llama-65b", point: "B4 S1", alpha: 8, papiOverOracle: 1.25 });
   assert.equal(oracle.find((r) => r.point === "B64 S2")!.papiOverOracle, 1);
+  assert.equal(oracle.find((r) => r.point === "B16 S4")!.alpha, 32, "the alpha of PAPI's run at that point");
   // mean of 18 x 1.25 and 9 x 1 = 7/6
   assert.deepEqual(f.summary, { extra: { papiOverOracleMean: 7 / 6, papiOverOracleMax: 1.25 } });
   assert.ok(f.markdown.startsWith("PAPI is on average 16.67 % slower than the per-iteration oracle (worst point 25.00 %)."));
@@ -46,8 +47,14 @@ test("extra on hand-made grid runs: the oracle rows, alpha relative to the calib
   const chart = JSON.stringify(f.charts.find((c) => c.name === "extra-alpha")!.spec);
   for (const label of ['"0 (GPU)"', '"∞ (PIM)"', '"256"']) assert.ok(chart.includes(label), label);
   assert.ok(!chart.includes('"1000000"'));
+  // alpha values as ordinal categories, latency ratios around 1 (no zero), a rule at the calibrated alpha's 1
+  const alphaEnc = (f.charts.find((c) => c.name === "extra-alpha")!.spec as unknown as { layer: { encoding: Record<string, { type?: string; scale?: { zero?: boolean }; datum?: number }> }[] }).layer;
+  assert.equal(alphaEnc[0].encoding.x.type, "ordinal");
+  assert.equal(alphaEnc[0].encoding.y.scale?.zero, false);
+  assert.ok(alphaEnc.some((l) => l.encoding.y?.datum === 1) && chart.includes('"calibrated"'));
   assert.deepEqual(cont.map((r) => `${r.system} ${r.spec}`), ["a100-attacc 1", "a100-attacc 4", "attacc-only 1", "attacc-only 4", "papi 1", "papi 4"]);
   assert.ok(cont.every((r) => Number(r.tokensPerSec) > 0 && Number(r.ttftP99Sec) >= Number(r.ttftP50Sec)));
   assert.equal(cont.find((r) => r.system === "attacc-only")!.fcOnGpuShare, 0);
+  assert.ok(f.markdown.includes("| system | spec | tokens/s | TTFT p50 (s) | TTFT p99 (s) | TPOT p50 (ms) | TPOT p99 (ms) | FC on GPU |"));
   assert.ok(f.markdown.includes("| AttAcc-only | 1 |"));
 });

@@ -29,6 +29,11 @@ test("fig10: mean ratios to PAPI over each sweep, and PAPI's FC-on-GPU shares", 
   assert.ok(f.markdown.includes("| sweep | A100+AttAcc | A100+HBM-PIM | AttAcc-only |\n"));
   assert.ok(f.markdown.includes("| batch 4..128, spec 1 | 2.00 | 2.02 | 5.25 |"));
   assert.ok(f.markdown.includes("| spec 1..8, batch 4 | 2.00 | 2.02 | 0.50 |"));
+  assert.ok(f.markdown.includes("| sweep | values | FC on GPU |\n"));
+  // the batch axis doubles (log), the speculation axis counts 1..8 (linear)
+  const xScale = (k: number) => (f.charts[k].spec as unknown as { layer: { encoding: { x: { scale?: { type?: string } } } }[] }).layer[0].encoding.x.scale?.type;
+  assert.equal(xScale(0), "log");
+  assert.notEqual(xScale(1), "log");
   assert.ok(f.markdown.includes("| batch (speculation 1) | 4, 8, 16, 32, 64, 128 | 10 %, 10 %, 10 %, 10 %, 20 %, 20 % |"), f.markdown);
   assert.ok(f.markdown.includes("| speculation (batch 4) | 1, 2, 3, 4, 5, 6, 7, 8 | 10 %, 20 %, 30 %, 40 %, 50 %, 60 %, 70 %, 80 % |"));
 });

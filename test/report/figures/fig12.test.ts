@@ -28,3 +28,10 @@ test("fig12's table: each system's four parts in ms per token", () => {
   ]);
   assert.ok(rows.every((r) => r.systemLabel === (r.system === "attacc-only" ? "AttAcc-only" : "PIM-only PAPI")));
 });
+
+test("fig12's chart labels: ms with 3 decimals, 2 significant digits under 0.01 ms; thin segments outside by short name", () => {
+  const T = { fc: 5, attention: 1, communication: 0.005, other: 0.1 };
+  const thin = fakeExperiments(() => ({ breakdownSec: T, perTokenSec: { fc: T.fc / 1000, attention: T.attention / 1000, communication: T.communication / 1000, other: T.other / 1000 } }));
+  const labels = JSON.stringify(fig12({ exp: thin, protocol: "all-batches" }).charts[0].spec).match(/"__t":"[^"]*"/g)!;
+  for (const l of ["5.000 ms", "1.000 ms", "communication: 0.0050 ms", "other: 0.100 ms"]) assert.ok(labels.includes(`"__t":"${l}"`), l);
+});

@@ -80,3 +80,10 @@ test("the grid: 16 points x (the GPU and three PIM designs), the GPU's own rows 
   });
   assert.match(f.markdown, /^- Samsung HBM-PIM \(1P2B\): at least as fast as the A100 up to \d+ tokens per iteration \(column-matched MAC semantics\)\n/);
 });
+
+test("fig4's chart: log-log, ticks at every token count of the grid (batch 1..64 x speculation 1..8)", () => {
+  const enc = (f.charts[0].spec as unknown as { layer: { encoding: Record<string, { scale?: { type?: string }; axis?: { values?: number[] } }> }[] }).layer[0].encoding;
+  assert.equal(enc.x.scale?.type, "log");
+  assert.equal(enc.y.scale?.type, "log");
+  assert.deepEqual(enc.x.axis?.values, [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]);
+});

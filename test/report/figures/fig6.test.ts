@@ -25,3 +25,17 @@ test("fig6: an FC kernel reads each fp16 weight once per token batch, so intensi
   const worst = Math.max(...rows.map(gap));
   assert.ok(f.markdown.startsWith(`Largest relative gap between estimate and actual over RLP 1..128 x TLP 1..8: ${(worst * 100).toFixed(1)} %`));
 });
+
+test("fig6: only the FC kernels count: at RLP 128 x TLP 1 the activations (16 d per token) add under 2 % to the 12 d² weights", () => {
+  // GPT-3 66B, d = 9216: 128 x 16 / (12 x 9216) = 1.9 % more bytes than the weights, so actual ~ 128 / 1.019;
+  // the attention of 128 requests over 512 cached tokens would about double the bytes
+  const r = rows.find((x) => x.rlp === 128 && x.tlp === 1)!;
+  assert.ok(Number(r.actual) > 128 / 1.03 && Number(r.actual) < 128, `${r.actual}`);
+});
+
+test("fig6's chart: both axes log", () => {
+  const layers = (f.charts[0].spec as unknown as { layer: { mark: { type: string }; encoding: Record<string, { scale?: { type?: string } }> }[] }).layer;
+  const enc = layers.find((l) => l.mark.type === "point")!.encoding;
+  assert.equal(enc.x.scale?.type, "log");
+  assert.equal(enc.y.scale?.type, "log");
+});

@@ -51,3 +51,35 @@ test("fig7's text names the highest simulated power and whether it is within the
   assert.ok(f.markdown.includes(`peaks at ${Number(top.watts).toFixed(0)} W per stack (${top.designLabel}, reuse ${top.reuse}), ${Number(top.watts) <= budget ? "within" : "over"} the ${budget.toFixed(0)} W budget`), f.markdown);
   assert.match(f.markdown, new RegExp(`${fcPim.computeSemantics} MAC semantics`));
 });
+
+test("fig7's charts: energy shares stacked to 100 % with percent labels, power on log-log axes against the budget", () => {
+  const [energyChart, powerChart] = f.charts;
+  const e = JSON.stringify(energyChart.spec);
+  assert.ok(e.includes('"stack":"normalize"'), "shares stacked to 100 %");
+  // the DRAM segment at reuse 1 is labelled inside with its share; thin segments outside as "name: share"
+  const pct = (x: unknown) => `${(Number(x) * 100).toFixed(1)} %`;
+  assert.ok(e.includes(`"__t":"${pct(energy[0].share)}"`));
+  assert.ok(e.includes(`"__t":"transfer: ${pct(energy[1].share)}"`));
+  const reuse64 = (part: string) => Number(energy.find((r) => r.reuse === "reuse 64" && r.part === part)!.share);
+  assert.equal(energyChart.caption.includes("reuse makes computation, not DRAM access, the main cost"), reuse64("compute") > reuse64("dramAccess"));
+  const p = powerChart.spec as unknown as { layer: { encoding: Record<string, { scale?: { type?: string }; axis?: { values?: number[] }; datum?: number; value?: string }> }[] };
+  const line = p.layer[0].encoding;
+  assert.equal(line.x.scale?.type, "log");
+  assert.equal(line.y.scale?.type, "log");
+  assert.deepEqual(line.x.axis?.values, [1, 2, 4, 8, 16, 32, 64]);
+  const budget = Number(power.find((r) => r.design === "budget")!.watts);
+  const rule = p.layer.find((l) => l.encoding.y?.datum !== undefined && l.encoding.text === undefined)!;
+  assert.equal(rule.encoding.y.datum, budget);
+  assert.ok(JSON.stringify(p).includes(`"power budget ${budget.toFixed(0)} W"`));
+});
+
+test("fig7's markdown table: a header of reuse 1..64 over one row per design", () => {
+  assert.ok(f.markdown.includes("| design | reuse 1 | reuse 2 | reuse 4 | reuse 8 | reuse 16 | reuse 32 | reuse 64 |\n|---|---:|"));
+});
+
+test("fig7 under decoupled-clock semantics describes one MAC command per column", async () => {
+  const { PAPER_SETUP, withComputeSemantics } = await import("../../../src/report/setup.ts");
+  const other = fig7({ exp: new Experiments("dolly-creative", 1, withComputeSemantics(PAPER_SETUP, "decoupled-clock")), protocol: "all-batches" });
+  assert.match(other.markdown, /decoupled-clock MAC semantics \(one MAC command per column; the x FPUs of y banks cycle through its tokens/);
+  assert.match(f.markdown, /column-matched MAC semantics \(ceil\(y·reuse\/x\) MAC commands per column/);
+});

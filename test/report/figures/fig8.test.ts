@@ -66,6 +66,7 @@ test("fig8: each protocol's means, the paper's numbers beside ours, and the AttA
   assert.ok(f.markdown.includes("| A100+AttAcc | 1.17x | 0.58x | 0.29x | 1.00x |"), f.markdown);
   assert.ok(f.markdown.includes("| AttAcc-only | 1.17x | 1.17x | 1.17x | 1.00x |"));
   // the probe: equal-lengths (x4) with AttAcc's semantics (x1/8): PAPI twice as fast as under all-batches
+  assert.ok(f.markdown.includes("| PAPI vs | speedup: paper | speedup: papi | speedup: AttAcc semantics | energy eff.: paper | energy eff.: papi | energy eff.: AttAcc semantics |"));
   assert.ok(f.markdown.includes("| A100+AttAcc | 1.80x | 1.17x | 2.33x | 3.40x | 2.33x | 2.33x |"), f.markdown);
   assert.ok(f.markdown.includes("| A100+HBM-PIM | 1.90x | 1.75x | 3.50x | — | 2.33x | 2.33x |"));
   const s = f.summary!.fig8 as { protocol: string; otherProtocols: Record<string, unknown>; attaccSemantics: { speedupVs: Record<string, number> } };

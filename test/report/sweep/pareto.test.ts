@@ -67,6 +67,6 @@ test("each reference is placed against the front: on it with its ranks, or domin
 test("a front too long to number: pareto.md's table has no # column", () => {
   const many = Array.from({ length: MAX_NUMBERED_FRONT + 1 }, (_, i) => g(i, 1, [i + 1, 100 - i], { onFront: true }));
   const text = paretoMarkdown("x", many, objectives, ["fpus"], [], 21);
-  assert.ok(text.includes("| fpus | latencySec (s) | tokensPerSec (tokens/s) | reference |\n"), text);
+  assert.ok(text.includes("\n| fpus | latencySec (s) | tokensPerSec (tokens/s) | reference |\n|---:|---:|---:|---:|\n"), text);
   assert.ok(text.includes("\n| 0 | 1.000 | 100.0 |  |\n"), text);
 });

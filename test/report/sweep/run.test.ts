@@ -54,6 +54,8 @@ test("resuming a finished sweep runs nothing; a sweep of another spec cannot be 
   const quiet: string[] = [];
   await runSweep({ specPath: SPEC, outDir: join(dir, "whole"), jobs: 1, resume: true, onNotice: (t) => quiet.push(t) });
   assert.deepEqual(quiet, []);
+  // without a listener the clamp is not said, and the run goes on
+  assert.equal((await runSweep({ specPath: SPEC, outDir: join(dir, "whole"), jobs: 100000, resume: true })).numResumed, 6);
   assert.equal(r.numRun, 0);
   assert.equal(r.numResumed, 6);
   assert.equal(r.numOk, 4);
@@ -75,6 +77,9 @@ test("two shards merged give the unsharded table exactly", async () => {
   const meta = JSON.parse(read(join(dir, "merged"), "sweep.json"));
   assert.deepEqual([meta.shard, meta.numShardPoints, meta.numOk, meta.numInfeasible], ["0/1", 6, 4, 2]);
   assert.deepEqual(meta.mergedFrom.map((x: { shard: string }) => x.shard), ["0/2", "1/2"]);
+  // merging again over the earlier merge (an existing folder that is no shard) is allowed
+  assert.equal(mergeSweepOutputs([join(dir, "s0"), join(dir, "s1")], join(dir, "merged")).numPoints, 6);
+  assert.equal(read(join(dir, "merged"), "results.csv"), read(join(dir, "whole"), "results.csv"));
   assert.throws(() => mergeSweepOutputs([join(dir, "s0"), join(dir, "s1")], join(dir, "s1")), /is one of the shard folders/);
   // the same folder under another name (a symbolic link) is refused too
   symlinkSync(join(dir, "s1"), join(dir, "link"));
@@ -117,6 +122,15 @@ test("sweep pareto on the finished sweep: designs grouped over the workload, geo
   assert.match(csv[0], /^hardware\.fcPim\.numFpus,latencySec,energyJoules,rows,feasible,front,reference,reason$/);
   assert.equal(read(join(dir, "pareto"), "pareto.md"), p.markdown);
   assert.match(read(join(dir, "pareto"), "pareto.svg"), /Pareto front of latencySec vs energyJoules/);
+  // the figure says what it shows: aggregation over the workload, the numbering, the feasible count
+  const svg = read(join(dir, "pareto"), "pareto.svg");
+  for (const t of ["latencySec (s), geometric mean", "energyJoules (J), geometric mean", "2 feasible of 3 designs; objectives are geometric means over spec", "black = the front, numbered as in pareto.md; red = references"]) {
+    assert.ok(svg.includes(t), t);
+  }
+  // every swept path a design column: nothing aggregated
+  const all = await paretoReport({ dir: join(dir, "whole"), x: "latencySec", y: "energyJoules", over: [], outDir: join(dir, "pareto-all") });
+  assert.equal(all.groups.length, 6);
+  assert.ok(!read(join(dir, "pareto-all"), "pareto.svg").includes("geometric mean"));
 });
 
 test("sweep plot on the finished sweep: the feasible points drawn, their CSV beside the figure", async () => {

@@ -37,4 +37,6 @@ test("sweepParquet: column types from the values, full precision, nulls kept, me
   const m = (await parquetReadObjects({ file: mixed.buffer as ArrayBuffer })) as Record<string, unknown>[];
   assert.deepEqual(m, [{ x: "1", y: null }, { x: "a", y: null }]);
   assert.match(parquetMetadata(mixed.buffer as ArrayBuffer).created_by ?? "", /^papi /);
+  const mixedTypes = parquetSchema(parquetMetadata(mixed.buffer as ArrayBuffer)).children.map((c) => c.element.type);
+  assert.deepEqual(mixedTypes, ["BYTE_ARRAY", "BYTE_ARRAY"]);
 });
