@@ -67,6 +67,9 @@ test("with comparisons: the paper-vs-papi table, the drivers, and pointers to th
   assert.ok(md2.includes("See each semantics' mechanisms in [PIM compute semantics side by side](#pim-compute-semantics-side-by-side). The Fig. 8 section also runs a joint probe"), md2);
   const prof = { ...main, profile: "attacc-toolchain" as Headlines["profile"] };
   const md3 = buildReportMarkdown(input({ comparisons: [c], profiles: [main, prof] }));
+  // the comparison table's columns name the other semantics and profiles
+  assert.ok(md2.includes("| what | paper | papi (one-batch, column-matched, profile papi) | papi / paper | papi (decoupled-clock) |"), md2);
+  assert.ok(md3.includes("| what | paper | papi (one-batch, column-matched, profile papi) | papi / paper | papi (profile attacc-toolchain) |"), md3);
   assert.ok(md3.includes("See every headline under each profile in [Assumption profiles side by side](#assumption-profiles-side-by-side). The Fig. 8"), md3);
 });
 

@@ -40,6 +40,8 @@ test("a stated number reached under a profile says so; one no profile reaches na
 test("the speedup over AttAcc-only against the FC-only bound: above it under every profile, with the growth it would take", () => {
   const text = line(reachParagraphs([papi, at], undefined), "PAPI speedup vs AttAcc-only");
   assert.match(text, /exceeds the FC-only bound under every profile \(papi: mean 3\.16x, at most 4\.16x at any point; attacc-toolchain: mean 3\.15x/);
+  // the bound text follows the paragraph's own last sentence directly
+  assert.ok(text.includes("(profile papi). It exceeds the FC-only bound"), text);
   const growth = attaccRestGrowthFor(11.1, papi.boundsPerPoint!);
   assert.ok(text.includes(`would have to grow ${growth.toFixed(1)}-fold`), text);
   assert.match(text, /FC-PIM alone .* gives at most 1\.60x under papi \(Fig\. 11 ratio 1\.50x\)/);
@@ -127,4 +129,10 @@ test("a structural value that lacks a stated number adds nothing to that number'
   const ps = reachParagraphs([papi, at], s);
   assert.doesNotMatch(line(ps, "PAPI speedup vs A100+HBM-PIM"), /structural switches from/);
   assert.match(line(ps, "PAPI speedup vs A100+AttAcc"), /Single structural switches from the papi profile give 1\.80x to 1\.80x, 1 of 1 within 15 % \(refresh: off: 1\.80x\)\./);
+});
+
+test("a profile without a stated number is left out of that number's paragraph", () => {
+  const noHbm = { ...at, fig8: { ...at.fig8!, speedupVs: { "a100-attacc": 1.82, "attacc-only": 1.1 } } } as HeadlinesWithPoints;
+  const hbm = line(reachParagraphs([papi, noHbm], undefined), "PAPI speedup vs A100+HBM-PIM");
+  assert.match(hbm, /reached by neither profile \(papi 1\.50x\); the closest is 1\.50x \(profile papi\)\.$/);
 });
