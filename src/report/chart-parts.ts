@@ -40,9 +40,9 @@ export function logScale(vals: readonly number[]): object {
   return hi / lo >= 1.5 ? LOG_SCALE : { ...LOG_SCALE, domain: [lo / 1.25, hi * 1.25] };
 }
 
-/** Finite numbers of a field (non-numbers skipped). */
+/** Finite numbers of a field (non-numbers skipped: Number.isFinite is false for every non-number, it does not convert). */
 export function numbers(rows: readonly Row[], field: string): number[] {
-  return rows.map((r) => r[field]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  return rows.map((r) => r[field]).filter((v): v is number => Number.isFinite(v));
 }
 
 /**

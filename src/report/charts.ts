@@ -329,7 +329,7 @@ export function rooflineChart(o: RooflineOptions): VegaLiteSpec {
         mark: { type: "line", color: "#555555", strokeWidth: 2 },
         encoding: { x, y, detail: { field: "roof" }, order: { field: "k" }, strokeDash: { field: "roof", type: "nominal", scale: { domain: roofs.map((r) => r.label) }, title: "roof" } },
       },
-      { data: { values: roofNotes }, mark: { type: "text", align: "right", dx: -4, dy: -9, fontSize: 11, color: "#333333" }, encoding: { x, y, text: { field: "name" } } },
+      { data: { values: roofNotes }, mark: { type: "text", align: "right", dx: +4, dy: -9, fontSize: 11, color: "#333333" }, encoding: { x, y, text: { field: "name" } } },
       {
         data: { values: pointRows },
         mark: { type: "point", filled: true, size: 70, opacity: 1 },
@@ -358,7 +358,7 @@ export interface ScatterOptions extends Common {
 }
 
 export function scatterChart(o: ScatterOptions): VegaLiteSpec {
-  const vals = o.rows.flatMap((r) => [r[o.x], r[o.y]]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const vals = o.rows.flatMap((r) => [r[o.x], r[o.y]]).filter((v): v is number => Number.isFinite(v));
   const positive = vals.filter((v) => v > 0);
   const lo = o.logX || o.logY ? Math.min(...positive) : Math.min(...vals);
   const hi = Math.max(...vals);

@@ -20,3 +20,9 @@ test("log scales: the data's own range from a factor 1.5 up; a narrower range wi
   assert.deepEqual(logScale([0, -1, 4]), { ...LOG_SCALE, domain: [3.2, 5] });
   assert.equal(logScale([0, -1]), LOG_SCALE);
 });
+
+test("numbers keeps finite numbers only, in row order; logTicks ignores infinities", async () => {
+  const { numbers, logTicks } = await import("../../src/report/chart-parts.ts");
+  assert.deepEqual(numbers([{ a: 1 }, { a: "2" }, { a: Number.NaN }, { a: Infinity }, { a: null }, { a: true }, { a: -3 }, { b: 4 }], "a"), [1, -3]);
+  assert.deepEqual(logTicks([1, 10, Infinity]), [1, 2, 5, 10]);
+});

@@ -242,3 +242,45 @@ test("spec options by hand: given x ticks are used as they are; axis titles defa
   assert.deepEqual(logTicks([1, 10]), [1, 2, 5, 10]);
   assert.deepEqual(logTicks([1, 5]), [1, 1.5, 2, 3, 4, 5]);
 });
+
+test("scatter scales: linear ones not from zero, log ones the house log scale; with the y = x line both share [lo, hi]", () => {
+  type Enc = { x: { scale: object; axis?: { values: number[] } }; y: { scale: object; axis?: { values: number[] } } };
+  const enc = (spec: unknown): Enc => {
+    const layers = (spec as { layer: { encoding: Enc }[] }).layer;
+    return layers[layers.length - 1].encoding;
+  };
+  const rows = [{ m: 0, p: 4 }, { m: 20, p: 8 }, { m: 5, p: "n/a" }, { m: Infinity, p: 6 }, { m: "7", p: Number.NaN }];
+  const base = { rows, x: "m", y: "p", title: "t", xTitle: "x", yTitle: "y" };
+  // the values: 0, 4, 20, 8, 5, 6 (non-numbers, strings of digits, infinities and NaN skipped); lo 0 on linear axes, the least positive (4) when an axis is log
+  const lin = enc(scatterChart(base));
+  assert.deepEqual(lin.x.scale, { zero: false, domain: [0, 20] });
+  assert.deepEqual(lin.y.scale, { zero: false, domain: [0, 20] });
+  assert.equal(lin.x.axis, undefined);
+  const logX = enc(scatterChart({ ...base, logX: true }));
+  assert.deepEqual(logX.x.scale, { type: "log", nice: false, padding: 12, domain: [4, 20] });
+  assert.deepEqual(logX.y.scale, { zero: false, domain: [4, 20] });
+  assert.deepEqual(logX.x.axis?.values, logTicks([4, 5, 6, 8, 20]));
+  assert.equal(logX.y.axis, undefined);
+  const logY = enc(scatterChart({ ...base, logY: true }));
+  assert.deepEqual(logY.y.scale, { type: "log", nice: false, padding: 12, domain: [4, 20] });
+  assert.deepEqual(logY.x.scale, { zero: false, domain: [4, 20] });
+  const free = enc(scatterChart({ ...base, identityLine: false, logY: true }));
+  assert.deepEqual(free.x.scale, { zero: false });
+  assert.deepEqual(free.y.scale, { type: "log", nice: false, padding: 12 });
+  assert.equal((scatterChart({ ...base, identityLine: false }) as { layer: unknown[] }).layer.length, 1, "no y = x layer");
+  // no numbers at all: no line, no shared domain
+  assert.deepEqual(enc(scatterChart({ ...base, rows: [{ m: "a", p: "b" }] })).x.scale, { zero: false });
+});
+
+test("line chart axes by hand: a log x gets 1-2-5 ticks of its data, a linear x fits the data, y from zero unless told", () => {
+  type Enc = { x: { scale: object; axis?: { values: number[] } }; y: { scale: object; axis?: { values: number[] } } };
+  const rows = [{ s: "a", x: 1, y: 3 }, { s: "a", x: 100, y: 30 }];
+  const enc = (o: object): Enc => (lineChart({ rows, x: "x", y: "y", series: "s", title: "t", xTitle: "x", yTitle: "y", ...o }) as unknown as { layer: { encoding: Enc }[] }).layer[0].encoding;
+  assert.deepEqual(enc({ logX: true }).x.axis?.values, [1, 2, 5, 10, 20, 50, 100]);
+  assert.deepEqual(enc({ logX: true }).x.scale, { type: "log", nice: false, padding: 12 });
+  assert.deepEqual(enc({}).x.scale, { zero: false, nice: false, padding: 12 });
+  assert.deepEqual(enc({}).y.scale, { zero: true });
+  assert.deepEqual(enc({ yZero: false }).y.scale, { zero: false, padding: 14 });
+  // 3..30: 1-2-5 gives only 5, 10, 20, so the finer set
+  assert.deepEqual(enc({ logY: true }).y.axis?.values, [3, 4, 5, 7, 10, 15, 20, 30]);
+});

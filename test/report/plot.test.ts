@@ -69,3 +69,18 @@ test("legend labels are measured with real glyph widths (narrow glyphs take less
   const width = async (label: string): Promise<number> => Number(/width="(\d+)"/.exec(await specToSvg(spec(label)))![1]);
   assert.ok((await width("iiiiiiiiii")) < (await width("WWWWWWWWWW")), "narrow glyphs take less room than wide ones");
 });
+
+test("text widths: bold, bolder and weights from 600 use the bold font; 599, normal and none the regular one", async () => {
+  // rendering once installs the measurer on vega's shared textMetrics
+  await specToSvg(barSpec("install"));
+  const vega = (await import("vega")) as unknown as { textMetrics: { width(item: object, text?: unknown): number } };
+  const width = (fontWeight?: string | number, fontSize: number | undefined = 10): number => vega.textMetrics.width({ text: "mmmm", fontSize, fontWeight });
+  // DejaVu Sans 'm' advances 1995 units of 2048, DejaVu Sans Bold 2134: 4 m at 10 px
+  const regular = (4 * 1995 * 10) / 2048;
+  const bold = (4 * 2134 * 10) / 2048;
+  for (const w of ["bold", "bolder", 600, 700, 900]) assert.ok(Math.abs(width(w) - bold) < 1e-9, `weight ${w}`);
+  for (const w of [undefined, "normal", "lighter", 599, 400, "600"]) assert.ok(Math.abs(width(w) - regular) < 1e-9, `weight ${w}`);
+  // no font size: 11 px; the text argument wins over the item's, and is trimmed
+  assert.ok(Math.abs(vega.textMetrics.width({ text: "mmmm" }) - (4 * 1995 * 11) / 2048) < 1e-9);
+  assert.ok(Math.abs(vega.textMetrics.width({ text: "x", fontSize: 10 }, "  mm ") - regular / 2) < 1e-9);
+});

@@ -36,3 +36,10 @@ test("a z objective colors the dots; no numbers or references, no layers for the
   assert.equal(ls[0].encoding.color.title, "energy (J)");
   assert.equal(layers({ rows: plain, z: "energyJoules" })[0].encoding.color.title, "energyJoules");
 });
+
+test("both Pareto axes fit the designs, not zero (latency 1..5 s would otherwise sit in the right half)", () => {
+  for (const l of layers()) {
+    assert.deepEqual((l.encoding.x as unknown as { scale: object }).scale, { zero: false });
+    assert.deepEqual((l.encoding.y as unknown as { scale: object }).scale, { zero: false });
+  }
+});
