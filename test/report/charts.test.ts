@@ -284,3 +284,15 @@ test("line chart axes by hand: a log x gets 1-2-5 ticks of its data, a linear x 
   // 3..30: 1-2-5 gives only 5, 10, 20, so the finer set
   assert.deepEqual(enc({ logY: true }).y.axis?.values, [3, 4, 5, 7, 10, 15, 20, 30]);
 });
+
+test("stacked bars stack in row order from the bottom, not alphabetically; roof notes end inside the plot", async () => {
+  // "b" comes first, so it is the bottom of every bar, also of Y whose rows list "a" first
+  const rows = [{ x: "X", k: "b", v: 1 }, { x: "Y", k: "a", v: 2 }, { x: "X", k: "a", v: 2 }, { x: "Y", k: "b", v: 1 }];
+  const svg = await svgOf(stackedBarChart({ rows, x: "x", stack: "k", y: "v", title: "t" }));
+  // each bar is 3 of a 300 px axis: "b" (1) from y 200 to 300, "a" (2) from 0 to 200
+  const top = (x: string, k: string): number => Number(new RegExp(`aria-label="x: ${x}; v: \\d; k: ${k}"[^>]*d="M[\\d.]+,([\\d.]+)h`).exec(svg)![1]);
+  for (const x of ["X", "Y"]) assert.ok(Math.abs(top(x, "b") - 200) < 1e-6 && Math.abs(top(x, "a")) < 1e-6, x);
+  const roof = await svgOf(rooflineChart({ title: "r", peakFlopsPerSec: 312e12, bandwidthBytesPerSec: 2e12, points: [{ name: "P", ai: 10, flopsPerSec: 10e12, group: "g" }] }));
+  const note = /text-anchor="end" transform="translate\(([\d.]+),[\d.]+\)"[^>]*>roof: 312 TFLOP\/s, 2 TB\/s, ridge 156 FLOP\/B</.exec(roof);
+  assert.ok(note && Number(note[1]) < 500, "right-aligned at the right edge, a little inside it");
+});

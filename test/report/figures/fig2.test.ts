@@ -58,3 +58,20 @@ test("the GPU is the setup's: hardware.gpu replaces the A100 in the roof, the ti
   assert.match(JSON.stringify(f.charts[0].spec.title), /on H100/);
   assert.ok(f.tables[0].rows.every((r) => r.gpu === "h100-sxm" && r.gpuLabel === "H100"));
 });
+
+test("label places as documented: FC B16 left, B32-B128 below, S6 under; spec points on a batch point unlabelled", () => {
+  const spec = fig2(ctx()).charts[0].spec as unknown as { layer: { data: { values: { name: string; pos: string }[] } }[] };
+  const labels = spec.layer[3].data.values;
+  const posOf = (name: string): string[] => labels.filter((l) => l.name === name).map((l) => l.pos);
+  assert.deepEqual(posOf("B16"), ["left"]);
+  for (const b of ["B32", "B64", "B128"]) assert.deepEqual(posOf(b), ["below"], b);
+  assert.deepEqual(posOf("B8"), ["above"]);
+  // every B4 label (FC, and attention alone or merged with its neighbours) is above
+  assert.ok(labels.filter((l) => l.name.startsWith("B4")).every((l) => l.pos === "above"));
+  // FC S2 = B8 and FC S4 = B16 (RLP x TLP 64, 128) are unlabelled; attention S2, S4 below; FC S6 (192) under, attention S6 below
+  assert.deepEqual(posOf("S2"), ["below"]);
+  assert.deepEqual(posOf("S4"), ["below"]);
+  assert.deepEqual(posOf("S6").sort(), ["below", "under"]);
+  // S8 at batch 32 is B32 at speculation 8, for FC and attention alike
+  assert.deepEqual(posOf("S8"), []);
+});
