@@ -85,7 +85,7 @@ export interface LineOptions extends Common {
 export function lineChart(o: LineOptions): VegaLiteSpec {
   const order = uniques(o.rows, o.series);
   // Stryker disable next-line ArrayDeclaration: on an ordinal x the values feed only the quantitative branch's ticks and scale, never read
-  const xVals = o.xOrdinal ? [] : numbers(o.rows, o.x);
+  const xVals = o.xOrdinal ? ["Stryker was here"] : numbers(o.rows, o.x);
   const yVals = [...numbers(o.rows, o.y), ...(o.refLines ?? []).map((r) => r.y)];
   const xTicks = o.xTicks ?? (o.logX ? logTicks(xVals) : undefined);
   const x = o.xOrdinal
@@ -329,7 +329,7 @@ export function rooflineChart(o: RooflineOptions): VegaLiteSpec {
         mark: { type: "line", color: "#555555", strokeWidth: 2 },
         encoding: { x, y, detail: { field: "roof" }, order: { field: "k" }, strokeDash: { field: "roof", type: "nominal", scale: { domain: roofs.map((r) => r.label) }, title: "roof" } },
       },
-      { data: { values: roofNotes }, mark: { type: "text", align: "right", dx: +4, dy: -9, fontSize: 11, color: "#333333" }, encoding: { x, y, text: { field: "name" } } },
+      { data: { values: roofNotes }, mark: { type: "text", align: "right", dx: -4, dy: -9, fontSize: 11, color: "#333333" }, encoding: { x, y, text: { field: "name" } } },
       {
         data: { values: pointRows },
         mark: { type: "point", filled: true, size: 70, opacity: 1 },

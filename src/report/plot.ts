@@ -100,6 +100,7 @@ export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
 export function svgToPng(svg: string): Uint8Array {
   ResvgCtor ??= (requireModule("@resvg/resvg-js") as { Resvg: typeof ResvgClass }).Resvg;
   const resvg = new ResvgCtor(svg, {
+    // Stryker disable next-line StringLiteral: with only the shipped fonts loaded resvg falls back to DejaVu Sans for any family (plot.test.ts: every family draws the same pixels), so these names are documentation
     font: { fontFiles: [...FONT_FILES], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
     fitTo: { mode: "zoom", value: PNG_ZOOM },
     background: "white",

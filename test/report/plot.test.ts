@@ -84,3 +84,28 @@ test("text widths: bold, bolder and weights from 600 use the bold font; 599, nor
   assert.ok(Math.abs(vega.textMetrics.width({ text: "mmmm" }) - (4 * 1995 * 11) / 2048) < 1e-9);
   assert.ok(Math.abs(vega.textMetrics.width({ text: "x", fontSize: 10 }, "  mm ") - regular / 2) < 1e-9);
 });
+
+test("PNGs use only the shipped DejaVu Sans: any family, generic or named, or none, draws the same pixels", () => {
+  const svg = (family: string | undefined, text: string) =>
+    `<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><text x="2" y="15" font-size="12"${family === undefined ? "" : ` font-family="${family}"`}>${text}</text></svg>`;
+  const png = (family: string | undefined, text = "Hi") => Buffer.from(svgToPng(svg(family, text)));
+  const shipped = png("DejaVu Sans");
+  assert.ok(!shipped.equals(png("DejaVu Sans", "")), "the text is drawn");
+  // DejaVu Serif is a common system font: it must not be picked up
+  for (const family of ["DejaVu Serif", "DejaVu Sans Mono", "serif", "sans-serif", "monospace", undefined]) assert.ok(png(family).equals(shipped), String(family));
+});
+
+test("with a cache: a miss renders and stores under chartKey(spec); a hit is written as stored, not rendered", async () => {
+  const { chartKey } = await import("../../src/report/plot.ts");
+  const store = new Map<string, { svg: string; png: Uint8Array }>();
+  const cache = { get: (k: string) => store.get(k), put: (k: string, c: { svg: string; png: Uint8Array }) => void store.set(k, c) } as unknown as Parameters<typeof renderChart>[2];
+  const base = join(dir, "cached");
+  await renderChart(barSpec("cached"), base, cache);
+  assert.deepEqual([...store.keys()], [chartKey(barSpec("cached"))]);
+  assert.equal(store.get(chartKey(barSpec("cached")))!.svg, readFileSync(`${base}.svg`, "utf8"));
+  assert.notEqual(chartKey(barSpec("other")), chartKey(barSpec("cached")));
+  store.set(chartKey(barSpec("cached")), { svg: "<svg>stored</svg>", png: new Uint8Array([1, 2, 3]) });
+  await renderChart(barSpec("cached"), base, cache);
+  assert.equal(readFileSync(`${base}.svg`, "utf8"), "<svg>stored</svg>");
+  assert.deepEqual([...readFileSync(`${base}.png`)], [1, 2, 3]);
+});
