@@ -296,3 +296,29 @@ test("stacked bars stack in row order from the bottom, not alphabetically; roof 
   const note = /text-anchor="end" transform="translate\(([\d.]+),[\d.]+\)"[^>]*>roof: 312 TFLOP\/s, 2 TB\/s, ridge 156 FLOP\/B</.exec(roof);
   assert.ok(note && Number(note[1]) < 500, "right-aligned at the right edge, a little inside it");
 });
+
+test("grouped bars by hand: titles default to field names, groups in row order, y from yMaxAtLeast, log y with 1-2-5 ticks, sizes", () => {
+  type Enc = Record<string, { sort?: unknown[]; title?: string; scale?: Record<string, unknown>; axis?: { values?: number[] }; stack?: null }>;
+  const rows = [{ p: "B=4", sys: "PAPI", y: 0 }, { p: "B=4", sys: "GPU", y: 0 }, { p: "B=64", sys: "PAPI", y: 0.5 }];
+  const spec = (o: object) => groupedBarChart({ rows, x: "p", group: "sys", y: "y", title: "t", yTitle: "Y", ...o }) as unknown as { width: number; height: number; layer: { encoding: Enc }[] };
+  const e = spec({}).layer[0].encoding;
+  assert.deepEqual([e.x.title, e.color.title, e.y.title], ["p", "sys", "Y"]);
+  assert.deepEqual(e.x.sort, ["B=4", "B=64"]);
+  assert.deepEqual(e.xOffset.sort, ["PAPI", "GPU"]);
+  assert.deepEqual(e.color.scale, { domain: ["PAPI", "GPU"] });
+  assert.equal(e.y.stack, null, "side by side, never stacked");
+  assert.deepEqual(e.y.scale, {});
+  const titled = spec({ xTitle: "point", groupTitle: "system" }).layer[0].encoding;
+  assert.deepEqual([titled.x.title, titled.color.title], ["point", "system"]);
+  // all bars 0..0.5 but the axis must reach 1 (e.g. 0..1 %); a bar above it wins
+  assert.deepEqual(spec({ yMaxAtLeast: 1 }).layer[0].encoding.y.scale, { domainMax: 1 });
+  assert.deepEqual(spec({ yMaxAtLeast: 0.25 }).layer[0].encoding.y.scale, { domainMax: 0.5 });
+  const log = groupedBarChart({ rows: [{ p: "a", sys: "s", y: 1 }, { p: "b", sys: "s", y: 100 }], x: "p", group: "sys", y: "y", title: "t", yTitle: "Y", logY: true }) as unknown as { layer: { encoding: Enc }[] };
+  assert.deepEqual(log.layer[0].encoding.y.axis?.values, [1, 2, 5, 10, 20, 50, 100]);
+  assert.equal(log.layer[0].encoding.y.scale?.type, "log");
+  assert.equal(e.y.axis, undefined);
+  assert.deepEqual([spec({}).width, spec({}).height], [500, 300]);
+  assert.deepEqual([spec({ width: 320, height: 200 }).width, spec({ width: 320, height: 200 }).height], [320, 200]);
+  assert.equal(spec({}).layer.length, 1);
+  assert.equal(spec({ refLine: 0 }).layer.length, 2, "a reference line at 0 is still drawn");
+});
