@@ -322,3 +322,28 @@ test("grouped bars by hand: titles default to field names, groups in row order, 
   assert.equal(spec({}).layer.length, 1);
   assert.equal(spec({ refLine: 0 }).layer.length, 2, "a reference line at 0 is still drawn");
 });
+
+test("line chart by hand: ordinal x in row order, dash series, legend titles, reference lines inside a log y", () => {
+  type Ch = { field?: string; type?: string; sort?: unknown[]; title?: string; scale?: Record<string, unknown>; axis?: { values?: number[] } };
+  type Spec = { layer: { mark: { type: string }; encoding: Record<string, Ch> }[] };
+  const rows = [{ s: "b", x: 8, y: 1, d: "sim" }, { s: "a", x: 2, y: 4, d: "peak" }, { s: "b", x: 2, y: 2, d: "sim" }];
+  const base = { rows, x: "x", y: "y", series: "s", title: "t", xTitle: "X", yTitle: "Y" };
+  const ord = lineChart({ ...base, xOrdinal: true }) as unknown as Spec;
+  assert.deepEqual([ord.layer[0].encoding.x.type, ord.layer[0].encoding.x.sort], ["ordinal", [8, 2]]);
+  const line = ord.layer[0].encoding;
+  assert.deepEqual([line.color.title, line.color.scale], ["s", { domain: ["b", "a"] }]);
+  assert.equal(line.strokeDash, undefined);
+  const points = ord.layer[1].encoding;
+  assert.deepEqual([points.shape.field, points.shape.title, points.shape.scale], ["s", "s", { domain: ["b", "a"] }]);
+  assert.equal(points.detail, undefined);
+  const dashed = lineChart({ ...base, dash: "d", dashTitle: "power", seriesTitle: "series" }) as unknown as Spec;
+  const de = dashed.layer[0].encoding;
+  assert.deepEqual([de.strokeDash.field, de.strokeDash.sort, de.strokeDash.title, de.color.title], ["d", ["sim", "peak"], "power", "series"]);
+  assert.equal(dashed.layer[1].encoding.shape.title, "series");
+  assert.deepEqual(dashed.layer[1].encoding.detail, { field: "d" }, "points of one series split by dash");
+  assert.equal((lineChart({ ...base, dash: "d" }) as unknown as Spec).layer[0].encoding.strokeDash.title, "d");
+  // a budget line at 100 must be inside the log y axis: ticks span 1..100
+  const ref = lineChart({ ...base, logY: true, refLines: [{ y: 100, label: "budget" }] }) as unknown as Spec;
+  assert.deepEqual(ref.layer[0].encoding.y.axis?.values, [1, 2, 5, 10, 20, 50, 100]);
+  assert.deepEqual(ref.layer.map((l) => l.mark.type), ["line", "point", "rule", "text"]);
+});
