@@ -85,3 +85,9 @@ test("bands: bars, a non-numeric x, and a swept x with several points per cell; 
   const names = chart(plan(Array.from({ length: MAX_SERIES + 1 }, (_, i) => ({ x: 1 + i, y: 1, c: `s${i}` })), { mark: "point", xIsMetric: true, color: "c" }));
   assert.equal(names.layer[0].encoding.color.type, "nominal");
 });
+
+test("rows drawn: the y value's label to 3 significant digits, panels headed path = value as written", () => {
+  const spec = sweepPlotChart({ title: "t", plan: plan([{ x: 1, y: 1234.5, f: 0.125 }, { x: 2, y: "n", f: "b" }], { facet: "f" }) }) as unknown as { data: { values: Record<string, unknown>[] }; columns: number };
+  assert.deepEqual(spec.data.values.map((r) => [r.__label, r.__panel]), [["1230", "f = 0.125"], ["n", "f = b"]]);
+  assert.equal(spec.columns, 2);
+});
