@@ -347,3 +347,29 @@ test("line chart by hand: ordinal x in row order, dash series, legend titles, re
   assert.deepEqual(ref.layer[0].encoding.y.axis?.values, [1, 2, 5, 10, 20, 50, 100]);
   assert.deepEqual(ref.layer.map((l) => l.mark.type), ["line", "point", "rule", "text"]);
 });
+
+test("roofline by hand: axis from the decade below to the decade above (with margins), labels merged per group, extra roofs", () => {
+  type L = { data?: { values: Record<string, unknown>[] }; encoding?: Record<string, { title?: string; scale?: { domain?: unknown[] } }> };
+  const layers = (o: object) => (rooflineChart({ title: "r", peakFlopsPerSec: 312e12, bandwidthBytesPerSec: 2e12, points: [], ...o }) as unknown as { layer: L[] }).layer;
+  // AI 1 and the ridge 156: 10^floor(0 - 0.15) = 0.1 to 10^ceil(2.19 + 0.3) = 1000
+  const one = layers({ points: [{ name: "p", ai: 1, flopsPerSec: 1e12, group: "g" }] });
+  assert.deepEqual(one[0].data!.values.map((r) => r.ai), [0.1, 156, 1000]);
+  assert.deepEqual(one[0].encoding!.x.scale!.domain, [0.1, 1000]);
+  // a point at AI 0 (nothing read) cannot widen a log axis
+  assert.deepEqual(layers({ points: [{ name: "z", ai: 0, flopsPerSec: 1, group: "g" }, { name: "p", ai: 1, flopsPerSec: 1e12, group: "g" }] })[0].data!.values.map((r) => r.ai), [0.1, 156, 1000]);
+  assert.equal(one[2].encoding!.color.title, "kind");
+  assert.match(String(one[1].data!.values[0].name), /^roof: /);
+  // two points of a group within a factor 10^0.06 share "a, b"; a third point 1.2x away and another group's point keep their own
+  const pts = [
+    { name: "a", ai: 7, flopsPerSec: 14e12, group: "g" }, { name: "b", ai: 7.7, flopsPerSec: 14e12, group: "g" },
+    { name: "c", ai: 7, flopsPerSec: 14e12 * 1.2, group: "g" }, { name: "d", ai: 7, flopsPerSec: 14e12, group: "h" },
+  ];
+  const labels = layers({ points: pts, groupTitle: "kernel" });
+  assert.deepEqual(labels[3].data!.values.map((l) => l.name), ["a, b", "c", "d"]);
+  assert.equal(labels[2].encoding!.color.title, "kernel");
+  // a PIM roof beside the GPU's: 1 TFLOP/s peak at 4 TB/s, ridge 0.25
+  const two = layers({ points: [{ name: "p", ai: 1, flopsPerSec: 1e12, group: "g" }], roofLabel: "GPU", extraRoofs: [{ label: "PIM", peakFlopsPerSec: 1e12, bandwidthBytesPerSec: 4e12 }] });
+  const roofs = two[0].data!.values;
+  assert.deepEqual(roofs.map((r) => [r.roof, r.ai, r.tflops]), [["GPU", 0.1, 0.2], ["GPU", 156, 312], ["GPU", 1000, 312], ["PIM", 0.1, 0.4], ["PIM", 0.25, 1], ["PIM", 1000, 1]]);
+  assert.deepEqual(two[1].data!.values.map((n) => String(n.name).split(":")[0]), ["GPU", "PIM"]);
+});
