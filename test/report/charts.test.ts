@@ -373,3 +373,56 @@ test("roofline by hand: axis from the decade below to the decade above (with mar
   assert.deepEqual(roofs.map((r) => [r.roof, r.ai, r.tflops]), [["GPU", 0.1, 0.2], ["GPU", 156, 312], ["GPU", 1000, 312], ["PIM", 0.1, 0.4], ["PIM", 0.25, 1], ["PIM", 1000, 1]]);
   assert.deepEqual(two[1].data!.values.map((n) => String(n.name).split(":")[0]), ["GPU", "PIM"]);
 });
+
+test("stacked bars by hand: label heights, titles, normalize, empty bars, facets without labels, room for outside labels", () => {
+  type Enc = Record<string, { title?: string; stack?: string; axis?: object; scale?: object; field?: string }>;
+  type Spec = { layer?: { data: { values: Record<string, unknown>[] }; encoding: Enc }[]; encoding?: Enc; spec?: { encoding: Enc; layer?: unknown } };
+  const rows = [{ x: "X", k: "a", v: 1 }, { x: "X", k: "b", v: 2 }, { x: "Z", k: "a", v: 0 }, { x: "Z", k: "b", v: 0 }];
+  const base = { rows, x: "x", stack: "k", y: "v", title: "t" };
+  const lab = (v: number, f: number) => `${v}|${f}`;
+  const plain = stackedBarChart({ ...base, segmentLabel: lab }) as unknown as Spec;
+  // a from 0 to 1 (middle 0.5), b from 1 to 3 (middle 2); the empty bar Z gets no labels
+  assert.deepEqual(plain.layer![1].data.values, [{ x: "X", __y: 0.5, __t: `1|${1 / 3}` }, { x: "X", __y: 2, __t: `2|${2 / 3}` }]);
+  const bars = plain.layer![0].encoding;
+  assert.deepEqual([bars.x.title, bars.color.title, bars.y.title, bars.y.stack, bars.y.axis], ["x", "k", "v", "zero", {}]);
+  assert.equal(plain.layer!.length, 2, "no outside labels asked for");
+  const norm = stackedBarChart({ ...base, segmentLabel: lab, normalize: true, xTitle: "system", stackTitle: "part" }) as unknown as Spec;
+  assert.deepEqual(norm.layer![1].data.values.map((l) => l.__y), [0.5 / 3, 2 / 3]);
+  const ne = norm.layer![0].encoding;
+  assert.deepEqual([ne.x.title, ne.color.title, ne.y.stack, ne.y.axis], ["system", "part", "normalize", { format: "%" }]);
+  // facets: bars only, no label layers
+  const faceted = stackedBarChart({ ...base, rows: rows.map((r) => ({ ...r, m: "m" })), facet: "m", segmentLabel: lab, outsideLabelName: (k) => k }) as unknown as Spec;
+  assert.equal(faceted.spec!.layer, undefined);
+  assert.equal(faceted.spec!.encoding.y.field, "v");
+  // a segment under 15 px of 300 (here 0.1 of 3.1: 9.7 px) goes outside, and the bars narrow to make room
+  // (an empty segment "e" is not labelled at all)
+  const thin = stackedBarChart({ ...base, rows: [...rows, { x: "X", k: "c", v: 0.1 }, { x: "X", k: "e", v: 0 }], segmentLabel: lab, outsideLabelName: (k) => k.toUpperCase() }) as unknown as Spec;
+  assert.deepEqual(thin.layer![3].data.values.map((l) => l.__t), [`C: 0.1|${0.1 / 3.1}`]);
+  assert.deepEqual(thin.layer![0].encoding.x.scale, { paddingInner: 0.55, paddingOuter: 0.1 });
+  assert.deepEqual(thin.layer![1].data.values.map((l) => l.__y), [0.5, 2], "the thin segment has no inside label");
+  const none = stackedBarChart({ ...base, segmentLabel: lab, outsideLabelName: (k) => k }) as unknown as Spec;
+  assert.equal(none.layer!.length, 2, "nothing thin: no outside layers");
+  assert.equal(none.layer![0].encoding.x.scale, undefined);
+  // outside labels only with a name for them, and never in facets
+  const c = [...rows, { x: "X", k: "c", v: 0.1 }];
+  assert.equal((stackedBarChart({ ...base, rows: c, segmentLabel: lab }) as unknown as Spec).layer!.length, 2);
+  const facetThin = stackedBarChart({ ...base, rows: c.map((r) => ({ ...r, m: "m" })), facet: "m", segmentLabel: lab, outsideLabelName: (k) => k }) as unknown as Spec;
+  assert.equal(facetThin.spec!.encoding.x.scale, undefined);
+  // bars whose segments cancel out (total 0) get no labels, inside or out
+  const cancel = [...rows, { x: "W", k: "a", v: 5 }, { x: "W", k: "b", v: -5 }, { x: "V", k: "a", v: 0.1 }, { x: "V", k: "b", v: -0.1 }];
+  const cs = stackedBarChart({ ...base, rows: cancel, segmentLabel: lab, outsideLabelName: (k) => k }) as unknown as Spec;
+  assert.deepEqual(cs.layer![1].data.values.map((l) => l.x), ["X", "X"]);
+  assert.equal(cs.layer!.length, 2);
+});
+
+test("stacked bars, normalized: thin segments are thin for their own bar, outside labels kept within 100 %", () => {
+  // 0.4 of a 20 bar is 2 % (6 px of 300): outside; middles 97 % and 99 % are closer than the gap (5.5 % of 100 %),
+  // so the upper one goes to the top (100 %) and the lower one a gap below it (94.5 %)
+  const rows = [["big", 19.2], ["c", 0.4], ["d", 0.4]].map(([k, v]) => ({ x: "X", k, v }));
+  const spec = stackedBarChart({ rows, x: "x", stack: "k", y: "v", title: "t", normalize: true, segmentLabel: (_v, f) => f.toFixed(2), outsideLabelName: (k) => k }) as unknown as { layer: { data: { values: { __y: number; __t: string }[] } }[] };
+  const out = spec.layer[3].data.values;
+  assert.deepEqual(out.map((l) => l.__t), ["c: 0.02", "d: 0.02"]);
+  assert.ok(Math.abs(out[0].__y - 0.945) < 1e-9 && Math.abs(out[1].__y - 1) < 1e-9, JSON.stringify(out));
+  const mids = (spec.layer[3].data.values as unknown as { __mid: number }[]).map((l) => l.__mid);
+  assert.ok(Math.abs(mids[0] - 0.97) < 1e-9 && Math.abs(mids[1] - 0.99) < 1e-9, JSON.stringify(mids));
+});
