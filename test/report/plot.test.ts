@@ -109,3 +109,13 @@ test("with a cache: a miss renders and stores under chartKey(spec); a hit is wri
   assert.equal(readFileSync(`${base}.svg`, "utf8"), "<svg>stored</svg>");
   assert.deepEqual([...readFileSync(`${base}.png`)], [1, 2, 3]);
 });
+
+test("characters the font lacks (in the BMP's gaps or beyond it) all take the .notdef glyph's width", () => {
+  for (const file of FONT_FILES) {
+    const m = readFontMetrics(file);
+    const notdef = m.advance(0x10ffff);
+    // U+0378 and U+0530 are unassigned, U+E000 private use, U+FFF0 and U+FFFE not characters
+    for (const c of [0x0378, 0x0530, 0xe000, 0xfff0, 0xfffe]) assert.equal(m.advance(c), notdef, `U+${c.toString(16)}`);
+    assert.notEqual(m.advance("A".codePointAt(0)!), notdef);
+  }
+});
