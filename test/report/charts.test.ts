@@ -426,3 +426,17 @@ test("stacked bars, normalized: thin segments are thin for their own bar, outsid
   const mids = (spec.layer[3].data.values as unknown as { __mid: number }[]).map((l) => l.__mid);
   assert.ok(Math.abs(mids[0] - 0.97) < 1e-9 && Math.abs(mids[1] - 0.99) < 1e-9, JSON.stringify(mids));
 });
+
+test("scatter legend: one series field drives colour and shape, in row order, titled by seriesTitle or the field; none without a series", () => {
+  type Enc = Record<string, { field?: string; scale?: object; title?: string }>;
+  const rows = [{ k: "fc", a: 1, b: 2 }, { k: "attn", a: 2, b: 3 }];
+  const enc = (o: object): Enc => {
+    const l = (scatterChart({ rows, x: "a", y: "b", title: "t", xTitle: "A", yTitle: "B", ...o }) as unknown as { layer: { encoding: Enc }[] }).layer;
+    return l[l.length - 1].encoding;
+  };
+  const e = enc({ series: "k" });
+  for (const ch of ["color", "shape"]) assert.deepEqual([e[ch].field, e[ch].scale, e[ch].title], ["k", { domain: ["fc", "attn"] }, "k"]);
+  assert.equal(enc({ series: "k", seriesTitle: "kernel" }).shape.title, "kernel");
+  assert.deepEqual(Object.keys(enc({})).sort(), ["x", "y"]);
+  assert.deepEqual([e.x.title, e.y.title], ["A", "B"]);
+});
