@@ -440,3 +440,19 @@ test("scatter legend: one series field drives colour and shape, in row order, ti
   assert.deepEqual(Object.keys(enc({})).sort(), ["x", "y"]);
   assert.deepEqual([e.x.title, e.y.title], ["A", "B"]);
 });
+
+test("roofline label places: above-right, below-right, centred under, left of the point; each layer draws only its own", () => {
+  type M = { align: string; baseline: string; dx: number; dy: number; fontSize: number };
+  const spec = rooflineChart({ title: "r", peakFlopsPerSec: 312e12, bandwidthBytesPerSec: 2e12, points: [{ name: "p", ai: 1, flopsPerSec: 1e12, group: "g" }] }) as unknown as { layer: { layer?: { transform: { filter: string }[]; mark: M }[] }[] };
+  const text = spec.layer[3].layer!;
+  assert.deepEqual(text.map((t) => t.transform[0].filter), ["datum.pos === 'above'", "datum.pos === 'below'", "datum.pos === 'under'", "datum.pos === 'left'"]);
+  const [above, below, under, left] = text.map((t) => t.mark);
+  assert.ok(above.align === "left" && above.baseline === "bottom" && above.dx > 0 && above.dy < 0, JSON.stringify(above));
+  assert.ok(below.align === "left" && below.baseline === "top" && below.dx > 0 && below.dy > 0, JSON.stringify(below));
+  assert.ok(under.align === "center" && under.baseline === "top" && under.dx === 0 && under.dy > 0, JSON.stringify(under));
+  assert.ok(left.align === "right" && left.baseline === "middle" && left.dx < 0 && left.dy === 0, JSON.stringify(left));
+  for (const m of [above, below, under, left]) assert.equal(m.fontSize, 11);
+  // log-log: both axes
+  const roof = (spec as unknown as { layer: { encoding: { x: { scale: { type: string } }; y: { scale: { type: string } } } }[] }).layer[0].encoding;
+  assert.deepEqual([roof.x.scale.type, roof.y.scale.type], ["log", "log"]);
+});
