@@ -139,6 +139,7 @@ export const BASE_CONFIG: Config = {
   background: "white",
   padding: 12,
   view: { continuousWidth: 500, continuousHeight: 300, stroke: "#bbbbbb" },
+  // Stryker disable next-line ObjectLiteral: tableau10 is also vega's default category scheme; spelled out so an upgrade that changes the default does not change the figures
   range: { category: { scheme: "tableau10" } },
   title: { fontSize: 15, fontWeight: "bold", anchor: "start", offset: 10 },
   axis: { labelFontSize: 12, labelOverlap: true, labelSeparation: 6, titleFontSize: 13, titleFontWeight: "normal", gridColor: "#e6e6e6", tickColor: "#888888", domainColor: "#888888" },

@@ -119,3 +119,28 @@ test("characters the font lacks (in the BMP's gaps or beyond it) all take the .n
     assert.notEqual(m.advance("A".codePointAt(0)!), notdef);
   }
 });
+
+test("the house style reaches the SVG: bold 15 px title at the left, plain 13 px axis titles, bold legend and panel titles, tableau10, white page", async () => {
+  const rows = ["PAPI", "GPU"].map((system, k) => ({ model: "m1", point: "B=4", system, s: 1 + k }));
+  const spec: VegaLiteSpec = {
+    title: { text: "TITLE", subtitle: "SUB" },
+    data: { values: rows },
+    facet: { field: "model", type: "nominal", title: null },
+    spec: { mark: "bar", encoding: { x: { field: "point", type: "nominal" }, xOffset: { field: "system" }, y: { field: "s", type: "quantitative", title: "YT" }, color: { field: "system", type: "nominal", sort: null } } },
+  } as unknown as VegaLiteSpec;
+  const svg = await specToSvg(spec);
+  const attrs = (text: string): string => new RegExp(`<text ([^>]*)>${text}</text>`).exec(svg)?.[1] ?? "";
+  assert.match(attrs("TITLE"), /text-anchor="start".*font-size="15px" font-weight="bold"/);
+  assert.match(attrs("YT"), /font-size="13px" font-weight="normal"/);
+  assert.match(attrs("system"), /font-size="12px" font-weight="bold"/);
+  assert.match(attrs("m1"), /font-size="13px" font-weight="bold"/);
+  assert.match(attrs("PAPI"), /font-family="DejaVu Sans" font-size="12px"/);
+  assert.match(attrs("B=4"), /font-size="12px"/);
+  // tableau10's first two colours, in the data's order
+  assert.match(svg, /system: PAPI"[^>]*fill="#4c78a8"/);
+  assert.match(svg, /system: GPU"[^>]*fill="#f58518"/);
+  assert.match(svg, /^<svg [^>]*><rect width="\d+" height="\d+" fill="white"\/>/);
+  assert.ok(svg.includes('stroke="#bbbbbb"'), "the grey plot frame");
+  // a single view's title starts at the left too (vega-lite centres those by default)
+  assert.match(await specToSvg(barSpec("SINGLE")), /<text text-anchor="start" transform="translate\(0,[\d.]+\)"[^>]*>SINGLE</);
+});
