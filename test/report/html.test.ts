@@ -64,3 +64,14 @@ test("link targets: web, mail, anchors and relative paths kept (trimmed); other 
   for (const u of ["javascript:alert(1)", "JavaScript:x", "data:text/html,x", "vbscript:x", "https:javascript:x", "mailto:data:x", "file:///etc"]) assert.equal(safeUrl(u), "#", u);
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 });
+
+test("the page carries its style sheet (tables with borders, the shipped font first) and a trimmed body", () => {
+  const html = markdownToHtml("\n\nText.\n\n", "t");
+  const css = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? "";
+  assert.match(css, /^body \{ font-family: "DejaVu Sans"/);
+  assert.match(css, /table \{ border-collapse: collapse;/);
+  assert.match(css, /hr \{[^}]*\}$/, "trimmed");
+  assert.ok(html.includes("<main>\n<p>Text.</p>\n</main>"));
+  assert.equal(markdownBody("\n# A\n\n"), '<h1 id="a">A</h1>');
+  assert.equal(inline("**b**"), "<strong>b</strong>");
+});
