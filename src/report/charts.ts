@@ -85,7 +85,7 @@ export interface LineOptions extends Common {
 export function lineChart(o: LineOptions): VegaLiteSpec {
   const order = uniques(o.rows, o.series);
   // Stryker disable next-line ArrayDeclaration: on an ordinal x the values feed only the quantitative branch's ticks and scale, never read
-  const xVals = o.xOrdinal ? ["Stryker was here"] : numbers(o.rows, o.x);
+  const xVals = o.xOrdinal ? [] : numbers(o.rows, o.x);
   const yVals = [...numbers(o.rows, o.y), ...(o.refLines ?? []).map((r) => r.y)];
   const xTicks = o.xTicks ?? (o.logX ? logTicks(xVals) : undefined);
   const x = o.xOrdinal
