@@ -120,3 +120,17 @@ test("run charts by hand: energy labels from 8 % of a bar, systems with any non-
   const tpot = latencyHistogram([{ ttftSec: 1, tpotSec: 0.002, outputTokens: 2 }] as never[], "tpotSec", "p") as unknown as { encoding: { x: { title: string } } };
   assert.equal(tpot.encoding.x.title, "TPOT (ms)");
 });
+
+test("run charts' legends keep the phase and unit order; the scheduler's subtitle names the rule", async () => {
+  const { iterationTimeChart } = await import("../../src/report/run-charts.ts");
+  type E = { encoding: { color: { scale: { domain: string[] } }; y: { title: string } } };
+  const time = iterationTimeChart([], "t") as unknown as E;
+  assert.deepEqual(time.encoding.color.scale.domain, ["FC", "attention", "communication", "other"]);
+  assert.equal(time.encoding.y.title, "time per iteration (ms)");
+  const sched = schedulerChart([], 3, "s") as unknown as { title: { subtitle: string }; layer: E[] };
+  assert.deepEqual(sched.layer[0].encoding.color.scale.domain, ["GPU", "FC-PIM"]);
+  assert.match(sched.title.subtitle, /RLP x TLP > alpha/);
+  const split = splitChart({ breakdownSec: { fc: 1, attention: 1, communication: 0, other: 0 }, breakdownJoules: { prefill: 0, fc: 1, attention: 1, communication: 0, other: 0, static: 0 }, prefillSec: 0, idleSec: 0 } as never, "split") as unknown as { width: number; layer: { data: { values: { quantity: string }[] } }[] };
+  assert.deepEqual([...new Set(split.layer[0].data.values.map((v) => v.quantity))], ["latency", "energy"]);
+  assert.ok(split.width < 500, "a small chart beside the others");
+});
