@@ -40,9 +40,9 @@ export function logScale(vals: readonly number[]): object {
   return hi / lo >= 1.5 ? LOG_SCALE : { ...LOG_SCALE, domain: [lo / 1.25, hi * 1.25] };
 }
 
-/** Finite numbers of a field (non-numbers skipped). */
+/** Finite numbers of a field (non-numbers skipped: Number.isFinite is false for every non-number, it does not convert). */
 export function numbers(rows: readonly Row[], field: string): number[] {
-  return rows.map((r) => r[field]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  return rows.map((r) => r[field]).filter((v): v is number => Number.isFinite(v));
 }
 
 /**
@@ -139,6 +139,7 @@ export const BASE_CONFIG: Config = {
   background: "white",
   padding: 12,
   view: { continuousWidth: 500, continuousHeight: 300, stroke: "#bbbbbb" },
+  // Stryker disable next-line ObjectLiteral: tableau10 is also vega's default category scheme; spelled out so an upgrade that changes the default does not change the figures
   range: { category: { scheme: "tableau10" } },
   title: { fontSize: 15, fontWeight: "bold", anchor: "start", offset: 10 },
   axis: { labelFontSize: 12, labelOverlap: true, labelSeparation: 6, titleFontSize: 13, titleFontWeight: "normal", gridColor: "#e6e6e6", tickColor: "#888888", domainColor: "#888888" },

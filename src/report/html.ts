@@ -54,7 +54,8 @@ export function safeUrl(url: string): string {
 
 /** Heading ids: lower case, non-alphanumerics to "-", as GitHub does (without de-duplication). */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/<[^>]*>/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  // each run of non-alphanumerics is one "-" by then, so a single leading and trailing "-" is all there is to trim
+  return text.toLowerCase().replace(/<[^>]*>/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
 // Stryker disable next-line ObjectLiteral: these are marked's defaults, spelled out so an upgrade that changes them does not change the report

@@ -100,6 +100,7 @@ export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
 export function svgToPng(svg: string): Uint8Array {
   ResvgCtor ??= (requireModule("@resvg/resvg-js") as { Resvg: typeof ResvgClass }).Resvg;
   const resvg = new ResvgCtor(svg, {
+    // Stryker disable next-line StringLiteral: with only the shipped fonts loaded resvg falls back to DejaVu Sans for any family (plot.test.ts: every family draws the same pixels), so these names are documentation
     font: { fontFiles: [...FONT_FILES], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
     fitTo: { mode: "zoom", value: PNG_ZOOM },
     background: "white",
@@ -120,6 +121,7 @@ interface FontMetrics {
 let metrics: { regular: FontMetrics; bold: FontMetrics } | undefined;
 
 function installTextMetrics(vega: Vega): void {
+  // Stryker disable next-line ConditionalExpression: installing twice reads the same fonts again (only slower)
   if (metrics !== undefined) return;
   metrics = { regular: readFontMetrics(FONT_FILES[0]), bold: readFontMetrics(FONT_FILES[1]) };
   const m = metrics;
@@ -190,6 +192,7 @@ export function readFontMetrics(path: string): FontMetrics {
   const advance = (codePoint: number): number => {
     let a = cache.get(codePoint);
     if (a === undefined) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: glyphOf gives 0 beyond the BMP too (no segment ends past 0xFFFF); this only skips its search
       const g = codePoint > 0xffff ? 0 : glyphOf(codePoint);
       a = u16(hmtx + 4 * Math.min(g, numHMetrics - 1));
       cache.set(codePoint, a);

@@ -46,3 +46,32 @@ test("inline: images, links, code keeps its stars, underscores in file names sta
   assert.equal(inline("snake_case_name stays"), "snake_case_name stays");
   assert.equal(inline("2 * 3 * 4"), "2 * 3 * 4");
 });
+
+test("heading ids: tags dropped, runs of other characters one dash, none at either end", async () => {
+  const { slug } = await import("../../src/report/html.ts");
+  assert.equal(slug("<b>Fig. 2</b>: roofline"), "fig-2-roofline");
+  assert.equal(slug("<em class=\"x\">a</em>b"), "ab");
+  assert.equal(slug("  -- Results (v2) --  "), "results-v2");
+  assert.equal(slug("a - b"), "a-b");
+  assert.equal(slug("***"), "");
+  assert.ok(markdownBody("## <i>Speed</i>-up, per model!").startsWith('<h2 id="speed-up-per-model">'));
+});
+
+test("link targets: web, mail, anchors and relative paths kept (trimmed); other schemes become #", async () => {
+  const { safeUrl, escapeHtml } = await import("../../src/report/html.ts");
+  for (const u of ["https://x.org/a", "HTTP://x.org", "mailto:a@b.org", "#results", "./fig.svg", "../up.png", "/abs/p", "fig_2.svg", "dir/f.svg", "page?x=1", "page#top", "dir/a:b.svg"]) assert.equal(safeUrl(u), u, u);
+  assert.equal(safeUrl("  fig.svg \n"), "fig.svg");
+  for (const u of ["javascript:alert(1)", "JavaScript:x", "data:text/html,x", "vbscript:x", "https:javascript:x", "mailto:data:x", "file:///etc"]) assert.equal(safeUrl(u), "#", u);
+  assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+});
+
+test("the page carries its style sheet (tables with borders, the shipped font first) and a trimmed body", () => {
+  const html = markdownToHtml("\n\nText.\n\n", "t");
+  const css = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? "";
+  assert.match(css, /^body \{ font-family: "DejaVu Sans"/);
+  assert.match(css, /table \{ border-collapse: collapse;/);
+  assert.match(css, /hr \{[^}]*\}$/, "trimmed");
+  assert.ok(html.includes("<main>\n<p>Text.</p>\n</main>"));
+  assert.equal(markdownBody("\n# A\n\n"), '<h1 id="a">A</h1>');
+  assert.equal(inline("**b**"), "<strong>b</strong>");
+});

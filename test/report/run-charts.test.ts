@@ -102,3 +102,35 @@ test("pure spec data: iterations sampled to at most MAX_CHART_POINTS, the time s
   assert.deepEqual(ttft.data.values, [{ v: 0.5 }, { v: 0.25 }]);
   assert.equal(ttft.encoding.x.title, "TTFT (s)");
 });
+
+test("run charts by hand: energy labels from 8 % of a bar, systems with any non-finite ratio left out, TPOT in ms", async () => {
+  const { energyByDeviceChart } = await import("../../src/report/run-charts.ts");
+  const d = (compute: number, dram: number, st: number) => ({ compute, dram, transfer: 0, static: st, refresh: 0, total: compute + dram + st });
+  const r = { energyJoules: 10.7, energyByDevice: { gpu: d(9, 1, 0.7), draft: d(0, 0, 0) } } as unknown as Parameters<typeof energyByDeviceChart>[0];
+  const spec = energyByDeviceChart(r, "e") as unknown as { layer: { data: { values: Record<string, unknown>[] } }[] };
+  // 9 / 10.7 and 1 / 10.7 (9.3 %) are labelled; 0.7 / 10.7 (6.5 %) fits but is left blank; the draft spent nothing: no bar
+  assert.deepEqual(spec.layer[1].data.values.map((l) => l.__t), ["9.00 J", "1.00 J", ""]);
+  assert.ok(spec.layer[0].data.values.every((v) => v.device === "gpu"));
+  const rows = [
+    { label: "A", speedupVsA100Attacc: 1, energyEfficiencyVsA100Attacc: 1 },
+    { label: "B", speedupVsA100Attacc: 2, energyEfficiencyVsA100Attacc: NaN },
+    { label: "C", speedupVsA100Attacc: Infinity, energyEfficiencyVsA100Attacc: 2 },
+  ];
+  assert.deepEqual((systemsChart(rows, "t", "s") as unknown as { data: { values: { system: string }[] } }).data.values.map((v) => v.system), ["A", "A"]);
+  const tpot = latencyHistogram([{ ttftSec: 1, tpotSec: 0.002, outputTokens: 2 }] as never[], "tpotSec", "p") as unknown as { encoding: { x: { title: string } } };
+  assert.equal(tpot.encoding.x.title, "TPOT (ms)");
+});
+
+test("run charts' legends keep the phase and unit order; the scheduler's subtitle names the rule", async () => {
+  const { iterationTimeChart } = await import("../../src/report/run-charts.ts");
+  type E = { encoding: { color: { scale: { domain: string[] } }; y: { title: string } } };
+  const time = iterationTimeChart([], "t") as unknown as E;
+  assert.deepEqual(time.encoding.color.scale.domain, ["FC", "attention", "communication", "other"]);
+  assert.equal(time.encoding.y.title, "time per iteration (ms)");
+  const sched = schedulerChart([], 3, "s") as unknown as { title: { subtitle: string }; layer: E[] };
+  assert.deepEqual(sched.layer[0].encoding.color.scale.domain, ["GPU", "FC-PIM"]);
+  assert.match(sched.title.subtitle, /RLP x TLP > alpha/);
+  const split = splitChart({ breakdownSec: { fc: 1, attention: 1, communication: 0, other: 0 }, breakdownJoules: { prefill: 0, fc: 1, attention: 1, communication: 0, other: 0, static: 0 }, prefillSec: 0, idleSec: 0 } as never, "split") as unknown as { width: number; layer: { data: { values: { quantity: string }[] } }[] };
+  assert.deepEqual([...new Set(split.layer[0].data.values.map((v) => v.quantity))], ["latency", "energy"]);
+  assert.ok(split.width < 500, "a small chart beside the others");
+});

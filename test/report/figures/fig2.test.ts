@@ -58,3 +58,43 @@ test("the GPU is the setup's: hardware.gpu replaces the A100 in the roof, the ti
   assert.match(JSON.stringify(f.charts[0].spec.title), /on H100/);
   assert.ok(f.tables[0].rows.every((r) => r.gpu === "h100-sxm" && r.gpuLabel === "H100"));
 });
+
+test("label places as documented: FC B16 left, B32-B128 below, S6 under; spec points on a batch point unlabelled", () => {
+  const spec = fig2(ctx()).charts[0].spec as unknown as { layer: { data: { values: { name: string; pos: string }[] } }[] };
+  const labels = spec.layer[3].data.values;
+  const posOf = (name: string): string[] => labels.filter((l) => l.name === name).map((l) => l.pos);
+  assert.deepEqual(posOf("B16"), ["left"]);
+  for (const b of ["B32", "B64", "B128"]) assert.deepEqual(posOf(b), ["below"], b);
+  assert.deepEqual(posOf("B8"), ["above"]);
+  // every B4 label (FC, and attention alone or merged with its neighbours) is above
+  assert.ok(labels.filter((l) => l.name.startsWith("B4")).every((l) => l.pos === "above"));
+  // FC S2 = B8 and FC S4 = B16 (RLP x TLP 64, 128) are unlabelled; attention S2, S4 below; FC S6 (192) under, attention S6 below
+  assert.deepEqual(posOf("S2"), ["below"]);
+  assert.deepEqual(posOf("S4"), ["below"]);
+  assert.deepEqual(posOf("S6").sort(), ["below", "under"]);
+  // S8 at batch 32 is B32 at speculation 8, for FC and attention alike
+  assert.deepEqual(posOf("S8"), []);
+});
+
+test("the table: FC intensity about RLP x TLP, attention about TLP whatever the batch; every point under the roof; the text quotes the table", () => {
+  const f = fig2(ctx());
+  const rows = f.tables[0].rows as { kind: string; sweep: string; rlp: number; tlp: number; arithmeticIntensity: number; achievedFlopsPerSec: number }[];
+  assert.equal(rows.length, 2 * (6 + 4));
+  assert.deepEqual([...new Set(rows.map((r) => r.sweep))], ["batch sweep", "spec sweep"]);
+  // FC reads the weights once for RLP x TLP tokens (2 FLOP per weight per token, 2 bytes per weight): AI just under the token count;
+  // attention reads each request's KV cache once for its TLP tokens: AI just under TLP, the same at every batch size
+  for (const r of rows) {
+    const ideal = r.kind === "fc" ? r.rlp * r.tlp : r.tlp;
+    assert.ok(r.arithmeticIntensity > 0.8 * ideal && r.arithmeticIntensity <= ideal, `${r.kind} ${r.rlp}x${r.tlp}: ${r.arithmeticIntensity}`);
+  }
+  assert.equal(new Set(rows.filter((r) => r.kind === "attention" && r.sweep === "batch sweep").map((r) => r.arithmeticIntensity)).size, 1);
+  const roof = (f.charts[0].spec as unknown as { layer: { data: { values: { ai: number; tflops: number }[] } }[] }).layer[0].data.values;
+  const peak = roof[2].tflops * 1e12;
+  const bw = (roof[0].tflops * 1e12) / roof[0].ai;
+  for (const r of rows) assert.ok(r.achievedFlopsPerSec <= Math.min(peak, bw * r.arithmeticIntensity) * (1 + 1e-9), `${r.kind} ${r.rlp}x${r.tlp} above the roof`);
+  const range = (kind: string) => {
+    const ai = rows.filter((r) => r.kind === kind).map((r) => r.arithmeticIntensity);
+    return `${Math.min(...ai).toFixed(1)}–${Math.max(...ai).toFixed(1)} FLOP/B`;
+  };
+  assert.ok(f.markdown.includes(`spans ${range("fc")}`) && f.markdown.includes(`stays at ${range("attention")}`), f.markdown);
+});

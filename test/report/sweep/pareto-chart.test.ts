@@ -36,3 +36,18 @@ test("a z objective colors the dots; no numbers or references, no layers for the
   assert.equal(ls[0].encoding.color.title, "energy (J)");
   assert.equal(layers({ rows: plain, z: "energyJoules" })[0].encoding.color.title, "energyJoules");
 });
+
+test("both Pareto axes fit the designs, not zero (latency 1..5 s would otherwise sit in the right half)", () => {
+  for (const l of layers()) {
+    assert.deepEqual((l.encoding.x as unknown as { scale: object }).scale, { zero: false });
+    assert.deepEqual((l.encoding.y as unknown as { scale: object }).scale, { zero: false });
+  }
+});
+
+test("the front line joins its points in x order; front rows without a label get no number; the title and subtitle", () => {
+  const spec = paretoChart({ title: "T", subtitle: ["s1", "s2"], x: "latencySec", y: "tokensPerSec", rows }) as unknown as { title: unknown; layer: Layer[] };
+  assert.deepEqual(spec.title, { text: "T", subtitle: ["s1", "s2"] });
+  assert.deepEqual(spec.layer[1].encoding.order, { field: "latencySec", type: "quantitative" });
+  const unlabelled = rows.map(({ label: _label, ...r }) => ({ ...r, reference: "" }));
+  assert.deepEqual(layers({ rows: unlabelled as typeof rows }).map((l) => l.mark.type), ["point", "line"]);
+});
