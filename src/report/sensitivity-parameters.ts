@@ -112,6 +112,7 @@ export const SENSITIVITY_PARAMETERS: readonly SensitivityParameter[] = [
     description: "per-message latency of the GPU-GPU link, i.e. of every tensor-parallel collective step (hardware.links.gpuGpu.latencySec)",
     factors: DEFAULT_FACTORS,
     apply: (p, f, exp) => {
+      // Stryker disable next-line EqualityOperator: every system preset has 0 or 6 GPUs, so > 1 and >= 1 agree on all of them
       if (f === 1 || SYSTEM_PRESETS[p.system] === undefined || !(presetDevices(p.system).numGpus > 1)) return p;
       return withHardware(p, { links: { gpuGpu: { latencySec: linkOfPoint(p, exp, "gpuGpu").latencySec * f } } });
     },

@@ -35,6 +35,12 @@ test("reproduce of Fig. 6 and Fig. 12 on a tiny trace: the figures' files, repor
   assert.ok(!("bounds" in r.summary) && !("mechanisms" in r.summary), "no Fig. 8: no bounds, no mechanisms");
 });
 
+test("reproduce of a device-level figure alone: no other semantics or profile is computed", async () => {
+  const r = await reproduce({ figures: ["fig6"], outDir: join(dir, "fig6-only"), protocol: "one-batch", seed: 3, trace: "fixed:32:3", progress: false, sensitivity: false });
+  assert.equal(r.runs, 0);
+  assert.ok(!("otherComputeSemantics" in r.summary) && !("otherProfile" in r.summary), Object.keys(r.summary).join(", "));
+});
+
 /** Runs `f` with process.stderr standing in for a terminal; returns what was written to it. */
 async function onTerminalStderr<T>(f: () => Promise<T>): Promise<{ result: T; written: string }> {
   const err = process.stderr as unknown as Record<string, unknown>;

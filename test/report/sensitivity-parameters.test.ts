@@ -44,7 +44,7 @@ test("link and GPU parameters patch only the systems that have the link or the G
   assert.deepEqual(hw(attention.apply(pt("a100-attacc"), 4, exp)), { links: { attention: { bandwidthBytesPerSec: sys("a100-attacc").fabrics.attention!.link.bandwidthBytesPerSec * 4 } } });
   const gpuGpu = param("GPU all-reduce latency");
   assert.deepEqual(hw(gpuGpu.apply(pt("papi"), 0.5, exp)), { links: { gpuGpu: { latencySec: sys("papi").fabrics.gpuGpu!.link.latencySec * 0.5 } } });
-  assert.deepEqual(gpuGpu.apply(pt("attacc-only"), 0.5, exp), pt("attacc-only"));
+  for (const s of ["attacc-only", "my-system"]) assert.deepEqual(gpuGpu.apply(pt(s), 0.5, exp), pt(s), s);
   // AttAcc's A100: 0.8 of peak FLOP/s, 0.85 of bandwidth; x1.25 caps both at 1
   const eff = param("GPU efficiency");
   assert.deepEqual(hw(eff.apply(pt("papi"), 0.5, exp)), { gpu: { computeEfficiency: 0.4, memoryEfficiency: 0.425 } });

@@ -83,3 +83,14 @@ test("fig7 under decoupled-clock semantics describes one MAC command per column"
   assert.match(other.markdown, /decoupled-clock MAC semantics \(one MAC command per column; the x FPUs of y banks cycle through its tokens/);
   assert.match(f.markdown, /column-matched MAC semantics \(ceil\(y·reuse\/x\) MAC commands per column/);
 });
+
+test("fig7's caption says reuse makes computation the main cost only when it does", async () => {
+  const { PAPER_SETUP } = await import("../../../src/report/setup.ts");
+  // MACs 1000x cheaper than the FC-PIM preset's: DRAM access stays the largest share at reuse 64
+  const macJoules = setupPimDesign(PAPER_SETUP, "fcPim", "fc-pim").energy.macJoules / 1000;
+  const cheap = fig7({ exp: new Experiments("dolly-creative", 1, { ...PAPER_SETUP, hardware: { fcPim: { energy: { macJoules } } } }), protocol: "all-batches" });
+  const rows = cheap.tables[0].rows.filter((r) => r.reuse === "reuse 64");
+  const share = (p: string) => Number(rows.find((r) => r.part === p)!.share);
+  assert.ok(share("compute") < share("dramAccess"));
+  assert.equal(cheap.charts[0].caption, "Share of PIM energy spent on DRAM access, transfers, computation and background power at reuse 1 and 64.");
+});

@@ -59,6 +59,9 @@ test("each reference is placed against the front: on it with its ranks, or domin
   ), md);
   const one = paretoMarkdown("x", [g(1, 1, [4, 10], { references: ["r"] }), C], objectives, ["fpus", "banks"], [], 2);
   assert.ok(one.includes("1 front design dominates it.") && one.includes("changing fpus 1 -> 4: latencySec -75.0 %, tokensPerSec +50.0 %."), one);
+  // a tie in one objective: +0.0 % (no change), never "-0.0 %"
+  const tie = paretoMarkdown("x", [g(1, 1, [1, 10], { references: ["r"] }), C], objectives, ["fpus", "banks"], [], 2);
+  assert.ok(tie.includes("changing fpus 1 -> 4: latencySec +0.0 %, tokensPerSec +50.0 %."), tie);
   const inf = paretoMarkdown("x", [C, bad(1, "power: 80 W > 60 W")].map((x, i) => (i ? { ...x, references: ["big"] } : x)), objectives, ["fpus", "banks"], [], 2);
   assert.ok(inf.includes("**big** (fpus=8, banks=1) is **infeasible** under papi's model: power: 80 W > 60 W."));
   assert.ok(!paretoMarkdown("x", [B, { ...C, references: [] }], objectives, ["fpus"], [], 2).includes("Reference points"));

@@ -146,4 +146,7 @@ test("sweep plot on the finished sweep: the feasible points drawn, their CSV bes
   assert.equal(csv[0], "index,hardware.fcPim.numFpus,spec,latencySec");
   assert.deepEqual(csv.slice(1).map((l) => l.split(",")[0]), ["0", "1", "2", "3"]);
   assert.match(readFileSync(p.svgPath, "utf8"), /t: latencySec vs spec by hardware\.fcPim\.numFpus/);
+  // a metric on x: its column joins the CSV between the swept columns and y
+  const m = await sweepPlot({ dir: join(dir, "whole"), x: "energyJoules", y: "latencySec", out: join(dir, "plot", "metric.svg") });
+  assert.equal(readFileSync(m.csvPath, "utf8").split("\n")[0], "index,hardware.fcPim.numFpus,spec,energyJoules,latencySec");
 });
