@@ -136,3 +136,16 @@ test("a profile without a stated number is left out of that number's paragraph",
   const hbm = line(reachParagraphs([papi, noHbm], undefined), "PAPI speedup vs A100+HBM-PIM");
   assert.match(hbm, /reached by neither profile \(papi 1\.50x\); the closest is 1\.50x \(profile papi\)\.$/);
 });
+
+test("a structural switch whose FC-only bound passes the stated number raises the bound", () => {
+  const h0 = { "fig8.speedupVs.attacc-only": 1.7, "bounds.fcOnly.mean": 3.16 };
+  const s: StructuralStudy = {
+    keys: Object.keys(h0), base: h0,
+    rows: [{ choice: "PIM-side collectives", description: "", override: "", values: [
+      { label: "ring", source: "x", setups: true, headlines: h0 },
+      { label: "free", source: "y", setups: false, headlines: { "fig8.speedupVs.attacc-only": 2.5, "bounds.fcOnly.mean": 12 } },
+    ] }],
+  };
+  const a = line(reachParagraphs([papi, at], s), "PAPI speedup vs AttAcc-only");
+  assert.ok(a.includes("The structural switch PIM-side collectives: free raises the bound to 12.00x. FC-PIM alone"), a);
+});

@@ -66,6 +66,8 @@ test("heatmap: rows of 18 px (at least half the plot's height), cell labels up t
   assert.equal(heat(2, 20).height, 360);
   assert.equal(heat(2, 20).width, 500);
   assert.deepEqual(heat(15, 10).layer.map((l) => l.mark.type), ["rect", "text"]);
+  // the cell labels read the label column every plotted row carries
+  assert.deepEqual(heat(15, 10).layer[1].encoding.text, { field: "__label" });
   assert.equal(MAX_CELL_LABELS, 150);
   assert.deepEqual(heat(151, 1).layer.map((l) => l.mark.type), ["rect"]);
   // 151 categories of x tilt and take 20 px each
