@@ -362,7 +362,7 @@ export interface ScatterOptions extends Common {
 }
 
 export function scatterChart(o: ScatterOptions): VegaLiteSpec {
-  const vals = o.rows.flatMap((r) => [r[o.x], r[o.y]]).filter((v): v is number => Number.isFinite(v));
+  const vals = [...numbers(o.rows, o.x), ...numbers(o.rows, o.y)]; // both axes share one range: only its ends are read
   const positive = vals.filter((v) => v > 0);
   const lo = o.logX || o.logY ? Math.min(...positive) : Math.min(...vals);
   const hi = Math.max(...vals);

@@ -55,8 +55,9 @@ const ENERGY_KINDS = ["compute", "dram", "transfer", "static", "refresh"] as con
 /**
  * Where the run's energy went: one bar per device group (each unit of the system by its name, every link, the draft
  * model), stacked by kind (compute, DRAM, transfer, static, refresh), in joules. The bars sum to the run's energy.
- * `totalInTitle: false` leaves the run's total out of the title: the explorer shows it beside the chart, and a title that changes with every result would make the page compile and draw
- * a new chart for each control change instead of updating the drawn one's data (src/web/chart.tsx).
+ * `totalInTitle: false` leaves the run's total out of the title: the explorer shows it beside the chart, and a title
+ * that changes with every result would make the page compile and draw a new chart for each control change instead of
+ * updating the drawn one's data (src/web/chart.tsx).
  */
 export function energyByDeviceChart(r: Pick<RunResult, "energyByDevice" | "energyJoules">, title: string, totalInTitle = true): VegaLiteSpec {
   const rows = Object.entries(r.energyByDevice)
