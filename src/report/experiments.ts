@@ -61,6 +61,11 @@ export class Experiments {
     return this.cache.runs;
   }
 
+  /** The cache keys of the runs simulated so far (over every Experiments sharing this one's cache), in run order. */
+  runKeys(): string[] {
+    return [...this.cache.results.keys()];
+  }
+
   /** The same trace, seed and run cache under another setup. */
   withSetup(setup: ReportSetup): Experiments {
     return new Experiments(this.trace, this.seed, setup, this.cache);

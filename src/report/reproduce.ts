@@ -10,6 +10,7 @@ import { makeProgress } from "./progress.ts";
 import { FIGURES } from "./figures/index.ts";
 import { headlinesOf, headlinesSummary, type HeadlinesWithPoints } from "./semantics.ts";
 import { metricOf, sensitivityStudy, sensitivityWorkerUrl, startSensitivityRuns, type SensitivityStudy } from "./sensitivity.ts";
+import { runHeadlinesTask, type HeadlinesAnswer, type HeadlinesTask } from "./sensitivity-worker.ts";
 import { buildReportMarkdown } from "./report-md.ts";
 import { boundsCsvRows } from "./report-profiles.ts";
 import {
@@ -67,14 +68,19 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const otherP = otherProfile(profile);
   let result: ReproduceResult | undefined;
   const chartCache = o.chartCacheDir === undefined ? undefined : ChartCache.open(o.chartCacheDir);
-  // The sensitivity study's worker threads start first, so their start-up overlaps the Fig. 8 runs the study needs.
-  const pool = withStudy ? new WorkerPool(sensitivityWorkerUrl()) : undefined;
+  // The worker threads start first, so their start-up overlaps the Fig. 8 runs the study needs.
+  const pool = withStudy || withOther ? new WorkerPool(sensitivityWorkerUrl()) : undefined;
   try {
     await writeOutputFolder(o.outDir, "reproduce", async (stage) => {
+      // The headlines under the other semantics and the other profile need only the setup: the workers take them
+      // first (batches run in posting order), while this thread computes and draws the figures.
+      const otherTasks: HeadlinesTask[] = [withComputeSemantics(setup, other), withProfile(setup, otherP)].map((s) => ({ trace: o.trace, seed: o.seed, protocol: o.protocol, setup: s, figures: o.figures }));
+      const othersBatch = withOther ? pool!.submit<HeadlinesTask, HeadlinesAnswer>(otherTasks) : undefined;
+      othersBatch?.results.catch(() => {}); // awaited below: a worker's failure before then is not an unhandled rejection
       // The sensitivity reruns only need the configuration and the Fig. 8 numbers we miss, so they start now, on
       // worker threads that take their tasks themselves, and overlap with the figures computed here.
       const study = withStudy ? startSensitivityRuns(exp, o.protocol, o.figures.includes("fig11"), pool) : undefined;
-      if (study !== undefined && study.tasks.length + study.structuralTasks.length === 0) void pool?.close();
+      if (!withOther && study !== undefined && study.tasks.length + study.structuralTasks.length === 0) void pool?.close();
       const outputs: FigureOutput[] = [];
       for (const id of o.figures) {
         const f = await FIGURES[id]({ exp, protocol: o.protocol });
@@ -87,11 +93,21 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       // the main profile under each compute semantics, and the main semantics under each profile
       const headlines: HeadlinesWithPoints[] = [main];
       const profiles: HeadlinesWithPoints[] = [main];
-      if (withOther) {
-        headlines.push(headlinesOf(exp.withSetup(withComputeSemantics(setup, other)), o.protocol, o.figures));
-        bar.tick(1, `${other} semantics (${exp.runs} runs)`);
-        profiles.push(headlinesOf(exp.withSetup(withProfile(setup, otherP)), o.protocol, o.figures));
-        bar.tick(1, `profile ${otherP} (${exp.runs} runs)`);
+      // what no worker has started yet runs here (the other setups' headlines, then the study's reruns), so this
+      // thread does not wait while work is left; which thread ran what changes no answer
+      othersBatch?.help(runHeadlinesTask);
+      study?.help();
+      // every run once, as one cache shared by the setups would count them (the others' runs were made on workers)
+      const otherRunKeys: string[] = [];
+      const runCount = () => new Set([...exp.runKeys(), ...otherRunKeys]).size;
+      if (othersBatch) {
+        const [bySemantics, byProfile] = await othersBatch.results;
+        otherRunKeys.push(...bySemantics.runKeys);
+        headlines.push(bySemantics.headlines);
+        bar.tick(1, `${other} semantics (${runCount()} runs)`);
+        otherRunKeys.push(...byProfile.runKeys);
+        profiles.push(byProfile.headlines);
+        bar.tick(1, `profile ${otherP} (${runCount()} runs)`);
       }
       const fig8Of = (hs: readonly HeadlinesWithPoints[], name: (h: HeadlinesWithPoints) => string, key: string) =>
         Object.fromEntries(hs.filter((h) => h.fig8).map((h) => [name(h), metricOf(h.fig8!, key)]));
@@ -101,8 +117,6 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
         oursByProfile: fig8Of(profiles, (h) => h.profile, c.key),
       }));
       const byProtocol = (key: string) => comparisons.find((c) => c.key === key)?.oursByProtocol;
-      // nothing else to do here: this thread takes the reruns no worker has started yet
-      study?.help();
       const sensitivity = study ? await sensitivityStudy(exp, o.protocol, byProtocol, study) : undefined;
       if (study) bar.tick(1, "sensitivity");
       const changes = setupChanges(setup);
@@ -121,12 +135,12 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       if (sensitivity) summary.sensitivity = sensitivity;
       if (main.boundsPerPoint) writeCsv(join(stage, "bounds.csv"), boundsCsvRows(profiles));
       const md = buildReportMarkdown({
-        outputs, comparisons, headlines, profiles, sensitivity, setup, changes, devices, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: exp.runs,
+        outputs, comparisons, headlines, profiles, sensitivity, setup, changes, devices, protocol: o.protocol, trace: o.trace, seed: o.seed, runs: runCount(),
       });
       writeOutputFile(join(stage, "report.md"), md);
       writeOutputFile(join(stage, "report.html"), markdownToHtml(md, "papi: reproduction of PAPI (ASPLOS 2025)"));
       writeOutputFile(join(stage, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
-      result = { summary, comparisons, sensitivity, outDir: resolve(o.outDir), wallSec: 0, runs: exp.runs };
+      result = { summary, comparisons, sensitivity, outDir: resolve(o.outDir), wallSec: 0, runs: runCount() };
     });
   } finally {
     bar.stop();

@@ -3,6 +3,8 @@ import { answerTasks } from "../node/worker-pool.ts";
 import { fcFloorSec } from "./bounds.ts";
 import { Experiments, fig8Grid, type Protocol } from "./experiments.ts";
 import type { PointResult } from "./figures/fig8.ts";
+import type { FigureId } from "./figures/types.ts";
+import { headlinesOf, type HeadlinesWithPoints } from "./semantics.ts";
 import { SENSITIVITY_PARAMETERS } from "./sensitivity-parameters.ts";
 import { optionChanges, STRUCTURAL_CHOICES, withOption } from "./sensitivity-structural.ts";
 import type { ReportSetup } from "./setup.ts";
@@ -119,5 +121,33 @@ const isStructural = (t: SensitivityTask | StructuralTask): t is StructuralTask 
 /** Either kind of rerun: what a worker (or the main thread, helping) runs. */
 export const runStudyTask = (t: SensitivityTask | StructuralTask): SensitivityAnswer | StructuralAnswer => (isStructural(t) ? runStructuralTask(t) : runSensitivityTask(t));
 
+/**
+ * The headline numbers of the reproduced figures under another setup: papi reproduce's other compute semantics and
+ * other profile, computed on a worker while the main thread computes and draws the figures (their runs share no
+ * point with the main setup's, so nothing is run twice; `runKeys` lets the caller count the runs as one cache would).
+ */
+export interface HeadlinesTask {
+  trace: string;
+  seed: number;
+  protocol: Protocol;
+  setup: ReportSetup;
+  figures: readonly FigureId[];
+}
+
+export interface HeadlinesAnswer {
+  headlines: HeadlinesWithPoints;
+  /** the run cache keys of the points simulated (Experiments.runKeys) */
+  runKeys: string[];
+}
+
+export function runHeadlinesTask(t: HeadlinesTask): HeadlinesAnswer {
+  const exp = new Experiments(t.trace, t.seed, t.setup);
+  const headlines = headlinesOf(exp, t.protocol, t.figures);
+  return { headlines, runKeys: exp.runKeys() };
+}
+
+type ReportTask = SensitivityTask | StructuralTask | HeadlinesTask;
+const isHeadlines = (t: ReportTask): t is HeadlinesTask => "figures" in t;
+
 // Loaded as a worker entry: answer tasks. (Importing it from the main thread is harmless.)
-if (!isMainThread) void answerTasks(runStudyTask);
+if (!isMainThread) void answerTasks((t: ReportTask) => (isHeadlines(t) ? runHeadlinesTask(t) : runStudyTask(t)));
