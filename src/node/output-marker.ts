@@ -20,6 +20,7 @@ export const OUTPUT_FOLDER_KINDS = {
   reproduce: "reproduction folder (papi reproduce --out)",
   sweep: "sweep folder (papi sweep --out, papi sweep merge --out)",
   pareto: "Pareto folder (papi sweep pareto --out)",
+  plots: "plot folder (papi sweep plot's default, DIR/plots)",
   explorer: "explorer folder (papi explore --build)",
 } as const;
 export type OutputFolderKind = keyof typeof OUTPUT_FOLDER_KINDS;
@@ -73,6 +74,21 @@ export function unexplainedEntries(dir: string, marker: OutputMarker, depth = 0)
     foreign.push(e);
   }
   return foreign.sort();
+}
+
+/**
+ * The subfolders of `dir` that are papi outputs of one of `kinds` holding only papi's files (what unexplainedEntries
+ * accepts as papi's), e.g. a sweep folder's pareto/ and plots/, drawn from its data.
+ */
+export function markedSubfolders(dir: string, kinds: readonly OutputFolderKind[]): string[] {
+  const found: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (!lstatSync(p).isDirectory()) continue;
+    const sub = readOutputMarker(p);
+    if (sub !== undefined && (kinds as readonly string[]).includes(sub.kind) && unexplainedEntries(p, sub, 1).length === 0) found.push(e);
+  }
+  return found.sort();
 }
 
 /**

@@ -9,6 +9,7 @@ import { forEachFileLine } from "./line-file.ts";
 import { readDataFile } from "./read-data-file.ts";
 import { readRawConfig } from "./run-config.ts";
 import { claimOutputFolder, writeOutputFile } from "./output.ts";
+import { markedSubfolders } from "./output-marker.ts";
 import { siblingModule } from "./worker-pool.ts";
 
 /** A spec file, loaded: the parsed spec, its base config, and the folder the base's relative paths resolve from. */
@@ -81,11 +82,16 @@ export function appendJournal(dir: string, rows: readonly SweepRow[]): void {
 /**
  * Claims `dir` for a sweep (src/node/output.ts): new, empty, or an earlier papi sweep folder holding only papi's
  * files (its marker proves it; a user's points.jsonl does not), created if missing and marked. Without `resume`, the
- * earlier output's files (listed in the marker) are removed so the sweep starts over. Returns the folder's real path.
+ * earlier output's files (listed in the marker) are removed so the sweep starts over, and so are the Pareto and plot
+ * folders papi drew from them (pareto/, plots/: marked, holding only papi's files), which would otherwise describe
+ * data the folder no longer holds. Returns the folder's real path.
  */
 export function prepareOutputDir(dir: string, resume: boolean): string {
   const real = claimOutputFolder(dir, "sweep", Object.values(SWEEP_FILES));
-  if (!resume) for (const f of Object.values(SWEEP_FILES)) rmSync(join(real, f), { force: true });
+  if (!resume) {
+    for (const f of Object.values(SWEEP_FILES)) rmSync(join(real, f), { force: true });
+    for (const sub of markedSubfolders(real, ["pareto", "plots"])) rmSync(join(real, sub), { recursive: true, force: true });
+  }
   return real;
 }
 

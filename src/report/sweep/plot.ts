@@ -1,7 +1,7 @@
 import { extname, join, resolve } from "node:path";
 import { UserError } from "../../core/errors.ts";
 import { nearest } from "../../core/merge.ts";
-import { ensureDir, writeOutputFile } from "../../node/output.ts";
+import { claimOutputFolder, ensureDir, writeOutputFile } from "../../node/output.ts";
 import { toCsv } from "../csv-out.ts";
 import { renderChart } from "../plot.ts";
 import { metricColumns, readSweepOutput, sweptColumns } from "./merge.ts";
@@ -61,8 +61,13 @@ export async function sweepPlot(o: SweepPlotOptions): Promise<SweepPlotResult> {
   const rows = [...output.rows].sort((a, b) => (a.index as number) - (b.index as number));
   const swept = sweptColumns(meta);
   const plan = planPlot(rows, swept, metricColumns(meta), { x: o.x, y: o.y, color: o.color, facet: o.facet, mark: mark as PlotMarkOption });
-  const base = plotBasePath(o.dir, o.out, plotStem(o));
-  ensureDir(resolve(base, ".."));
+  const stem = plotStem(o);
+  const base = plotBasePath(o.dir, o.out, stem);
+  // the default folder, DIR/plots, is papi's: marked with the files it holds, so the sweep folder stays papi's (a
+  // rerun or --resume accepts it, a fresh rerun removes it with the data it was drawn from); a folder given with
+  // --out is the user's, written into
+  if (o.out === undefined) claimOutputFolder(resolve(base, ".."), "plots", FILE_EXTENSIONS.map((e) => stem + e), "sweep plot");
+  else ensureDir(resolve(base, ".."));
   const columns = ["index", ...swept, ...(plan.xIsMetric ? [plan.x] : []), plan.y];
   const csvPath = `${base}.csv`;
   writeOutputFile(csvPath, toCsv(plan.rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])))));
