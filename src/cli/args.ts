@@ -36,7 +36,8 @@ export function parseNonNegativeInt(flag: string, value: string | undefined, max
 export function parseNumber(flag: string, value: string | undefined, min: number, max: number): number {
   const v = decimalValue(value);
   if (!Number.isFinite(v) || v < min || v > max) {
-    throw new UserError(`${flag} must be a number in [${min}, ${max}], got "${value}"`);
+    // the smallest positive double as the lower end means "above 0"
+    throw new UserError(`${flag} must be a number in ${min === Number.MIN_VALUE ? "(0" : `[${min}`}, ${max}], got "${value}"`);
   }
   return v;
 }

@@ -62,6 +62,7 @@ export function flagsToConfig(o: Flags): Record<string, unknown> {
   const spec = s("spec");
   if (spec !== undefined) {
     const m = /^adaptive:(.*):(.*)$/.exec(spec);
+    if (!m && /^adaptive\b/.test(spec)) throw new UserError(`--spec adaptive:T:M needs a target T and a largest TLP M (e.g. adaptive:64:8), got "${spec}"`);
     if (m) c.spec = { targetTokens: parseInteger("--spec adaptive TARGET", m[1], 1, MAX_BATCH * MAX_TLP), maxTlp: parseInteger("--spec adaptive MAX", m[2], 1, MAX_TLP) };
     else {
       const list = parsePositiveIntList("--spec", spec, MAX_TLP, 1024);

@@ -180,7 +180,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], path: string, 
     .map((i) => {
       const where = [path, ...i.path.map(String)].filter((p) => p !== "").join(".");
       const message = root ? issueMessage(i, root) : missingOr(i);
-      const located = where === "" ? message : `${where}: ${message}`;
+      const located = where === "" ? message : `${where}: ${withoutName(message, where)}`;
       return label === undefined || label === "" ? located : `${label}: ${located}`;
     })
     .join("; ");
@@ -200,8 +200,27 @@ function missingOr(i: z.core.$ZodIssue): string {
   return `is missing${what ? ` (${what})` : ""}`;
 }
 
-/** The message of one issue; for unknown keys, names them and the nearest valid key at that place. */
+/**
+ * A message that starts with the field's name again ("acceptanceRate must be in (0, 1]" at acceptanceRate, "spec must
+ * be >= 1" at spec.1) without it, since formatIssues puts the path in front: "acceptanceRate: must be in (0, 1]". Another
+ * name stays ("x must be > 0" at b.d).
+ */
+function withoutName(message: string, where: string): string {
+  const name = /^([A-Za-z_$][\w$]*(?:\.[\w$]+)*) (?=must |is |needs )/.exec(message)?.[1];
+  if (name === undefined) return message;
+  // the name is one or more whole parts of the path (spec at spec.1, c at base.b.c, list at base.list.1)
+  return `.${where}.`.includes(`.${name}.`) ? message.slice(name.length + 1) : message;
+}
+
+/**
+ * The message of one issue; for unknown keys, names them and the nearest valid key at that place; for a name not
+ * among a field's options (issues parsed with `reportInput: true`), the name given and the nearest option.
+ */
 export function issueMessage(i: z.core.$ZodIssue, root: z.ZodType): string {
+  if (i.code === "invalid_value" && typeof i.input === "string") {
+    const near = nearest(i.input, i.values.map(String));
+    return `${i.message}, got "${i.input}"${near ? ` (did you mean "${near}"?)` : ""}`;
+  }
   if (i.code !== "unrecognized_keys") return i.message;
   const valid = keysAt(root, i.path as PropertyKey[]);
   return i.keys

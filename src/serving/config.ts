@@ -26,7 +26,7 @@ export const SpecConfig = z
     int("spec", 1, MAX_TLP),
     z.array(int("spec", 1, MAX_TLP)).min(1).max(1024),
     z.object({ targetTokens: int("spec.targetTokens", 1, MAX_BATCH * MAX_TLP), maxTlp: int("spec.maxTlp", 1, MAX_TLP) }).strict(),
-  ])
+  ], { error: `must be an integer in [1, ${MAX_TLP}], a list of them (cycled per iteration) or { targetTokens, maxTlp } (adaptive), both integers` })
   .describe("speculation length (TLP); a list cycles per iteration; {targetTokens, maxTlp} retunes TLP each iteration to keep RLP x TLP near the target");
 
 export const RunConfig = z

@@ -142,7 +142,7 @@ export const PRESETS_ONLY: InputLoader = {
 
 /** Parses a run config; one-line UserError naming the field (and, for unknown keys, the nearest valid key). */
 export function parseRunConfig(input: unknown, label = "config"): RunConfig {
-  const r = RunConfig.safeParse(input);
+  const r = RunConfig.safeParse(input, { reportInput: true });
   if (!r.success) throw new UserError(formatIssues(r.error.issues, "", RunConfig, label));
   const entry = BATCHING.entries[r.data.batching];
   for (const k of Object.keys(r.data.serving) as (keyof ServingConfig)[]) {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { defineBlock, enumFieldsOf, parseBlock, resolveBlock } from "../../src/core/blocks.ts";
+import { defineBlock, enumFieldsOf, formatIssues, parseBlock, resolveBlock } from "../../src/core/blocks.ts";
 import { UserError } from "../../src/core/errors.ts";
 import { deepMerge } from "../../src/core/merge.ts";
 import { PimDesignBlock, resolvePimDesign } from "../../src/hardware/pim/presets.ts";
@@ -174,4 +174,20 @@ test("a kind whose resolved value is not an object (a number, null) resolves wit
   assert.equal(resolveBlock(ScalarBlock, { v: 2 }, undefined, "s"), 2);
   assert.equal(resolveBlock(ScalarBlock, { v: 0 }, undefined, "s"), null);
   assert.equal(resolveBlock(ScalarBlock, "one", undefined, "s"), 1);
+});
+
+test("formatIssues names a field once: a message that repeats the field's name (or its last part) loses it, another name stays", () => {
+  const S = z.object({
+    a: z.number().min(1, "a must be >= 1"),
+    b: z.object({ c: z.number().min(1, "c must be >= 1"), d: z.number().min(1, "x must be > 0"), e: z.number().min(1, "to - from must be finite") }),
+    list: z.array(z.number().min(1, "list must be >= 1")),
+    word: z.enum(["alpha", "beta"]),
+  });
+  const r = S.safeParse({ a: 0, b: { c: 0, d: 0, e: 0 }, list: [1, 0], word: "alhpa" }, { reportInput: true });
+  assert.ok(!r.success);
+  assert.equal(
+    formatIssues(r.error.issues, "base", S),
+    'base.a: must be >= 1; base.b.c: must be >= 1; base.b.d: x must be > 0; base.b.e: to - from must be finite; base.list.1: must be >= 1; ' +
+      'base.word: Invalid option: expected one of "alpha"|"beta", got "alhpa" (did you mean "alpha"?)',
+  );
 });

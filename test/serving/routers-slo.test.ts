@@ -76,7 +76,7 @@ test("serving fields: one-line errors naming the field; a field the policy does 
   bad({ batching: "continuous", serving: { prefillSystem: "gpu-only" } }, /serving\.prefillSystem: batching continuous does not use it/);
   bad({ batching: "disaggregated", serving: { preemption: "swap" } }, /serving\.preemption: batching disaggregated/);
   bad({ batching: "disaggregated", serving: { prefillSystem: "gpu-onyl" } }, /serving\.prefillSystem.*did you mean "gpu-only"/);
-  bad({ slo: {} }, /slo needs ttftSec, tpotSec or both/);
+  bad({ slo: {} }, /slo: needs ttftSec, tpotSec or both/);
   // either target alone is enough
   for (const slo of [{ ttftSec: 1 }, { tpotSec: 0.1 }]) assert.deepEqual(parseRunConfig({ slo }).slo, slo);
   bad({ slo: { ttftSec: 0 } }, /slo\.ttftSec.*> 0/);

@@ -158,7 +158,18 @@ describe("runOnce", () => {
   });
 
   test("bad configs are one-line errors naming the field; suspects list what the user overrode", () => {
-    assert.throws(() => parseRunConfig({ batch: 0 }, "x.yaml"), (e: unknown) => e instanceof UserError && /^x\.yaml: batch: batch must be >= 1$/.test(e.message));
+    // the field's name once, in front (not again in the message)
+    assert.throws(() => parseRunConfig({ batch: 0 }, "x.yaml"), (e: unknown) => e instanceof UserError && /^x\.yaml: batch: must be >= 1$/.test(e.message));
+    assert.throws(() => parseRunConfig({ spec: [2, 0] }), (e: unknown) => e instanceof UserError && e.message === "config: spec.1: must be >= 1");
+    // a name outside a field's options: the name given and the nearest option
+    assert.throws(() => parseRunConfig({ scheduler: "orcale" }), (e: unknown) => e instanceof UserError && /^config: scheduler: Invalid option: expected one of .*, got "orcale" \(did you mean "oracle"\?\)$/.test(e.message));
+    assert.throws(() => parseRunConfig({ profile: "attacc" }), /got "attacc" \(did you mean "attacc-toolchain"\?\)$/);
+    assert.throws(() => parseRunConfig({ batching: "zzzzzzzzzzzz" }), (e: unknown) => e instanceof UserError && /, got "zzzzzzzzzzzz" \(did you mean "/.test(e.message));
+    // a speculation that is none of its three forms names them all
+    assert.throws(() => parseRunConfig({ spec: { targetTokens: 64, maxTlp: 4, x: 1 } }), /^UserError: config: spec: unknown key "x" \(did you mean "maxTlp"\?\)$/);
+    for (const spec of [{ targetTokens: 64 }, "fast", true]) {
+      assert.throws(() => parseRunConfig({ spec }), (e: unknown) => e instanceof UserError && e.message === "config: spec: must be an integer in [1, 256], a list of them (cycled per iteration) or { targetTokens, maxTlp } (adaptive), both integers", JSON.stringify(spec));
+    }
     assert.throws(() => parseRunConfig({ bach: 4 }), /unknown key "bach" \(did you mean "batch"\?\)/);
     const cfg = parseRunConfig({ system: { preset: "papi", gpu: { numGpus: 4 } }, model: { name: "m" }, gpus: 4, hardware: { gpu: { numSms: 100 }, links: { attention: "pcie5" } } });
     assert.deepEqual(suspectInputs(cfg), ["hardware.gpu.numSms", "hardware.links.attention", "system.preset", "system.gpu.numGpus", "model", "gpus"]);

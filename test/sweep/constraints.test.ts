@@ -50,7 +50,7 @@ test("active constraints: all by default in checking order, a list, a mapping wi
   assert.deepEqual(activeConstraints({ power: { mode: "model", budgetWatts: 20 } })[0].options, { mode: "model", budgetWatts: 20 });
   assert.deepEqual(activeConstraints({ power: true })[0].options, { mode: "fpu-peak" });
   assert.throws(() => activeConstraints(["area", "pwoer"]), /^UserError: constraints: unknown constraint "pwoer" \(did you mean "power"\?\); known: area, capacity, power$/);
-  assert.throws(() => activeConstraints({ power: { budgetWatts: 0 } }), /^UserError: constraints\.power: .*budgetWatts must be > 0/);
+  assert.throws(() => activeConstraints({ power: { budgetWatts: 0 } }), /^UserError: constraints\.power: .*budgetWatts: must be > 0/);
   assert.throws(() => activeConstraints({ power: { mode: "peak" } }), /^UserError: constraints\.power: /);
   assert.throws(() => activeConstraints({ area: { x: 1 } }), /^UserError: constraints\.area: /);
 });

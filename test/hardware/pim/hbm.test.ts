@@ -66,7 +66,7 @@ test("timing consistency: nRC below nRAS + nRP - 1 is refused with its message; 
   for (const nRC of [62, 40]) {
     assert.throws(
       () => resolveHbm({ preset: "hbm3-5.2", timing: { nRC } }),
-      (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nRC: nRC must be about nRAS + nRP",
+      (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nRC: must be about nRAS + nRP",
     );
   }
 });
@@ -86,7 +86,7 @@ test("timing consistency: nCCDL may equal nCCDS (no bank-group penalty) but not 
   assert.equal(resolveHbm({ preset: "hbm3-5.2", timing: { nCCDL: 2 } }).timing.nCCDL, 2);
   assert.throws(
     () => resolveHbm({ preset: "hbm3-5.2", timing: { nCCDL: 1 } }),
-    (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nCCDL: nCCDL must be >= nCCDS",
+    (e: unknown) => e instanceof UserError && e.message === "hbm.timing.nCCDL: must be >= nCCDS",
   );
 });
 
