@@ -72,7 +72,10 @@ test("--resume skips the points the folder holds and gives the same table", asyn
 test("merging outputs of different specs is refused", async () => {
   const other = join(dir, "other.yaml");
   writeFileSync(other, readFileSync(SPEC, "utf8").replace("[1, 4, 8]", "[1, 2]"));
-  assert.equal((await papi(["sweep", other, "--out", join(dir, "o1"), "--shard", "1/3", "--jobs", "1"])).status, 0);
+  const shard = await papi(["sweep", other, "--out", join(dir, "o1"), "--shard", "1/3", "--jobs", "1"]);
+  assert.equal(shard.status, 0);
+  // the summary line names the shard when there is one (an unsharded sweep's line: "papi sweep: 6 of 6 points ...")
+  assert.match(shard.stdout, /^papi sweep 1\/3: 1 of 4 points \(1 run, 0 resumed; /);
   const r = await papi(["sweep", "merge", join(dir, "s0"), join(dir, "o1"), join(dir, "s2"), "--out", join(dir, "m3")]);
   assert.ok(isCleanUserError(r), r.stderr);
   assert.match(r.stderr, /comes from a different spec/);
@@ -117,6 +120,9 @@ test("--jobs above the available CPUs is clamped with a one-line notice; the tab
   assert.match(r.stderr, /^papi sweep: --jobs 1024 is more than the \d+ CPUs? this process may use; running \d+ worker threads? \(results do not depend on --jobs\)\n$/);
   assert.ok(JSON.parse(r.stdout).jobs < 1024);
   assert.deepEqual(read(d, "results.csv"), read(join(dir, "a"), "results.csv"));
+  // an unsharded sweep's summary line names no shard
+  const resumed = await papi(["sweep", SPEC, "--out", d, "--resume"]);
+  assert.match(resumed.stdout, /^papi sweep: 6 of 6 points \(0 run, 6 resumed; 4 ok, 2 infeasible\) in /);
   const over = await papi(["sweep", SPEC, "--out", d, "--jobs", "1025"]);
   assert.ok(isCleanUserError(over), over.stderr);
 });
@@ -124,7 +130,8 @@ test("--jobs above the available CPUs is clamped with a one-line notice; the tab
 test("papi sweep pareto: front table, figure, generated text naming the reference", async () => {
   const r = await papi(["sweep", "pareto", join(dir, "a")]);
   assert.equal(r.status, 0, r.stderr);
-  for (const f of ["pareto.csv", "pareto.svg", "pareto.png", "pareto.md"]) assert.ok(existsSync(join(dir, "a", "pareto", f)), f);
+  for (const f of ["pareto.csv", "pareto.svg", "pareto.png", "pareto.md", "pareto.html"]) assert.ok(existsSync(join(dir, "a", "pareto", f)), f);
+  assert.match(r.stdout, /-> .*pareto\/pareto\.\{csv,svg,png,md,html\}\n$/);
   const md = readFileSync(join(dir, "a", "pareto", "pareto.md"), "utf8");
   assert.match(md, /\*\*paper\*\* \(hardware\.fcPim\.numFpus=4\) is \*\*(on the Pareto front|not Pareto-optimal)/);
   assert.match(md, /Infeasible designs by first violated constraint: area 1/);

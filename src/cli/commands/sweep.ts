@@ -25,7 +25,7 @@ export function registerSweep(program: Command): void {
       const s = await runSweep({ specPath, outDir: o.out, jobs, shard, resume: o.resume === true, progress: !o.json, onNotice: (t) => err(t + "\n") });
       if (o.json) return printJson(s);
       out(
-        `papi sweep ${s.shard}: ${s.numShardPoints} of ${s.numPoints} points (${s.numRun} run, ${s.numResumed} resumed; ${s.numOk} ok, ${s.numInfeasible} infeasible) ` +
+        `papi sweep${o.shard === undefined ? "" : ` ${s.shard}`}: ${s.numShardPoints} of ${s.numPoints} points (${s.numRun} run, ${s.numResumed} resumed; ${s.numOk} ok, ${s.numInfeasible} infeasible) ` +
           `in ${s.wallSec.toFixed(1)} s (${s.pointsPerSec.toFixed(1)} points/s) -> ${s.outDir}\n`,
       );
     });
@@ -49,7 +49,7 @@ export function registerSweep(program: Command): void {
     .option("--y <metric>", "second objective")
     .option("--z <metric>", "third objective (optional)")
     .option("--over <paths>", "comma-separated swept paths that form the workload (geometric mean over them); default: the spec's pareto.over")
-    .option("--out <dir>", "where pareto.csv/svg/png/md go (default: DIR/pareto)")
+    .option("--out <dir>", "where pareto.csv/svg/png/md/html go (default: DIR/pareto)")
     .option("--json", "print the designs as JSON")
     .action(async (dir: string, o: { x?: string; y?: string; z?: string; over?: string; out?: string; json?: boolean }) => {
       const { paretoReport } = await import("../../report/sweep/pareto.ts");
@@ -62,7 +62,7 @@ export function registerSweep(program: Command): void {
         formatTable(
           [...r.designColumns, ...r.objectives.map((ob) => ob.column), "reference"],
           front.map((g) => [...r.designColumns.map((c) => String(g.design[c] ?? "")), ...g.values.map(fmt), g.references.join(" ")]),
-        ) + `${front.length} Pareto-optimal of ${r.groups.filter((g) => g.feasible).length} feasible designs (${r.groups.length} in all) -> ${r.outDir}/pareto.{csv,svg,png,md}\n`,
+        ) + `${front.length} Pareto-optimal of ${r.groups.filter((g) => g.feasible).length} feasible designs (${r.groups.length} in all) -> ${r.outDir}/pareto.{csv,svg,png,md,html}\n`,
       );
     });
 
