@@ -5,7 +5,9 @@ import { LINK_PRESETS } from "../hardware/links/presets.ts";
 import { HBM_PRESETS } from "../hardware/pim/hbm-presets.ts";
 import { PIM_DESIGNS } from "../hardware/pim/presets.ts";
 import { SYSTEM_PRESETS } from "../systems/presets.ts";
+import { DEFAULT_PROFILE, resolveAssumptions, type ProfileName } from "../systems/profiles.ts";
 import { resolveSystem } from "../systems/resolve.ts";
+import type { Assumptions } from "../units/assumptions.ts";
 import type { RunResult } from "./run.ts";
 
 /**
@@ -159,4 +161,17 @@ export function designSummary(d: DesignUnderStudy | undefined, systemName: strin
   if (d.preset === null) return `${systemName}: a system of its own (no preset to compare with)`;
   if (d.changes.length === 0) return `${d.preset} preset, unchanged`;
   return `${d.preset} preset with ${formatDesignChanges(d, system).join("; ")}`;
+}
+
+/**
+ * The assumption profile and every assumption that differs from that profile's own value ("profile papi, overridden:
+ * pimRefreshEnergy = false"); null on the defaults (papi's profile, nothing overridden). The design under study
+ * compares the system only.
+ */
+export function assumptionLine(profile: ProfileName, assumptions: Partial<Assumptions>): string | null {
+  const base = resolveAssumptions(profile) as Record<string, unknown>;
+  const overrides = Object.entries(assumptions).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(base[k]));
+  if (profile === DEFAULT_PROFILE && overrides.length === 0) return null;
+  const set = overrides.map(([k, v]) => `${k} = ${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ");
+  return `profile ${profile}${set === "" ? "" : `, overridden: ${set}`}`;
 }

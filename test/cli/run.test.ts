@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCleanUserError, papi } from "./helpers.ts";
+import { assumptionLine } from "../../src/serving/design-diff.ts";
+import { resolveAssumptions } from "../../src/systems/profiles.ts";
 
 test("papi run --json has the documented keys", async () => {
   const r = await papi(["run", "--system", "papi", "--model", "llama-65b", "--trace", "dolly-creative", "--requests", "16", "--batch", "16", "--spec", "4", "--json"]);
@@ -97,4 +99,22 @@ test("MoE models run on PIM from the CLI (papi run and calibrate with mixtral-8x
   }));
   const q = await papi(["run", "--system", "papi", "--model", f, "--requests", "4", "--json"]);
   assert.equal(q.status, 0, q.stderr);
+});
+
+test("the assumptions line: none on the defaults; the profile and every assumption that differs from that profile's", () => {
+  const papiDefaults = resolveAssumptions("papi");
+  const attacc = resolveAssumptions("attacc-toolchain");
+  assert.equal(assumptionLine("papi", papiDefaults), null);
+  assert.equal(assumptionLine("papi", { ...papiDefaults, pimRefreshEnergy: !papiDefaults.pimRefreshEnergy }), `profile papi, overridden: pimRefreshEnergy = ${!papiDefaults.pimRefreshEnergy}`);
+  // another profile is named even with nothing overridden; an override is judged against that profile's own value
+  assert.equal(assumptionLine("attacc-toolchain", attacc), "profile attacc-toolchain");
+  assert.equal(assumptionLine("attacc-toolchain", { ...attacc, fcMapping: "k-split", pimElementwiseOverheadSec: 1e-6 }), "profile attacc-toolchain, overridden: fcMapping = k-split, pimElementwiseOverheadSec = 0.000001");
+});
+
+test("papi run prints the assumptions line under the design under study when they depart from the defaults", async () => {
+  const r = await papi(["run", "--requests", "2", "--trace", "fixed:32:3", "--set", "assumptions.pimRefreshEnergy=false"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\ndesign under study  papi preset, unchanged\nassumptions        profile papi, overridden: pimRefreshEnergy = false\nscheduler /);
+  const plain = await papi(["run", "--requests", "2", "--trace", "fixed:32:3"]);
+  assert.ok(!plain.stdout.includes("assumptions"), plain.stdout);
 });

@@ -6,12 +6,15 @@ import { addServingFlags, addSystemFlags, configSources } from "../run-flags.ts"
 
 /** The design under study as text lines: the preset, then one indented line per overridden field. */
 async function designLines(r: RunResultWithDesign): Promise<string[]> {
-  const { formatDesignChanges } = await import("../../serving/design-diff.ts");
+  const { assumptionLine, formatDesignChanges } = await import("../../serving/design-diff.ts");
   const d = r.designUnderStudy;
-  if (d.preset === null) return [`design under study  ${r.system}: a system of its own (no preset to compare with)`];
-  if (d.changes.length === 0) return [`design under study  ${d.preset} preset, unchanged`];
+  // the assumptions when the run departs from the defaults: they change the numbers as much as a device does
+  const assumptions = assumptionLine(r.config.profile, r.config.assumptions);
+  const more = assumptions === null ? [] : [`assumptions        ${assumptions}`];
+  if (d.preset === null) return [`design under study  ${r.system}: a system of its own (no preset to compare with)`, ...more];
+  if (d.changes.length === 0) return [`design under study  ${d.preset} preset, unchanged`, ...more];
   const lines = formatDesignChanges(d, r.config.system);
-  return [`design under study  ${d.preset} preset with ${lines.length} change${lines.length === 1 ? "" : "s"}:`, ...lines.map((l) => `  ${l}`)];
+  return [`design under study  ${d.preset} preset with ${lines.length} change${lines.length === 1 ? "" : "s"}:`, ...lines.map((l) => `  ${l}`), ...more];
 }
 
 function formatRun(r: RunResultWithDesign, design: string[]): string {
