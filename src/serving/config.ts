@@ -16,8 +16,11 @@ import { MAX_ALPHA, MAX_BATCH, MAX_RATE_PER_SEC, MAX_REQUESTS, MAX_SEED, MAX_TLP
  * the way the system is (system, then devices, then per-device overrides). Parsed once, at the edge (cli, web).
  * Every object is strict: an unknown key is an error naming the nearest valid key.
  */
-const int = (f: string, min: number, max: number) =>
-  z.number({ error: `${f} must be a number` }).int(`${f} must be an integer`).min(min, `${f} must be >= ${min}`).max(max, `${f} must be <= ${max}`);
+/** An integer field; every way of missing it (not a finite number, a fraction, out of range) says the whole range. */
+const int = (f: string, min: number, max: number) => {
+  const m = `${f} must be an integer in [${min}, ${max}]`;
+  return z.number({ error: m }).int(m).min(min, m).max(max, m);
+};
 
 export { MAX_BATCH, MAX_TLP } from "./limits.ts";
 

@@ -15,7 +15,7 @@ const cases: [string[], RegExp][] = [
   [["kernels", "--model", "llama-65b", "--context", "1e308"], /--context must be an integer in \[1, 10000000\]/],
   [["run", "--set", "hardware.gpu.l2BandwidthBytesPerSec=1e-300"], /hardware\.gpu\.l2BandwidthBytesPerSec: must be a number in \[1000, 1e16\] \(B\/s\)/],
   [["run", "--gpus", "1000000000"], /--gpus must be an integer in \[0, 4096\]/],
-  [["run", "--set", "gpus=1000000000"], /config: gpus: must be <= 4096$/m],
+  [["run", "--set", "gpus=1000000000"], /config: gpus: must be an integer in \[0, 4096\]$/m],
   [["run", "--set", "hardware.fcPim.fpuClockHz=1"], /hardware\.fcPim\.fpuClockHz: must be a number in \[1e6, 1e11\] \(Hz\)/],
   [["run", "--set", "hardware.hbm.timing.nREFI=1e300"], /hardware\.hbm\.timing\.nREFI: must be an integer in \[1, 1e6\]/],
   [["run", "--set", "hardware.links.attention.energyPerBitJoules=1"], /energyPerBitJoules: must be a number in \[0, 1e-9\] \(J\/bit\)/],

@@ -85,7 +85,7 @@ test("bad input: one line, exit 2, no output folder", async () => {
   const cases: [string, RegExp][] = [
     ["grid:\n  hardware.fcPim.numFpu: [1]\n", /unknown config path "hardware\.fcPim\.numFpu".*did you mean "hardware\.fcPim\.numFpus"/],
     ["grid:\n  batch: []\n", /grid\.batch: empty list/],
-    ["grid:\n  batch: [0]\n", /batch: must be >= 1/],
+    ["grid:\n  batch: [0]\n", /batch: must be an integer in \[1, 65536\]/],
     ["grid:\n  batch: [4]\nmetrics: [latencySecs]\n", /unknown metric "latencySecs" \(did you mean "latencySec"\?\)/],
     ["grid:\n  batch: [4]\nconstraints: [area, pwoer]\n", /unknown constraint "pwoer" \(did you mean "power"\?\)/],
     ["grid:\n  batch: [4]\nbase: { trace: nosuch.csv }\n", /nosuch\.csv/],

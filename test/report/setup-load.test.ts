@@ -39,7 +39,7 @@ test("fields the figures set themselves are one-line errors naming them and wher
 test("run-config mistakes get papi run's messages; a setup that does not fit a system names the system", () => {
   userError(() => loadReproduceSetup({ sets: ["hardwre.gpu=h100-sxm"] }), /unknown key "hardwre" \(did you mean "hardware"\?\)/);
   userError(() => loadReproduceSetup({ sets: ["hardware.gpu=h9"] }), /unknown GPU preset "h9"/);
-  userError(() => loadReproduceSetup({ sets: ["gpus=-1"] }), /gpus: must be >= 0/);
+  userError(() => loadReproduceSetup({ sets: ["gpus=-1"] }), /gpus: must be an integer in \[0, 4096\]/);
   // 2 FPUs per bank fit FC-PIM's 96 banks per die, but not AttAcc-only's 1P1B stacks with 128
   userError(() => loadReproduceSetup({ sets: ["hardware.fcPim.numFpus=2"] }), /area\.maxDieAreaMm2 .*\(with system attacc-only, model llama-65b\)$/);
 });

@@ -61,16 +61,19 @@ test("seed: every 32-bit unsigned value is accepted, 2^32 is not", () => {
   assert.match(r.error!.issues[0].message, /seed/);
 });
 
-test("integer fields: a non-number, a fraction and an out-of-range value each get their own message naming the field", () => {
+test("integer fields: a non-number, a fraction and an out-of-range value each name the field and its whole range", () => {
   const message = (input: unknown) => {
     const r = RunConfig.safeParse(input);
     assert.equal(r.success, false);
     return r.error!.issues[0].message;
   };
-  assert.equal(message({ batch: "4" }), "batch must be a number");
-  assert.equal(message({ requests: null }), "requests must be a number");
-  assert.equal(message({ batch: 1.5 }), "batch must be an integer");
-  assert.equal(message({ batch: 0 }), "batch must be >= 1");
+  assert.equal(message({ batch: "4" }), "batch must be an integer in [1, 65536]");
+  assert.equal(message({ requests: null }), "requests must be an integer in [1, 2000000]");
+  assert.equal(message({ batch: 1.5 }), "batch must be an integer in [1, 65536]");
+  assert.equal(message({ batch: 0 }), "batch must be an integer in [1, 65536]");
+  assert.equal(message({ batch: 65_537 }), "batch must be an integer in [1, 65536]");
+  assert.equal(message({ gpus: -1 }), "gpus must be an integer in [0, 4096]");
+  assert.equal(message({ batch: Infinity }), "batch must be an integer in [1, 65536]");
 });
 
 test("spec.targetTokens may be as large as MAX_BATCH x MAX_TLP, not more", () => {

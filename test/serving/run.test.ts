@@ -159,8 +159,8 @@ describe("runOnce", () => {
 
   test("bad configs are one-line errors naming the field; suspects list what the user overrode", () => {
     // the field's name once, in front (not again in the message)
-    assert.throws(() => parseRunConfig({ batch: 0 }, "x.yaml"), (e: unknown) => e instanceof UserError && /^x\.yaml: batch: must be >= 1$/.test(e.message));
-    assert.throws(() => parseRunConfig({ spec: [2, 0] }), (e: unknown) => e instanceof UserError && e.message === "config: spec.1: must be >= 1");
+    assert.throws(() => parseRunConfig({ batch: 0 }, "x.yaml"), (e: unknown) => e instanceof UserError && /^x\.yaml: batch: must be an integer in \[1, 65536\]$/.test(e.message));
+    assert.throws(() => parseRunConfig({ spec: [2, 0] }), (e: unknown) => e instanceof UserError && e.message === "config: spec.1: must be an integer in [1, 256]");
     // a name outside a field's options: the name given and the nearest option
     assert.throws(() => parseRunConfig({ scheduler: "orcale" }), (e: unknown) => e instanceof UserError && /^config: scheduler: Invalid option: expected one of .*, got "orcale" \(did you mean "oracle"\?\)$/.test(e.message));
     assert.throws(() => parseRunConfig({ profile: "attacc" }), /got "attacc" \(did you mean "attacc-toolchain"\?\)$/);

@@ -203,7 +203,7 @@ test("the built page works from file:// (no server, no network)", { skip, timeou
   // a value out of range: the schema's one-line message, and the page stays up
   await setNumber(page, "#batch", 0);
   await page.waitForSelector("#error");
-  assert.equal(await page.textContent("#error"), "config: batch: must be >= 1");
+  assert.equal(await page.textContent("#error"), "config: batch: must be an integer in [1, 65536]");
   // the last result no longer matches the controls: greyed out; the error box wraps inside its panel
   assert.ok(await page.$eval(".results", (e) => e.classList.contains("stale")));
   assert.equal(await page.$eval("#error", (e) => getComputedStyle(e).overflowWrap), "anywhere");

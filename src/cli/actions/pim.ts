@@ -99,8 +99,7 @@ export function runPower(o: { design?: string; reuse: string; budget?: string; j
   const names = o.design === undefined ? [...POWER_STUDY_DESIGNS] : o.design.split(",").map((s) => s.trim());
   const designs = names.map(loadDesign);
   const reuses = parsePositiveIntList("--reuse", o.reuse, MAX_BATCH * MAX_TLP, 1024);
-  const budgetWatts = o.budget === undefined ? undefined : parseNumber("--budget", o.budget, 0, 1e4);
-  if (budgetWatts === 0) throw new UserError(`--budget must be > 0 W, got "${o.budget}"`);
+  const budgetWatts = o.budget === undefined ? undefined : parseNumber("--budget", o.budget, Number.MIN_VALUE, 1e4);
   const rows = designs.flatMap((d) =>
     reuses.map((r) => ({ ...pimStackPowerWatts(d, r, { budgetWatts }), energy: pimEnergyBreakdownAtReuse(d, r) })),
   );
