@@ -16,6 +16,7 @@ export function parseYamlTextWith(text: string, label: string, parseDocument: Ya
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem !== undefined) {
     const where = problem.linePos ? `line ${problem.linePos[0].line}, column ${problem.linePos[0].col}: ` : "";
+    if (problem.message.startsWith("Maximum call stack size exceeded")) throw tooDeep(label);
     const tag = /^Unresolved tag: (\S+)/.exec(problem.message)?.[1];
     if (problem.code === "TAG_RESOLVE_FAILED" && tag !== undefined) {
       const shown = tag.replace(/^tag:yaml\.org,2002:/, "!!");
@@ -23,19 +24,46 @@ export function parseYamlTextWith(text: string, label: string, parseDocument: Ya
     }
     throw new UserError(`${label}: cannot parse: ${problem.message.split("\n")[0]}`);
   }
+  let value: unknown;
   try {
-    return doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
+    if (e instanceof RangeError) throw tooDeep(label);
     throw new UserError(`${label}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
   }
+  return checkDepth(value, label);
 }
 
 /** Parses JSON or YAML text (YAML when the label ends in .yaml/.yml) into a plain value; one-line UserError when malformed. */
 export function parseDataTextWith(text: string, label: string, parseDocument: YamlParseDocument): unknown {
   if (/\.ya?ml$/i.test(label)) return parseYamlTextWith(text, label, parseDocument);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new UserError(`${label}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
   }
+  return checkDepth(value, label);
+}
+
+/**
+ * ASSUMPTION: no config, sweep spec or model file nests mappings and lists more than 64 levels deep (the deepest
+ * papi reads, a sweep spec's grid of hardware objects, has about 6). Deeper nesting is a mistake or a fuzzed file,
+ * and the recursive code that reads the value (schema checks, merges, hashing) would run out of stack on it: it is
+ * refused right after parsing, with a one-line error naming the file.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+const tooDeep = (label: string) => new UserError(`${label}: mappings and lists nested more than ${MAX_NESTING_DEPTH} levels deep (at most ${MAX_NESTING_DEPTH} are allowed)`);
+
+/** `value`, after a one-line UserError if its mappings and lists nest deeper than MAX_NESTING_DEPTH (the top level is 1). */
+function checkDepth(value: unknown, label: string): unknown {
+  const within = (v: unknown, depth: number): boolean => {
+    if (v === null || typeof v !== "object") return true;
+    if (depth > MAX_NESTING_DEPTH) return false;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (!within(child, depth + 1)) return false;
+    return true;
+  };
+  if (!within(value, 1)) throw tooDeep(label);
+  return value;
 }

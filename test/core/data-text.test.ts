@@ -61,3 +61,30 @@ describe("YAML tags are one-line errors naming the file, the place and the tag, 
     }
   });
 });
+
+describe("nesting deeper than 64 levels is refused right after parsing, naming the file", () => {
+  const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+  test("64 levels parse; 65 (and 5000, which would overflow the stack) are one line", () => {
+    assert.equal(JSON.stringify(parseDataText(nested(64), "c.json")), nested(64));
+    assert.deepEqual(parseDataText(`a: ${nested(63)}\n`, "c.yaml"), { a: JSON.parse(nested(63)) });
+    const msg = /^c\.(json|yaml): mappings and lists nested more than 64 levels deep \(at most 64 are allowed\)$/;
+    for (const d of [65, 5000]) {
+      assert.throws(() => parseDataText(nested(d), "c.json"), userError(msg), `json ${d}`);
+      assert.throws(() => parseDataText(`a: ${nested(d - 1)}\n`, "c.yaml"), userError(msg), `yaml ${d}`);
+    }
+    assert.throws(() => parseDataText(`{"a": {"b": ${nested(63)}}}`, "c.json"), userError(msg));
+  });
+
+  test("papi run --config with a 5000-level list: exit 2, one line naming the file", async () => {
+    const d = mkdtempSync(join(tmpdir(), "papi-deep-"));
+    try {
+      const f = join(d, "deep.json");
+      writeFileSync(f, `{"trace":"fixed:128:16","hardware":{"gpu":${nested(5000)}}}`);
+      const r = await papi(["run", "--config", f, "--requests", "4"]);
+      assert.ok(isCleanUserError(r), r.stderr);
+      assert.match(r.stderr, /deep\.json: mappings and lists nested more than 64 levels deep/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
