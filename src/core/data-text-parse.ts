@@ -12,11 +12,13 @@ export type YamlParseDocument = typeof ParseDocument;
  * give plain data (`!!str`, `!!int`, `!!map`, `!!seq`) are accepted.
  */
 export function parseYamlTextWith(text: string, label: string, parseDocument: YamlParseDocument): unknown {
-  const doc = parseDocument(text, { resolveKnownTags: false, logLevel: "silent", uniqueKeys: true });
+  // logLevel "error", not "silent": a silent parse drops every document after the first without a word.
+  const doc = parseDocument(text, { resolveKnownTags: false, logLevel: "error", uniqueKeys: true });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem !== undefined) {
     const where = problem.linePos ? `line ${problem.linePos[0].line}, column ${problem.linePos[0].col}: ` : "";
     if (problem.message.startsWith("Maximum call stack size exceeded")) throw tooDeep(label);
+    if (problem.code === "MULTIPLE_DOCS") throw new UserError(`${label}: ${where}a second YAML document (after ---); a file holds one document`);
     const tag = /^Unresolved tag: (\S+)/.exec(problem.message)?.[1];
     if (problem.code === "TAG_RESOLVE_FAILED" && tag !== undefined) {
       const shown = tag.replace(/^tag:yaml\.org,2002:/, "!!");

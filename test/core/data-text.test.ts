@@ -88,3 +88,10 @@ describe("nesting deeper than 64 levels is refused right after parsing, naming t
     }
   });
 });
+
+describe("a YAML file holds one document", () => {
+  test("a second document (after ---) is refused, naming the file and line, not dropped", () => {
+    assert.throws(() => parseDataText("trace: fixed:128:16\n---\nbatch: 4\n", "c.yaml"), userError(/^c\.yaml: line 2, column 1: a second YAML document \(after ---\); a file holds one document$/));
+    assert.deepEqual(parseDataText("---\ntrace: fixed:128:16\n...\n", "c.yaml"), { trace: "fixed:128:16" });
+  });
+});
