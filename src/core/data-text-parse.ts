@@ -45,6 +45,12 @@ export function parseDataTextWith(text: string, label: string, parseDocument: Ya
   } catch (e) {
     throw new UserError(`${label}: cannot parse: ${(e as Error).message.split("\n")[0]}`);
   }
+  const dup = duplicateJsonKey(text);
+  if (dup !== undefined) {
+    const before = text.slice(0, dup.at).split("\n");
+    const where = `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+    throw new UserError(`${label}: cannot parse: Map keys must be unique at ${where} (key ${JSON.stringify(dup.key)} appears twice)`);
+  }
   return checkDepth(value, label);
 }
 
@@ -68,4 +74,34 @@ function checkDepth(value: unknown, label: string): unknown {
   };
   if (!within(value, 1)) throw tooDeep(label);
   return value;
+}
+
+/**
+ * The first key that repeats within one object of valid JSON text, and where it starts (JSON.parse keeps the last
+ * silently). A scan with an explicit stack, so that any nesting JSON.parse accepted is scanned without recursion.
+ */
+function duplicateJsonKey(text: string): { key: string; at: number } | undefined {
+  const stack: (Set<string> | null)[] = []; // a Set per open object, null per open list
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      const keys = stack[stack.length - 1];
+      if (expectKey && keys) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (keys.has(key)) return { key, at: i };
+        keys.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === "{") {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === "[") stack.push(null);
+    else if (c === "}" || c === "]") stack.pop();
+    else if (c === ",") expectKey = stack[stack.length - 1] != null;
+  }
+  return undefined;
 }

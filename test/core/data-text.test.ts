@@ -95,3 +95,12 @@ describe("a YAML file holds one document", () => {
     assert.deepEqual(parseDataText("---\ntrace: fixed:128:16\n...\n", "c.yaml"), { trace: "fixed:128:16" });
   });
 });
+
+describe("duplicate keys in JSON are refused, as in YAML", () => {
+  test("the second occurrence is named with its line and column; the same key in other objects is fine", () => {
+    assert.throws(() => parseDataText('{"trace": "fixed:128:16",\n "batch": 4, "batch": 8}', "c.json"), userError(/^c\.json: cannot parse: Map keys must be unique at line 2, column 14 \(key "batch" appears twice\)$/));
+    // an escape spelling the same key is the same key
+    assert.throws(() => parseDataText('{"ab": 1, "a\\u0062": 2}', "c.json"), userError(/at line 1, column 11 \(key "ab" appears twice\)$/));
+    assert.deepEqual(parseDataText('{"a": {"x": 1, "y": [{"x": 2}, {"x": "\\"x\\""}]}, "x": "a,x", "b": {"x": 1}}', "c.json"), { a: { x: 1, y: [{ x: 2 }, { x: '"x"' }] }, x: "a,x", b: { x: 1 } });
+  });
+});
