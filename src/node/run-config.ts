@@ -29,8 +29,9 @@ export function parseSet(assignment: string): { path: string; value: unknown } {
   return { path, value };
 }
 
-/** Reads a config file into a raw object (YAML or JSON); one-line errors. */
+/** Reads a config file into a raw object (YAML or JSON); one-line errors. An empty path is `--config ""`, refused. */
 export function readRawConfig(path: string): Record<string, unknown> {
+  if (path.trim() === "") throw new UserError(`--config ${JSON.stringify(path)}: the path is empty; give a file name`);
   const raw = readDataFile(path);
   if (raw === null || raw === undefined) return {};
   if (!isPlainObject(raw)) throw new UserError(`${path}: expected a mapping of config fields at the top level`);
@@ -42,7 +43,7 @@ export function readRawConfig(path: string): Record<string, unknown> {
  * run config's schema (unknown keys are errors naming the nearest valid key).
  */
 export function loadRunConfig(src: { configPath?: string; flags?: Record<string, unknown>; sets?: readonly string[] }): LoadedRunConfig {
-  const raw: Record<string, unknown> = src.configPath ? readRawConfig(src.configPath) : {};
+  const raw: Record<string, unknown> = src.configPath !== undefined ? readRawConfig(src.configPath) : {};
   for (const [k, v] of Object.entries(src.flags ?? {})) if (v !== undefined) raw[k] = v;
   for (const s of src.sets ?? []) {
     const { path, value } = parseSet(s);
@@ -51,5 +52,5 @@ export function loadRunConfig(src: { configPath?: string; flags?: Record<string,
     setPath(raw, path, value);
   }
   const label = src.configPath ?? "config";
-  return { config: parseRunConfig(raw, label), baseDir: src.configPath ? dirname(resolve(src.configPath)) : process.cwd() };
+  return { config: parseRunConfig(raw, label), baseDir: src.configPath !== undefined ? dirname(resolve(src.configPath)) : process.cwd() };
 }

@@ -20,7 +20,7 @@ export function loadReproduceSetup(src: { configPath?: string; sets?: readonly s
   const sets = src.sets ?? [];
   if (src.configPath === undefined && sets.length === 0) return { setup: PAPER_SETUP };
   const where = new Map<string, string>();
-  const raw: Record<string, unknown> = src.configPath ? readRawConfig(src.configPath) : {};
+  const raw: Record<string, unknown> = src.configPath !== undefined ? readRawConfig(src.configPath) : {};
   for (const k of Object.keys(raw)) where.set(k, src.configPath!);
   for (const s of sets) {
     const { path, value } = parseSet(s);
