@@ -60,8 +60,11 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const setup = o.setup ?? PAPER_SETUP;
   const withStudy = o.sensitivity && o.figures.includes("fig8");
   const withOther = o.figures.some((f) => SEMANTICS_FIGURES.includes(f));
-  const bar = makeProgress(o.figures.length + (withStudy ? 1 : 0) + (withOther ? 2 : 0), "papi reproduce", o.progress);
   const exp = new Experiments(o.trace, o.seed, setup);
+  // The trace is read (and checked) up front, whether or not a figure drawn uses it: a bad --trace is an error
+  // before anything is written or started. The rows stay in the run cache for the figures that use them.
+  exp.requestsFor("all-batches", 1);
+  const bar = makeProgress(o.figures.length + (withStudy ? 1 : 0) + (withOther ? 2 : 0), "papi reproduce", o.progress);
   const semantics = mainComputeSemantics(setup);
   const other = otherComputeSemantics(semantics);
   const profile = mainProfile(setup);

@@ -101,6 +101,12 @@ test("bad reproduce flags are one-line errors and leave no output folder", async
     assert.ok(isCleanUserError(r), `${args.join(" ")}: ${r.stderr}`);
     assert.ok(!existsSync(out));
   }
+  // --trace is checked up front, even when no figure drawn uses it (Fig. 4 does not), and before the chart cache is made
+  const cache = join(out, "..", "charts");
+  const r = await papi(["reproduce", "--figures", "fig4", "--no-sensitivity", "--trace", "bogus", "--chart-cache", cache, "--out", out]);
+  assert.ok(isCleanUserError(r), r.stderr);
+  assert.match(r.stderr, /^papi: error: unknown trace "bogus" \(not a built-in name nor a file\); known: dolly-creative/);
+  assert.ok(!existsSync(out) && !existsSync(cache));
 });
 
 test("reproduce never replaces a folder that is not an earlier papi output", async () => {
