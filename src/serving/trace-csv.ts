@@ -15,17 +15,16 @@ export const AZURE_COLUMNS = ["TIMESTAMP", "ContextTokens", "GeneratedTokens"] a
 
 /** ASSUMPTION: no request is longer than 10 M tokens (beyond every model's context); longer rows are input errors. */
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
-/** Checks of the token and arrival columns (constants: a million-row trace checks them a million times). */
-const TOKEN_BOUNDS = { min: 0, max: MAX_TOKENS_PER_REQUEST, integer: true } as const;
+/** Checks of the arrival column (a constant: a million-row trace checks it a million times). */
 const NON_NEGATIVE = { min: 0 } as const;
 
 /**
  * Turns the records of a trace CSV into rows, one record at a time (so files can be streamed and reading can stop
  * after `limit` rows). Formats: `lin,lout` (optional `arrival_sec`, other columns such as `category` ignored) or
  * the Azure LLM inference trace columns `TIMESTAMP,ContextTokens,GeneratedTokens`. `category`, when given, keeps
- * only the rows whose `category` column equals it (file order is kept). Token counts of 0 are clamped to 1 (a
- * request has at least one prompt token and generates at least one); negative, non-integer or absurd counts are
- * UserErrors naming file and line.
+ * only the rows whose `category` column equals it (file order is kept). A token count outside [1,
+ * MAX_TOKENS_PER_REQUEST] or not an integer (a request has at least one prompt token and generates at least one,
+ * as `fixed:LIN:LOUT` requires) is a UserError naming file, line and column.
  */
 export class TraceCsvReader {
   readonly rows: TraceRow[] = [];
@@ -71,7 +70,11 @@ export class TraceCsvReader {
   }
 
   private tokens(r: CsvRow, column: string): number {
-    return Math.max(1, r.num(column, TOKEN_BOUNDS));
+    const v = r.num(column);
+    if (!(Number.isInteger(v) && v >= 1 && v <= MAX_TOKENS_PER_REQUEST)) {
+      throw new UserError(`${this.label}:${r.line}: column "${column}" must be an integer in [1, ${MAX_TOKENS_PER_REQUEST}], got ${r.get(column)}`);
+    }
+    return v;
   }
 
   private lengthsRow(r: CsvRow): void {

@@ -111,9 +111,9 @@ test("Poisson arrivals: start at 0, increase, mean gap ~ 1/rate, deterministic, 
 });
 
 test("user CSV files: lin,lout with arrival_sec, and Azure columns", () => {
-  const p = tmpCsv("ok.csv", "category,lin,lout,arrival_sec\nx,5,0,2.5\ny,7,3,4\n");
+  const p = tmpCsv("ok.csv", "category,lin,lout,arrival_sec\nx,5,1,2.5\ny,7,3,4\n");
   assert.deepEqual(loadTrace(p).requests, [
-    { id: 0, arrivalSec: 0, inputTokens: 5, outputTokens: 1 }, // lout 0 clamped to 1; arrivals shifted to start at 0
+    { id: 0, arrivalSec: 0, inputTokens: 5, outputTokens: 1 }, // arrivals shifted to start at 0
     { id: 1, arrivalSec: 1.5, inputTokens: 7, outputTokens: 3 },
   ]);
   const az = tmpCsv("az.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-12-31 23:59:59.9,10,2\n2024-01-01 00:00:00.1000001,20,4\n");
@@ -123,16 +123,22 @@ test("user CSV files: lin,lout with arrival_sec, and Azure columns", () => {
 
 test("Azure rows: arrivals relative to the first row, fractional seconds included, before any shift by the loader", () => {
   // rows 23:59:59.9, then 00:00:00.1000001 the next day (0.2000001 s later), then 00:00:01.1000001 (1.2000001 s)
-  const rows = parseTraceText("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-12-31 23:59:59.9,10,2\n2024-01-01 00:00:00.1000001,20,4\n2024-01-01 00:00:01.1000001,30,0\n", "az");
+  const rows = parseTraceText("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-12-31 23:59:59.9,10,2\n2024-01-01 00:00:00.1000001,20,4\n2024-01-01 00:00:01.1000001,30,1\n", "az");
   assert.equal(rows[0].arrivalSec, 0); // the first row is the clock origin: its own fraction cancels
   assert.ok(Math.abs(rows[1].arrivalSec! - 0.2000001) < 1e-12, String(rows[1].arrivalSec));
   assert.ok(Math.abs(rows[2].arrivalSec! - 1.2000001) < 1e-12, String(rows[2].arrivalSec));
-  assert.deepEqual(rows.map((r) => [r.inputTokens, r.outputTokens]), [[10, 2], [20, 4], [30, 1]]); // 0 generated clamped to 1
+  assert.deepEqual(rows.map((r) => [r.inputTokens, r.outputTokens]), [[10, 2], [20, 4], [30, 1]]);
 });
 
 test("bad inputs are one-line user errors naming file and line or the allowed values", () => {
   assert.throws(() => loadTrace("no-such-trace"), isUserError(/known: dolly-creative.*fixed:LIN:LOUT/));
-  assert.throws(() => loadTrace(tmpCsv("neg.csv", "lin,lout\n3,4\n5,-1\n")), isUserError(/neg\.csv:3: column "lout" must be >= 0/));
+  assert.throws(() => loadTrace(tmpCsv("neg.csv", "lin,lout\n3,4\n5,-1\n")), isUserError(/neg\.csv:3: column "lout" must be an integer in \[1, 10000000\], got -1/));
+  // a length of 0 is refused as fixed:0:16 is (a request reads and writes at least one token), in both formats
+  assert.throws(() => loadTrace(tmpCsv("zero.csv", "lin,lout\n128,16\n128,0\n")), isUserError(/\/zero\.csv:3: column "lout" must be an integer in \[1, 10000000\], got 0$/));
+  assert.throws(() => loadTrace(tmpCsv("zin.csv", "lin,lout\n0,16\n")), isUserError(/\/zin\.csv:2: column "lin" must be an integer in \[1, 10000000\], got 0$/));
+  assert.throws(() => parseTraceText("TIMESTAMP,ContextTokens,GeneratedTokens\n2024-01-01 00:00:00,10,0\n", "az.csv"), isUserError(/^az\.csv:2: column "GeneratedTokens" must be an integer in \[1, 10000000\], got 0$/));
+  assert.throws(() => loadTrace(tmpCsv("frac.csv", "lin,lout\n1.5,16\n")), isUserError(/\/frac\.csv:2: column "lin" must be an integer in \[1, 10000000\], got 1\.5$/));
+  assert.throws(() => loadTrace(tmpCsv("big.csv", "lin,lout\n10000001,16\n")), isUserError(/\/big\.csv:2: column "lin" must be an integer in \[1, 10000000\], got 10000001$/));
   assert.throws(() => loadTrace(tmpCsv("nan.csv", "lin,lout\nabc,4\n")), isUserError(/nan\.csv:2: column "lin" is not a number/));
   assert.throws(() => loadTrace(tmpCsv("short.csv", "lin,lout\n3\n")), isUserError(/short\.csv:2: expected 2 fields/));
   assert.throws(() => loadTrace(tmpCsv("cols.csv", "a,b\n3,4\n")), isUserError(/cols\.csv:1: unknown trace columns/));
