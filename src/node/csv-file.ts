@@ -105,7 +105,11 @@ export function forEachCsvFileRecord(
   }
 }
 
-/** Reads a whole CSV file with a header line into rows; checks `required` columns and field counts. */
+/**
+ * Reads a whole CSV file with a header line into rows; checks `required` columns and field counts. A file with a
+ * header and no rows is a one-line error: these are measurement and reference tables, and an empty one would
+ * report a comparison over nothing.
+ */
 export function readCsv(path: string, required: readonly string[]): CsvRow[] {
   const table = new CsvTable(path, required);
   const rows: CsvRow[] = [];
@@ -116,5 +120,6 @@ export function readCsv(path: string, required: readonly string[]): CsvRow[] {
     if (r) rows.push(r);
   });
   if (!sawHeader) table.record([""], 1);
+  if (rows.length === 0) throw new UserError(`${path}: no rows after the header (a measurement table needs at least one)`);
   return rows;
 }

@@ -18,7 +18,7 @@ export function loadPimReference(dir: string): PimReference {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError(`--reference: folder not found: ${dir} (expects attention.csv and fc.csv)`);
   }
-  const unitColumns = ["unit", "fpusPerBank", "powerLimited", "nCCDAB", "tCKns", "timeSec"];
+  const unitColumns = ["unit", "fpusPerBank", "powerLimited", "nCCDAB", "cycles", "tCKns", "timeSec"];
   const unitOf = (r: CsvRow, file: string): PimReferenceUnit => {
     const powerLimited = r.get("powerLimited");
     if (powerLimited !== "true" && powerLimited !== "false") {
@@ -26,6 +26,8 @@ export function loadPimReference(dir: string): PimReference {
     }
     const unit = r.get("unit");
     if (unit === "") throw new UserError(`${file}:${r.line}: column "unit" is empty`);
+    // the time compared is timeSec (= cycles x tCK); cycles is checked all the same, never read past
+    if (!(r.num("cycles") > 0)) throw new UserError(`${file}:${r.line}: column "cycles" must be a positive number, got ${r.get("cycles")}`);
     return {
       line: r.line,
       unit,
@@ -33,6 +35,7 @@ export function loadPimReference(dir: string): PimReference {
       powerLimited: powerLimited === "true",
       macSpacingClocks: r.get("nCCDAB") === "" ? undefined : r.num("nCCDAB", { min: 1, integer: true }),
       tCkNs: r.num("tCKns", { min: Number.MIN_VALUE }),
+
       timeSec: r.num("timeSec", { min: Number.MIN_VALUE }),
     };
   };
@@ -54,6 +57,5 @@ export function loadPimReference(dir: string): PimReference {
     n: r.num("n", { min: 1, integer: true }),
     m: r.num("m", { min: 1, integer: true }),
   }));
-  if (attention.length === 0 && fc.length === 0) throw new UserError(`${dir}: attention.csv and fc.csv have no rows`);
   return { attention, fc };
 }

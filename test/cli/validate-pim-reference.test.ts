@@ -40,6 +40,23 @@ test("a missing folder, a missing file or a bad row is a one-line error naming i
   assert.throws(() => loadPimReference(d3), oneLine(/fc\.csv:2: column "m" must be >= 1/));
 });
 
+test("a reference file with a header and no rows, or a cycles cell that is not positive, is a one-line error", async () => {
+  for (const file of ["attention.csv", "fc.csv"]) {
+    const d = copy();
+    const p = join(d, file);
+    writeFileSync(p, readFileSync(p, "utf8").split("\n")[0] + "\n");
+    assert.throws(() => loadPimReference(d), oneLine(new RegExp(`${file.replace(".", "\\.")}: no rows after the header \\(a measurement table needs at least one\\)$`)), file);
+    const r = await papi(["validate", "pim", "--reference", d]);
+    assert.ok(isCleanUserError(r), r.stderr);
+  }
+  for (const bad of ["-9023", "0"]) {
+    const d = copy();
+    const p = join(d, "attention.csv");
+    writeFileSync(p, readFileSync(p, "utf8").replace(",2064,9023,", `,2064,${bad},`));
+    assert.throws(() => loadPimReference(d), oneLine(new RegExp(`attention\\.csv:2: column "cycles" must be a positive number, got ${bad}$`)), bad);
+  }
+});
+
 test("papi validate pim --json prints attention and fc stats; a bad folder exits 2 in one line", async () => {
   const r = await papi(["validate", "pim", "--json"]);
   assert.equal(r.status, 0, r.stderr);

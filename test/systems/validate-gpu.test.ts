@@ -120,6 +120,15 @@ describe("bad input", () => {
     assert.throws(() => validateGpu(d), (e: unknown) => e instanceof UserError && e.message.includes("attn.csv"));
   });
 
+  test("a measurement file with a header and no rows is a one-line error naming it (no fake 0-row line)", async () => {
+    for (const file of ["fc.csv", "attn.csv", "layer.csv"]) {
+      const d = copy();
+      const p = join(d, file);
+      writeFileSync(p, readFileSync(p, "utf8").split("\n")[0] + "\n");
+      assert.throws(() => validateGpu(d), (e: unknown) => e instanceof UserError && e.message === `${p}: no rows after the header (a measurement table needs at least one)`, file);
+    }
+  });
+
   test("malformed row names file and line", async () => {
     const d = copy();
     const p = join(d, "fc.csv");
