@@ -40,8 +40,25 @@ const DTYPE_ALIASES: Record<string, "fp16" | "bf16" | "fp32"> = {
   float: "fp32",
 };
 
-/** Activation names whose FFN is gated (two input projections, act(gate) * up), as in LLaMA/Mistral/Gemma. */
-const GATED_ACTS = new Set(["silu", "swiglu", "swish", "geglu", "gelu_pytorch_tanh_gated", "reglu"]);
+/** Activation names whose FFN is gated (two input projections, act(gate) * up), as in LLaMA/Mistral/Qwen. */
+export const GATED_ACTS: readonly string[] = ["silu", "swiglu", "swish", "geglu", "gelu_pytorch_tanh_gated", "reglu"];
+/**
+ * Activation names whose FFN is plain (one input projection, act(up)): OPT (relu), GPT-3/Falcon (gelu), GPT-2/GPT-J
+ * (gelu_new), StarCoder2 (gelu_pytorch_tanh), and the other names of Hugging Face's ACT2FN table.
+ */
+export const PLAIN_ACTS: readonly string[] = [
+  "relu", "relu2", "relu6", "leaky_relu", "gelu", "gelu_new", "gelu_fast", "gelu_accurate", "gelu_python", "gelu_10",
+  "gelu_pytorch_tanh", "quick_gelu", "mish", "sigmoid", "tanh",
+];
+const GATED_SET = new Set(GATED_ACTS);
+const KNOWN_ACTS = new Set([...GATED_ACTS, ...PLAIN_ACTS]);
+
+/** hidden_act's refusal: the name given, the nearest known one and every known name (gated, then plain). */
+function unknownActMessage(input: unknown): string {
+  if (typeof input !== "string") return `must be an activation name (a string such as "silu"), got ${JSON.stringify(input)}`;
+  const near = nearest(input, [...KNOWN_ACTS]);
+  return `unknown activation "${input}"${near ? ` (did you mean "${near}"?)` : ""}; known: ${GATED_ACTS.join(", ")} (gated FFN), ${PLAIN_ACTS.join(", ")} (plain FFN)`;
+}
 
 /** HF names of other model families for ModelConfig's fields (source -> canonical). */
 export const HF_ALIASES: Readonly<Record<string, string>> = Object.freeze({
@@ -110,7 +127,11 @@ const ModelConfigFields = {
   /** Defaults to hidden_size / num_attention_heads. */
   head_dim: posInt("head_dim", MODEL_LIMITS.head_dim, "head dimension").optional(),
   vocab_size: posInt("vocab_size", MODEL_LIMITS.vocab_size, "vocabulary size"),
-  hidden_act: z.string().default("silu"),
+  /** One of GATED_ACTS or PLAIN_ACTS (any case); it decides whether the FFN is gated. */
+  hidden_act: z
+    .string({ error: (iss) => unknownActMessage(iss.input) })
+    .refine((a) => KNOWN_ACTS.has(a.toLowerCase()), { error: (iss) => unknownActMessage(iss.input) })
+    .default("silu"),
   /** Explicit override of the gated-FFN rule derived from hidden_act (papi extension, not an HF key). */
   gated_ffn: z.boolean().optional(),
   /** LM head shares the embedding matrix (HF key); only changes the parameter count. */
@@ -194,8 +215,7 @@ export function dtypeBytes(m: ModelConfig): number {
 /** Gated FFN (up and gate projections) unless overridden by `gated_ffn`. */
 export function isGatedFfn(m: ModelConfig): boolean {
   if (m.gated_ffn !== undefined) return m.gated_ffn;
-  const act = m.hidden_act.toLowerCase();
-  return GATED_ACTS.has(act);
+  return GATED_SET.has(m.hidden_act.toLowerCase());
 }
 
 export function headDim(m: ModelConfig): number {

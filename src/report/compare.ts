@@ -7,6 +7,7 @@ import { groupedBarChart, stackedBarChart } from "./charts.ts";
 import { specToSvg } from "./plot.ts";
 import { isRunFolder } from "./run-folder.ts";
 import { designSummary, type DesignUnderStudy } from "../serving/design-diff.ts";
+import { parseRunConfig } from "../serving/run.ts";
 
 /** A saved run folder, as `papi compare` reads it. */
 export interface SavedRun {
@@ -27,26 +28,62 @@ export function readRunFolder(dir: string): SavedRun {
   const summary = readDataFile(join(dir, "summary.json"));
   const config = readDataFile(join(dir, "config.yaml"));
   if (!isPlainObject(summary) || !isPlainObject(config)) throw new UserError(`${dir}: summary.json or config.yaml is not a mapping`);
+  checkSummary(summary, join(dir, "summary.json"));
+  parseRunConfig(config, join(dir, "config.yaml"));
   return { dir, label: basename(resolve(dir)), summary, config };
 }
 
-/** The metrics `papi compare` lists, with how to read them from summary.json. */
-export const COMPARED_METRICS: readonly { name: string; unit: string; get: (s: Record<string, unknown>) => number | null }[] = [
-  { name: "latency", unit: "s", get: (s) => num(s.latencySec) },
-  { name: "energy", unit: "J", get: (s) => num(s.energyJoules) },
-  { name: "throughput", unit: "tokens/s", get: (s) => num(s.tokensPerSec) },
-  { name: "energy efficiency", unit: "tokens/J", get: (s) => num(s.tokensPerJoule) },
-  { name: "TTFT p50", unit: "s", get: (s) => num((s.ttftSec as Record<string, unknown> | undefined)?.p50) },
-  { name: "TTFT p99", unit: "s", get: (s) => num((s.ttftSec as Record<string, unknown> | undefined)?.p99) },
-  { name: "TPOT p50", unit: "s", get: (s) => num((s.tpotSec as Record<string, unknown> | undefined)?.p50) },
-  { name: "TPOT p99", unit: "s", get: (s) => num((s.tpotSec as Record<string, unknown> | undefined)?.p99) },
-  { name: "iterations", unit: "", get: (s) => num(s.iterations) },
-  { name: "FC on GPU", unit: "iterations", get: (s) => num(s.fcOnGpuIterations) },
-  { name: "FC switches", unit: "", get: (s) => num(s.fcSwitches) },
-  { name: "alpha", unit: "tokens", get: (s) => num(s.alpha) },
-  ...(["compute", "dram", "transfer", "static", "refresh"] as const).map((k) => ({
-    name: `energy: ${k}`, unit: "J", get: (s: Record<string, unknown>) => num((s.energyByKind as Record<string, unknown> | undefined)?.[k]),
-  })),
+/** The decode split of summary.json that the HTML page draws (breakdownSec.PHASE). */
+const SPLIT_PHASES = ["fc", "attention", "communication", "other"] as const;
+
+/**
+ * Every summary.json field compare reads (the metrics and the decode split) must be a finite number, as in every
+ * summary papi writes (alpha: or null, for a scheduler without a threshold); one-line error naming the file and the
+ * first field that is not, instead of a comparison of "-" cells.
+ */
+function checkSummary(summary: Record<string, unknown>, file: string): void {
+  const fields = [...COMPARED_METRICS.map((m) => ({ path: m.path, nullable: m.nullable })), ...SPLIT_PHASES.map((p) => ({ path: `breakdownSec.${p}`, nullable: false }))];
+  for (const { path, nullable } of fields) {
+    const v = valueAt(summary, path);
+    if (v === undefined) throw new UserError(`${file}: ${path}: is missing (papi compare reads it; write the folder with papi run --out)`);
+    if (Number.isFinite(v) || (nullable && v === null)) continue;
+    const shown = JSON.stringify(v) ?? String(v);
+    throw new UserError(`${file}: ${path}: must be a finite number${nullable ? " or null" : ""}, got ${shown.length > 40 ? `${shown.slice(0, 37)}...` : shown}`);
+  }
+}
+
+/** The value at a dotted path of plain objects; undefined when any step is not a plain object. */
+function valueAt(s: Record<string, unknown>, path: string): unknown {
+  return path.split(".").reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), s);
+}
+
+interface ComparedMetric {
+  name: string;
+  unit: string;
+  /** dotted path in summary.json */
+  path: string;
+  /** null is a valid value (alpha of a scheduler without a threshold) */
+  nullable: boolean;
+  get: (s: Record<string, unknown>) => number | null;
+}
+
+const metric = (name: string, unit: string, path: string, nullable = false): ComparedMetric => ({ name, unit, path, nullable, get: (s) => num(valueAt(s, path)) });
+
+/** The metrics `papi compare` lists, with where summary.json holds them. */
+export const COMPARED_METRICS: readonly ComparedMetric[] = [
+  metric("latency", "s", "latencySec"),
+  metric("energy", "J", "energyJoules"),
+  metric("throughput", "tokens/s", "tokensPerSec"),
+  metric("energy efficiency", "tokens/J", "tokensPerJoule"),
+  metric("TTFT p50", "s", "ttftSec.p50"),
+  metric("TTFT p99", "s", "ttftSec.p99"),
+  metric("TPOT p50", "s", "tpotSec.p50"),
+  metric("TPOT p99", "s", "tpotSec.p99"),
+  metric("iterations", "", "iterations"),
+  metric("FC on GPU", "iterations", "fcOnGpuIterations"),
+  metric("FC switches", "", "fcSwitches"),
+  metric("alpha", "tokens", "alpha", true),
+  ...(["compute", "dram", "transfer", "static", "refresh"] as const).map((k) => metric(`energy: ${k}`, "J", `energyByKind.${k}`)),
 ];
 
 function num(v: unknown): number | null {

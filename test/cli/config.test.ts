@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCleanUserError, papi } from "./helpers.ts";
@@ -185,5 +185,28 @@ describe("run folders and papi compare", () => {
     assert.ok(isCleanUserError(r), r.stderr);
     assert.equal(readFileSync(join(d, "notes.txt"), "utf8"), "mine");
     assert.ok(isCleanUserError(await papi(["compare", d, d])));
+  });
+
+  test("compare refuses a run folder whose summary.json lacks a metric or whose config.yaml is no run config", async () => {
+    const d = tmp();
+    const a = join(d, "a");
+    const b = join(d, "b");
+    assert.equal((await papi(["run", "--requests", "4", "--trace", "fixed:32:3", "--out", a])).status, 0);
+    cpSync(a, b, { recursive: true });
+    const summary = readFileSync(join(a, "summary.json"), "utf8");
+    for (const [text, want] of [
+      ["{}", `${join(b, "summary.json")}: latencySec: is missing (papi compare reads it; write the folder with papi run --out)`],
+      [summary.replace(/"latencySec": [^,]+,/, '"latencySec": "abc",'), `${join(b, "summary.json")}: latencySec: must be a finite number, got "abc"`],
+    ]) {
+      writeFileSync(join(b, "summary.json"), text);
+      const r = await papi(["compare", a, b]);
+      assert.ok(isCleanUserError(r), r.stderr);
+      assert.equal(r.stderr, `papi: error: ${want}\n`);
+    }
+    writeFileSync(join(b, "summary.json"), summary);
+    writeFileSync(join(b, "config.yaml"), readFileSync(join(a, "config.yaml"), "utf8") + "bogus: 1\n");
+    const r = await papi(["compare", a, b]);
+    assert.ok(isCleanUserError(r), r.stderr);
+    assert.equal(r.stderr, `papi: error: ${join(b, "config.yaml")}: unknown key "bogus" (did you mean "gpus"?)\n`);
   });
 });

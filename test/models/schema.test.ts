@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ModelConfig, dtypeBytes, headDim, isGatedFfn, numKvHeads } from "../../src/models/schema.ts";
+import { GATED_ACTS, ModelConfig, PLAIN_ACTS, dtypeBytes, headDim, isGatedFfn, numKvHeads } from "../../src/models/schema.ts";
 import { MODEL_PRESETS, modelFromObject, parseModelConfig } from "../../src/models/registry.ts";
 import { CONDITIONAL_HF_KEYS, HARMLESS_HF_KEYS } from "../../src/models/hf-keys.ts";
 import { UserError } from "../../src/core/errors.ts";
@@ -172,6 +172,20 @@ describe("keys papi does not model are refused, never dropped (issue 17 item 8)"
     for (const k of Object.keys(base)) assert.ok(!(k in HARMLESS_HF_KEYS) && !(k in CONDITIONAL_HF_KEYS), k);
   });
 
+  test("hidden_act is one of the known activations (any case), each gated or plain; any other name is refused", () => {
+    assert.throws(
+      () => parseModelConfig({ ...tiny, hidden_act: "siluu" }, "m.json"),
+      userError(/^m\.json: hidden_act: unknown activation "siluu" \(did you mean "silu"\?\); known: silu, .*\(gated FFN\), relu, .*gelu_new, .*\(plain FFN\)$/),
+    );
+    assert.throws(() => parseModelConfig({ ...tiny, activation_function: "reluu" }, "m"), userError(/hidden_act: unknown activation "reluu" \(did you mean "relu"\?\)/));
+    assert.throws(() => parseModelConfig({ ...tiny, hidden_act: 3 }, "m"), userError(/^m: hidden_act: must be an activation name \(a string such as "silu"\), got 3$/));
+    for (const a of GATED_ACTS) assert.equal(isGatedFfn(parseModelConfig({ ...tiny, hidden_act: a }, "m")), true, a);
+    for (const a of PLAIN_ACTS) assert.equal(isGatedFfn(parseModelConfig({ ...tiny, hidden_act: a }, "m")), false, a);
+    assert.equal(isGatedFfn(parseModelConfig({ ...tiny, hidden_act: "SiLU" }, "m")), true);
+    assert.equal(isGatedFfn(parseModelConfig({ ...tiny, hidden_act: "GELU_new" }, "m")), false);
+    for (const a of ["gelu_new", "gelu_pytorch_tanh", "gelu_fast", "quick_gelu", "relu2"]) assert.ok(PLAIN_ACTS.includes(a), a); // GPT-2/J, StarCoder2, NeoX, CLIP, Nemotron
+  });
+
   test("a missing field says it is missing (not 'must be an integer'); a wrong one keeps its range", () => {
     const { intermediate_size: _i, ...noFfn } = tiny;
     assert.throws(() => parseModelConfig(noFfn, "m.json"), userError(/^m\.json: intermediate_size: is missing \(required: FFN width \(HF intermediate_size\); an integer in \[1, 1e7\]\)$/));
@@ -197,4 +211,10 @@ test("docs/configuration.md lists every harmless and conditional key", () => {
   const doc = readFileSync(fixture("../docs/configuration.md"), "utf8");
   const section = doc.slice(doc.indexOf("## Models"), doc.indexOf("## The JS API"));
   for (const k of [...Object.keys(HARMLESS_HF_KEYS), ...Object.keys(CONDITIONAL_HF_KEYS)]) assert.ok(section.includes(`\`${k}\``), k);
+});
+
+test("docs/configuration.md lists every activation name", () => {
+  const doc = readFileSync(fixture("../docs/configuration.md"), "utf8");
+  const section = doc.slice(doc.indexOf("## Models"), doc.indexOf("## The JS API"));
+  for (const a of [...GATED_ACTS, ...PLAIN_ACTS]) assert.ok(section.includes(`\`${a}\``), a);
 });

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { configDifferences, flatten, formatMetric, type SavedRun } from "../../src/report/compare.ts";
+import { UserError } from "../../src/core/errors.ts";
 
 test("papi compare formats numbers by kind: integers plain, others with four significant digits, no exponent from 0.001 up", () => {
   assert.equal(formatMetric(43), "43", "not 43.00");
@@ -83,7 +84,14 @@ test("readRunFolder: a folder with summary.json and config.yaml; one-line errors
     writeFileSync(join(run, "config.yaml"), "- 1\n");
     assert.throws(() => readRunFolder(run), /summary\.json or config\.yaml is not a mapping/);
     writeFileSync(join(run, "config.yaml"), "system: papi\n");
-    assert.deepEqual(readRunFolder(run), { dir: run, label: "run-a", summary: { latencySec: 2 }, config: { system: "papi" } });
+    assert.throws(() => readRunFolder(run), /run-a\/summary\.json: energyJoules: is missing \(papi compare reads it/);
+    const summary = {
+      latencySec: 2, energyJoules: 3, tokensPerSec: 4, tokensPerJoule: 5, ttftSec: { p50: 0.1, p99: 0.2 }, tpotSec: { p50: 0.01, p99: 0.02 },
+      iterations: 7, fcOnGpuIterations: 0, fcSwitches: 0, alpha: null, energyByKind: { compute: 1, dram: 1, transfer: 0, static: 1, refresh: 0 },
+      breakdownSec: { fc: 1, attention: 0.5, communication: 0, other: 0.1 },
+    };
+    writeFileSync(join(run, "summary.json"), JSON.stringify(summary));
+    assert.deepEqual(readRunFolder(run), { dir: run, label: "run-a", summary, config: { system: "papi" } });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -111,4 +119,41 @@ test("comparisonHtml: the metrics table with ratios to the first run, the design
   }
   const same = [runs[0], { ...runs[1], config: { batch: 4 } }];
   assert.ok((await comparisonHtml(compareRuns(same), same)).includes("<p>The resolved configs are identical.</p>"));
+});
+
+test("readRunFolder: every summary.json field compare reads is a finite number (alpha: or null); config.yaml is a run config", async () => {
+  const { readRunFolder } = await import("../../src/report/compare.ts");
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "papi-compare-"));
+  const run = join(dir, "r");
+  mkdirSync(run);
+  const good = {
+    latencySec: 2, energyJoules: 3, tokensPerSec: 4, tokensPerJoule: 5, ttftSec: { p50: 0.1, p99: 0.2 }, tpotSec: { p50: 0.01, p99: 0.02 },
+    iterations: 7, fcOnGpuIterations: 0, fcSwitches: 0, alpha: 36, energyByKind: { compute: 1, dram: 1, transfer: 0, static: 1, refresh: 0 },
+    breakdownSec: { fc: 1, attention: 0.5, communication: 0, other: 0.1 },
+  };
+  const refused = (summary: unknown, config: string, message: string) => {
+    writeFileSync(join(run, "summary.json"), JSON.stringify(summary));
+    writeFileSync(join(run, "config.yaml"), config);
+    assert.throws(() => readRunFolder(run), (e: unknown) => e instanceof UserError && e.message === message, message);
+  };
+  try {
+    const s = join(run, "summary.json");
+    refused({}, "{}\n", `${s}: latencySec: is missing (papi compare reads it; write the folder with papi run --out)`);
+    refused({ ...good, latencySec: "abc" }, "{}\n", `${s}: latencySec: must be a finite number, got "abc"`);
+    refused({ ...good, tpotSec: { p50: 0.01, p99: "x" } }, "{}\n", `${s}: tpotSec.p99: must be a finite number, got "x"`);
+    refused({ ...good, ttftSec: 3 }, "{}\n", `${s}: ttftSec.p50: is missing (papi compare reads it; write the folder with papi run --out)`);
+    refused({ ...good, alpha: "8" }, "{}\n", `${s}: alpha: must be a finite number or null, got "8"`);
+    refused({ ...good, energyByKind: { ...good.energyByKind, refresh: [1] } }, "{}\n", `${s}: energyByKind.refresh: must be a finite number, got [1]`);
+    refused({ ...good, breakdownSec: { fc: 1, attention: 0.5, communication: 0 } }, "{}\n", `${s}: breakdownSec.other: is missing (papi compare reads it; write the folder with papi run --out)`);
+    refused(good, "system: papi\nbogus: 1\n", `${join(run, "config.yaml")}: unknown key "bogus" (did you mean "gpus"?)`);
+    refused(good, "batch: 0\n", `${join(run, "config.yaml")}: batch: must be an integer in [1, 65536]`);
+    writeFileSync(join(run, "summary.json"), JSON.stringify({ ...good, alpha: null }));
+    writeFileSync(join(run, "config.yaml"), "system: papi\nbatch: 4\n");
+    assert.equal(readRunFolder(run).summary.alpha, null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -4,6 +4,12 @@ import { parsePositiveInt } from "../args.ts";
 import { out, printJson } from "../io.ts";
 import { addSystemFlags, configSources } from "../run-flags.ts";
 
+/**
+ * The run config fields calibrate reads (systemOf: the system, its devices and counts, the model, the assumptions);
+ * any other field set in --config or --set is refused, as it would change nothing.
+ */
+export const CALIBRATE_FIELDS = ["system", "model", "hardware", "gpus", "fcStacks", "attnStacks", "profile", "assumptions"] as const;
+
 /** ASSUMPTION: sweeping beyond 65,536 tokens per iteration (batch x TLP bounds) says nothing new. */
 const MAX_SWEEP_TOKENS = 65_536;
 
@@ -14,11 +20,13 @@ export function registerCalibrate(program: Command): void {
     .option("--json", "print JSON")
     .action(async (o: Record<string, unknown>) => {
       const maxTokens = parsePositiveInt("--max-tokens", String(o.maxTokens), MAX_SWEEP_TOKENS);
-      const { loadRunConfig } = await import("../../node/run-config.ts");
+      const { loadRunConfig, refuseUnreadFields } = await import("../../node/run-config.ts");
       const { nodeLoader } = await import("../../node/loader.ts");
       const { systemOf } = await import("../../serving/run.ts");
       const { calibrateAlpha } = await import("../../scheduling/calibrate.ts");
-      const { config, baseDir } = loadRunConfig(configSources(o));
+      const sources = configSources(o);
+      refuseUnreadFields(sources, CALIBRATE_FIELDS, "calibrate");
+      const { config, baseDir } = loadRunConfig(sources);
       const ctx = systemOf(config, nodeLoader(baseDir));
       if (ctx.fc.length !== 2) {
         throw new UserError(`system ${ctx.spec.name} runs FC on ${ctx.fc.map((f) => f.unit.name).join(", ")} only; alpha needs two FC units, e.g. GPU and FC-PIM (try --system papi)`);
