@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../core/errors.ts";
 import { PAPI_VERSION } from "../core/version.ts";
 import { commands } from "./commands/index.ts";
-import { err, out } from "./io.ts";
+import { err, guardProcessStreams, out } from "./io.ts";
 
 /** Commander's messages as one line: "error: ..." plus its hint lines, joined. */
 function oneLine(message: string): string {
@@ -36,6 +36,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the exit code. User mistakes print one line and exit 2, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  guardProcessStreams(); // a write error on stdout/stderr: one line and exit 2, not a stack trace
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
