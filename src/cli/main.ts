@@ -38,6 +38,11 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   guardProcessStreams(); // a write error on stdout/stderr: one line and exit 2, not a stack trace
   const program = buildProgram();
+  // `papi help NAME` for a NAME that is no command: commander prints the whole help to stderr; say what `papi NAME`
+  // says instead (one line: unknown command, with the nearest command if one is close)
+  const [first, name] = argv.slice(2);
+  const known = (n: string) => program.commands.some((c) => c.name() === n || c.aliases().includes(n));
+  if (first === "help" && name !== undefined && !name.startsWith("-") && !known(name)) argv = [...argv.slice(0, 2), name];
   try {
     await program.parseAsync(argv);
     return 0;
