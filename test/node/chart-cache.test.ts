@@ -77,3 +77,15 @@ test("a bad cache path is a one-line error, as every output's: empty, under a fi
   assert.equal(child.signal, null, "hung");
   assert.equal(child.stdout.trim(), "UserError: --chart-cache /proc/papi-fz/x: cannot create folder /proc/papi-fz (ENOENT)");
 });
+
+test("reproduce checks --out before it creates the chart cache: a refused --out leaves no cache folder behind", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-chart-cache-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, "user"));
+  writeFileSync(join(dir, "user", "notes.txt"), "mine");
+  const { reproduce } = await import("../../src/report/reproduce.ts");
+  const o = { figures: ["fig4"], outDir: join(dir, "user"), protocol: "all-batches", seed: 1, trace: "dolly-creative", progress: false, sensitivity: false, chartCacheDir: join(dir, "cache") } as Parameters<typeof reproduce>[0];
+  await assert.rejects(reproduce(o), (e: Error) => e instanceof UserError && /^--out .*user: the folder is not empty/.test(e.message));
+  assert.ok(!existsSync(join(dir, "cache")));
+  assert.deepEqual(readdirSync(join(dir, "user")), ["notes.txt"]);
+});
