@@ -16,11 +16,8 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
-// `papi ... | head` closes the pipe early: stop quietly instead of printing a stack trace.
-process.stdout.on("error", (e) => {
-  if (e.code === "EPIPE") process.exit(0);
-  throw e;
-});
+// Write errors on stdout and stderr (`papi ... | head` closing the pipe early: exit 0 quietly; a full device: one
+// line, exit 2) are handled by main() itself (src/cli/io.ts, guardProcessStreams), for the bundle and dist/cli alike.
 
 const DAY_MS = 24 * 3600 * 1000;
 const bundleUrl = new URL("../dist/cli-bundle/cli.cjs", import.meta.url);

@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../core/errors.ts";
 import { PAPI_VERSION } from "../core/version.ts";
 import { commands } from "./commands/index.ts";
-import { err, out } from "./io.ts";
+import { err, guardProcessStreams, out } from "./io.ts";
 
 /** Commander's messages as one line: "error: ..." plus its hint lines, joined. */
 function oneLine(message: string): string {
@@ -36,7 +36,13 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the exit code. User mistakes print one line and exit 2, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  guardProcessStreams(); // a write error on stdout/stderr: one line and exit 2, not a stack trace
   const program = buildProgram();
+  // `papi help NAME` for a NAME that is no command: commander prints the whole help to stderr; say what `papi NAME`
+  // says instead (one line: unknown command, with the nearest command if one is close)
+  const [first, name] = argv.slice(2);
+  const known = (n: string) => program.commands.some((c) => c.name() === n || c.aliases().includes(n));
+  if (first === "help" && name !== undefined && !name.startsWith("-") && !known(name)) argv = [...argv.slice(0, 2), name];
   try {
     await program.parseAsync(argv);
     return 0;

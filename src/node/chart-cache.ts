@@ -1,13 +1,16 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
+import { checkOutputPath, code, labelOf, makeFolders } from "./output-fs.ts";
 
 /**
  * A folder of rendered charts by content hash (`papi reproduce --chart-cache DIR`, which `npm start` passes): a chart
  * whose spec and renderer are unchanged is copied instead of laid out and rasterised again. The folder is papi's only
  * if it carries the marker papi writes when it creates it (or adopts an empty folder); papi refuses any other
  * non-empty folder, and never deletes anything in it. Entries are written to a temporary name and renamed, so a
- * killed run leaves no half-written entry under a real key.
+ * killed run leaves no half-written entry under a real key. The path is checked and the folder created as every other
+ * output's (src/node/output-fs.ts: an empty path is refused, missing parents are made one level at a time, never by
+ * Node's recursive mkdir, which spins forever under /proc), and every failure is a one-line UserError.
  */
 export const CHART_CACHE_MARKER = ".papi-chart-cache";
 
@@ -17,19 +20,32 @@ export interface CachedChart {
 }
 
 export class ChartCache {
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly label: string,
+  ) {}
 
   /** Opens (creating it if missing) the cache folder; a UserError for a folder papi cannot prove is its cache. */
   static open(dir: string, flag = "--chart-cache"): ChartCache {
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-    const st = lstatSync(dir);
-    if (!st.isDirectory()) throw new UserError(`${flag} ${dir}: not a folder`);
-    const marker = join(dir, CHART_CACHE_MARKER);
+    const label = labelOf(flag, dir);
+    checkOutputPath(dir, label, "folder");
+    const real = makeFolders(resolve(dir), label); // a file, a missing or unwritable parent: one-line errors
+    const marker = join(real, CHART_CACHE_MARKER);
     if (!existsSync(marker)) {
-      if (readdirSync(dir).length > 0) throw new UserError(`${flag} ${dir}: not empty and not a papi chart cache (no ${CHART_CACHE_MARKER}); give a new or empty folder`);
-      writeFileSync(marker, "papi chart cache: rendered charts by content hash; safe to delete\n");
+      let entries: string[];
+      try {
+        entries = readdirSync(real);
+      } catch (e) {
+        throw new UserError(`${label}: cannot list the folder (${code(e)})`);
+      }
+      if (entries.length > 0) throw new UserError(`${label}: not empty and not a papi chart cache (no ${CHART_CACHE_MARKER}); give a new or empty folder`);
+      try {
+        writeFileSync(marker, "papi chart cache: rendered charts by content hash; safe to delete\n");
+      } catch (e) {
+        throw new UserError(`${label}: cannot write ${CHART_CACHE_MARKER} (${code(e)})`);
+      }
     }
-    return new ChartCache(dir);
+    return new ChartCache(real, label);
   }
 
   get(key: string): CachedChart | undefined {
@@ -43,8 +59,12 @@ export class ChartCache {
   put(key: string, chart: CachedChart): void {
     for (const [ext, data] of [["png", chart.png], ["svg", chart.svg]] as const) {
       const tmp = join(this.dir, `.${key}.${ext}.${process.pid}.tmp`);
-      writeFileSync(tmp, data);
-      renameSync(tmp, join(this.dir, `${key}.${ext}`));
+      try {
+        writeFileSync(tmp, data);
+        renameSync(tmp, join(this.dir, `${key}.${ext}`));
+      } catch (e) {
+        throw new UserError(`${this.label}: cannot write a cached chart (${code(e)})`);
+      }
     }
   }
 }

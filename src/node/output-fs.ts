@@ -12,7 +12,7 @@ export const labelOf = (flag: string | undefined, path: string): string =>
   flag === undefined ? path : `${flag} ${path.trim() === "" ? JSON.stringify(path) : path}`;
 
 /** An empty (or blank) path is a mistake, never the current folder: `--out ""` must not mean `--out .`. */
-export function checkOutputPath(path: string, label: string, what: "file" | "folder"): void {
+export function checkOutputPath(path: string, label: string, what: "file" | "folder" | "file or folder"): void {
   if (path.trim() === "") throw new UserError(`${label}: the path is empty; give a ${what} name`);
   if (path.includes("\0")) throw new UserError(`${label}: the path holds a NUL character`);
 }

@@ -20,7 +20,7 @@ export const OUTPUT_FOLDER_KINDS = {
   reproduce: "reproduction folder (papi reproduce --out)",
   sweep: "sweep folder (papi sweep --out, papi sweep merge --out)",
   pareto: "Pareto folder (papi sweep pareto --out)",
-  plots: "plot folder (papi sweep plot's default, DIR/plots)",
+  plots: "plot folder (papi sweep plot --out, or its default DIR/plots)",
   explorer: "explorer folder (papi explore --build)",
 } as const;
 export type OutputFolderKind = keyof typeof OUTPUT_FOLDER_KINDS;

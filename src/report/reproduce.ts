@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { writeOutputFile, writeOutputFolder } from "../node/output.ts";
+import { checkOutputFolder, writeOutputFile, writeOutputFolder } from "../node/output.ts";
 import { ChartCache } from "../node/chart-cache.ts";
 import { WorkerPool } from "../node/worker-pool.ts";
 import { writeCsv } from "./csv-out.ts";
@@ -70,6 +70,8 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const profile = mainProfile(setup);
   const otherP = otherProfile(profile);
   let result: ReproduceResult | undefined;
+  // both outputs are checked before either is written: a refused --out creates no chart cache
+  checkOutputFolder(o.outDir, "reproduce");
   const chartCache = o.chartCacheDir === undefined ? undefined : ChartCache.open(o.chartCacheDir);
   // The worker threads start first, so their start-up overlaps the Fig. 8 runs the study needs.
   const pool = withStudy || withOther ? new WorkerPool(sensitivityWorkerUrl()) : undefined;

@@ -1,6 +1,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { papi, papiProcess } from "./helpers.ts";
@@ -50,4 +51,24 @@ test("compare --html /dev/stdout into a pipe: the page is the output; with --jso
   const both = papiProcess(["compare", join(d, "a"), join(d, "b"), "--html", "/dev/stdout", "--json"]);
   assert.equal(both.status, 2);
   assert.match(both.stderr, /both write to stdout/);
+});
+
+test("a full device on stdout (/dev/full: ENOSPC) is one line and exit 2, not a stack trace; on stderr, exit 2", { skip: process.platform !== "linux" }, async () => {
+  const d = tmp();
+  for (const [name, batch] of [["a", "4"], ["b", "2"]]) assert.equal((await papi([...RUN, "--batch", batch, "--out", join(d, name)])).status, 0);
+  const full = openSync("/dev/full", "w");
+  try {
+    const into = (args: string[], stdio: ["ignore", number | "pipe", number | "pipe"]) => spawnSync(process.execPath, [BIN, ...args], { stdio, encoding: "utf8", timeout: 60_000 });
+    for (const args of [["schema"], ["--help"], RUN, [...RUN, "--json"], [...RUN, "--timeline", "-"], ["compare", join(d, "a"), join(d, "b"), "--html", "-"]]) {
+      const r = into(args, ["ignore", full, "pipe"]);
+      assert.equal(r.stderr, "papi: error: cannot write to standard output (ENOSPC)\n", args.join(" "));
+      assert.equal(r.status, 2, args.join(" "));
+    }
+    // an error message into a full stderr: nothing can be said, the exit code stays that of the error
+    const r = into(["bogus"], ["ignore", "pipe", full]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, "");
+  } finally {
+    closeSync(full);
+  }
 });

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../src/core/errors.ts";
@@ -52,4 +53,39 @@ test("the cache folder is papi's only with its marker: created if missing, an em
   assert.deepEqual(readdirSync(join(dir, "user")), ["notes.txt"]);
   writeFileSync(join(dir, "file"), "x");
   assert.throws(() => ChartCache.open(join(dir, "file")), /not a folder/);
+});
+
+test("a bad cache path is a one-line error, as every output's: empty, under a file, under a device; /proc does not hang", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-chart-cache-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "afile"), "x");
+  const refused = (path: string, message: RegExp) => assert.throws(() => ChartCache.open(path), (e: Error) => e instanceof UserError && message.test(e.message), path);
+  refused("", /^--chart-cache "": the path is empty; give a folder name$/);
+  refused(" ", /the path is empty/);
+  refused(join(dir, "afile", "sub"), /^--chart-cache .*afile\/sub: a parent of .* is not a folder$/);
+  refused(join(dir, "afile"), /is not a folder$/);
+  assert.equal(readFileSync(join(dir, "afile"), "utf8"), "x");
+  if (process.platform !== "linux") return;
+  refused("/dev/null/x", /a parent of \/dev\/null\/x is not a folder/);
+  // Node's recursive mkdir spins forever here (mkdir /proc/papi-fz fails with ENOENT, so it retries from the parent):
+  // run it in a child with a time limit, so a regression fails instead of hanging the test run
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "-e", `import("./src/node/chart-cache.ts").then((m) => m.ChartCache.open("/proc/papi-fz/x")).catch((e) => { console.log(e.constructor.name + ": " + e.message); })`],
+    { encoding: "utf8", timeout: 30_000 },
+  );
+  assert.equal(child.signal, null, "hung");
+  assert.equal(child.stdout.trim(), "UserError: --chart-cache /proc/papi-fz/x: cannot create folder /proc/papi-fz (ENOENT)");
+});
+
+test("reproduce checks --out before it creates the chart cache: a refused --out leaves no cache folder behind", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "papi-chart-cache-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, "user"));
+  writeFileSync(join(dir, "user", "notes.txt"), "mine");
+  const { reproduce } = await import("../../src/report/reproduce.ts");
+  const o = { figures: ["fig4"], outDir: join(dir, "user"), protocol: "all-batches", seed: 1, trace: "dolly-creative", progress: false, sensitivity: false, chartCacheDir: join(dir, "cache") } as Parameters<typeof reproduce>[0];
+  await assert.rejects(reproduce(o), (e: Error) => e instanceof UserError && /^--out .*user: the folder is not empty/.test(e.message));
+  assert.ok(!existsSync(join(dir, "cache")));
+  assert.deepEqual(readdirSync(join(dir, "user")), ["notes.txt"]);
 });

@@ -75,7 +75,7 @@ export function registerSweep(program: Command): void {
     .option("--color <path>", "swept path drawn as series (colour); with more than 10 values, the rows of a heatmap")
     .option("--facet <path>", "swept path with one panel per value")
     .option("--mark <mark>", "auto (line for numeric x, bars for categories, points when several rows share an x, heatmap for many colours), line, point, bar, heatmap", "auto")
-    .option("--out <file-or-dir>", "NAME.svg|png|csv (all three are written) or a folder (default: DIR/plots/)")
+    .option("--out <file-or-dir>", "NAME.svg|png|csv (all three are written side by side, replacing files of those names) or a plot folder: new, empty or one papi wrote (default: DIR/plots/)")
     .option("--json", "print what was written as JSON")
     .action(async (dir: string, o: { x: string; y: string; color?: string; facet?: string; mark: string; out?: string; json?: boolean }) => {
       const { sweepPlot } = await import("../../report/sweep/plot.ts");

@@ -1,7 +1,8 @@
 import { extname, join, resolve } from "node:path";
 import { UserError } from "../../core/errors.ts";
 import { nearest } from "../../core/merge.ts";
-import { claimOutputFolder, ensureDir, writeOutputFile } from "../../node/output.ts";
+import { claimOutputFolder, ensureDir, fileTarget, labelOf, writeOutputFile } from "../../node/output.ts";
+import { checkOutputPath } from "../../node/output-fs.ts";
 import { toCsv } from "../csv-out.ts";
 import { renderChart } from "../plot.ts";
 import { metricColumns, readSweepOutput, sweptColumns } from "./merge.ts";
@@ -16,7 +17,10 @@ export interface SweepPlotOptions {
   facet?: string;
   /** auto (default), line, point, bar or heatmap */
   mark?: string;
-  /** a file (NAME.svg, NAME.png or NAME.csv: all three are written next to each other) or a folder; default DIR/plots/ */
+  /**
+   * a file (NAME.svg, NAME.png or NAME.csv: all three are written next to each other, each replacing a regular file
+   * of that name) or a folder (a "plots" output folder: new, empty, or papi's plot folder); default DIR/plots/
+   */
   out?: string;
 }
 
@@ -38,11 +42,13 @@ export function plotStem(o: { x: string; y: string; color?: string; facet?: stri
   return stem.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
+/** Whether `--out` names the files (NAME.svg, NAME.png or NAME.csv) rather than a folder. */
+const isPlotFileName = (out: string): boolean => FILE_EXTENSIONS.includes(extname(out).toLowerCase());
+
 /** Where the three files go: `<base>.svg`, `<base>.png`, `<base>.csv`. */
 export function plotBasePath(dir: string, out: string | undefined, stem: string): string {
   if (out === undefined) return join(resolve(dir), "plots", stem);
-  const ext = extname(out).toLowerCase();
-  if (FILE_EXTENSIONS.includes(ext)) return resolve(out.slice(0, -ext.length));
+  if (isPlotFileName(out)) return resolve(out.slice(0, -extname(out).length));
   return join(resolve(out), stem);
 }
 
@@ -62,12 +68,19 @@ export async function sweepPlot(o: SweepPlotOptions): Promise<SweepPlotResult> {
   const swept = sweptColumns(meta);
   const plan = planPlot(rows, swept, metricColumns(meta), { x: o.x, y: o.y, color: o.color, facet: o.facet, mark: mark as PlotMarkOption });
   const stem = plotStem(o);
+  if (o.out !== undefined) checkOutputPath(o.out, labelOf("--out", o.out), "file or folder");
   const base = plotBasePath(o.dir, o.out, stem);
-  // the default folder, DIR/plots, is papi's: marked with the files it holds, so the sweep folder stays papi's (a
-  // rerun or --resume accepts it, a fresh rerun removes it with the data it was drawn from); a folder given with
-  // --out is the user's, written into
-  if (o.out === undefined) claimOutputFolder(resolve(base, ".."), "plots", FILE_EXTENSIONS.map((e) => stem + e), "sweep plot");
-  else ensureDir(resolve(base, ".."));
+  const names = FILE_EXTENSIONS.map((e) => stem + e);
+  // A folder (the default DIR/plots, or --out DIR) is a "plots" output folder: new, empty, or papi's plot folder
+  // holding only papi's files, marked with the files it holds (so DIR/plots keeps the sweep folder papi's: a rerun
+  // or --resume accepts it, a fresh rerun removes it with the data it was drawn from); a user's folder is refused,
+  // untouched. A file name (--out NAME.svg) names the three files, each replaced only if it is a regular file (the
+  // file rule), all three checked before any is written.
+  if (o.out === undefined) claimOutputFolder(resolve(base, ".."), "plots", names, "sweep plot");
+  else if (isPlotFileName(o.out)) {
+    for (const e of FILE_EXTENSIONS) fileTarget(base + e, labelOf("--out", base + e));
+    ensureDir(resolve(base, ".."));
+  } else claimOutputFolder(o.out, "plots", names, "--out");
   const columns = ["index", ...swept, ...(plan.xIsMetric ? [plan.x] : []), plan.y];
   const csvPath = `${base}.csv`;
   writeOutputFile(csvPath, toCsv(plan.rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])))));

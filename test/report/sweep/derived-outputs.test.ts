@@ -52,15 +52,47 @@ test("plots/ and pareto/ of a sweep: kept by --resume, removed by a fresh rerun,
   assert.ok(existsSync(join(out, "plots", "latencySec-vs-hardware.fcPim.numFpus.svg")));
 });
 
-test("a plot written where --out says is the user's folder, not marked; the default folder refuses a user's unmarked plots/", async () => {
+test("--out DIR is a plot folder: new, empty or papi's; a user's folder is refused untouched, a user's unmarked plots/ too", async () => {
   const out = join(dir, "u");
   await runSweep({ specPath: spec("u", "[1, 2]"), outDir: out, jobs: 1 });
+  const names = ["latencySec-vs-spec.csv", "latencySec-vs-spec.png", "latencySec-vs-spec.svg"];
   const mine = join(dir, "my-figures");
   await sweepPlot({ dir: out, x: "spec", y: "latencySec", out: mine });
-  assert.deepEqual(readdirSync(mine).sort(), ["latencySec-vs-spec.csv", "latencySec-vs-spec.png", "latencySec-vs-spec.svg"]);
+  assert.deepEqual(readdirSync(mine).sort(), [OUTPUT_MARKER, ...names].sort());
+  assert.deepEqual(JSON.parse(readFileSync(join(mine, OUTPUT_MARKER), "utf8")).kind, "plots");
+  // papi's own plot folder takes more plots
+  await sweepPlot({ dir: out, x: "spec", y: "energyJoules", out: mine });
+  assert.equal(JSON.parse(readFileSync(join(mine, OUTPUT_MARKER), "utf8")).files.length, 6);
+  // a user's folder holding a CSV of that name: refused, the CSV untouched
+  const user = join(dir, "ud");
+  mkdirSync(user);
+  writeFileSync(join(user, "latencySec-vs-spec.csv"), "my,data\n");
+  writeFileSync(join(user, "notes.txt"), "mine");
+  await assert.rejects(sweepPlot({ dir: out, x: "spec", y: "latencySec", out: user }), (e: Error) => e instanceof UserError && /^--out .*ud: the folder is not empty and was not written by papi/.test(e.message));
+  assert.deepEqual(readdirSync(user).sort(), ["latencySec-vs-spec.csv", "notes.txt"]);
+  assert.equal(readFileSync(join(user, "latencySec-vs-spec.csv"), "utf8"), "my,data\n");
+  // an empty path is not the current folder
+  await assert.rejects(sweepPlot({ dir: out, x: "spec", y: "latencySec", out: "" }), (e: Error) => e instanceof UserError && e.message === '--out "": the path is empty; give a file or folder name');
   const plots = join(out, "plots");
   mkdirSync(plots);
   writeFileSync(join(plots, "draft.svg"), "<svg/>");
   await assert.rejects(sweepPlot({ dir: out, x: "spec", y: "latencySec" }), (e: Error) => e instanceof UserError && /plots: the folder is not empty and was not written by papi/.test(e.message));
   assert.deepEqual(readdirSync(plots), ["draft.svg"]);
+});
+
+test("--out NAME.svg names the three files: each replaces a regular file, all checked before any is written", async () => {
+  const out = join(dir, "f");
+  await runSweep({ specPath: spec("f", "[1, 2]"), outDir: out, jobs: 1 });
+  const figs = join(dir, "figs");
+  mkdirSync(figs);
+  writeFileSync(join(figs, "fig.csv"), "old");
+  writeFileSync(join(figs, "notes.txt"), "mine");
+  await sweepPlot({ dir: out, x: "spec", y: "latencySec", out: join(figs, "fig.svg") });
+  assert.deepEqual(readdirSync(figs).sort(), ["fig.csv", "fig.png", "fig.svg", "notes.txt"]);
+  assert.match(readFileSync(join(figs, "fig.csv"), "utf8"), /^index,hardware.fcPim.numFpus,spec,latencySec\n/);
+  // a folder where one of them goes: refused before the CSV is written
+  const other = join(dir, "other");
+  mkdirSync(join(other, "g.png"), { recursive: true });
+  await assert.rejects(sweepPlot({ dir: out, x: "spec", y: "latencySec", out: join(other, "g.csv") }), (e: Error) => e instanceof UserError && /g\.png: refusing to write a folder/.test(e.message));
+  assert.deepEqual(readdirSync(other), ["g.png"]);
 });
