@@ -86,5 +86,8 @@ const webProgram = ts.createProgram({ rootNames: web.fileNames, options: web.opt
 report(ts.getPreEmitDiagnostics(webProgram));
 if (failed) process.exit(2);
 
+// the CLI bundle bin/papi.mjs runs (as `npm run build` makes it): without it the CLI tests would run a stale bundle
+const bundle = spawnSync(process.execPath, [join(root, "scripts/bundle-cli.mjs")], { cwd: root, stdio: "inherit" });
+if (bundle.status !== 0) process.exit(bundle.status ?? 2);
 const vite = spawnSync(process.execPath, [join(root, "node_modules/vite/bin/vite.js"), "build", "-c", "vite.config.ts"], { cwd: root, stdio: "inherit" });
 process.exit(vite.status ?? 2);
