@@ -139,7 +139,7 @@ function pimAttentionCounts(design: PimDesign, a: PimAttentionShape, out: PimAtt
     if (L === 0) continue;
     // a request's terms depend on its length only (and on k): read from the memo, derived on a miss
     let terms = k.memo.byLen;
-    let o = L * TERMS;
+    let o = (L | 0) * TERMS; // an int32 index: V8 converts a double index at every read (L < byLenCount whenever o is read)
     if (L >= k.memo.byLenCount || !(terms[o] >= 0)) {
       terms = lengthTerms(c, k, L);
       if (terms === farTerms) o = 0;

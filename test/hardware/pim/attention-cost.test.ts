@@ -230,6 +230,11 @@ describe("the per-length memo (a request's terms are derived once per design, qu
     // and a far length costs more than a near one (it is not read from a stale slot)
     const one = (L: number) => pimAttentionCost(design, { ...shape, contextLens: [L] }).timeSec;
     assert.ok(one(300_000) > one(262_143) && one(262_143) > one(12));
+    // a length past 2^31 (its int32 index wraps: it must never be read from the memo) costs more still, warm or cold
+    const huge = { numHeads: 1, headDim: 128, contextLens: [2 ** 31 + 12, 12], tlp: 1, numStacks: 1000 };
+    const cold = pimAttentionCost(structuredClone(PIM_DESIGNS.attacc), huge);
+    assert.deepEqual(pimAttentionCost(design, huge), cold);
+    assert.ok(cold.timeSec > pimAttentionCost(design, { ...huge, contextLens: [300_000, 12] }).timeSec);
   });
 });
 
