@@ -10,6 +10,7 @@ import { readDataFile } from "./read-data-file.ts";
 /** Reading GPU kernel measurements (data/measurements/<gpu>/: fc.csv, attn.csv, layer.csv, meta.json) from disk. */
 
 function requireDir(dir: string): void {
+  if (dir.trim() === "") throw new UserError(`--measurements ${JSON.stringify(dir)}: the path is empty; give a folder name`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError(`--measurements: folder not found: ${dir} (expects fc.csv, attn.csv, layer.csv, meta.json)`);
   }

@@ -15,6 +15,7 @@ export const SHIPPED_PIM_REFERENCE = fileURLToPath(new URL("../../data/measureme
  * file, line and column.
  */
 export function loadPimReference(dir: string): PimReference {
+  if (dir.trim() === "") throw new UserError(`--reference ${JSON.stringify(dir)}: the path is empty; give a folder name`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError(`--reference: folder not found: ${dir} (expects attention.csv and fc.csv)`);
   }

@@ -11,6 +11,7 @@ export const MAX_TEXT_FILE_BYTES = 64 << 20;
 
 /** A one-line UserError unless `path` is an existing regular file. */
 export function checkReadableFile(path: string): void {
+  if (path.trim() === "") throw new UserError(`${JSON.stringify(path)}: the path is empty; give a file name`);
   if (!existsSync(path)) throw new UserError(`${path}: file not found`);
   if (!statSync(path).isFile()) throw new UserError(`${path}: not a file`);
 }

@@ -91,6 +91,7 @@ export interface VidurMeasurements {
 
 /** Reads every compute/<sku>/<org>/<model>/mlp.csv and network/<node>/all_reduce.csv under `dir`, in sorted order. */
 export function loadVidurMeasurements(dir: string): VidurMeasurements {
+  if (dir.trim() === "") throw new UserError(`--measurements ${JSON.stringify(dir)}: the path is empty; give a folder name`);
   if (!isDir(dir)) throw new UserError(`--measurements: folder not found: ${dir}`);
   const compute: VidurComputeFile[] = [];
   for (const sku of subdirs(join(dir, "compute"))) {
