@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { UserError } from "../../src/core/errors.ts";
 import { PAPI_VERSION } from "../../src/core/version.ts";
 import { claimOutputFolder, OUTPUT_MARKER, writeOutputFile, writeOutputFolder } from "../../src/node/output.ts";
+import { markedSubfolders } from "../../src/node/output-marker.ts";
 import { cleanTmp, rejectsUserError, snapshot, throwsUserError, tmp } from "../cli/output-fixtures.ts";
 
 after(cleanTmp);
@@ -69,6 +70,21 @@ describe("writeOutputFolder: papi's marker decides what may be replaced", () => 
     assert.deepEqual(JSON.parse(readFileSync(join(out, OUTPUT_MARKER), "utf8")).files, ["points.jsonl", "results.csv"]);
     writeFileSync(join(out, "pareto", "mine.txt"), "mine");
     throwsUserError(() => claimOutputFolder(out, "sweep", []), /holds files papi did not write \(pareto\)/);
+  });
+
+  test("markedSubfolders lists the marked subfolders of the kinds asked for, holding only papi's files", async () => {
+    const out = join(tmp(), "out");
+    claimOutputFolder(out, "sweep", []);
+    await writeOutputFolder(join(out, "pareto"), "pareto", fillWith({ "pareto.csv": "a" }));
+    claimOutputFolder(join(out, "plots"), "plots", ["a.svg"]);
+    writeOutputFile(join(out, "plots", "a.svg"), "<svg/>");
+    await writeOutputFolder(join(out, "run1"), "run", fillWith({ "summary.json": "{}" }));
+    mkdirSync(join(out, "mine"));
+    assert.deepEqual(markedSubfolders(out, ["pareto", "plots"]), ["pareto", "plots"]);
+    assert.deepEqual(markedSubfolders(out, ["plots"]), ["plots"]);
+    // a user's file in one makes it the user's: not listed
+    writeFileSync(join(out, "pareto", "notes.txt"), "mine");
+    assert.deepEqual(markedSubfolders(out, ["pareto", "plots"]), ["plots"]);
   });
 
   test("a failure while filling leaves the old output as it was, and a new nested folder's parents are not created", async () => {
