@@ -39,19 +39,30 @@ export function readRawConfig(path: string): Record<string, unknown> {
 }
 
 /**
+ * Where each top-level key of a run config was set, in the order the config would hold them: the config file's keys
+ * (in file order), then each `--set PATH`'s first part (the last `--set` naming a key wins).
+ */
+export function fieldSources(src: { configPath?: string; sets?: readonly string[] }): Map<string, string> {
+  const where = new Map<string, string>();
+  if (src.configPath !== undefined) for (const k of Object.keys(readRawConfig(src.configPath))) where.set(k, src.configPath);
+  for (const s of src.sets ?? []) {
+    const { path } = parseSet(s);
+    where.set(path.split(".")[0], `--set ${path}`);
+  }
+  return where;
+}
+
+/** The run config's top-level field names. */
+export const RUN_CONFIG_FIELDS: readonly string[] = Object.keys(RunConfig.shape);
+
+/**
  * For a command that reads only some run config fields (`papi calibrate`): refuses any other field the config file or
  * a `--set` sets, naming it, where it was set (the file, or `--set PATH`) and the fields the command reads. Keys that
  * are no field are left to the schema (loadRunConfig), which names the nearest valid key.
  */
 export function refuseUnreadFields(src: { configPath?: string; sets?: readonly string[] }, read: readonly string[], command: string): void {
-  const where = new Map<string, string>();
-  if (src.configPath) for (const k of Object.keys(readRawConfig(src.configPath))) where.set(k, src.configPath);
-  for (const s of src.sets ?? []) {
-    const { path } = parseSet(s);
-    where.set(path.split(".")[0], `--set ${path}`);
-  }
-  const fields = Object.keys(RunConfig.shape);
-  const refused = [...where.keys()].filter((k) => fields.includes(k) && !read.includes(k));
+  const where = fieldSources(src);
+  const refused = [...where.keys()].filter((k) => RUN_CONFIG_FIELDS.includes(k) && !read.includes(k));
   if (refused.length > 0) {
     throw new UserError(`${where.get(refused[0])}: papi ${command} does not use ${refused.join(", ")}; it reads only ${read.join(", ")}`);
   }

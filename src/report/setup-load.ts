@@ -1,8 +1,6 @@
 import { UserError } from "../core/errors.ts";
-import { setPath } from "../core/merge.ts";
-import { RunConfig } from "../serving/config.ts";
 import { parseRunConfig, systemOf } from "../serving/run.ts";
-import { loadRunConfig, parseSet, readRawConfig } from "../node/run-config.ts";
+import { fieldSources, loadRunConfig, RUN_CONFIG_FIELDS } from "../node/run-config.ts";
 import { FIG8_MODELS } from "./experiments.ts";
 import { PAPER_SETUP, REPORT_SYSTEMS, SETUP_FIELDS, applySetup, setupGpu, setupPimDesign, type ReportSetup } from "./setup.ts";
 import { FIG2_GPU } from "./figures/fig2.ts";
@@ -19,16 +17,8 @@ import { FIG7_DESIGNS } from "./figures/fig7.ts";
 export function loadReproduceSetup(src: { configPath?: string; sets?: readonly string[] }): { setup: ReportSetup; seed?: number } {
   const sets = src.sets ?? [];
   if (src.configPath === undefined && sets.length === 0) return { setup: PAPER_SETUP };
-  const where = new Map<string, string>();
-  const raw: Record<string, unknown> = src.configPath !== undefined ? readRawConfig(src.configPath) : {};
-  for (const k of Object.keys(raw)) where.set(k, src.configPath!);
-  for (const s of sets) {
-    const { path, value } = parseSet(s);
-    setPath(raw, path, value);
-    where.set(path.split(".")[0], `--set ${path}`);
-  }
-  const configFields = Object.keys(RunConfig.shape);
-  const refused = Object.keys(raw).filter((k) => configFields.includes(k) && !(SETUP_FIELDS as readonly string[]).includes(k));
+  const where = fieldSources({ configPath: src.configPath, sets });
+  const refused = [...where.keys()].filter((k) => RUN_CONFIG_FIELDS.includes(k) && !(SETUP_FIELDS as readonly string[]).includes(k));
   if (refused.length > 0) {
     const first = refused[0];
     throw new UserError(
@@ -41,11 +31,11 @@ export function loadReproduceSetup(src: { configPath?: string; sets?: readonly s
   if (config.fcStacks !== undefined) setup.fcStacks = config.fcStacks;
   if (config.attnStacks !== undefined) setup.attnStacks = config.attnStacks;
   if (config.acceptanceRate !== undefined) setup.acceptanceRate = config.acceptanceRate;
-  if ("draft" in raw) setup.draft = config.draft;
-  if ("profile" in raw) setup.profile = config.profile;
+  if (where.has("draft")) setup.draft = config.draft;
+  if (where.has("profile")) setup.profile = config.profile;
   if (Object.keys(config.assumptions).length > 0) setup.assumptions = config.assumptions;
   checkSetup(setup);
-  return { setup, ...("seed" in raw ? { seed: config.seed } : {}) };
+  return { setup, ...(where.has("seed") ? { seed: config.seed } : {}) };
 }
 
 /** Resolves the setup on every system x model and every device the report draws; one-line error on the first misfit. */
